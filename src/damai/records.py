@@ -1,0 +1,105 @@
+"""The ``Post`` record that flows through the whole pipeline.
+
+A source maps raw platform JSON to a ``Post``; each later stage only adds to it. ``author_id`` and
+``author_handle`` are transient: the privacy stage turns the id into ``author_key`` (an HMAC with the
+installation secret) and drops the handle unless the account is registered or the installation opted
+in. Storage never writes ``author_id``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = ["ENGAGEMENT_KEYS", "Geo", "Post", "PostKey", "utc"]
+
+ENGAGEMENT_KEYS = ("likes", "reposts", "replies", "quotes", "views")
+
+PostKey = tuple[str, str]
+
+
+@dataclass(slots=True)
+class Geo:
+    """A place the platform attached to a post: a point, a named place, or both."""
+
+    lat: float | None = None
+    lon: float | None = None
+    place: str | None = None
+    country_code: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in (("lat", self.lat), ("lon", self.lon), ("place", self.place),
+                                  ("country_code", self.country_code)) if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Geo | None:
+        if not data:
+            return None
+        return cls(lat=data.get("lat"), lon=data.get("lon"), place=data.get("place"),
+                   country_code=data.get("country_code"))
+
+
+@dataclass(slots=True)
+class Post:
+    platform: str
+    platform_id: str
+    text: str
+    created_at: datetime
+    url: str | None = None
+    author_id: str | None = None  # transient: never stored
+    author_handle: str | None = None  # kept only for registered accounts or on opt-in
+    author_key: str | None = None
+    language: str | None = None
+    reply_to_id: str | None = None
+    quote_of_id: str | None = None
+    repost_of_id: str | None = None
+    conversation_id: str | None = None
+    hashtags: list[str] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    media_count: int = 0
+    geo: Geo | None = None
+    engagement: dict[str, int] = field(default_factory=dict)
+    fetched_at: datetime | None = None
+    ingest_batch: str | None = None
+    raw: dict[str, Any] | None = None
+
+    @property
+    def key(self) -> PostKey:
+        return (self.platform, self.platform_id)
+
+    def to_dict(self, *, with_raw: bool = False) -> dict[str, Any]:
+        """A JSON-ready dict of the stored fields (never ``author_id``)."""
+        out: dict[str, Any] = {
+            "platform": self.platform,
+            "platform_id": self.platform_id,
+            "url": self.url,
+            "author_key": self.author_key,
+            "author_handle": self.author_handle,
+            "created_at": self.created_at.isoformat(),
+            "text": self.text,
+            "language": self.language,
+            "reply_to_id": self.reply_to_id,
+            "quote_of_id": self.quote_of_id,
+            "repost_of_id": self.repost_of_id,
+            "conversation_id": self.conversation_id,
+            "hashtags": list(self.hashtags),
+            "mentions": list(self.mentions),
+            "links": list(self.links),
+            "media_count": self.media_count,
+            "geo": self.geo.to_dict() if self.geo else None,
+            "engagement": dict(self.engagement),
+            "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
+            "ingest_batch": self.ingest_batch,
+        }
+        if with_raw:
+            out["raw"] = self.raw
+        return out
+
+
+def utc(value: datetime) -> datetime:
+    """Return ``value`` as an aware UTC datetime (naive values are taken as UTC)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

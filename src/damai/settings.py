@@ -1,0 +1,140 @@
+"""Settings, declared once.
+
+Each :class:`Setting` has a name, a default and a help text. The environment variable is
+``DAMAI_<NAME>``; CLI flags and ``docs/settings.md`` are generated from this list, and a test checks
+that the document is current. Secrets are read only from the environment or from a secrets file
+(``DAMAI_SECRETS_FILE``, one ``NAME=value`` per line) and never printed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import platformdirs
+
+from damai.errors import ConfigError
+
+__all__ = ["SETTINGS", "Setting", "data_dir", "default_db_url", "get", "get_secret", "render_docs"]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+    secret: bool = False
+
+    @property
+    def env(self) -> str:
+        return f"DAMAI_{self.name.upper()}"
+
+
+SETTINGS: Final[tuple[Setting, ...]] = (
+    Setting("db", "", "Database URL: sqlite:///PATH or postgresql://... Empty means the SQLite "
+            "file damai.sqlite3 in the data directory."),
+    Setting("data_dir", "", "Folder for the default database, the installation secret and "
+            "watch cursors. Empty means the platform's user data directory."),
+    Setting("raw_retention_days", "30", "Days to keep each post's raw JSON. After that "
+            "`damai purge` (also run at the end of every ingest) removes it; the mapped post stays."),
+    Setting("store_handles", "false", "Store every author's handle (true), or only handles of "
+            "registered accounts (false, the default)."),
+    Setting("batch_size", "1000", "Posts written per database transaction during ingest."),
+    Setting("max_line_bytes", "1048576", "Longest input line accepted; longer lines are "
+            "quarantined."),
+    Setting("secrets_file", "", "Path of a file with NAME=value lines for secrets "
+            "(x_bearer_token, mastodon_access_token, bluesky_password, installation_secret)."),
+    Setting("installation_secret", "", "Secret key for pseudonymising author ids. Empty means a "
+            "random key kept in the data directory.", secret=True),
+    Setting("x_bearer_token", "", "Bearer token for the X API v2.", secret=True),
+    Setting("mastodon_access_token", "", "Access token for a Mastodon instance (optional for "
+            "public timelines).", secret=True),
+    Setting("bluesky_handle", "", "Bluesky handle for authenticated search (optional)."),
+    Setting("bluesky_password", "", "Bluesky app password (optional).", secret=True),
+)
+
+_BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}
+
+
+def _setting(name: str) -> Setting:
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ConfigError(f"unknown setting {name!r}; see docs/settings.md") from None
+
+
+def get(name: str) -> str:
+    """Return a non-secret setting from the environment, or its default."""
+    setting = _setting(name)
+    if setting.secret:
+        raise ConfigError(f"{name} is a secret; read it with get_secret()")
+    return os.environ.get(setting.env, setting.default)
+
+
+def get_int(name: str) -> int:
+    value = get(name)
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"DAMAI_{name.upper()} must be a whole number, not {value!r}") from None
+
+
+def get_bool(name: str) -> bool:
+    return get(name).strip().lower() in {"1", "true", "yes", "ya", "on"}
+
+
+def _secrets_file_values() -> dict[str, str]:
+    path = get("secrets_file")
+    if not path:
+        return {}
+    values: dict[str, str] = {}
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read secrets file {path}: {exc.strerror}") from None
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, _, value = line.partition("=")
+            values[key.strip().lower().removeprefix("damai_")] = value.strip()
+    return values
+
+
+def get_secret(name: str) -> str:
+    """Return a secret from the environment, else from the secrets file, else ''."""
+    setting = _setting(name)
+    if not setting.secret:
+        raise ConfigError(f"{name} is not a secret setting")
+    if setting.env in os.environ:
+        return os.environ[setting.env]
+    return _secrets_file_values().get(name, "")
+
+
+def data_dir() -> Path:
+    configured = get("data_dir")
+    path = Path(configured) if configured else Path(platformdirs.user_data_dir("damai"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_url() -> str:
+    return get("db") or f"sqlite:///{data_dir() / 'damai.sqlite3'}"
+
+
+def render_docs() -> str:
+    """Render docs/settings.md from SETTINGS."""
+    lines = [
+        "# Pengaturan / Settings",
+        "",
+        "Dibuat dari `damai.settings.SETTINGS`; jangan diedit manual (generated — do not edit by",
+        "hand; run `damai settings --markdown > docs/settings.md`).",
+        "",
+        "| variabel / variable | bawaan / default | rahasia / secret | keterangan / help |",
+        "|---|---|---|---|",
+    ]
+    for s in SETTINGS:
+        default = f"`{s.default}`" if s.default else "(kosong / empty)"
+        lines.append(f"| `{s.env}` | {default} | {'ya' if s.secret else 'tidak'} | {s.help} |")
+    return "\n".join(lines) + "\n"

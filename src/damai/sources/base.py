@@ -1,0 +1,86 @@
+"""What every file source is: declarative metadata plus a pure ``map_item``.
+
+A file source reads records out of a file (``records``), recognises its own format from the first
+record (``sniff``), and maps one raw record to posts (``map_item``). ``map_item`` is pure: no I/O,
+no clock, no secrets. It returns a list because one raw record can hold several posts (a Twitter
+API v2 page holds many tweets, plus the referenced tweets in ``includes``).
+
+``map_item`` raises :class:`damai.errors.RecordError` for a record that cannot become a post
+(``missing_id``, ``missing_text``, ``unmappable``); the pipeline quarantines it and goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from damai.records import Post
+
+__all__ = ["FileSource", "Notice", "RawRecord", "RecordFailure", "Mapped"]
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """One parsed record and where it came from.
+
+    ``location`` is what a person needs to find it again: ``line 12`` for JSONL and CSV,
+    ``element 7`` for a JSON array, ``messages[3]`` for a Telegram export.
+    """
+
+    path: str
+    location: str
+    data: Any
+    raw_bytes: bytes
+
+
+@dataclass(slots=True)
+class RecordFailure:
+    """A record the reader could not parse. It goes to quarantine with its raw bytes."""
+
+    path: str
+    location: str
+    reason: str
+    message: str
+    raw_bytes: bytes
+
+
+@dataclass(slots=True)
+class Notice:
+    """Something a platform reported inside the data (e.g. Twitter ``errors`` objects).
+
+    Recorded in the ingest report and the ``source_notices`` table; not a post, not fatal.
+    """
+
+    kind: str
+    detail: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Mapped:
+    """What ``map_item`` returns: the posts, plus any notices found in the record."""
+
+    posts: list[Post]
+    notices: list[Notice] = field(default_factory=list)
+
+
+class FileSource(Protocol):
+    #: short name used by ``--format``
+    name: ClassVar[str]
+    #: value of ``Post.platform`` this source produces
+    platform: ClassVar[str]
+    #: one line for ``damai ingest --help`` and the docs
+    description: ClassVar[str]
+
+    def sniff(self, first: Any) -> bool:
+        """True when ``first`` (the first parsed record of a file) is in this format."""
+        ...
+
+    def records(self, path: Path) -> Iterator[RawRecord | RecordFailure]:
+        """Yield each record of ``path``; unreadable ones as ``RecordFailure``."""
+        ...
+
+    def map_item(self, raw: Any) -> Mapped:
+        """Map one record to posts. Pure. Raises ``RecordError`` when it cannot."""
+        ...

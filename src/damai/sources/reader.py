@@ -1,0 +1,209 @@
+"""Reading records out of files without ever losing one.
+
+Every reader yields :class:`RawRecord` for a good record and :class:`RecordFailure` for a bad one,
+never raises for bad data, and keeps the raw bytes of every failure so it can be quarantined.
+Bad input handled here: malformed JSON, invalid UTF-8 (cp1252 / latin-1 files), truncated files,
+lines longer than the limit, and JSON arrays or documents cut off halfway.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import ijson
+import orjson
+
+from damai.sources.base import RawRecord, RecordFailure
+
+__all__ = [
+    "Container",
+    "container_kind",
+    "decode",
+    "iter_json_array",
+    "iter_json_document",
+    "iter_jsonl",
+    "iter_lines",
+    "peek_first",
+]
+
+Container = Literal["jsonl", "array", "document", "text", "empty"]
+DEFAULT_MAX_LINE = 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+def iter_lines(path: Path, max_bytes: int = DEFAULT_MAX_LINE) -> Iterator[tuple[int, bytes, bool]]:
+    """Yield ``(line number, bytes without newline, too_long)`` for each line.
+
+    A line longer than ``max_bytes`` is still read whole (its bytes go to quarantine) but flagged.
+    The last line may lack a newline; callers treat a malformed last line as truncation.
+    """
+    with path.open("rb") as handle:
+        number = 0
+        while True:
+            line = handle.readline(max_bytes + 1)
+            if not line:
+                return
+            number += 1
+            too_long = False
+            if len(line) > max_bytes and not line.endswith(b"\n"):
+                too_long = True
+                rest = [line]
+                while not rest[-1].endswith(b"\n"):
+                    chunk = handle.readline(_CHUNK)
+                    if not chunk:
+                        break
+                    rest.append(chunk)
+                line = b"".join(rest)
+            yield number, line.rstrip(b"\r\n"), too_long
+
+
+def decode(data: bytes, encoding: str | None = None) -> tuple[str | None, str]:
+    """Decode bytes as UTF-8 (or ``encoding``). Returns ``(text, "")`` or ``(None, why)``."""
+    if encoding:
+        try:
+            return data.decode(encoding), ""
+        except (UnicodeDecodeError, LookupError) as exc:
+            return None, f"cannot decode as {encoding}: {exc}"
+    try:
+        return data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"), ""
+    except UnicodeDecodeError as exc:
+        return None, (
+            f"invalid UTF-8 at byte {exc.start} (the file may be cp1252 or latin-1; "
+            "re-run with --encoding cp1252)"
+        )
+
+
+def _is_last_line(path: Path, raw: bytes) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(0, io.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - len(raw) - 1))
+        tail = handle.read()
+    return not tail.endswith(b"\n")
+
+
+def iter_jsonl(path: Path, *, max_bytes: int = DEFAULT_MAX_LINE,
+               encoding: str | None = None) -> Iterator[RawRecord | RecordFailure]:
+    """One JSON value per line. Blank lines are skipped."""
+    name = str(path)
+    for number, raw, too_long in iter_lines(path, max_bytes):
+        where = f"line {number}"
+        if too_long:
+            yield RecordFailure(name, where, "too_long",
+                                f"line is {len(raw):,} bytes, over the {max_bytes:,}-byte limit "
+                                "(raise DAMAI_MAX_LINE_BYTES to accept it)", raw)
+            continue
+        if not raw.strip():
+            continue
+        text, why = decode(raw, encoding)
+        if text is None:
+            yield RecordFailure(name, where, "invalid_utf8", why, raw)
+            continue
+        try:
+            data = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            if _is_last_line(path, raw):
+                yield RecordFailure(name, where, "truncated",
+                                    f"the file ends inside this record ({exc}); the file was "
+                                    "probably cut off while being written or copied", raw)
+            else:
+                yield RecordFailure(name, where, "malformed_json", f"malformed JSON: {exc}", raw)
+            continue
+        yield RawRecord(name, where, data, raw)
+
+
+def iter_json_array(path: Path, prefix: str = "item", *,
+                    location: str = "element") -> Iterator[RawRecord | RecordFailure]:
+    """Stream the items of a JSON array (``prefix`` is an ijson path such as ``messages.item``).
+
+    If the file is cut off or broken halfway, every complete item before the break is kept and
+    the rest of the file goes to quarantine as one record.
+    """
+    name = str(path)
+    index = -1
+    with path.open("rb") as handle:
+        try:
+            for index, item in enumerate(ijson.items(handle, prefix, use_float=True)):
+                raw = orjson.dumps(item)
+                yield RawRecord(name, f"{location} {index}", item, raw)
+        except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError) as exc:
+            handle.seek(0)
+            data = handle.read()
+            reason = "truncated" if isinstance(exc, ijson.IncompleteJSONError) else "malformed_json"
+            if isinstance(exc, UnicodeDecodeError):
+                reason = "invalid_utf8"
+            yield RecordFailure(
+                name, f"after {location} {index}", reason,
+                f"the JSON stops being valid after {location} {index} ({exc}); the {index + 1} "
+                "complete items before it were kept, the whole file is quarantined for re-try",
+                data)
+
+
+def iter_json_document(path: Path, *, encoding: str | None = None,
+                       ) -> Iterator[RawRecord | RecordFailure]:
+    """A file holding a single JSON value (possibly pretty-printed over many lines)."""
+    name = str(path)
+    data = path.read_bytes()
+    text, why = decode(data, encoding)
+    if text is None:
+        yield RecordFailure(name, "line 1", "invalid_utf8", why, data)
+        return
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        yield RecordFailure(name, "line 1", "truncated" if "unexpected end" in str(exc).lower()
+                            else "malformed_json", f"malformed JSON document: {exc}", data)
+        return
+    yield RawRecord(name, "document", value, data)
+
+
+def container_kind(path: Path) -> Container:
+    """Guess how the file is laid out from its first bytes, not its name."""
+    with path.open("rb") as handle:
+        head = handle.read(_CHUNK)
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        return "empty"
+    if stripped.startswith(b"["):
+        return "array"
+    if stripped.startswith(b"{"):
+        first_line = stripped.split(b"\n", 1)[0].strip()
+        try:
+            orjson.loads(first_line)
+        except orjson.JSONDecodeError:
+            return "document" if len(first_line) < len(stripped) else "jsonl"
+        return "jsonl"
+    return "text"
+
+
+def peek_first(path: Path, *, max_bytes: int = DEFAULT_MAX_LINE,
+               encoding: str | None = None) -> Any:
+    """The first parsed record of the file, for sniffing. ``None`` when nothing parses."""
+    kind = container_kind(path)
+    records: Iterator[RawRecord | RecordFailure]
+    if kind == "jsonl":
+        records = iter_jsonl(path, max_bytes=max_bytes, encoding=encoding)
+    elif kind == "array":
+        records = iter_json_array(path)
+    elif kind == "document":
+        records = iter_json_document(path, encoding=encoding)
+    else:
+        return None
+    for record in records:
+        if isinstance(record, RawRecord):
+            return record.data
+    return None
+
+
+def first_text_line(path: Path, encoding: str | None = None) -> str:
+    with path.open("rb") as handle:
+        raw = handle.readline(_CHUNK)
+    text, _ = decode(raw, encoding)
+    if text is None:
+        text = raw.decode("latin-1")
+    return text
+
+

@@ -1,0 +1,209 @@
+"""The narrow storage interface every backend implements.
+
+Two implementations exist: :mod:`damai.storage.sqlite` (the embedded default) and
+:mod:`damai.storage.postgres`. Nothing outside ``damai.storage`` knows which one it talks to.
+Shared row conversion lives here so both backends map posts the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import orjson
+
+from damai.records import Geo, Post
+from damai.sources.base import Notice, RecordFailure
+
+__all__ = [
+    "POST_COLUMNS",
+    "Migration",
+    "PostQuery",
+    "QuarantineEntry",
+    "Stats",
+    "Store",
+    "WriteResult",
+    "fingerprint",
+    "format_time",
+    "parse_time",
+    "post_to_row",
+    "row_to_post",
+]
+
+#: stored columns, in the order of :func:`post_to_row`
+POST_COLUMNS: tuple[str, ...] = (
+    "platform", "platform_id", "url", "author_key", "author_handle", "created_at", "text",
+    "language", "reply_to_id", "quote_of_id", "repost_of_id", "conversation_id", "hashtags",
+    "mentions", "links", "media_count", "geo", "engagement", "fetched_at", "ingest_batch", "raw",
+    "ingested_at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """A named schema change. Applied once, in order, and recorded in ``schema_migrations``."""
+
+    name: str
+    statements: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class PostQuery:
+    """Filters for ``damai posts``, exports and the API. All are optional."""
+
+    text: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    platform: str | None = None
+    language: str | None = None
+    ingest_batch: str | None = None
+    limit: int | None = 50
+    offset: int = 0
+
+
+@dataclass(slots=True)
+class WriteResult:
+    stored: int = 0
+    duplicates: int = 0
+
+
+@dataclass(slots=True)
+class QuarantineEntry:
+    id: int
+    path: str
+    location: str
+    format: str | None
+    reason: str
+    message: str
+    raw: bytes
+    created_at: datetime
+    retries: int = 0
+    resolved: bool = False
+
+
+@dataclass(slots=True)
+class Stats:
+    total: int = 0
+    by_platform: dict[str, int] = field(default_factory=dict)
+    by_day: dict[str, int] = field(default_factory=dict)
+    by_language: dict[str, int] = field(default_factory=dict)
+    quarantined: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "by_platform": self.by_platform, "by_day": self.by_day,
+                "by_language": self.by_language, "quarantined": self.quarantined}
+
+
+class Store(Protocol):
+    url: str
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations; return the names applied now."""
+        ...
+
+    def applied_migrations(self) -> list[str]: ...
+
+    def write_batch(self, posts: list[Post], failures: list[tuple[RecordFailure, str | None]],
+                    notices: list[tuple[str, Notice]]) -> WriteResult:
+        """In one transaction: upsert posts (idempotent on platform + platform id), quarantine
+        failures (idempotent on path, location and bytes) and record notices."""
+        ...
+
+    def query_posts(self, query: PostQuery) -> list[Post]: ...
+
+    def iter_posts(self, query: PostQuery) -> Iterator[Post]: ...
+
+    def count_posts(self, query: PostQuery) -> int: ...
+
+    def get_post(self, platform: str, platform_id: str) -> Post | None: ...
+
+    def stats(self) -> Stats: ...
+
+    def list_quarantine(self, *, include_resolved: bool = False,
+                        limit: int | None = None) -> list[QuarantineEntry]: ...
+
+    def mark_quarantine(self, ids: list[int], *, resolved: bool) -> None:
+        """Record a re-try: resolved entries leave the open list; others count one more try."""
+        ...
+
+    def purge_raw(self, older_than: datetime) -> int:
+        """Drop raw JSON of posts ingested before ``older_than``; return how many."""
+        ...
+
+    def get_cursor(self, name: str) -> str | None: ...
+
+    def set_cursor(self, name: str, value: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def format_time(value: datetime | None) -> str | None:
+    """UTC, fixed width, sorts as text: ``2024-05-01T08:30:00.000000Z``."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(value: str | datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def _json(value: Any) -> str | None:
+    if value is None:
+        return None
+    return orjson.dumps(value).decode("utf-8")
+
+
+def post_to_row(post: Post, ingested_at: datetime) -> tuple[Any, ...]:
+    """The values of :data:`POST_COLUMNS` for one post (JSON fields as text, times as text)."""
+    return (
+        post.platform, post.platform_id, post.url, post.author_key, post.author_handle,
+        format_time(post.created_at), post.text, post.language, post.reply_to_id,
+        post.quote_of_id, post.repost_of_id, post.conversation_id, _json(post.hashtags),
+        _json(post.mentions), _json(post.links), post.media_count,
+        _json(post.geo.to_dict() if post.geo else None), _json(post.engagement),
+        format_time(post.fetched_at), post.ingest_batch,
+        orjson.dumps(post.raw) if post.raw is not None else None, format_time(ingested_at),
+    )
+
+
+def _load(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes, bytearray, memoryview)):
+        return orjson.loads(bytes(value) if isinstance(value, memoryview) else value)
+    return value  # already decoded (PostgreSQL jsonb)
+
+
+def row_to_post(row: dict[str, Any]) -> Post:
+    created = parse_time(row["created_at"])
+    assert created is not None
+    return Post(
+        platform=row["platform"], platform_id=row["platform_id"], text=row["text"],
+        created_at=created, url=row["url"], author_key=row["author_key"],
+        author_handle=row["author_handle"], language=row["language"],
+        reply_to_id=row["reply_to_id"], quote_of_id=row["quote_of_id"],
+        repost_of_id=row["repost_of_id"], conversation_id=row["conversation_id"],
+        hashtags=_load(row["hashtags"]) or [], mentions=_load(row["mentions"]) or [],
+        links=_load(row["links"]) or [], media_count=row["media_count"] or 0,
+        geo=Geo.from_dict(_load(row["geo"])), engagement=_load(row["engagement"]) or {},
+        fetched_at=parse_time(row["fetched_at"]), ingest_batch=row["ingest_batch"],
+        raw=_load(row["raw"]),
+    )
+
+
+def fingerprint(failure: RecordFailure) -> str:
+    digest = hashlib.sha256()
+    for part in (failure.path.encode(), failure.location.encode(), failure.raw_bytes):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()

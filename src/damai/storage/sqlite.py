@@ -1,0 +1,331 @@
+"""SQLite store: the embedded default. One file, WAL mode, batched writes, FTS5 search."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from damai.errors import StorageError
+from damai.records import Post
+from damai.sources.base import Notice, RecordFailure
+from damai.storage.base import (
+    POST_COLUMNS,
+    Migration,
+    PostQuery,
+    QuarantineEntry,
+    Stats,
+    WriteResult,
+    fingerprint,
+    format_time,
+    parse_time,
+    post_to_row,
+    row_to_post,
+)
+
+__all__ = ["MIGRATIONS", "SQLiteStore"]
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_posts", (
+        """CREATE TABLE posts (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            platform_id TEXT NOT NULL,
+            url TEXT,
+            author_key TEXT,
+            author_handle TEXT,
+            created_at TEXT NOT NULL,
+            text TEXT NOT NULL,
+            language TEXT,
+            reply_to_id TEXT,
+            quote_of_id TEXT,
+            repost_of_id TEXT,
+            conversation_id TEXT,
+            hashtags TEXT,
+            mentions TEXT,
+            links TEXT,
+            media_count INTEGER NOT NULL DEFAULT 0,
+            geo TEXT,
+            engagement TEXT,
+            fetched_at TEXT,
+            ingest_batch TEXT,
+            raw BLOB,
+            ingested_at TEXT NOT NULL,
+            UNIQUE (platform, platform_id)
+        )""",
+        "CREATE INDEX posts_created_at ON posts (created_at)",
+        "CREATE INDEX posts_language ON posts (language)",
+        "CREATE INDEX posts_ingested_at ON posts (ingested_at) WHERE raw IS NOT NULL",
+    )),
+    Migration("0002_posts_fts", (
+        "CREATE VIRTUAL TABLE posts_fts USING fts5(text, content='posts', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2')",
+        """CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
+            INSERT INTO posts_fts(rowid, text) VALUES (new.id, new.text); END""",
+        """CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN
+            INSERT INTO posts_fts(posts_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            END""",
+        """CREATE TRIGGER posts_fts_update AFTER UPDATE OF text ON posts BEGIN
+            INSERT INTO posts_fts(posts_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO posts_fts(rowid, text) VALUES (new.id, new.text); END""",
+    )),
+    Migration("0003_quarantine", (
+        """CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY,
+            fingerprint TEXT NOT NULL UNIQUE,
+            path TEXT NOT NULL,
+            location TEXT NOT NULL,
+            format TEXT,
+            reason TEXT NOT NULL,
+            message TEXT NOT NULL,
+            raw BLOB NOT NULL,
+            created_at TEXT NOT NULL,
+            retries INTEGER NOT NULL DEFAULT 0,
+            resolved INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE source_notices (
+            id INTEGER PRIMARY KEY,
+            ingest_batch TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE cursors (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+    )),
+)
+
+_INSERT = (f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) "
+           f"VALUES ({', '.join('?' for _ in POST_COLUMNS)}) ON CONFLICT DO NOTHING")
+_REFRESH = ("UPDATE posts SET engagement = ?, fetched_at = ? WHERE platform = ? AND platform_id = ?"
+            " AND (fetched_at IS NULL OR fetched_at < ?)")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SQLiteStore:
+    """``sqlite:///path/to/file.sqlite3`` or ``sqlite://:memory:``."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        path = url.removeprefix("sqlite://")
+        path = path.removeprefix("/") if path.startswith("/:memory:") else path
+        if path != ":memory:":
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(path if path == ":memory:" else str(Path(path).expanduser()),
+                                       isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open SQLite database {path}: {exc}") from None
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("PRAGMA busy_timeout = 10000")
+        self._db.execute("PRAGMA foreign_keys = ON")
+
+    # -- migrations ------------------------------------------------------------------------
+    def applied_migrations(self) -> list[str]:
+        self._db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                         "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        return [r[0] for r in self._db.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+    def migrate(self) -> list[str]:
+        done = set(self.applied_migrations())
+        applied = []
+        for migration in MIGRATIONS:
+            if migration.name in done:
+                continue
+            with self._transaction():
+                for statement in migration.statements:
+                    self._db.execute(statement)
+                self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)",
+                                 (migration.name, format_time(_now())))
+            applied.append(migration.name)
+        return applied
+
+    def _transaction(self) -> _Tx:
+        return _Tx(self._db)
+
+    # -- writing ---------------------------------------------------------------------------
+    def write_batch(self, posts: list[Post], failures: list[tuple[RecordFailure, str | None]],
+                    notices: list[tuple[str, Notice]]) -> WriteResult:
+        now = _now()
+        result = WriteResult()
+        unique: dict[tuple[str, str], Post] = {}
+        for post in posts:
+            if post.key in unique:
+                result.duplicates += 1
+            else:
+                unique[post.key] = post
+        with self._transaction():
+            existing = self._existing(list(unique))
+            new_rows = [post_to_row(p, now) for k, p in unique.items() if k not in existing]
+            self._db.executemany(_INSERT, new_rows)
+            refresh = [
+                (orjson.dumps(p.engagement).decode(), format_time(p.fetched_at), p.platform,
+                 p.platform_id, format_time(p.fetched_at))
+                for k, p in unique.items() if k in existing and p.fetched_at is not None
+            ]
+            if refresh:
+                self._db.executemany(_REFRESH, refresh)
+            self._quarantine(failures, now)
+            self._db.executemany(
+                "INSERT INTO source_notices (ingest_batch, kind, detail, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                [(b, n.kind, orjson.dumps(n.detail).decode(), format_time(now)) for b, n in notices])
+        result.stored += len(new_rows)
+        result.duplicates += len(existing)
+        return result
+
+    def _existing(self, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        by_platform: dict[str, list[str]] = {}
+        for platform, pid in keys:
+            by_platform.setdefault(platform, []).append(pid)
+        for platform, ids in by_platform.items():
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join("?" for _ in chunk)
+                rows = self._db.execute(
+                    f"SELECT platform_id FROM posts WHERE platform = ? AND platform_id IN ({marks})",
+                    [platform, *chunk])
+                found.update((platform, r[0]) for r in rows)
+        return found
+
+    def _quarantine(self, failures: list[tuple[RecordFailure, str | None]], now: datetime) -> None:
+        self._db.executemany(
+            "INSERT INTO quarantine (fingerprint, path, location, format, reason, message, raw, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING",
+            [(fingerprint(f), f.path, f.location, fmt, f.reason, f.message, f.raw_bytes,
+              format_time(now)) for f, fmt in failures])
+
+    # -- reading ---------------------------------------------------------------------------
+    def _where(self, query: PostQuery) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if query.text:
+            clauses.append("posts.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
+            params.append(_fts_query(query.text))
+        for column, value in (("platform", query.platform), ("language", query.language),
+                              ("ingest_batch", query.ingest_batch)):
+            if value:
+                clauses.append(f"posts.{column} = ?")
+                params.append(value)
+        if query.since:
+            clauses.append("posts.created_at >= ?")
+            params.append(format_time(query.since))
+        if query.until:
+            clauses.append("posts.created_at < ?")
+            params.append(format_time(query.until))
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def _select(self, query: PostQuery) -> Iterator[sqlite3.Row]:
+        where, params = self._where(query)
+        sql = f"SELECT * FROM posts{where} ORDER BY created_at DESC, id DESC"
+        if query.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [query.limit, query.offset]
+        try:
+            yield from self._db.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            raise StorageError(f"query failed: {exc}") from None
+
+    def query_posts(self, query: PostQuery) -> list[Post]:
+        return [row_to_post(dict(r)) for r in self._select(query)]
+
+    def iter_posts(self, query: PostQuery) -> Iterator[Post]:
+        for row in self._select(query):
+            yield row_to_post(dict(row))
+
+    def count_posts(self, query: PostQuery) -> int:
+        where, params = self._where(query)
+        return int(self._db.execute(f"SELECT count(*) FROM posts{where}", params).fetchone()[0])
+
+    def get_post(self, platform: str, platform_id: str) -> Post | None:
+        row = self._db.execute("SELECT * FROM posts WHERE platform = ? AND platform_id = ?",
+                               (platform, platform_id)).fetchone()
+        return row_to_post(dict(row)) if row else None
+
+    def stats(self) -> Stats:
+        stats = Stats()
+        stats.total = int(self._db.execute("SELECT count(*) FROM posts").fetchone()[0])
+        for target, expr in ((stats.by_platform, "platform"),
+                             (stats.by_day, "substr(created_at, 1, 10)"),
+                             (stats.by_language, "coalesce(language, 'unknown')")):
+            for key, count in self._db.execute(
+                    f"SELECT {expr} AS k, count(*) FROM posts GROUP BY k ORDER BY k"):
+                target[str(key)] = int(count)
+        stats.quarantined = int(self._db.execute(
+            "SELECT count(*) FROM quarantine WHERE resolved = 0").fetchone()[0])
+        return stats
+
+    # -- quarantine ------------------------------------------------------------------------
+    def list_quarantine(self, *, include_resolved: bool = False,
+                        limit: int | None = None) -> list[QuarantineEntry]:
+        sql = "SELECT * FROM quarantine"
+        if not include_resolved:
+            sql += " WHERE resolved = 0"
+        sql += " ORDER BY id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [
+            QuarantineEntry(id=r["id"], path=r["path"], location=r["location"], format=r["format"],
+                            reason=r["reason"], message=r["message"], raw=bytes(r["raw"]),
+                            created_at=parse_time(r["created_at"]) or _now(),
+                            retries=r["retries"], resolved=bool(r["resolved"]))
+            for r in self._db.execute(sql)
+        ]
+
+    def mark_quarantine(self, ids: list[int], *, resolved: bool) -> None:
+        with self._transaction():
+            self._db.executemany(
+                "UPDATE quarantine SET retries = retries + 1, resolved = ? WHERE id = ?",
+                [(1 if resolved else 0, i) for i in ids])
+
+    # -- maintenance -----------------------------------------------------------------------
+    def purge_raw(self, older_than: datetime) -> int:
+        with self._transaction():
+            cur = self._db.execute(
+                "UPDATE posts SET raw = NULL WHERE raw IS NOT NULL AND ingested_at < ?",
+                (format_time(older_than),))
+        return cur.rowcount
+
+    def get_cursor(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM cursors WHERE name = ?", (name,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_cursor(self, name: str, value: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO cursors VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                "value = excluded.value, updated_at = excluded.updated_at",
+                (name, value, format_time(_now())))
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _fts_query(text: str) -> str:
+    """Turn user words into an FTS5 query: every word must match; quotes keep phrases."""
+    words = [w for w in text.replace('"', " ").split() if w]
+    return " ".join(f'"{w}"' for w in words) or '""'
+
+
+class _Tx:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
