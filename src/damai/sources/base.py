@@ -77,8 +77,13 @@ class FileSource(Protocol):
         """True when ``first`` (the first parsed record of a file) is in this format."""
         ...
 
-    def records(self, path: Path) -> Iterator[RawRecord | RecordFailure]:
-        """Yield each record of ``path``; unreadable ones as ``RecordFailure``."""
+    def records(self, path: Path, *, max_line_bytes: int = 1024 * 1024,
+                encoding: str | None = None) -> Iterator[RawRecord | RecordFailure]:
+        """Yield each record of ``path``; unreadable ones as ``RecordFailure``.
+
+        ``max_line_bytes`` bounds one line (longer lines fail as ``too_long``); ``encoding``
+        overrides UTF-8 for files a user knows are cp1252 or latin-1.
+        """
         ...
 
     def map_item(self, raw: Any) -> Mapped:

@@ -1,0 +1,55 @@
+# Damai — two commands set up everything: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_DIR ?= /tmp/damai-pg
+PG_PORT ?= 54329
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help venv demo test lint unit pg-start pg-stop bench docs clean
+
+help:
+	@echo "make demo  — install, ingest the bundled demo set, serve the dashboard"
+	@echo "make test  — install and run lint, types, unit, integration and browser tests"
+	@echo "make lint  — ruff and mypy only"
+	@echo "make bench — run the benchmarks in bench/"
+
+$(STAMP): pyproject.toml
+	@PY="$$(scripts/find-python.sh)" && echo "Python: $$PY" && \
+	  ([ -x $(BIN)/python ] && $(BIN)/python -c 'import sys; assert sys.version_info[:2]==(3,12)' \
+	    || "$$PY" -m venv --clear $(VENV))
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/damai demo --host 127.0.0.1 --port $${DAMAI_PORT:-8080}
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy
+
+pg-start:
+	@bash scripts/postgres-test-server.sh start $(PG_DIR) $(PG_PORT) | tail -n 1 > $(VENV)/pg-url
+
+pg-stop:
+	-@bash scripts/postgres-test-server.sh stop $(PG_DIR) $(PG_PORT)
+
+test: $(STAMP) lint pg-start
+	DAMAI_TEST_PG_URL="$$(cat $(VENV)/pg-url)" $(BIN)/pytest
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py
+
+docs: $(STAMP)
+	$(BIN)/damai settings --markdown > docs/settings.md
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""The ``damai`` command line: thin commands over importable functions."""

@@ -1,0 +1,50 @@
+"""Options and helpers shared by every command."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from dateutil import parser as dateparser
+from rich.console import Console
+
+from damai.errors import InputError
+from damai.storage import Store, open_store
+
+__all__ = ["DbOption", "err", "out", "parse_when", "store_from"]
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="DAMAI_DB", show_envvar=True,
+                 help="Basis data / database URL: sqlite:///PATH atau/or postgresql://..."),
+]
+
+
+@contextmanager
+def store_from(db: str | None) -> Iterator[Store]:
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def parse_when(value: str | None, option: str) -> datetime | None:
+    """Parse a user's date or time (``2026-11-02`` or ISO 8601); naive values are UTC."""
+    if value is None:
+        return None
+    try:
+        parsed = dateparser.isoparse(value)
+    except ValueError:
+        raise InputError(f"{option} {value!r} is not a date; write it as 2026-11-02 or "
+                         "2026-11-02T08:00:00Z") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+

@@ -1,0 +1,261 @@
+"""Entry point: ``damai COMMAND``. Each command is a thin wrapper over an importable function."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from damai import settings
+from damai.cli import quarantine as quarantine_cli
+from damai.cli import watch as watch_cli
+from damai.cli.common import DbOption, err, out, parse_when, store_from
+from damai.errors import DamaiError
+from damai.export import EXPORT_FORMATS, export_posts, iter_jsonl
+from damai.pipeline.ingest import IngestOptions, IngestReport, ingest_paths
+from damai.sources.base import RecordFailure
+from damai.sources.registry import FORMATS, CsvColumns
+from damai.storage import PostQuery
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="damai",
+    help="Damai: dengarkan, pahami, tanggapi, sebarkan, peringatkan, ukur. "
+         "(Listen, understand, respond, amplify, alert, measure.)",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(quarantine_cli.app, name="quarantine")
+app.command("watch")(watch_cli.watch)
+
+_MAX_PRINTED_FAILURES = 20
+
+
+def _print_failure(failure: RecordFailure, printed: list[int]) -> None:
+    printed[0] += 1
+    if printed[0] <= _MAX_PRINTED_FAILURES:
+        err.print(f"[yellow]karantina / quarantined[/] {failure.path}:{failure.location}: "
+                  f"[bold]{failure.reason}[/] — {failure.message}", markup=True, highlight=False)
+    elif printed[0] == _MAX_PRINTED_FAILURES + 1:
+        err.print("… more quarantined records: see `damai quarantine`")
+
+
+def print_report(report: IngestReport) -> None:
+    table = Table(title=f"Ingest {report.batch}", show_header=False)
+    for label, value in (
+        ("diterima / received", report.received),
+        ("disimpan / stored", report.stored),
+        ("duplikat / duplicates", report.duplicates),
+        ("dikarantina / quarantined", report.quarantined),
+        ("diabaikan (bukan post) / ignored (not posts)", report.ignored),
+        ("catatan platform / platform notices", report.notices),
+    ):
+        table.add_row(label, f"{value:,}")
+    out.print(table)
+    mark = "=" if report.balanced else "≠"
+    out.print(f"received {report.received:,} {mark} stored {report.stored:,} + duplicates "
+              f"{report.duplicates:,} + quarantined {report.quarantined:,}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Berkas atau folder / files or folders.")],
+    fmt: Annotated[str, typer.Option("--format", help=f"auto | {' | '.join(FORMATS)}")] = "auto",
+    db: DbOption = None,
+    text_col: Annotated[str, typer.Option(help="CSV: kolom teks / text column")] = "text",
+    id_col: Annotated[str, typer.Option(help="CSV: kolom id / id column")] = "id",
+    time_col: Annotated[str, typer.Option(help="CSV: kolom waktu / time column")] = "created_at",
+    author_col: Annotated[str, typer.Option(help="CSV: kolom penulis / author column")] = "author",
+    platform: Annotated[str, typer.Option(help="CSV: nama platform / platform name")] = "csv",
+    encoding: Annotated[str | None, typer.Option(
+        help="Paksa encoding, mis. cp1252 / force an encoding, e.g. cp1252")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Ringkasan JSON / JSON summary")] = False,
+) -> None:
+    """Masukkan data platform ke penyimpanan. / Ingest platform data into the store."""
+    columns = CsvColumns(text_col=text_col, id_col=id_col, time_col=time_col,
+                         author_col=author_col, platform=platform, encoding=encoding)
+    options = IngestOptions.from_settings(format=fmt, csv_columns=columns, encoding=encoding)
+    printed = [0]
+    with store_from(db) as store, Progress(
+        SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
+        console=err, transient=True, disable=as_json,
+    ) as progress:
+        task = progress.add_task("ingest", total=None)
+        report = ingest_paths(paths, store, options,
+                              on_failure=lambda f: _print_failure(f, printed),
+                              on_progress=lambda n: progress.update(task, completed=n))
+    if as_json:
+        sys.stdout.write(orjson.dumps(report.to_dict()).decode() + "\n")
+    else:
+        print_report(report)
+
+
+def _query(search: str | None, since: str | None, until: str | None, platform: str | None,
+           language: str | None, limit: int | None, offset: int = 0) -> PostQuery:
+    return PostQuery(text=search, since=parse_when(since, "--since"),
+                     until=parse_when(until, "--until"), platform=platform, language=language,
+                     limit=limit, offset=offset)
+
+
+SearchOpt = Annotated[str | None, typer.Option("--search", "-s",
+                                               help="Cari teks / full-text search")]
+SinceOpt = Annotated[str | None, typer.Option(help="Sejak / from (2026-11-01)")]
+UntilOpt = Annotated[str | None, typer.Option(help="Sampai / until, exclusive")]
+PlatformOpt = Annotated[str | None, typer.Option(help="x | mastodon | bluesky | telegram | csv")]
+LanguageOpt = Annotated[str | None, typer.Option(help="Bahasa / language code")]
+
+
+@app.command()
+def posts(
+    search: SearchOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    platform: PlatformOpt = None,
+    language: LanguageOpt = None,
+    limit: Annotated[int, typer.Option(min=1, help="Jumlah / how many")] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    output: Annotated[str, typer.Option("--output", "-o", help="table | jsonl | csv")] = "table",
+    db: DbOption = None,
+) -> None:
+    """Cari dan tampilkan post. / Query stored posts."""
+    query = _query(search, since, until, platform, language, limit, offset)
+    with store_from(db) as store:
+        found = store.query_posts(query)
+        total = store.count_posts(query)
+    if output == "jsonl":
+        for line in iter_jsonl(found):
+            sys.stdout.buffer.write(line)
+    elif output == "csv":
+        export_posts(found, "csv", sys.stdout.buffer)
+    elif output == "table":
+        table = Table("waktu / time (UTC)", "platform", "bahasa", "teks / text")
+        for post in found:
+            table.add_row(post.created_at.strftime("%Y-%m-%d %H:%M"), post.platform,
+                          post.language or "-", post.text[:160].replace("\n", " "))
+        out.print(table)
+        out.print(f"{len(found)} of {total:,} posts")
+    else:
+        raise typer.BadParameter("choose table, jsonl or csv", param_hint="--output")
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON untuk skrip / JSON for scripts")]
+    = False,
+    db: DbOption = None,
+) -> None:
+    """Hitungan per platform, hari dan bahasa. / Counts by platform, day and language."""
+    with store_from(db) as store:
+        result = store.stats()
+    if as_json:
+        sys.stdout.write(orjson.dumps(result.to_dict()).decode() + "\n")
+        return
+    out.print(f"Total post / posts: {result.total:,}   karantina / quarantined: "
+              f"{result.quarantined:,}")
+    for title, counts in (("platform", result.by_platform), ("bahasa / language",
+                                                             result.by_language),
+                          ("hari / day", result.by_day)):
+        table = Table(title, "posts")
+        for key, value in counts.items():
+            table.add_row(key, f"{value:,}")
+        out.print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help=" | ".join(EXPORT_FORMATS))] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Berkas / file (default stdout)")] = None,
+    search: SearchOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    platform: PlatformOpt = None,
+    language: LanguageOpt = None,
+    db: DbOption = None,
+) -> None:
+    """Ekspor post ke CSV, JSONL atau Parquet. / Export posts."""
+    query = _query(search, since, until, platform, language, None)
+    with store_from(db) as store:
+        count = export_posts(store.iter_posts(query), fmt, output or sys.stdout.buffer)
+    err.print(f"{count:,} posts exported")
+
+
+@app.command()
+def purge(db: DbOption = None) -> None:
+    """Hapus JSON mentah yang melewati masa simpan. / Purge raw JSON past its retention."""
+    from datetime import UTC, datetime, timedelta
+
+    days = settings.get_int("raw_retention_days")
+    with store_from(db) as store:
+        count = store.purge_raw(datetime.now(UTC) - timedelta(days=days))
+    out.print(f"{count:,} raw records purged (retention {days} days)")
+
+
+@app.command()
+def migrate(db: DbOption = None) -> None:
+    """Terapkan migrasi skema. / Apply schema migrations and list them."""
+    with store_from(db) as store:
+        for name in store.applied_migrations():
+            out.print(name)
+
+
+@app.command("settings")
+def show_settings(markdown: Annotated[bool, typer.Option(help="docs/settings.md")] = False) -> None:
+    """Daftar pengaturan. / List settings (secrets are never shown)."""
+    if markdown:
+        sys.stdout.write(settings.render_docs())
+        return
+    for s in settings.SETTINGS:
+        value = "(set)" if s.secret and settings.get_secret(s.name) else (
+            "" if s.secret else settings.get(s.name))
+        out.print(f"{s.env}={value}", highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Alamat / host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8080,
+    db: DbOption = None,
+) -> None:
+    """Jalankan dasbor web. / Serve the web dashboard."""
+    from damai.web.app import run
+
+    run(db, host=host, port=port)
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Alamat / host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8080,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Hanya ingest / ingest only")]
+    = False,
+) -> None:
+    """Muat data demo lalu jalankan dasbor. / Ingest the bundled demo set, then serve."""
+    from damai.demo import demo_paths
+
+    with store_from(db) as store:
+        report = ingest_paths(demo_paths(), store, IngestOptions.from_settings())
+    print_report(report)
+    if not no_serve:
+        serve(host=host, port=port, db=db)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI. User mistakes print ``CODE: message`` and exit 2, with no traceback."""
+    try:
+        app(args=argv)
+    except DamaiError as exc:
+        err.print(f"[bold red]{exc.code}[/]: {exc.message}", highlight=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("dihentikan / interrupted")
+        sys.exit(130)

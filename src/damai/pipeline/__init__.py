@@ -1,0 +1,1 @@
+"""Pipeline stages: ingest today; understand, respond and alert stages join here later."""

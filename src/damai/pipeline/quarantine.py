@@ -1,0 +1,61 @@
+"""Re-trying quarantined records, e.g. with another ``--format`` or ``--encoding``."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from damai.pipeline.ingest import IngestOptions, ingest_paths
+from damai.privacy import Pseudonymiser
+from damai.storage.base import QuarantineEntry, Store
+
+__all__ = ["RetryReport", "retry_quarantine"]
+
+
+@dataclass(slots=True)
+class RetryReport:
+    tried: int = 0
+    resolved: list[int] = field(default_factory=list)
+    failing: dict[int, str] = field(default_factory=dict)
+    stored: int = 0
+    duplicates: int = 0
+
+
+def _retry_one(entry: QuarantineEntry, store: Store, options: IngestOptions,
+               pseudonymiser: Pseudonymiser | None, report: RetryReport) -> None:
+    with tempfile.TemporaryDirectory(prefix="damai-retry-") as folder:
+        path = Path(folder) / f"quarantine-{entry.id}"
+        path.write_bytes(entry.raw if entry.raw.endswith(b"\n") else entry.raw + b"\n")
+        failures: list[str] = []
+        result = ingest_paths([path], store, options, pseudonymiser=pseudonymiser,
+                              on_failure=lambda f: failures.append(f"{f.reason}: {f.message}"))
+    report.stored += result.stored
+    report.duplicates += result.duplicates
+    if result.quarantined == 0 and result.received + result.ignored > 0:
+        report.resolved.append(entry.id)
+    else:
+        report.failing[entry.id] = failures[0] if failures else "no record found"
+
+
+def retry_quarantine(store: Store, options: IngestOptions, *, ids: list[int] | None = None,
+                     pseudonymiser: Pseudonymiser | None = None) -> RetryReport:
+    """Run each open quarantine entry (or only ``ids``) through ingest again.
+
+    With ``options.format == "auto"`` an entry is read in the format it failed in, if known.
+    An entry that now maps cleanly is marked resolved; the others count one more try.
+    """
+    report = RetryReport()
+    wanted = set(ids) if ids else None
+    for entry in store.list_quarantine():
+        if wanted is not None and entry.id not in wanted:
+            continue
+        report.tried += 1
+        fmt = options.format if options.format != "auto" else (entry.format or "auto")
+        entry_options = IngestOptions(format=fmt, csv_columns=options.csv_columns,
+                                      encoding=options.encoding, batch_size=options.batch_size,
+                                      max_line_bytes=options.max_line_bytes, quarantine=False)
+        _retry_one(entry, store, entry_options, pseudonymiser, report)
+    store.mark_quarantine(report.resolved, resolved=True)
+    store.mark_quarantine(list(report.failing), resolved=False)
+    return report

@@ -1,0 +1,144 @@
+"""Issue #2: bad input never loses data. Each case names file, line and reason, is quarantined
+with its raw bytes, and the run goes on; received = stored + duplicates + quarantined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from damai.errors import InputError
+from damai.pipeline.ingest import IngestOptions, ingest_paths
+from damai.storage import PostQuery, Store
+from tests.conftest import page, tweet, write_jsonl
+
+
+def _ingest(store: Store, *paths: Path, **options: object) -> object:
+    return ingest_paths(list(paths), store, IngestOptions(**options))  # type: ignore[arg-type]
+
+
+def _good_lines(n: int, start: int = 0) -> list[bytes]:
+    return [orjson.dumps(page([tweet(start + i)])) for i in range(n)]
+
+
+def test_malformed_json_is_quarantined_and_run_continues(tmp_path: Path, store: Store) -> None:
+    lines = _good_lines(3)
+    lines.insert(1, b'{"data": [{"id": "1", "text": "rusak"')  # broken JSON in the middle
+    path = tmp_path / "tweets.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    report = ingest_paths([path], store, IngestOptions())
+    assert (report.received, report.stored, report.quarantined) == (4, 3, 1)
+    assert report.balanced
+    [entry] = store.list_quarantine()
+    assert entry.path == str(path)
+    assert entry.location == "line 2"
+    assert entry.reason == "malformed_json"
+    assert entry.raw == lines[1]
+
+
+def test_invalid_utf8_line_is_quarantined_with_raw_bytes(tmp_path: Path, store: Store) -> None:
+    bad = orjson.dumps(page([tweet(9, "Caf\u00e9 enak di Braga")])).replace(
+        "Café".encode(), "Café".encode("cp1252"))
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join([*_good_lines(2), bad]) + b"\n")
+    report = ingest_paths([path], store, IngestOptions())
+    assert report.stored == 2 and report.quarantined == 1 and report.balanced
+    [entry] = store.list_quarantine()
+    assert entry.reason == "invalid_utf8"
+    assert "cp1252" in entry.message and entry.location == "line 3"
+    assert entry.raw == bad
+
+
+def test_cp1252_file_ingests_with_encoding_option(tmp_path: Path, store: Store) -> None:
+    text = "Kopi di kafé Braga enak sekali"
+    path = tmp_path / "cp1252.jsonl"
+    path.write_bytes(orjson.dumps(page([tweet(1, text)])).decode().encode("cp1252") + b"\n")
+    assert ingest_paths([path], store, IngestOptions()).quarantined == 1
+    report = ingest_paths([path], store, IngestOptions(encoding="cp1252"))
+    assert report.stored == 1
+    [post] = store.query_posts(PostQuery(text="Braga"))
+    assert post.text == text
+
+
+def test_truncated_last_line_is_reported_as_truncated(tmp_path: Path, store: Store) -> None:
+    lines = _good_lines(3)
+    path = tmp_path / "cut.jsonl"
+    path.write_bytes(b"\n".join(lines)[: -len(lines[-1]) // 2])
+    report = ingest_paths([path], store, IngestOptions())
+    assert (report.stored, report.quarantined) == (2, 1) and report.balanced
+    [entry] = store.list_quarantine()
+    assert entry.reason == "truncated" and entry.location == "line 3"
+
+
+def test_line_over_limit_is_quarantined_whole(tmp_path: Path, store: Store) -> None:
+    long_line = orjson.dumps(page([tweet(5, "panjang " * 200_000)]))
+    assert len(long_line) > 1024 * 1024
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(b"\n".join([_good_lines(1)[0], long_line, _good_lines(1, 7)[0]]) + b"\n")
+    report = ingest_paths([path], store, IngestOptions())
+    assert (report.stored, report.quarantined) == (2, 1) and report.balanced
+    [entry] = store.list_quarantine()
+    assert entry.reason == "too_long" and entry.location == "line 2"
+    assert entry.raw == long_line
+
+
+@pytest.mark.parametrize(("record", "reason"), [
+    ({k: v for k, v in tweet(3).items() if k != "id"}, "missing_id"),
+    (tweet(4, ""), "missing_text"),
+])
+def test_record_without_id_or_text(tmp_path: Path, store: Store, record: dict[str, object],
+                                   reason: str) -> None:
+    path = write_jsonl(tmp_path / "t.jsonl", [page([tweet(1)]), page([record])])
+    report = ingest_paths([path], store, IngestOptions())
+    assert report.stored == 1 and report.quarantined == 1 and report.balanced
+    [entry] = store.list_quarantine()
+    assert entry.reason == reason
+    assert str(path) == entry.path
+
+
+def test_unknown_format_quarantines_every_line(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "notes.jsonl"
+    write_jsonl(path, [{"foo": 1}, {"bar": 2}])
+    report = ingest_paths([path], store, IngestOptions())
+    assert (report.received, report.quarantined, report.stored) == (2, 2, 0)
+    assert report.files[str(path)] == "unknown"
+    assert {e.reason for e in store.list_quarantine()} == {"unknown_format"}
+
+
+def test_unknown_format_option_is_a_clear_error(tmp_path: Path, store: Store) -> None:
+    path = write_jsonl(tmp_path / "t.jsonl", [page([tweet(1)])])
+    with pytest.raises(InputError, match="unknown --format"):
+        ingest_paths([path], store, IngestOptions(format="myspace"))
+
+
+def test_missing_path_is_a_clear_error(tmp_path: Path, store: Store) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        ingest_paths([tmp_path / "nope.jsonl"], store, IngestOptions())
+
+
+def test_rerun_adds_nothing_and_quarantine_is_not_doubled(tmp_path: Path, store: Store) -> None:
+    lines = [*_good_lines(5), b"{not json"]
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    first = ingest_paths([path], store, IngestOptions(batch_size=2))
+    second = ingest_paths([path], store, IngestOptions(batch_size=2))
+    assert (first.stored, first.duplicates, first.quarantined) == (5, 0, 1)
+    assert (second.stored, second.duplicates, second.quarantined) == (0, 5, 1)
+    assert second.balanced
+    assert store.count_posts(PostQuery(limit=None)) == 5
+    assert len(store.list_quarantine()) == 1
+
+
+def test_quarantine_retry_with_encoding_resolves(tmp_path: Path, store: Store) -> None:
+    from damai.pipeline.quarantine import retry_quarantine
+
+    path = tmp_path / "cp.jsonl"
+    path.write_bytes(orjson.dumps(page([tweet(2, "Salam dari kafé")])).decode().encode("cp1252"))
+    ingest_paths([path], store, IngestOptions())
+    failing = retry_quarantine(store, IngestOptions())
+    assert failing.resolved == [] and len(failing.failing) == 1
+    fixed = retry_quarantine(store, IngestOptions(encoding="cp1252"))
+    assert len(fixed.resolved) == 1 and fixed.stored == 1
+    assert store.list_quarantine() == []
+    assert store.list_quarantine(include_resolved=True)[0].retries == 2
