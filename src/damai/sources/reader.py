@@ -192,9 +192,11 @@ def peek_first(path: Path, *, max_bytes: int = DEFAULT_MAX_LINE,
         records = iter_json_document(path, encoding=encoding)
     else:
         return None
-    for record in records:
+    for seen, record in enumerate(records):
         if isinstance(record, RawRecord):
             return record.data
+        if seen >= 20:
+            break
     return None
 
 

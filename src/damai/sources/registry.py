@@ -47,9 +47,16 @@ def detect_source(path: Path, *, csv_columns: CsvColumns | None = None,
     if kind == "empty":
         return None
     if kind == "text":
+        first_line = first_text_line(path, encoding)
+        if MastodonSource().sniff_text(first_line):
+            return MastodonSource()
         source = CsvSource(csv_columns or CsvColumns())
-        return source if source.sniff_header(first_text_line(path, encoding)) else None
+        return source if source.sniff_header(first_line) else None
     first = peek_first(path, encoding=encoding)
+    if first is None and encoding is None:
+        # Detection only: a cp1252 file still shows its format; its records then fail as
+        # invalid UTF-8 with a hint to re-run with --encoding, instead of "unknown format".
+        first = peek_first(path, encoding="latin-1")
     if first is None:
         return None
     for candidate in _json_sources():

@@ -1,0 +1,375 @@
+"""PostgreSQL store: the same behaviour as the SQLite store, for shared and larger deployments.
+
+Times are ``timestamptz`` (the session runs in UTC), JSON fields are ``jsonb``, and search uses a
+generated ``tsvector`` column with the ``simple`` configuration (no stemming, no stop words, so
+Indonesian and English words match as written). Needs PostgreSQL 12 or newer. Migrations run under
+an advisory lock, so processes that start together apply each one exactly once.
+
+PostgreSQL text cannot hold NUL characters: they are stored as U+FFFD in text and JSON fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import DictRow, dict_row
+from psycopg.types.json import set_json_loads
+
+from damai.errors import StorageError
+from damai.records import Post, utc
+from damai.sources.base import Notice, RecordFailure
+from damai.storage.base import (
+    POST_COLUMNS,
+    Migration,
+    PostQuery,
+    QuarantineEntry,
+    Stats,
+    WriteResult,
+    fingerprint,
+    post_to_row,
+    row_to_post,
+)
+
+__all__ = ["MIGRATIONS", "PostgresStore"]
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_posts", (
+        """CREATE TABLE posts (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            platform text NOT NULL,
+            platform_id text NOT NULL,
+            url text,
+            author_key text,
+            author_handle text,
+            created_at timestamptz NOT NULL,
+            text text NOT NULL,
+            language text,
+            reply_to_id text,
+            quote_of_id text,
+            repost_of_id text,
+            conversation_id text,
+            hashtags jsonb,
+            mentions jsonb,
+            links jsonb,
+            media_count bigint NOT NULL DEFAULT 0,
+            geo jsonb,
+            engagement jsonb,
+            fetched_at timestamptz,
+            ingest_batch text,
+            raw jsonb,
+            ingested_at timestamptz NOT NULL,
+            UNIQUE (platform, platform_id)
+        )""",
+        "CREATE INDEX posts_created_at ON posts (created_at)",
+        "CREATE INDEX posts_language ON posts (language)",
+        "CREATE INDEX posts_ingested_at ON posts (ingested_at) WHERE raw IS NOT NULL",
+    )),
+    Migration("0002_posts_fts", (
+        "ALTER TABLE posts ADD COLUMN text_search tsvector "
+        "GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED",
+        "CREATE INDEX posts_text_search ON posts USING gin (text_search)",
+    )),
+    Migration("0003_quarantine", (
+        """CREATE TABLE quarantine (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            fingerprint text NOT NULL UNIQUE,
+            path text NOT NULL,
+            location text NOT NULL,
+            format text,
+            reason text NOT NULL,
+            message text NOT NULL,
+            raw bytea NOT NULL,
+            created_at timestamptz NOT NULL,
+            retries integer NOT NULL DEFAULT 0,
+            resolved boolean NOT NULL DEFAULT false
+        )""",
+        """CREATE TABLE source_notices (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            ingest_batch text NOT NULL,
+            kind text NOT NULL,
+            detail jsonb NOT NULL,
+            created_at timestamptz NOT NULL
+        )""",
+        """CREATE TABLE cursors (
+            name text PRIMARY KEY,
+            value text NOT NULL,
+            updated_at timestamptz NOT NULL
+        )""",
+    )),
+)
+
+#: first key of the migration advisory lock; the second is the schema name's hash
+_LOCK_KEY = 0x64616D61  # "dama"
+_TIME_COLUMNS = frozenset({"created_at", "fetched_at", "ingested_at"})
+_JSON_COLUMNS = frozenset({"hashtags", "mentions", "links", "geo", "engagement", "raw"})
+_CASTS = {**dict.fromkeys(_TIME_COLUMNS, "::timestamptz"),
+          **dict.fromkeys(_JSON_COLUMNS, "::jsonb")}
+_SELECT = "SELECT id, " + ", ".join(POST_COLUMNS) + " FROM posts"
+_INSERT = (f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) VALUES "
+           f"({', '.join('%s' + _CASTS.get(c, '') for c in POST_COLUMNS)}) ON CONFLICT DO NOTHING")
+_REFRESH = ("UPDATE posts SET engagement = %s::jsonb, fetched_at = %s WHERE platform = %s "
+            "AND platform_id = %s AND (fetched_at IS NULL OR fetched_at < %s)")
+#: a JSON ``\u0000`` escape (not preceded by an escaped backslash), which jsonb rejects
+_JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+_PAGE = 1000
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _text(value: str) -> str:
+    return value.replace("\x00", "\ufffd")
+
+
+def _json(value: Any) -> str:
+    return _JSON_NUL.sub(r"\1\\ufffd", orjson.dumps(value).decode())
+
+
+def _row(post: Post, now: datetime) -> list[Any]:
+    """:func:`post_to_row` made fit for PostgreSQL: JSON as text without NUL escapes."""
+    row: list[Any] = []
+    for column, value in zip(POST_COLUMNS, post_to_row(post, now), strict=True):
+        if isinstance(value, bytes):
+            value = value.decode()
+        if isinstance(value, str):
+            value = (_JSON_NUL.sub(r"\1\\ufffd", value) if column in _JSON_COLUMNS
+                     else _text(value))
+        row.append(value)
+    return row
+
+
+def _safe_url(url: str) -> str:
+    """The URL for messages: host, port and database, never the password."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "the given URL"
+    return f"{parts.get('host', 'localhost')}:{parts.get('port', 5432)}/{parts.get('dbname', '')}"
+
+
+class PostgresStore:
+    """``postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`` (any libpq URL or conninfo string)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            self._db: psycopg.Connection[DictRow] = psycopg.connect(
+                url, autocommit=True, row_factory=dict_row)
+        except psycopg.Error as exc:
+            raise StorageError(
+                f"cannot connect to PostgreSQL at {_safe_url(url)}: {exc}. Check the URL and that "
+                "the server is running (tests: scripts/postgres-test-server.sh)") from None
+        self._db.execute("SET TIME ZONE 'UTC'")
+        set_json_loads(orjson.loads, self._db)
+
+    # -- migrations ------------------------------------------------------------------------
+    def applied_migrations(self) -> list[str]:
+        row = self._db.execute("SELECT to_regclass('schema_migrations') IS NOT NULL AS ok")
+        if not (found := row.fetchone()) or not found["ok"]:
+            return []
+        rows = self._db.execute("SELECT name FROM schema_migrations ORDER BY name")
+        return [r["name"] for r in rows]
+
+    def migrate(self) -> list[str]:
+        applied: list[str] = []
+        try:
+            self._migrate(applied)
+        except psycopg.Error as exc:
+            raise StorageError(f"cannot migrate the PostgreSQL database at {_safe_url(self.url)}: "
+                               f"{exc}. Check that the user may create tables there") from None
+        return applied
+
+    def _migrate(self, applied: list[str]) -> None:
+        with self._db.transaction():
+            self._db.execute("SELECT pg_advisory_xact_lock(%s, "
+                             "hashtext(coalesce(current_schema(), '')))", (_LOCK_KEY,))
+            self._db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                             "(name text PRIMARY KEY, applied_at timestamptz NOT NULL)")
+            done = set(self.applied_migrations())
+            for migration in MIGRATIONS:
+                if migration.name in done:
+                    continue
+                for statement in migration.statements:
+                    self._db.execute(statement)
+                self._db.execute("INSERT INTO schema_migrations VALUES (%s, %s)",
+                                 (migration.name, _now()))
+                applied.append(migration.name)
+
+    # -- writing ---------------------------------------------------------------------------
+    def write_batch(self, posts: list[Post], failures: list[tuple[RecordFailure, str | None]],
+                    notices: list[tuple[str, Notice]]) -> WriteResult:
+        now = _now()
+        result = WriteResult()
+        unique: dict[tuple[str, str], Post] = {}
+        for post in posts:
+            if post.key in unique:
+                result.duplicates += 1
+            else:
+                unique[post.key] = post
+        try:
+            with self._db.transaction(), self._db.cursor() as cur:
+                existing = self._existing(list(unique))
+                new_rows = [_row(p, now) for k, p in unique.items() if k not in existing]
+                cur.executemany(_INSERT, new_rows)
+                stored = cur.rowcount if new_rows else 0
+                cur.executemany(_REFRESH, [
+                    (_json(p.engagement), p.fetched_at, p.platform, p.platform_id, p.fetched_at)
+                    for k, p in unique.items() if k in existing and p.fetched_at is not None])
+                self._quarantine(cur, failures, now)
+                cur.executemany(
+                    "INSERT INTO source_notices (ingest_batch, kind, detail, created_at) "
+                    "VALUES (%s, %s, %s::jsonb, %s)",
+                    [(_text(b), _text(n.kind), _json(n.detail), now) for b, n in notices])
+        except psycopg.DataError as exc:
+            raise StorageError(f"cannot write the batch: {exc}") from None
+        result.stored += stored
+        # a post another process inserted after the look-up is a duplicate too
+        result.duplicates += len(unique) - stored
+        return result
+
+    def _existing(self, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        if not keys:
+            return set()
+        rows = self._db.execute(
+            "SELECT platform, platform_id FROM posts WHERE (platform, platform_id) IN "
+            "(SELECT * FROM unnest(%s::text[], %s::text[]))",
+            ([_text(k[0]) for k in keys], [_text(k[1]) for k in keys]))
+        return {(r["platform"], r["platform_id"]) for r in rows}
+
+    @staticmethod
+    def _quarantine(cur: psycopg.Cursor[DictRow], failures: list[tuple[RecordFailure, str | None]],
+                    now: datetime) -> None:
+        cur.executemany(
+            "INSERT INTO quarantine (fingerprint, path, location, format, reason, message, raw, "
+            "created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (fingerprint) DO NOTHING",
+            [(fingerprint(f), _text(f.path), _text(f.location), _text(fmt) if fmt else fmt,
+              _text(f.reason), _text(f.message), f.raw_bytes, now) for f, fmt in failures])
+
+    # -- reading ---------------------------------------------------------------------------
+    def _where(self, query: PostQuery) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if query.text:
+            clauses.append("text_search @@ plainto_tsquery('simple', %s)")
+            params.append(_text(query.text))
+        for column, value in (("platform", query.platform), ("language", query.language),
+                              ("ingest_batch", query.ingest_batch)):
+            if value:
+                clauses.append(f"{column} = %s")
+                params.append(_text(value))
+        if query.since:
+            clauses.append("created_at >= %s")
+            params.append(utc(query.since))
+        if query.until:
+            clauses.append("created_at < %s")
+            params.append(utc(query.until))
+        return clauses, params
+
+    def _page(self, query: PostQuery, after: tuple[datetime, int] | None, limit: int | None,
+              offset: int) -> list[DictRow]:
+        clauses, params = self._where(query)
+        if after is not None:
+            clauses.append("(created_at, id) < (%s, %s)")
+            params += after
+        sql = _SELECT + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        sql += " ORDER BY created_at DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except psycopg.Error as exc:
+            raise StorageError(f"query failed: {exc}") from None
+
+    def query_posts(self, query: PostQuery) -> list[Post]:
+        return [row_to_post(r) for r in self._page(query, None, query.limit, query.offset)]
+
+    def iter_posts(self, query: PostQuery) -> Iterator[Post]:
+        """Stream posts in pages (keyset on created_at and id), holding no transaction open."""
+        remaining = query.limit
+        offset = query.offset if query.limit is not None else 0
+        after: tuple[datetime, int] | None = None
+        while remaining is None or remaining > 0:
+            size = _PAGE if remaining is None else min(_PAGE, remaining)
+            rows = self._page(query, after, size, offset)
+            yield from (row_to_post(r) for r in rows)
+            if len(rows) < size:
+                return
+            offset = 0
+            after = (rows[-1]["created_at"], rows[-1]["id"])
+            remaining = None if remaining is None else remaining - len(rows)
+
+    def count_posts(self, query: PostQuery) -> int:
+        clauses, params = self._where(query)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        return self._scalar(f"SELECT count(*) AS n FROM posts{where}", params)
+
+    def get_post(self, platform: str, platform_id: str) -> Post | None:
+        row = self._db.execute(_SELECT + " WHERE platform = %s AND platform_id = %s",
+                               (_text(platform), _text(platform_id))).fetchone()
+        return row_to_post(row) if row else None
+
+    def stats(self) -> Stats:
+        stats = Stats()
+        stats.total = self._scalar("SELECT count(*) AS n FROM posts")
+        for target, expr in ((stats.by_platform, "platform"),
+                             (stats.by_day, "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"),
+                             (stats.by_language, "coalesce(language, 'unknown')")):
+            for row in self._db.execute(
+                    f'SELECT {expr} AS k, count(*) AS n FROM posts GROUP BY 1 '
+                    f'ORDER BY {expr} COLLATE "C"'):
+                target[str(row["k"])] = int(row["n"])
+        stats.quarantined = self._scalar("SELECT count(*) AS n FROM quarantine WHERE NOT resolved")
+        return stats
+
+    def _scalar(self, sql: str, params: list[Any] | None = None) -> int:
+        row = self._db.execute(sql, params).fetchone()
+        return int(row["n"]) if row else 0
+
+    # -- quarantine ------------------------------------------------------------------------
+    def list_quarantine(self, *, include_resolved: bool = False,
+                        limit: int | None = None) -> list[QuarantineEntry]:
+        sql = "SELECT * FROM quarantine" + ("" if include_resolved else " WHERE NOT resolved")
+        rows = self._db.execute(sql + " ORDER BY id LIMIT %s", (limit,))
+        return [
+            QuarantineEntry(id=r["id"], path=r["path"], location=r["location"], format=r["format"],
+                            reason=r["reason"], message=r["message"], raw=bytes(r["raw"]),
+                            created_at=r["created_at"], retries=r["retries"],
+                            resolved=r["resolved"])
+            for r in rows
+        ]
+
+    def mark_quarantine(self, ids: list[int], *, resolved: bool) -> None:
+        with self._db.transaction(), self._db.cursor() as cur:
+            cur.executemany(
+                "UPDATE quarantine SET retries = retries + 1, resolved = %s WHERE id = %s",
+                [(resolved, i) for i in ids])
+
+    # -- maintenance -----------------------------------------------------------------------
+    def purge_raw(self, older_than: datetime) -> int:
+        cur = self._db.execute(
+            "UPDATE posts SET raw = NULL WHERE raw IS NOT NULL AND ingested_at < %s",
+            (utc(older_than),))
+        return cur.rowcount
+
+    def get_cursor(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM cursors WHERE name = %s",
+                               (_text(name),)).fetchone()
+        return str(row["value"]) if row else None
+
+    def set_cursor(self, name: str, value: str) -> None:
+        self._db.execute(
+            "INSERT INTO cursors VALUES (%s, %s, %s) ON CONFLICT (name) DO UPDATE SET "
+            "value = excluded.value, updated_at = excluded.updated_at",
+            (_text(name), _text(value), _now()))
+
+    def close(self) -> None:
+        self._db.close()

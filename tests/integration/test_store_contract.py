@@ -1,0 +1,386 @@
+"""The storage contract: SQLite and PostgreSQL behave the same.
+
+Every test here runs against both backends. The PostgreSQL runs need a server
+(``DAMAI_TEST_PG_URL``; ``make test`` starts one with ``scripts/postgres-test-server.sh``) and get
+a fresh schema each. Without the variable they are skipped, except on CI, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from damai.records import Geo, Post
+from damai.sources.base import Notice, RecordFailure
+from damai.storage import PostQuery, Store, open_store
+from damai.storage import postgres as pg_backend
+from damai.storage import sqlite as sqlite_backend
+
+PG_ENV = "DAMAI_TEST_PG_URL"
+T0 = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
+MIGRATION_NAMES = [m.name for m in sqlite_backend.MIGRATIONS]
+
+
+# -- helpers shared with test_postgres_store.py ---------------------------------------------------
+def pg_base_url() -> str:
+    """The test server's URL, or skip (fail on CI, which must run these tests)."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        reason = (f"{PG_ENV} is unset: start a server with scripts/postgres-test-server.sh and "
+                  f"export {PG_ENV}=<the URL it prints>")
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL tests must run on CI; {reason}")
+        pytest.skip(reason)
+    return url
+
+
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """A fresh, empty schema on the test server; yields a URL whose search_path is that schema."""
+    base = pg_base_url()
+    schema = f"damai_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    parts = urlsplit(base)
+    query = [*parse_qsl(parts.query), ("options", f"-csearch_path={schema}")]
+    try:
+        yield urlunsplit(parts._replace(query=urlencode(query)))
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+def make_post(i: int, text: str | None = None, **fields: Any) -> Post:
+    values: dict[str, Any] = {
+        "platform": "twitter", "platform_id": str(1000 + i),
+        "text": text if text is not None else f"Kabar pagi nomor {i} dari Bandung",
+        "created_at": T0 + timedelta(minutes=i), "language": "id",
+        "fetched_at": T0 + timedelta(days=1), "ingest_batch": "b1",
+        "engagement": {"likes": i}, "raw": {"id": str(1000 + i)},
+    }
+    values.update(fields)
+    return Post(**values)
+
+
+def failure(location: str, raw: bytes = b"{not json") -> tuple[RecordFailure, str | None]:
+    return (RecordFailure(path="/data/in.jsonl", location=location, reason="malformed_json",
+                          message="Baris ini bukan JSON yang sah.", raw_bytes=raw), "jsonl")
+
+
+# -- fixtures -------------------------------------------------------------------------------------
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'contract.sqlite3'}"
+    else:
+        with pg_schema() as url:
+            yield url
+
+
+@pytest.fixture
+def db(store_url: str) -> Iterator[Store]:
+    store = open_store(store_url)
+    yield store
+    store.close()
+
+
+def write(store: Store, posts: list[Post], failures: list[Any] | None = None) -> tuple[int, int]:
+    result = store.write_batch(posts, failures or [], [])
+    return result.stored, result.duplicates
+
+
+def ids(posts: list[Post]) -> list[str]:
+    return [p.platform_id for p in posts]
+
+
+# -- migrations -----------------------------------------------------------------------------------
+def test_backends_share_migration_names() -> None:
+    assert [m.name for m in pg_backend.MIGRATIONS] == MIGRATION_NAMES
+
+
+def test_migrations_are_recorded_once(store_url: str) -> None:
+    store = open_store(store_url, migrate=False)
+    try:
+        assert store.applied_migrations() == []
+        assert store.migrate() == MIGRATION_NAMES
+        assert store.migrate() == []
+        assert store.applied_migrations() == MIGRATION_NAMES
+    finally:
+        store.close()
+    again = open_store(store_url)  # a second process finds everything applied
+    try:
+        assert again.migrate() == []
+    finally:
+        again.close()
+
+
+# -- writing --------------------------------------------------------------------------------------
+def test_write_batch_is_idempotent(db: Store) -> None:
+    posts = [make_post(i) for i in range(3)]
+    assert write(db, posts) == (3, 0)
+    assert write(db, posts) == (0, 3)
+    assert db.count_posts(PostQuery()) == 3
+
+
+def test_duplicates_within_a_batch_are_counted(db: Store) -> None:
+    assert write(db, [make_post(1), make_post(1), make_post(2), make_post(1)]) == (2, 2)
+    assert write(db, [make_post(1), make_post(3), make_post(3)]) == (1, 2)
+    same_id_other_platform = make_post(1, platform="mastodon")
+    assert write(db, [same_id_other_platform]) == (1, 0)
+    assert db.count_posts(PostQuery()) == 4
+
+
+def test_empty_batch(db: Store) -> None:
+    assert write(db, []) == (0, 0)
+
+
+def test_newer_fetch_refreshes_engagement_only(db: Store) -> None:
+    write(db, [make_post(1, engagement={"likes": 1}, fetched_at=T0)])
+    newer = T0 + timedelta(hours=2)
+    write(db, [make_post(1, "teks baru", engagement={"likes": 9, "views": 70}, fetched_at=newer)])
+    stored = db.get_post("twitter", "1001")
+    assert stored is not None
+    assert stored.engagement == {"likes": 9, "views": 70}
+    assert stored.fetched_at == newer
+    assert stored.text == "Kabar pagi nomor 1 dari Bandung"  # the first text stays
+    write(db, [make_post(1, engagement={"likes": 2}, fetched_at=T0 + timedelta(hours=1))])
+    write(db, [make_post(1, engagement={"likes": 3}, fetched_at=None)])
+    write(db, [make_post(1, engagement={"likes": 4}, fetched_at=newer)])
+    assert (stored := db.get_post("twitter", "1001")) is not None
+    assert stored.engagement == {"likes": 9, "views": 70}
+
+
+def test_missing_fetch_time_is_filled_by_a_later_fetch(db: Store) -> None:
+    write(db, [make_post(1, engagement={}, fetched_at=None)])
+    write(db, [make_post(1, engagement={"likes": 5}, fetched_at=T0)])
+    assert (stored := db.get_post("twitter", "1001")) is not None
+    assert (stored.engagement, stored.fetched_at) == ({"likes": 5}, T0)
+
+
+def test_notices_are_written_with_the_batch(db: Store) -> None:
+    notice = Notice(kind="not_found", detail={"resource_id": "42", "pesan": "tidak ada"})
+    result = db.write_batch([make_post(1)], [], [("b1", notice), ("b1", notice)])
+    assert (result.stored, result.duplicates) == (1, 0)
+
+
+# -- quarantine -----------------------------------------------------------------------------------
+def test_quarantine_is_idempotent_on_fingerprint(db: Store) -> None:
+    bad = [failure("line 3"), failure("line 4"), failure("line 3", b"\xff\x00 lain")]
+    assert write(db, [], bad) == (0, 0)
+    write(db, [], [*bad, failure("line 3")])
+    entries = db.list_quarantine()
+    assert [(e.location, e.raw) for e in entries] == [
+        ("line 3", b"{not json"), ("line 4", b"{not json"), ("line 3", b"\xff\x00 lain")]
+    first = entries[0]
+    assert (first.path, first.format, first.reason, first.retries, first.resolved) == (
+        "/data/in.jsonl", "jsonl", "malformed_json", 0, False)
+    assert first.message == "Baris ini bukan JSON yang sah."
+    assert abs(first.created_at - datetime.now(UTC)) < timedelta(minutes=5)
+    assert db.stats().quarantined == 3
+
+
+def test_quarantine_retries_and_resolution(db: Store) -> None:
+    write(db, [], [failure("line 1"), (failure("line 2")[0], None)])
+    one, two = db.list_quarantine()
+    assert two.format is None
+    db.mark_quarantine([one.id], resolved=True)
+    db.mark_quarantine([two.id], resolved=False)
+    assert [e.id for e in db.list_quarantine()] == [two.id]
+    everything = db.list_quarantine(include_resolved=True)
+    assert [(e.id, e.retries, e.resolved) for e in everything] == [
+        (one.id, 1, True), (two.id, 1, False)]
+    assert len(db.list_quarantine(include_resolved=True, limit=1)) == 1
+    assert db.list_quarantine(limit=0) == []
+    assert db.stats().quarantined == 1
+
+
+# -- reading --------------------------------------------------------------------------------------
+INDONESIAN = [
+    "Mari jaga perdamaian di Poso bersama tokoh agama",
+    "Warga Ambon bergotong royong membersihkan masjid dan gereja",
+    "Ujaran kebencian menyebar di grup WhatsApp, laporkan ke Kominfo",
+    "Pemuda lintas iman menanam pohon di Bandung #DamaiPoso",
+    "PERDAMAIAN itu tanggung jawab kita semua",
+]
+
+
+@pytest.fixture
+def indonesian(db: Store) -> Store:
+    write(db, [make_post(i, text) for i, text in enumerate(INDONESIAN)])
+    return db
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("perdamaian", ["1004", "1000"]),
+    ("Perdamaian Poso", ["1000"]),
+    ("masjid gereja", ["1001"]),
+    ("gereja masjid", ["1001"]),
+    ("damaiposo", ["1003"]),
+    ("whatsapp", ["1002"]),
+    ("damai", []),
+    ("perdamaian gereja", []),
+    ("!!!", []),
+    ('"jaga"', ["1000"]),
+])
+def test_full_text_search_finds_indonesian_words(indonesian: Store, words: str,
+                                                 expected: list[str]) -> None:
+    query = PostQuery(text=words)
+    assert ids(indonesian.query_posts(query)) == expected
+    assert indonesian.count_posts(query) == len(expected)
+
+
+def test_search_combines_with_filters(indonesian: Store) -> None:
+    write(indonesian, [make_post(9, "Perdamaian di Maluku", platform="mastodon")])
+    assert ids(indonesian.query_posts(PostQuery(text="perdamaian", platform="mastodon"))) == [
+        "1009"]
+    assert indonesian.count_posts(PostQuery(text="perdamaian")) == 3
+
+
+@pytest.fixture
+def mixed(db: Store) -> Store:
+    write(db, [
+        make_post(0, language="id"), make_post(1, language="en", platform="mastodon"),
+        make_post(2, language=None), make_post(3, language="id", ingest_batch="b2"),
+        make_post(4, language="jv", platform="bluesky"),
+    ])
+    return db
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    (PostQuery(), ["1004", "1003", "1002", "1001", "1000"]),
+    (PostQuery(platform="twitter"), ["1003", "1002", "1000"]),
+    (PostQuery(language="id"), ["1003", "1000"]),
+    (PostQuery(ingest_batch="b2"), ["1003"]),
+    (PostQuery(since=T0 + timedelta(minutes=2)), ["1004", "1003", "1002"]),
+    (PostQuery(until=T0 + timedelta(minutes=2)), ["1001", "1000"]),
+    (PostQuery(since=T0 + timedelta(minutes=1), until=T0 + timedelta(minutes=3)), ["1002", "1001"]),
+    (PostQuery(since=(T0 + timedelta(minutes=2)).astimezone(timezone(timedelta(hours=7)))),
+     ["1004", "1003", "1002"]),
+    (PostQuery(platform="twitter", language="id", since=T0 + timedelta(seconds=1)), ["1003"]),
+    (PostQuery(limit=2), ["1004", "1003"]),
+    (PostQuery(limit=2, offset=2), ["1002", "1001"]),
+    (PostQuery(limit=None), ["1004", "1003", "1002", "1001", "1000"]),
+    (PostQuery(limit=0), []),
+    (PostQuery(platform="telegram"), []),
+])
+def test_filters(mixed: Store, query: PostQuery, expected: list[str]) -> None:
+    assert ids(mixed.query_posts(query)) == expected
+    assert ids(list(mixed.iter_posts(query))) == expected
+    unpaged = replace(query, limit=None, offset=0)
+    assert mixed.count_posts(query) == len(mixed.query_posts(unpaged))
+
+
+def test_iteration_pages_through_many_posts_in_query_order(db: Store) -> None:
+    # 2,300 posts, created in groups of three at the same second: ties order by insertion, newest
+    # first; iteration must agree with one big query across any page size
+    posts = [make_post(i, created_at=T0 + timedelta(seconds=i // 3), raw=None)
+             for i in range(2300)]
+    write(db, posts)
+    everything = ids(db.query_posts(PostQuery(limit=None)))
+    assert everything[:4] == ["3299", "3298", "3297", "3296"]
+    assert ids(list(db.iter_posts(PostQuery(limit=None)))) == everything
+    window = PostQuery(limit=1500, offset=250)
+    assert ids(list(db.iter_posts(window))) == everything[250:1750]
+    assert ids(db.query_posts(window)) == everything[250:1750]
+
+
+def test_get_post_unknown(db: Store) -> None:
+    assert db.get_post("twitter", "404") is None
+
+
+# -- stats, purge, cursors ------------------------------------------------------------------------
+def test_stats(db: Store) -> None:
+    wib = timezone(timedelta(hours=7))
+    write(db, [
+        make_post(1, created_at=datetime(2024, 5, 1, 23, 59, 59, 999999, tzinfo=UTC)),
+        make_post(2, created_at=datetime(2024, 5, 2, 6, 30, tzinfo=wib), language=None),  # UTC 1st
+        make_post(3, created_at=datetime(2024, 5, 2, 7, 0, tzinfo=wib), platform="mastodon"),
+        make_post(4, created_at=datetime(2024, 5, 3, tzinfo=UTC), language="en"),
+    ], [failure("line 9")])
+    assert db.stats().to_dict() == {
+        "total": 4,
+        "by_platform": {"mastodon": 1, "twitter": 3},
+        "by_day": {"2024-05-01": 2, "2024-05-02": 1, "2024-05-03": 1},
+        "by_language": {"en": 1, "id": 2, "unknown": 1},
+        "quarantined": 1,
+    }
+
+
+def test_stats_of_an_empty_store(db: Store) -> None:
+    assert db.stats().to_dict() == {"total": 0, "by_platform": {}, "by_day": {},
+                                    "by_language": {}, "quarantined": 0}
+
+
+def test_purge_raw_keeps_the_post(db: Store) -> None:
+    write(db, [make_post(1), make_post(2, raw=None), make_post(3)])
+    now = datetime.now(UTC)
+    assert db.purge_raw(now - timedelta(days=1)) == 0
+    assert db.purge_raw(now + timedelta(seconds=5)) == 2
+    assert db.purge_raw(now + timedelta(seconds=5)) == 0
+    stored = db.get_post("twitter", "1001")
+    assert stored is not None
+    assert stored.raw is None
+    assert stored == make_post(1, raw=None)
+
+
+def test_cursors(db: Store) -> None:
+    assert db.get_cursor("mastodon:#damai") is None
+    db.set_cursor("mastodon:#damai", "111")
+    db.set_cursor("bluesky:damai", "abc")
+    db.set_cursor("mastodon:#damai", "112")
+    assert db.get_cursor("mastodon:#damai") == "112"
+    assert db.get_cursor("bluesky:damai") == "abc"
+
+
+# -- round trip -----------------------------------------------------------------------------------
+def full_post() -> Post:
+    return Post(
+        platform="twitter", platform_id="1850000000000000001",
+        text="Selamat pagi 🌅 warga Poso — jaga persaudaraan!\nBaris kedua, \"kutipan\" & <tag>",
+        created_at=datetime(2024, 5, 1, 15, 30, 1, 123456, tzinfo=timezone(timedelta(hours=7))),
+        url="https://x.com/i/web/status/1850000000000000001", author_id="999",
+        author_handle="warga_poso", author_key="k:4f2a", language="id",
+        reply_to_id="1849", quote_of_id="1848", repost_of_id="1847", conversation_id="1846",
+        hashtags=["damai", "Poso2024"], mentions=["kominfo", "ñandú"],
+        links=["https://contoh.id/a?b=1&c=%20"], media_count=3,
+        geo=Geo(lat=-1.3948, lon=120.7534, place="Poso, Sulawesi Tengah", country_code="ID"),
+        engagement={"likes": 12, "reposts": 3, "replies": 0, "quotes": 1, "views": 2**40},
+        fetched_at=datetime(2024, 5, 2, 1, 0, tzinfo=UTC), ingest_batch="batch-7",
+        raw={"id": "1850000000000000001", "n": 2**53 + 1, "f": 0.1, "neg": -2.5e-7,
+             "ok": True, "none": None, "list": [1, "dua", {"tiga": [3.0]}],
+             "teks": "emoji 🌅 dan \\u0000 literal", "": {"nested": {}}},
+    )
+
+
+def test_every_field_round_trips(db: Store) -> None:
+    post = full_post()
+    write(db, [post])
+    expected = full_post()
+    expected.author_id = None  # never stored
+    stored = db.get_post(post.platform, post.platform_id)
+    assert stored == expected
+    assert stored is not None
+    assert stored.created_at.utcoffset() == timedelta(0)
+    assert db.query_posts(PostQuery()) == [expected]
+    assert list(db.iter_posts(PostQuery())) == [expected]
+
+
+def test_minimal_post_round_trips(db: Store) -> None:
+    post = Post(platform="telegram", platform_id="c1/5", text="",
+                created_at=datetime(2024, 1, 1, tzinfo=UTC))
+    write(db, [post])
+    assert db.get_post("telegram", "c1/5") == post
+    geo_place_only = Post(platform="telegram", platform_id="c1/6", text="x",
+                          created_at=datetime(2024, 1, 1, tzinfo=UTC), geo=Geo(place="Ambon"))
+    write(db, [geo_place_only])
+    assert db.get_post("telegram", "c1/6") == geo_place_only
