@@ -1,9 +1,9 @@
 """The ``Post`` record that flows through the whole pipeline.
 
-A source maps raw platform JSON to a ``Post``; each later stage only adds to it. ``author_id`` and
-``author_handle`` are transient: the privacy stage turns the id into ``author_key`` (an HMAC with the
-installation secret) and drops the handle unless the account is registered or the installation opted
-in. Storage never writes ``author_id``.
+A source maps raw platform JSON to a ``Post``; each later stage only adds to it.
+``author_id`` and ``author_handle`` are transient: the privacy stage turns the id into
+``author_key`` (an HMAC with the installation secret) and drops the handle unless the account is
+registered or the installation opted in. Storage never writes ``author_id``.
 """
 
 from __future__ import annotations

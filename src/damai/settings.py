@@ -38,7 +38,8 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("data_dir", "", "Folder for the default database, the installation secret and "
             "watch cursors. Empty means the platform's user data directory."),
     Setting("raw_retention_days", "30", "Days to keep each post's raw JSON. After that "
-            "`damai purge` (also run at the end of every ingest) removes it; the mapped post stays."),
+            "`damai purge` (also run at the end of every ingest) removes it; the mapped post "
+            "stays."),
     Setting("store_handles", "false", "Store every author's handle (true), or only handles of "
             "registered accounts (false, the default)."),
     Setting("batch_size", "1000", "Posts written per database transaction during ingest."),

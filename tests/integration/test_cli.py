@@ -46,7 +46,8 @@ def test_posts_search_and_formats(capsys: pytest.CaptureFixture[str], tweets_fil
     rows = [orjson.loads(line) for line in out.splitlines()]
     assert [r["text"] for r in rows] == ["Gempa terasa kuat di Cianjur, warga keluar rumah"]
     assert rows[0]["author_key"] and "author_id" not in rows[0]
-    _, out, _ = run(capsys, "posts", "--output", "csv", "--db", db_url, "--until", "2026-11-01T08:02:00Z")
+    _, out, _ = run(capsys, "posts", "--output", "csv", "--db", db_url,
+                    "--until", "2026-11-01T08:02:00Z")
     parsed = list(csv.DictReader(io.StringIO(out)))
     assert len(parsed) == 2
     _, out, _ = run(capsys, "posts", "--db", db_url, "--platform", "mastodon")

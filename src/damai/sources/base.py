@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Protocol
 
 from damai.records import Post
 
-__all__ = ["FileSource", "Notice", "RawRecord", "RecordFailure", "Mapped"]
+__all__ = ["FileSource", "Mapped", "Notice", "RawRecord", "RecordFailure"]
 
 
 @dataclass(slots=True)

@@ -32,6 +32,7 @@ __all__ = [
 Container = Literal["jsonl", "array", "document", "text", "empty"]
 DEFAULT_MAX_LINE = 1024 * 1024
 _CHUNK = 64 * 1024
+_SHALLOW_OVER = 16 * 1024 * 1024  # documents bigger than this are sniffed by their top keys
 
 
 def iter_lines(path: Path, max_bytes: int = DEFAULT_MAX_LINE) -> Iterator[tuple[int, bytes, bool]]:
@@ -132,14 +133,46 @@ def iter_json_array(path: Path, prefix: str = "item", *,
         except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError) as exc:
             handle.seek(0)
             data = handle.read()
-            reason = "truncated" if isinstance(exc, ijson.IncompleteJSONError) else "malformed_json"
-            if isinstance(exc, UnicodeDecodeError):
-                reason = "invalid_utf8"
+            reason = _array_failure_reason(exc)
             yield RecordFailure(
                 name, f"after {location} {index}", reason,
                 f"the JSON stops being valid after {location} {index} ({exc}); the {index + 1} "
                 "complete items before it were kept, the whole file is quarantined for re-try",
                 data)
+
+
+def _array_failure_reason(exc: Exception) -> str:
+    """ijson's C backend raises IncompleteJSONError for every error; its text tells them apart."""
+    text = str(exc).lower()
+    if isinstance(exc, UnicodeDecodeError) or "utf-8" in text or "utf8" in text:
+        return "invalid_utf8"
+    if "premature eof" in text or "incomplete" in text:
+        return "truncated"
+    return "malformed_json"
+
+
+def _shallow_document(path: Path) -> dict[str, Any] | None:
+    """Top-level keys of a big JSON object, with scalars kept and containers left empty.
+
+    Enough to recognise a format without loading a multi-gigabyte export into memory.
+    """
+    shallow: dict[str, Any] = {}
+    key: str | None = None
+    with path.open("rb") as handle:
+        try:
+            for prefix, event, value in ijson.parse(handle):
+                if prefix == "" and event == "map_key":
+                    key = str(value)
+                elif prefix == key and key is not None:
+                    if event in {"start_map", "start_array"}:
+                        shallow[key] = {} if event == "start_map" else []
+                    elif event in {"string", "number", "boolean", "null"}:
+                        shallow[key] = value
+                elif prefix == "" and event == "end_map":
+                    break
+        except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError):
+            pass
+    return shallow or None
 
 
 def iter_json_document(path: Path, *, encoding: str | None = None,
@@ -189,6 +222,8 @@ def peek_first(path: Path, *, max_bytes: int = DEFAULT_MAX_LINE,
     elif kind == "array":
         records = iter_json_array(path)
     elif kind == "document":
+        if path.stat().st_size > _SHALLOW_OVER:
+            return _shallow_document(path)
         records = iter_json_document(path, encoding=encoding)
     else:
         return None
