@@ -108,3 +108,21 @@ def test_db_from_environment(capsys: pytest.CaptureFixture[str], tweets_file: Pa
     run(capsys, "ingest", str(tweets_file))
     _, out, _ = run(capsys, "stats", "--json")
     assert orjson.loads(out)["total"] == 5
+
+
+def test_registered_accounts_keep_handles(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                          db_url: str) -> None:
+    tweets = [tweet(1, author_id="1001"), tweet(2, author_id="1002")]
+    path = write_jsonl(tmp_path / "t.jsonl", [page(tweets)])
+    code, _, _ = run(capsys, "accounts", "add", "x", "@Warga1001", "--db", db_url)
+    assert code == 0
+    _, out, _ = run(capsys, "accounts", "--db", db_url)
+    assert "warga1001" in out and "official" in out
+    run(capsys, "ingest", str(path), "--db", db_url)
+    _, out, _ = run(capsys, "posts", "--output", "jsonl", "--db", db_url)
+    handles = {orjson.loads(line)["author_handle"] for line in out.splitlines()}
+    assert handles == {"warga1001", None}
+    code, _, err = run(capsys, "accounts", "remove", "x", "nobody", "--db", db_url)
+    assert code == 2 and "not registered" in err
+    code, _, err = run(capsys, "accounts", "add", "x", "a", "--role", "boss", "--db", db_url)
+    assert code == 2 and "unknown role" in err

@@ -342,6 +342,19 @@ def test_cursors(db: Store) -> None:
     assert db.get_cursor("bluesky:damai") == "abc"
 
 
+def test_registered_accounts(db: Store) -> None:
+    assert db.list_accounts() == []
+    db.add_account("x", "@Humas_Damai", "official")
+    db.add_account("x", "humas_damai", "partner")  # same account: role updated, not doubled
+    db.add_account("mastodon", "duta@sosial.example.id", "ambassador")
+    found = [(a.platform, a.handle, a.role) for a in db.list_accounts()]
+    assert found == [("mastodon", "duta@sosial.example.id", "ambassador"),
+                     ("x", "humas_damai", "partner")]
+    assert db.remove_account("x", "@HUMAS_DAMAI") is True
+    assert db.remove_account("x", "humas_damai") is False
+    assert len(db.list_accounts()) == 1
+
+
 # -- round trip -----------------------------------------------------------------------------------
 def full_post() -> Post:
     return Post(

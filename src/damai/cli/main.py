@@ -12,6 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from damai import settings
+from damai.cli import accounts as accounts_cli
 from damai.cli import quarantine as quarantine_cli
 from damai.cli import watch as watch_cli
 from damai.cli.common import DbOption, err, out, parse_when, store_from
@@ -33,6 +34,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(quarantine_cli.app, name="quarantine")
+app.add_typer(accounts_cli.app, name="accounts")
 app.command("watch")(watch_cli.watch)
 
 _MAX_PRINTED_FAILURES = 20

@@ -26,7 +26,14 @@ from damai.sources.reader import iter_lines
 from damai.sources.registry import FORMATS, CsvColumns, detect_source, get_source
 from damai.storage.base import Store
 
-__all__ = ["IngestOptions", "IngestReport", "expand_paths", "ingest_paths", "new_batch_id"]
+__all__ = [
+    "IngestOptions",
+    "IngestReport",
+    "default_pseudonymiser",
+    "expand_paths",
+    "ingest_paths",
+    "new_batch_id",
+]
 
 #: ``on_failure(failure)`` is called for every quarantined record, for the CLI to print it
 FailureHook = Callable[[RecordFailure], None]
@@ -79,6 +86,13 @@ class IngestReport:
 def new_batch_id(now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
+
+
+def default_pseudonymiser(store: Store) -> Pseudonymiser:
+    """The installation's pseudonymiser: its secret, its registered accounts, its opt-in."""
+    return Pseudonymiser(installation_secret(),
+                         registered=[(a.platform, a.handle) for a in store.list_accounts()],
+                         keep_handles=settings.get_bool("store_handles"))
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -187,8 +201,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, options: IngestOptions | N
     """Ingest every file in ``paths`` (folders are walked) and return the counts."""
     options = options or IngestOptions.from_settings()
     report = IngestReport(batch=batch or new_batch_id())
-    pseudonymise = pseudonymiser or Pseudonymiser(
-        installation_secret(), keep_handles=settings.get_bool("store_handles"))
+    pseudonymise = pseudonymiser or default_pseudonymiser(store)
     batcher = _Batcher(store, report, options, pseudonymise, on_failure)
     done = 0
     for path in expand_paths(paths):

@@ -19,7 +19,9 @@ from damai.records import Geo, Post
 from damai.sources.base import Notice, RecordFailure
 
 __all__ = [
+    "ACCOUNT_ROLES",
     "POST_COLUMNS",
+    "Account",
     "Migration",
     "PostQuery",
     "QuarantineEntry",
@@ -28,6 +30,7 @@ __all__ = [
     "WriteResult",
     "fingerprint",
     "format_time",
+    "normalise_handle",
     "parse_time",
     "post_to_row",
     "row_to_post",
@@ -40,6 +43,24 @@ POST_COLUMNS: tuple[str, ...] = (
     "mentions", "links", "media_count", "geo", "engagement", "fetched_at", "ingest_batch", "raw",
     "ingested_at",
 )
+
+
+#: why a team registers an account; only registered accounts keep their handle
+ACCOUNT_ROLES: tuple[str, ...] = ("official", "ambassador", "partner")
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An account the team registered: its handle is stored on its posts."""
+
+    platform: str
+    handle: str
+    role: str
+    added_at: datetime
+
+
+def normalise_handle(handle: str) -> str:
+    return handle.strip().lstrip("@").lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +155,14 @@ class Store(Protocol):
         ...
 
     def get_cursor(self, name: str) -> str | None: ...
+
+    def add_account(self, platform: str, handle: str, role: str) -> None:
+        """Register an account (idempotent; a second call updates the role)."""
+        ...
+
+    def remove_account(self, platform: str, handle: str) -> bool: ...
+
+    def list_accounts(self) -> list[Account]: ...
 
     def set_cursor(self, name: str, value: str) -> None: ...
 

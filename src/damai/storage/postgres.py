@@ -26,12 +26,14 @@ from damai.records import Post, utc
 from damai.sources.base import Notice, RecordFailure
 from damai.storage.base import (
     POST_COLUMNS,
+    Account,
     Migration,
     PostQuery,
     QuarantineEntry,
     Stats,
     WriteResult,
     fingerprint,
+    normalise_handle,
     post_to_row,
     row_to_post,
 )
@@ -100,6 +102,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             name text PRIMARY KEY,
             value text NOT NULL,
             updated_at timestamptz NOT NULL
+        )""",
+    )),
+    Migration("0004_accounts", (
+        """CREATE TABLE accounts (
+            platform text NOT NULL,
+            handle text NOT NULL,
+            role text NOT NULL,
+            added_at timestamptz NOT NULL,
+            PRIMARY KEY (platform, handle)
         )""",
     )),
 )
@@ -370,6 +381,21 @@ class PostgresStore:
             "INSERT INTO cursors VALUES (%s, %s, %s) ON CONFLICT (name) DO UPDATE SET "
             "value = excluded.value, updated_at = excluded.updated_at",
             (_text(name), _text(value), _now()))
+
+    def add_account(self, platform: str, handle: str, role: str) -> None:
+        self._db.execute(
+            "INSERT INTO accounts VALUES (%s, %s, %s, %s) ON CONFLICT (platform, handle) "
+            "DO UPDATE SET role = excluded.role",
+            (_text(platform), _text(normalise_handle(handle)), _text(role), _now()))
+
+    def remove_account(self, platform: str, handle: str) -> bool:
+        cur = self._db.execute("DELETE FROM accounts WHERE platform = %s AND handle = %s",
+                               (_text(platform), _text(normalise_handle(handle))))
+        return cur.rowcount > 0
+
+    def list_accounts(self) -> list[Account]:
+        rows = self._db.execute("SELECT * FROM accounts ORDER BY platform, handle").fetchall()
+        return [Account(r["platform"], r["handle"], r["role"], r["added_at"]) for r in rows]
 
     def close(self) -> None:
         self._db.close()

@@ -20,6 +20,7 @@ from damai.records import Post
 from damai.sources.base import Notice, RecordFailure
 from damai.storage.base import (
     POST_COLUMNS,
+    Account,
     Migration,
     PostQuery,
     QuarantineEntry,
@@ -27,6 +28,7 @@ from damai.storage.base import (
     WriteResult,
     fingerprint,
     format_time,
+    normalise_handle,
     parse_time,
     post_to_row,
     row_to_post,
@@ -101,6 +103,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             name TEXT PRIMARY KEY,
             value TEXT NOT NULL,
             updated_at TEXT NOT NULL
+        )""",
+    )),
+    Migration("0004_accounts", (
+        """CREATE TABLE accounts (
+            platform TEXT NOT NULL,
+            handle TEXT NOT NULL,
+            role TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (platform, handle)
         )""",
     )),
 )
@@ -317,6 +328,24 @@ class SQLiteStore:
                 "INSERT INTO cursors VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
                 "value = excluded.value, updated_at = excluded.updated_at",
                 (name, value, format_time(_now())))
+
+    def add_account(self, platform: str, handle: str, role: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO accounts VALUES (?, ?, ?, ?) ON CONFLICT (platform, handle) "
+                "DO UPDATE SET role = excluded.role",
+                (platform, normalise_handle(handle), role, format_time(_now())))
+
+    def remove_account(self, platform: str, handle: str) -> bool:
+        with self._transaction():
+            cur = self._db.execute("DELETE FROM accounts WHERE platform = ? AND handle = ?",
+                                   (platform, normalise_handle(handle)))
+        return cur.rowcount > 0
+
+    def list_accounts(self) -> list[Account]:
+        return [Account(r["platform"], r["handle"], r["role"],
+                        parse_time(r["added_at"]) or _now())
+                for r in self._db.execute("SELECT * FROM accounts ORDER BY platform, handle")]
 
     def close(self) -> None:
         self._db.close()
