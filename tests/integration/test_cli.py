@@ -126,3 +126,20 @@ def test_registered_accounts_keep_handles(capsys: pytest.CaptureFixture[str], tm
     assert code == 2 and "not registered" in err
     code, _, err = run(capsys, "accounts", "add", "x", "a", "--role", "boss", "--db", db_url)
     assert code == 2 and "unknown role" in err
+
+
+def test_watch_dry_run_and_bad_spec(capsys: pytest.CaptureFixture[str], db_url: str) -> None:
+    code, out, _ = run(capsys, "watch", "--dry-run", "--once", "--json",
+                       "mastodon:tag:gempa@https://mastodon.social", "x:search:gempa lang:in")
+    report = orjson.loads(out)
+    assert code == 0 and report["balanced"] and report["stored"] > 0 and report["polls"] == 2
+    code, _, err = run(capsys, "watch", "--once", "myspace:tag:x", "--db", db_url)
+    assert code == 2 and "E1" in err and "Traceback" not in err
+
+
+def test_post_text_is_never_read_as_terminal_markup(capsys: pytest.CaptureFixture[str],
+                                                     tmp_path: Path, db_url: str) -> None:
+    path = write_jsonl(tmp_path / "t.jsonl", [page([tweet(1, "[bold]tebal[/bold] :x: [red]")])])
+    run(capsys, "ingest", str(path), "--db", db_url)
+    _, out, _ = run(capsys, "posts", "--db", db_url)
+    assert "[bold]tebal[/bold] :x: [red]" in out

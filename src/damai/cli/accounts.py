@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from damai.cli.common import DbOption, out, store_from
+from damai.cli.common import DbOption, out, plain, store_from
 from damai.errors import InputError
 from damai.storage.base import ACCOUNT_ROLES
 
@@ -30,7 +30,7 @@ def accounts(ctx: typer.Context, db: DbOption = None) -> None:
         found = store.list_accounts()
     table = Table("platform", "handle", "peran / role", "ditambahkan / added")
     for account in found:
-        table.add_row(account.platform, account.handle, account.role,
+        table.add_row(plain(account.platform), plain(account.handle), plain(account.role),
                       account.added_at.strftime("%Y-%m-%d"))
     out.print(table)
 

@@ -10,14 +10,24 @@ from typing import Annotated
 import typer
 from dateutil import parser as dateparser
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
 from damai.errors import InputError
 from damai.storage import Store, open_store
 
-__all__ = ["DbOption", "err", "out", "parse_when", "store_from"]
+__all__ = ["DbOption", "err", "escape", "out", "parse_when", "plain", "store_from"]
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Post text, file names and platform messages are user data: no emoji codes, no highlighting.
+# Markup is off unless a call passes markup=True; then user data goes through ``escape``.
+# Table cells render markup, so user data there goes through ``plain``.
+out = Console(soft_wrap=True, emoji=False, highlight=False, markup=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False, highlight=False, markup=False)
+
+
+def plain(value: object) -> Text:
+    """A table cell that rich never reads as markup."""
+    return Text(str(value))
 
 DbOption = Annotated[
     str | None,

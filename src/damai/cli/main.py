@@ -15,7 +15,7 @@ from damai import settings
 from damai.cli import accounts as accounts_cli
 from damai.cli import quarantine as quarantine_cli
 from damai.cli import watch as watch_cli
-from damai.cli.common import DbOption, err, out, parse_when, store_from
+from damai.cli.common import DbOption, err, escape, out, parse_when, plain, store_from
 from damai.errors import DamaiError
 from damai.export import EXPORT_FORMATS, export_posts, iter_jsonl
 from damai.pipeline.ingest import IngestOptions, IngestReport, ingest_paths
@@ -43,8 +43,9 @@ _MAX_PRINTED_FAILURES = 20
 def _print_failure(failure: RecordFailure, printed: list[int]) -> None:
     printed[0] += 1
     if printed[0] <= _MAX_PRINTED_FAILURES:
-        err.print(f"[yellow]karantina / quarantined[/] {failure.path}:{failure.location}: "
-                  f"[bold]{failure.reason}[/] — {failure.message}", markup=True, highlight=False)
+        err.print(f"[yellow]karantina / quarantined[/] {escape(failure.path)}:"
+                  f"{escape(failure.location)}: [bold]{failure.reason}[/] — "
+                  f"{escape(failure.message)}", markup=True)
     elif printed[0] == _MAX_PRINTED_FAILURES + 1:
         err.print("… more quarantined records: see `damai quarantine`")
 
@@ -140,8 +141,8 @@ def posts(
     elif output == "table":
         table = Table("waktu / time (UTC)", "platform", "bahasa", "teks / text")
         for post in found:
-            table.add_row(post.created_at.strftime("%Y-%m-%d %H:%M"), post.platform,
-                          post.language or "-", post.text[:160].replace("\n", " "))
+            table.add_row(post.created_at.strftime("%Y-%m-%d %H:%M"), plain(post.platform),
+                          plain(post.language or "-"), plain(post.text[:160].replace("\n", " ")))
         out.print(table)
         out.print(f"{len(found)} of {total:,} posts")
     else:
@@ -167,7 +168,7 @@ def stats(
                           ("hari / day", result.by_day)):
         table = Table(title, "posts")
         for key, value in counts.items():
-            table.add_row(key, f"{value:,}")
+            table.add_row(plain(key), f"{value:,}")
         out.print(table)
 
 
@@ -218,7 +219,7 @@ def show_settings(markdown: Annotated[bool, typer.Option(help="docs/settings.md"
     for s in settings.SETTINGS:
         value = "(set)" if s.secret and settings.get_secret(s.name) else (
             "" if s.secret else settings.get(s.name))
-        out.print(f"{s.env}={value}", highlight=False)
+        out.print(f"{s.env}={value}")
 
 
 @app.command()
@@ -256,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv)
     except DamaiError as exc:
-        err.print(f"[bold red]{exc.code}[/]: {exc.message}", highlight=False)
+        err.print(f"[bold red]{exc.code}[/]: {escape(exc.message)}", markup=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("dihentikan / interrupted")

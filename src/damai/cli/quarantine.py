@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from damai.cli.common import DbOption, err, out, store_from
+from damai.cli.common import DbOption, err, escape, out, plain, store_from
 from damai.errors import InputError
 from damai.pipeline.ingest import IngestOptions
 from damai.pipeline.quarantine import retry_quarantine
@@ -30,7 +30,8 @@ def quarantine(ctx: typer.Context, db: DbOption = None,
     table = Table("id", "berkas / file", "lokasi / where", "alasan / reason", "coba / tries",
                   "pesan / message")
     for e in entries:
-        table.add_row(str(e.id), e.path, e.location, e.reason, str(e.retries), e.message[:120])
+        table.add_row(str(e.id), plain(e.path), plain(e.location), plain(e.reason), str(e.retries),
+                      plain(e.message[:120]))
     out.print(table)
     out.print(f"{len(entries)} record(s). Re-try: damai quarantine retry [--format F] "
               "[--encoding cp1252]")
@@ -66,6 +67,7 @@ def retry(
     with store_from(db) as store:
         report = retry_quarantine(store, options, ids=ids or None)
     for entry_id, why in report.failing.items():
-        err.print(f"[yellow]{entry_id}[/]: masih gagal / still failing — {why}", highlight=False)
+        err.print(f"[yellow]{entry_id}[/]: masih gagal / still failing — {escape(why)}",
+                  markup=True)
     out.print(f"tried {report.tried}, resolved {len(report.resolved)}, still failing "
               f"{len(report.failing)}; stored {report.stored}, duplicates {report.duplicates}")

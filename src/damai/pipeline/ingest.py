@@ -15,13 +15,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from damai import settings
 from damai.errors import InputError, RecordError
 from damai.privacy import Pseudonymiser, installation_secret
 from damai.records import Post
-from damai.sources.base import FileSource, Notice, RawRecord, RecordFailure
+from damai.sources.base import FileSource, Notice, RawRecord, RecordFailure, sort_notices
 from damai.sources.reader import iter_lines
 from damai.sources.registry import FORMATS, CsvColumns, detect_source, get_source
 from damai.storage.base import Store
@@ -181,17 +179,12 @@ def _map_record(record: RawRecord, source: FileSource, batcher: _Batcher) -> Non
                                           record.raw_bytes), source.name)
         return
     batcher.add_posts(mapped.posts)
-    for notice in mapped.notices:
-        if notice.kind == "quarantine":
-            detail = notice.detail
-            raw = orjson.dumps(detail.get("raw"))
-            batcher.add_failure(RecordFailure(record.path, f"{record.location} ({detail.get(
-                'where', 'item')})", str(detail.get("reason", "unmappable")),
-                str(detail.get("message", "")), raw), source.name)
-        elif notice.kind == "skipped_event":
-            batcher.report.ignored += 1
-        else:
-            batcher.add_notice(notice)
+    sorted_notices = sort_notices(mapped.notices, path=record.path, location=record.location)
+    for failure in sorted_notices.failures:
+        batcher.add_failure(failure, source.name)
+    batcher.report.ignored += sorted_notices.ignored
+    for notice in sorted_notices.notices:
+        batcher.add_notice(notice)
 
 
 def ingest_paths(paths: Iterable[Path], store: Store, options: IngestOptions | None = None, *,

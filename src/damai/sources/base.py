@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+import orjson
+
 from damai.records import Post
 
 __all__ = ["FileSource", "Mapped", "Notice", "RawRecord", "RecordFailure"]
@@ -63,6 +65,34 @@ class Mapped:
 
     posts: list[Post]
     notices: list[Notice] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SortedNotices:
+    """A mapper's notices, sorted the way every ingest path accounts for them."""
+
+    failures: list[RecordFailure] = field(default_factory=list)
+    ignored: int = 0
+    notices: list[Notice] = field(default_factory=list)
+
+
+def sort_notices(notices: list[Notice], *, path: str, location: str) -> SortedNotices:
+    """``quarantine`` notices (one bad item in a record that also held good ones) become
+    failures; ``skipped_event`` notices (valid records that are not posts) are counted as
+    ignored; every other notice (e.g. ``platform_error``) is kept to be recorded."""
+    out = SortedNotices()
+    for notice in notices:
+        if notice.kind == "quarantine":
+            detail = notice.detail
+            out.failures.append(RecordFailure(
+                path, f"{location} ({detail.get('where', 'item')})",
+                str(detail.get("reason", "unmappable")), str(detail.get("message", "")),
+                orjson.dumps(detail.get("raw"))))
+        elif notice.kind == "skipped_event":
+            out.ignored += 1
+        else:
+            out.notices.append(notice)
+    return out
 
 
 class FileSource(Protocol):
