@@ -50,6 +50,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/damai settings --markdown > docs/settings.md
+	$(BIN)/python -m typer damai.cli.main utils docs --name damai --output docs/cli.md
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .ruff_cache .pytest_cache

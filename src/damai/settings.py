@@ -50,8 +50,9 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("installation_secret", "", "Secret key for pseudonymising author ids. Empty means a "
             "random key kept in the data directory.", secret=True),
     Setting("x_bearer_token", "", "Bearer token for the X API v2.", secret=True),
-    Setting("mastodon_access_token", "", "Access token for a Mastodon instance (optional for "
-            "public timelines).", secret=True),
+    Setting("mastodon_access_token", "", "Access token for Mastodon (optional for public "
+            "timelines). Write TOKEN@https://instance to send it to that instance only; a bare "
+            "token goes to every watched instance.", secret=True),
     Setting("bluesky_handle", "", "Bluesky handle for authenticated search (optional)."),
     Setting("bluesky_password", "", "Bluesky app password (optional).", secret=True),
 )

@@ -73,3 +73,15 @@ def test_pseudonymiser_hmacs_ids_and_drops_unregistered_handles() -> None:
     assert posts[0].author_id is None and posts[0].author_handle is None
     assert posts[1].author_handle == "humasdamai"
     assert Pseudonymiser(b"k", keep_handles=True)([_post("1", "a")])[0].author_handle == "a"
+
+
+def test_cli_doc_is_current(tmp_path: Path) -> None:
+    """A command or option missing from docs/cli.md fails here: run `make docs`."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "cli.md"
+    subprocess.run([sys.executable, "-m", "typer", "damai.cli.main", "utils", "docs", "--name",
+                    "damai", "--output", str(target)], check=True, capture_output=True)
+    current = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert current == target.read_text(encoding="utf-8")
