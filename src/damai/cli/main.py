@@ -14,6 +14,7 @@ from rich.table import Table
 from damai import settings
 from damai.cli import accounts as accounts_cli
 from damai.cli import quarantine as quarantine_cli
+from damai.cli import understand as understand_cli
 from damai.cli import watch as watch_cli
 from damai.cli.common import DbOption, err, escape, out, parse_when, plain, store_from
 from damai.errors import DamaiError
@@ -36,6 +37,9 @@ app = typer.Typer(
 app.add_typer(quarantine_cli.app, name="quarantine")
 app.add_typer(accounts_cli.app, name="accounts")
 app.command("watch")(watch_cli.watch)
+app.command("train")(understand_cli.train)
+app.command("evaluate")(understand_cli.evaluate)
+app.command("classify")(understand_cli.classify)
 
 _MAX_PRINTED_FAILURES = 20
 

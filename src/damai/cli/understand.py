@@ -1,0 +1,175 @@
+"""``damai train``, ``damai evaluate`` and ``damai classify``.
+
+The names and flags are a contract: external evaluations call them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import orjson
+import typer
+
+from damai.cli.common import err, out
+from damai.errors import InputError
+from damai.understand.bundled import load_model
+from damai.understand.data import Table, columns_of, combine, parse_labels, read_table
+from damai.understand.evaluate import cross_validate, evaluate_model
+from damai.understand.model import TrainConfig, train_classifier
+
+__all__ = ["classify", "evaluate", "train"]
+
+DataOpt = Annotated[list[Path], typer.Option("--data", help="CSV berlabel / labelled CSV "
+                                             "(ulangi / repeat for several files)")]
+TextColOpt = Annotated[list[str], typer.Option("--text-col", help="Kolom teks / text column "
+                                               "(sekali, atau sekali per --data / once, or once "
+                                               "per --data)")]
+LabelsOpt = Annotated[list[str], typer.Option("--labels", help="NAME=COLUMN[:VALUE][,...] "
+                                              "(sekali, atau sekali per --data)")]
+
+
+def _per_file(values: list[str], files: int, option: str) -> list[str]:
+    if len(values) == 1:
+        return values * files
+    if len(values) != files:
+        raise InputError(f"give {option} once, or once per --data ({files} times), not "
+                         f"{len(values)} times")
+    return values
+
+
+def load_tables(data: list[Path], text_cols: list[str], labels: list[str]) -> Table:
+    """Read and combine the files; with several files, a column a file lacks is unknown."""
+    cols = _per_file(text_cols, len(data), "--text-col")
+    specs_per_file = [parse_labels(s) for s in _per_file(labels, len(data), "--labels")]
+    tables = []
+    for path, col, specs in zip(data, cols, specs_per_file, strict=True):
+        if len(data) > 1 and len(labels) == 1:
+            present = columns_of(path)
+            specs = [s for s in specs if s.column in present] or specs
+        tables.append(read_table(path, col, specs))
+    return combine(tables)
+
+
+def train(
+    data: DataOpt,
+    text_col: TextColOpt,
+    labels: LabelsOpt,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder model / model folder")],
+    c: Annotated[float, typer.Option("--c", help="Regularisasi / inverse regularisation")] = 4.0,
+    name: Annotated[str, typer.Option(help="Nama versi / version prefix")] = "damai",
+) -> None:
+    """Latih model dari CSV berlabel. / Train a model from labelled CSV files."""
+    table = load_tables(data, text_col, labels)
+    model = train_classifier(table, TrainConfig(c=c), name=name, progress=err.print,
+                             extra_meta={"data": [str(p) for p in data]})
+    model.save(out_dir)
+    out.print(f"model {model.version} saved to {out_dir}: labels {', '.join(model.labels)}")
+
+
+def evaluate(
+    data: DataOpt,
+    text_col: TextColOpt,
+    labels: LabelsOpt,
+    model_dir: Annotated[Path | None, typer.Option("--model", help="Folder model (bawaan: model "
+                                                   "bawaan / default: bundled)")] = None,
+    cv: Annotated[int | None, typer.Option("--cv", min=2, help="K-fold pada satu berkas / "
+                                           "K-fold on one file")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Ukur kualitas model. / Measure a model's quality (precision, recall, F1)."""
+    table = load_tables(data, text_col, labels)
+    if cv:
+        config = TrainConfig()
+        if model_dir is not None:
+            config = TrainConfig(c=float(load_model(model_dir).meta["train"]["c"]))
+        result = cross_validate(table, cv, config, progress=err.print)
+    else:
+        result = evaluate_model(load_model(model_dir), table)
+    if as_json:
+        sys.stdout.write(orjson.dumps(result).decode() + "\n")
+        return
+    for name, m in result["labels"].items():
+        out.print(f"{name:<32} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  "
+                  f"support {m['support']}  threshold {m['threshold']:.3f}")
+    out.print(f"macro F1 {result['macro_f1']:.4f}")
+
+
+def _read_jsonl(handle: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            err.print(f"{name}:{number}: lewati / skipped: malformed JSON ({exc})")
+            yield number, None
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            err.print(f"{name}:{number}: lewati / skipped: no string field 'text'")
+            yield number, None
+            continue
+        yield number, record
+
+
+def classify_stream(source: IO[bytes], sink: IO[bytes], model_dir: Path | None, *,
+                    name: str = "-", batch: int = 512) -> tuple[int, int]:
+    """JSONL in, JSONL out with ``labels``, ``flags``, ``language`` added. Returns counts."""
+    model = load_model(model_dir)
+    done = skipped = 0
+    pending: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        for record, prediction in zip(pending, model.predict([r["text"] for r in pending]),
+                                      strict=True):
+            sink.write(orjson.dumps({**record, **prediction.to_dict()}) + b"\n")
+        pending.clear()
+
+    for _, record in _read_jsonl(source, name):
+        if record is None:
+            skipped += 1
+            continue
+        pending.append(record)
+        done += 1
+        if len(pending) >= batch:
+            flush()
+    flush()
+    return done, skipped
+
+
+def classify(
+    model_dir: Annotated[Path | None, typer.Option("--model", help="Folder model (bawaan: "
+                                                   "model bawaan / default: bundled)")] = None,
+    input_path: Annotated[str, typer.Option("--input", help="JSONL (- = stdin); dengan --engine "
+                                            "ray: GLOB")] = "-",
+    output: Annotated[str, typer.Option("--output", help="JSONL (- = stdout); dengan --engine "
+                                        "ray: folder")] = "-",
+    engine: Annotated[str, typer.Option(help="local | ray")] = "local",
+    address: Annotated[str | None, typer.Option(help="Alamat klaster Ray / Ray cluster "
+                                                "address")] = None,
+) -> None:
+    """Klasifikasikan JSONL. / Classify JSONL posts (needs a 'text' field)."""
+    if engine == "ray":
+        from damai.understand.ray_engine import classify_archive
+
+        report = classify_archive(input_path, Path(output), model_dir, address=address)
+        err.print(f"{report['posts']:,} posts in {report['files']} file(s) → {output}")
+        return
+    if engine != "local":
+        raise InputError(f"unknown --engine {engine!r}; choose local or ray")
+    with ExitStack() as stack:
+        source = sys.stdin.buffer if input_path == "-" else stack.enter_context(
+            _open_in(Path(input_path)))
+        sink = sys.stdout.buffer if output == "-" else stack.enter_context(
+            Path(output).open("wb"))
+        done, skipped = classify_stream(source, sink, model_dir, name=input_path)
+    err.print(f"{done:,} classified, {skipped:,} skipped")
+
+
+def _open_in(path: Path) -> IO[bytes]:
+    if not path.is_file():
+        raise InputError(f"no such file: {path}")
+    return path.open("rb")

@@ -1,0 +1,1 @@
+"""Understand: normalise Indonesian text, identify its language, score it on every label."""

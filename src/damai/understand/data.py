@@ -1,0 +1,128 @@
+"""Labelled CSV files for ``damai train`` and ``damai evaluate``.
+
+``--labels NAME=COLUMN[,NAME=COLUMN:VALUE...]``: a plain column holds 0/1; ``COLUMN:VALUE`` makes
+the label true where the column equals VALUE (``hate_speech=Label:HS``). When several files are
+combined, a label a file does not map is *unknown* (NaN) for that file's rows, not negative.
+Files are read as UTF-8, falling back to cp1252 and then latin-1, which some public Indonesian
+sets need.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from damai.errors import InputError
+
+__all__ = ["LabelSpec", "Table", "columns_of", "combine", "parse_labels", "read_table"]
+
+csv.field_size_limit(sys.maxsize)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSpec:
+    name: str
+    column: str
+    value: str | None = None
+
+
+def parse_labels(text: str) -> list[LabelSpec]:
+    specs = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        name, sep, column = part.partition("=")
+        if not sep or not name or not column:
+            raise InputError(f"--labels part {part!r} is not NAME=COLUMN or NAME=COLUMN:VALUE")
+        column, _, value = column.partition(":")
+        specs.append(LabelSpec(name.strip(), column.strip(), value.strip() or None))
+    if not specs:
+        raise InputError("--labels is empty; write e.g. --labels hate_speech=HS,abusive=Abusive")
+    names = [s.name for s in specs]
+    if len(set(names)) != len(names):
+        raise InputError(f"--labels names a label twice: {', '.join(names)}")
+    return specs
+
+
+@dataclass(slots=True)
+class Table:
+    """Texts and a label matrix: 1.0, 0.0 or NaN (unknown)."""
+
+    texts: list[str]
+    labels: list[str]
+    y: NDArray[np.float64]
+    source: list[str]
+
+
+def _decode(path: Path) -> tuple[str, str]:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path}: cannot decode")  # pragma: no cover - latin-1 decodes anything
+
+
+def _label_value(raw: str, spec: LabelSpec, path: Path, line: int) -> float:
+    value = raw.strip()
+    if spec.value is not None:
+        return 1.0 if value == spec.value else 0.0
+    if value in {"1", "1.0"}:
+        return 1.0
+    if value in {"0", "0.0"}:
+        return 0.0
+    raise InputError(f"{path}:{line}: column {spec.column!r} holds {raw!r}, not 0 or 1; "
+                     f"write {spec.name}={spec.column}:VALUE to mark rows equal to VALUE as 1")
+
+
+def columns_of(path: Path) -> list[str]:
+    """The header of a CSV file."""
+    if not path.is_file():
+        raise InputError(f"no such file: {path}")
+    text, _ = _decode(path)
+    return next(csv.reader(io.StringIO(text, newline="")), [])
+
+
+def read_table(path: Path, text_col: str, specs: list[LabelSpec]) -> Table:
+    """Read one CSV. Errors name the file, the line and what to do next."""
+    if not path.is_file():
+        raise InputError(f"no such file: {path}")
+    text, _ = _decode(path)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = reader.fieldnames or []
+    wanted = [text_col, *(s.column for s in specs)]
+    missing = [c for c in wanted if c not in columns]
+    if missing:
+        raise InputError(f"{path}: no column {', '.join(map(repr, missing))}; the file has "
+                         f"{', '.join(map(repr, columns))}")
+    texts: list[str] = []
+    rows: list[list[float]] = []
+    for row in reader:
+        line = reader.line_num
+        texts.append(row[text_col] or "")
+        rows.append([_label_value(row[s.column] or "", s, path, line) for s in specs])
+    y = np.asarray(rows, dtype=np.float64).reshape(len(texts), len(specs))
+    return Table(texts, [s.name for s in specs], y, [str(path)] * len(texts))
+
+
+def combine(tables: list[Table]) -> Table:
+    """Stack tables; a label missing from a table is NaN (unknown) for its rows."""
+    names: list[str] = []
+    for table in tables:
+        names.extend(n for n in table.labels if n not in names)
+    blocks = []
+    for table in tables:
+        block = np.full((len(table.texts), len(names)), np.nan)
+        for j, name in enumerate(table.labels):
+            block[:, names.index(name)] = table.y[:, j]
+        blocks.append(block)
+    return Table([t for tb in tables for t in tb.texts], names,
+                 np.vstack(blocks) if blocks else np.zeros((0, 0)),
+                 [s for tb in tables for s in tb.source])

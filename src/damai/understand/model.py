@@ -1,0 +1,254 @@
+"""The multi-label classifier: hashed n-gram features, one calibrated linear model per label.
+
+Each label is an NB-weighted logistic regression (Wang & Manning's NB-LR: features scaled by the
+label's log-count ratio, which is folded into the weights afterwards, so scoring every label is a
+single sparse-times-dense product). Scores are Platt-calibrated on out-of-fold decision values,
+and each label's threshold maximises F1 on those same out-of-fold scores. Rows whose label is
+unknown (NaN) are left out of that label's training.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from damai.errors import InputError
+from damai.understand.data import Table
+from damai.understand.features import FeatureConfig, Featurizer, tokenize
+from damai.understand.language import detect_batch
+from damai.understand.normalise import Normaliser
+from damai.understand.types import MAX_TEXT_CHARS, Prediction
+
+__all__ = ["MODEL_FILE", "TextClassifier", "TrainConfig", "train_classifier"]
+
+MODEL_FILE = "model.json"
+WEIGHTS_FILE = "weights.npz"
+FORMAT = 1
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainConfig:
+    c: float = 4.0
+    nb_alpha: float = 1.0
+    calibration_folds: int = 3
+    min_examples: int = 8
+    seed: int = 13
+    features: FeatureConfig = field(default_factory=FeatureConfig)
+
+
+@dataclass(slots=True)
+class _LabelFit:
+    weights: NDArray[np.float32]
+    bias: float
+    platt: tuple[float, float]
+    threshold: float
+    positives: int
+    negatives: int
+
+
+def _sigmoid(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -40, 40)))
+
+
+def _nb_ratio(x: sp.csr_matrix, y: NDArray[np.int64], alpha: float) -> NDArray[np.float64]:
+    p = alpha + np.asarray(x[y == 1].sum(axis=0)).ravel()
+    q = alpha + np.asarray(x[y == 0].sum(axis=0)).ravel()
+    return np.asarray(np.log((p / p.sum()) / (q / q.sum())), dtype=np.float64)
+
+
+def _fit_linear(x: sp.csr_matrix, y: NDArray[np.int64],
+                config: TrainConfig) -> tuple[NDArray[np.float64], float]:
+    ratio = _nb_ratio(x, y, config.nb_alpha)
+    model = LogisticRegression(C=config.c, solver="liblinear", max_iter=200)
+    model.fit(x @ sp.diags(ratio), y)
+    return model.coef_.ravel() * ratio, float(model.intercept_[0])
+
+
+def _best_threshold(scores: NDArray[np.float64], y: NDArray[np.int64]) -> float:
+    order = np.argsort(-scores)
+    hits = np.cumsum(y[order])
+    predicted = np.arange(1, len(y) + 1)
+    f1 = 2 * hits / (predicted + y.sum())
+    best = int(np.argmax(f1))
+    upper = scores[order[best]]
+    lower = scores[order[best + 1]] if best + 1 < len(order) else 0.0
+    return float((upper + lower) / 2)
+
+
+def _fit_label(x: sp.csr_matrix, y: NDArray[np.int64], config: TrainConfig) -> _LabelFit:
+    folds = StratifiedKFold(config.calibration_folds, shuffle=True, random_state=config.seed)
+    oof = np.zeros(len(y))
+    for train_idx, val_idx in folds.split(np.zeros(len(y)), y):
+        w, b = _fit_linear(x[train_idx], y[train_idx], config)
+        oof[val_idx] = x[val_idx] @ w + b
+    platt = LogisticRegression(C=1e4).fit(oof.reshape(-1, 1), y)
+    a, c = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+    threshold = _best_threshold(_sigmoid(a * oof + c), y)
+    w, b = _fit_linear(x, y, config)
+    return _LabelFit(w.astype(np.float32), b, (a, c), threshold, int(y.sum()),
+                     int(len(y) - y.sum()))
+
+
+class TextClassifier:
+    """A trained model: score texts on every label, flag, and explain the flags."""
+
+    def __init__(self, meta: dict[str, Any], featurizer: Featurizer,
+                 weights: NDArray[np.float32], bias: NDArray[np.float64]) -> None:
+        self.meta = meta
+        self.labels: list[str] = list(meta["labels"])
+        self.version: str = meta["version"]
+        self.thresholds = np.asarray([meta["thresholds"][n] for n in self.labels])
+        self.platt = np.asarray([meta["platt"][n] for n in self.labels])
+        self.featurizer = featurizer
+        self.weights = weights
+        self.bias = bias
+        self.normaliser = Normaliser()
+
+    # -- scoring ---------------------------------------------------------------------------
+    def normalise(self, texts: Sequence[str]) -> list[str]:
+        return self.normaliser.normalise_batch([t[:MAX_TEXT_CHARS] for t in texts])
+
+    def scores(self, texts: Sequence[str], *, normalised: bool = False) -> NDArray[np.float64]:
+        """Calibrated scores, one row per text and one column per label."""
+        clean = list(texts) if normalised else self.normalise(texts)
+        x = self.featurizer.transform(clean)
+        decision = np.asarray(x @ self.weights, dtype=np.float64) + self.bias
+        return _sigmoid(self.platt[:, 0] * decision + self.platt[:, 1])
+
+    def _flags(self, row: NDArray[np.float64]) -> list[str]:
+        over = {n for n, s, t in zip(self.labels, row, self.thresholds, strict=True) if s >= t}
+        return [n for n in self.labels if n in over
+                and ("." not in n or n.split(".", 1)[0] in over or
+                     n.split(".", 1)[0] not in self.labels)]
+
+    def predict(self, texts: Sequence[str], *, explain: bool = True) -> list[Prediction]:
+        clean = self.normalise(texts)
+        scores = self.scores(clean, normalised=True)
+        languages = detect_batch(list(texts))
+        out = []
+        for text, norm, row, language in zip(texts, clean, scores, languages, strict=True):
+            empty = not norm.strip()
+            flags = [] if empty else self._flags(row)
+            labels = {n: (0.0 if empty else float(s)) for n, s in zip(self.labels, row,
+                                                                      strict=True)}
+            explanations = {f: self.explain(norm, f) for f in flags} if explain else {}
+            out.append(Prediction(labels, flags, language, self.version, explanations,
+                                  truncated=len(text) > MAX_TEXT_CHARS, empty=empty))
+        return out
+
+    def explain(self, normalised: str, label: str, k: int = 5) -> list[tuple[str, float]]:
+        """The terms (words and word pairs) that raised ``label``'s score most in this text."""
+        column = self.weights[:, self.labels.index(label)]
+        x = self.featurizer.transform([normalised])
+        weight_of = {int(i): float(v) * float(column[i]) for i, v in zip(x.indices, x.data,
+                                                                         strict=True)}
+        tokens = tokenize(normalised)
+        totals: dict[str, float] = {}
+        for token in tokens:
+            word, chars, _ = self.featurizer.entry(token)
+            ids = [word, *np.frombuffer(chars, dtype=np.int32).tolist()]
+            totals[token] = totals.get(token, 0.0) + sum(weight_of.get(i, 0.0) for i in ids)
+        for a, b in pairwise(tokens):
+            pair = self.featurizer.word_pair_id(a, b)
+            totals[f"{a} {b}"] = totals.get(f"{a} {b}", 0.0) + weight_of.get(pair, 0.0)
+        ranked = sorted(((t, w) for t, w in totals.items() if w > 0 and not t.startswith("_")),
+                        key=lambda item: -item[1])
+        return [(t, round(w, 4)) for t, w in ranked[:k]]
+
+    # -- persistence -----------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        rows = np.flatnonzero(np.any(self.weights != 0, axis=1))
+        assert self.featurizer.idf is not None
+        idf_rows = np.flatnonzero(self.featurizer.idf != self.featurizer.idf.max())
+        np.savez_compressed(folder / WEIGHTS_FILE, rows=rows.astype(np.int32),
+                            weights=self.weights[rows].astype(np.float16),
+                            bias=self.bias, idf_rows=idf_rows.astype(np.int32),
+                            idf=self.featurizer.idf[idf_rows].astype(np.float16),
+                            idf_max=np.float32(self.featurizer.idf.max()))
+        (folder / MODEL_FILE).write_text(json.dumps(self.meta, indent=2, ensure_ascii=False),
+                                         encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> TextClassifier:
+        meta_path = folder / MODEL_FILE
+        if not meta_path.is_file():
+            raise InputError(f"{folder} is not a Damai model: {MODEL_FILE} is missing; train one "
+                             "with `damai train` or leave out --model to use the bundled model")
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            with np.load(folder / WEIGHTS_FILE) as arrays:
+                config = FeatureConfig(**meta["features"])
+                weights = np.zeros((config.n_features, len(meta["labels"])), dtype=np.float32)
+                weights[arrays["rows"]] = arrays["weights"].astype(np.float32)
+                idf = np.full(config.n_features, float(arrays["idf_max"]), dtype=np.float32)
+                idf[arrays["idf_rows"]] = arrays["idf"].astype(np.float32)
+                bias = arrays["bias"].astype(np.float64)
+        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise InputError(f"the model in {folder} is damaged ({exc.__class__.__name__}: "
+                             f"{exc}); retrain it with `damai train`") from None
+        if meta.get("format") != FORMAT:
+            raise InputError(f"{folder} holds model format {meta.get('format')}, this Damai "
+                             f"reads format {FORMAT}; retrain it with `damai train`")
+        return cls(meta, Featurizer(config, idf), weights, bias)
+
+
+def train_classifier(table: Table, config: TrainConfig | None = None, *,
+                     name: str = "damai", progress: Progress | None = None,
+                     extra_meta: dict[str, Any] | None = None) -> TextClassifier:
+    """Train on ``table`` (NaN labels are unknown for that row) and return the model."""
+    config = config or TrainConfig()
+    say = progress or (lambda _: None)
+    started = time.time()
+    normaliser = Normaliser()
+    clean = normaliser.normalise_batch(table.texts)
+    featurizer = Featurizer(config.features)
+    featurizer.fit_idf(clean)
+    x = featurizer.transform(clean)
+    fits: dict[str, _LabelFit] = {}
+    skipped: dict[str, str] = {}
+    for j, label in enumerate(table.labels):
+        known = ~np.isnan(table.y[:, j])
+        y = table.y[known, j].astype(np.int64)
+        if min(int(y.sum()), int(len(y) - y.sum())) < config.min_examples:
+            skipped[label] = (f"{int(y.sum())} positive and {int(len(y) - y.sum())} negative "
+                              f"rows; at least {config.min_examples} of each are needed")
+            say(f"skip {label}: {skipped[label]}")
+            continue
+        say(f"train {label} on {len(y):,} rows ({int(y.sum()):,} positive)")
+        fits[label] = _fit_label(x[np.flatnonzero(known)], y, config)
+    if not fits:
+        raise InputError("no label could be trained: " + "; ".join(
+            f"{k}: {v}" for k, v in skipped.items()))
+    labels = list(fits)
+    weights = np.stack([fits[n].weights for n in labels], axis=1)
+    digest = hashlib.sha256(weights.tobytes()).hexdigest()[:10]
+    meta: dict[str, Any] = {
+        "format": FORMAT,
+        "version": f"{name}-{time.strftime('%Y%m%d', time.gmtime(started))}-{digest}",
+        "labels": labels,
+        "thresholds": {n: fits[n].threshold for n in labels},
+        "platt": {n: list(fits[n].platt) for n in labels},
+        "support": {n: {"positive": fits[n].positives, "negative": fits[n].negatives}
+                    for n in labels},
+        "skipped": skipped,
+        "features": asdict(config.features),
+        "train": {"c": config.c, "nb_alpha": config.nb_alpha, "rows": len(table.texts),
+                  "seconds": round(time.time() - started, 1)},
+        **(extra_meta or {}),
+    }
+    bias = np.asarray([fits[n].bias for n in labels])
+    return TextClassifier(meta, featurizer, weights, bias)
