@@ -8,13 +8,16 @@ PG_DIR ?= /tmp/damai-pg
 PG_PORT ?= 54329
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv demo test lint unit pg-start pg-stop bench docs clean
+SHARED_DATA ?= ../shared/data
+
+.PHONY: help venv demo test lint unit pg-start pg-stop bench models docs clean
 
 help:
 	@echo "make demo  — install, ingest the bundled demo set, serve the dashboard"
 	@echo "make test  — install and run lint, types, unit, integration and browser tests"
 	@echo "make lint  — ruff and mypy only"
 	@echo "make bench — run the benchmarks in bench/"
+	@echo "make models — retrain the bundled model from $(SHARED_DATA) and rewrite its card"
 
 $(STAMP): pyproject.toml
 	@PY="$$(scripts/find-python.sh)" && echo "Python: $$PY" && \
@@ -47,6 +50,11 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/classify.py
+	$(BIN)/python bench/classify_ray.py
+
+models: $(STAMP)
+	$(BIN)/python scripts/build_models.py --shared $(SHARED_DATA)
 
 docs: $(STAMP)
 	$(BIN)/damai settings --markdown > docs/settings.md
