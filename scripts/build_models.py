@@ -126,9 +126,12 @@ def make_splits(shared: Path, out: Path) -> dict[str, Path]:
 
 
 def train_command(paths: dict[str, Path], model_dir: Path) -> list[str]:
+    # Everyday tweets and forum posts are negatives for the labels only the seeds cover
+    # (NAME=0), so those labels also learn what ordinary Indonesian social media looks like.
+    negatives = ",disaster=0,counter_speech=0"
     data = [
-        (paths["ibrohim_train"], "Tweet", IBROHIM_LABELS),
-        (paths["netifier_train"], "original_text", NETIFIER_LABELS),
+        (paths["ibrohim_train"], "Tweet", IBROHIM_LABELS + negatives),
+        (paths["netifier_train"], "original_text", NETIFIER_LABELS + negatives),
         (SEEDS / "radicalism" / "train.csv", "text", "radicalism=radicalism"),
         (paths["hoax_train"], "tweet", HOAX_LABELS),
         (SEEDS / "disaster" / "train.csv", "text", DISASTER_LABELS),

@@ -129,6 +129,8 @@ def test_label_specs_and_csv_errors(tmp_path: Path) -> None:
         read_table(path, "teks", parse_labels("hate_speech=HS"))
     table = read_table(path, "teks", parse_labels("hate_speech=HS:2"))
     assert table.y[:, 0].tolist() == [0.0, 1.0]
+    table = read_table(path, "teks", parse_labels("disaster=0,hate_speech=HS:1"))
+    assert table.y.tolist() == [[0.0, 1.0], [0.0, 0.0]]
 
 
 def test_latin1_file_is_read(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from damai.understand.bundled import load_model
 from damai.understand.data import Table, columns_of, combine, parse_labels, read_table
 from damai.understand.evaluate import cross_validate, evaluate_model
 from damai.understand.model import TrainConfig, train_classifier
+from damai.understand.records import annotate, parse_line
 
 __all__ = ["classify", "evaluate", "train"]
 
@@ -49,7 +50,7 @@ def load_tables(data: list[Path], text_cols: list[str], labels: list[str]) -> Ta
     for path, col, specs in zip(data, cols, specs_per_file, strict=True):
         if len(data) > 1 and len(labels) == 1:
             present = columns_of(path)
-            specs = [s for s in specs if s.column in present] or specs
+            specs = [s for s in specs if s.constant is not None or s.column in present] or specs
         tables.append(read_table(path, col, specs))
     return combine(tables)
 
@@ -98,21 +99,14 @@ def evaluate(
     out.print(f"macro F1 {result['macro_f1']:.4f}")
 
 
-def _read_jsonl(handle: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, Any] | None]]:
+def _read_jsonl(handle: IO[bytes], name: str) -> Iterator[dict[str, Any] | None]:
     for number, line in enumerate(handle, start=1):
         if not line.strip():
             continue
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            err.print(f"{name}:{number}: lewati / skipped: malformed JSON ({exc})")
-            yield number, None
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            err.print(f"{name}:{number}: lewati / skipped: no string field 'text'")
-            yield number, None
-            continue
-        yield number, record
+        record, why = parse_line(line, name, number)
+        if why:
+            err.print(why)
+        yield record
 
 
 def classify_stream(source: IO[bytes], sink: IO[bytes], model_dir: Path | None, *,
@@ -123,12 +117,10 @@ def classify_stream(source: IO[bytes], sink: IO[bytes], model_dir: Path | None, 
     pending: list[dict[str, Any]] = []
 
     def flush() -> None:
-        for record, prediction in zip(pending, model.predict([r["text"] for r in pending]),
-                                      strict=True):
-            sink.write(orjson.dumps({**record, **prediction.to_dict()}) + b"\n")
+        sink.writelines(annotate(model, pending))
         pending.clear()
 
-    for _, record in _read_jsonl(source, name):
+    for record in _read_jsonl(source, name):
         if record is None:
             skipped += 1
             continue
@@ -155,8 +147,10 @@ def classify(
     if engine == "ray":
         from damai.understand.ray_engine import classify_archive
 
-        report = classify_archive(input_path, Path(output), model_dir, address=address)
-        err.print(f"{report['posts']:,} posts in {report['files']} file(s) → {output}")
+        report = classify_archive(input_path, Path(output), model_dir, address=address,
+                                  warn=err.print)
+        err.print(f"{report['posts']:,} posts in {report['files']} file(s) → {output}; "
+                  f"{report['skipped']:,} skipped")
         return
     if engine != "local":
         raise InputError(f"unknown --engine {engine!r}; choose local or ray")

@@ -1,8 +1,10 @@
 """Labelled CSV files for ``damai train`` and ``damai evaluate``.
 
 ``--labels NAME=COLUMN[,NAME=COLUMN:VALUE...]``: a plain column holds 0/1; ``COLUMN:VALUE`` makes
-the label true where the column equals VALUE (``hate_speech=Label:HS``). When several files are
-combined, a label a file does not map is *unknown* (NaN) for that file's rows, not negative.
+the label true where the column equals VALUE (``hate_speech=Label:HS``); ``NAME=0`` (or ``=1``)
+marks every row of that file, for a file known to hold no (or only) examples of a label. When
+several files are combined, a label a file does not map is *unknown* (NaN) for that file's rows,
+not negative.
 Files are read as UTF-8, falling back to cp1252 and then latin-1, which some public Indonesian
 sets need.
 """
@@ -30,6 +32,13 @@ class LabelSpec:
     name: str
     column: str
     value: str | None = None
+
+    @property
+    def constant(self) -> float | None:
+        """``NAME=0`` / ``NAME=1``: every row of the file is negative / positive."""
+        if self.value is None and self.column in {"0", "1"}:
+            return float(self.column)
+        return None
 
 
 def parse_labels(text: str) -> list[LabelSpec]:
@@ -97,7 +106,7 @@ def read_table(path: Path, text_col: str, specs: list[LabelSpec]) -> Table:
     text, _ = _decode(path)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     columns = reader.fieldnames or []
-    wanted = [text_col, *(s.column for s in specs)]
+    wanted = [text_col, *(s.column for s in specs if s.constant is None)]
     missing = [c for c in wanted if c not in columns]
     if missing:
         raise InputError(f"{path}: no column {', '.join(map(repr, missing))}; the file has "
@@ -107,7 +116,8 @@ def read_table(path: Path, text_col: str, specs: list[LabelSpec]) -> Table:
     for row in reader:
         line = reader.line_num
         texts.append(row[text_col] or "")
-        rows.append([_label_value(row[s.column] or "", s, path, line) for s in specs])
+        rows.append([s.constant if s.constant is not None else
+                     _label_value(row[s.column] or "", s, path, line) for s in specs])
     y = np.asarray(rows, dtype=np.float64).reshape(len(texts), len(specs))
     return Table(texts, [s.name for s in specs], y, [str(path)] * len(texts))
 

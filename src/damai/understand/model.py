@@ -121,12 +121,14 @@ class TextClassifier:
     def normalise(self, texts: Sequence[str]) -> list[str]:
         return self.normaliser.normalise_batch([t[:MAX_TEXT_CHARS] for t in texts])
 
-    def scores(self, texts: Sequence[str], *, normalised: bool = False) -> NDArray[np.float64]:
-        """Calibrated scores, one row per text and one column per label."""
-        clean = list(texts) if normalised else self.normalise(texts)
+    def _decide(self, clean: list[str]) -> tuple[NDArray[np.float64], sp.csr_matrix]:
         x = self.featurizer.transform(clean)
         decision = np.asarray(x @ self.weights, dtype=np.float64) + self.bias
-        return _sigmoid(self.platt[:, 0] * decision + self.platt[:, 1])
+        return _sigmoid(self.platt[:, 0] * decision + self.platt[:, 1]), x
+
+    def scores(self, texts: Sequence[str], *, normalised: bool = False) -> NDArray[np.float64]:
+        """Calibrated scores, one row per text and one column per label."""
+        return self._decide(list(texts) if normalised else self.normalise(texts))[0]
 
     def _flags(self, row: NDArray[np.float64]) -> list[str]:
         over = {n for n, s, t in zip(self.labels, row, self.thresholds, strict=True) if s >= t}
@@ -135,35 +137,48 @@ class TextClassifier:
                      n.split(".", 1)[0] not in self.labels)]
 
     def predict(self, texts: Sequence[str], *, explain: bool = True) -> list[Prediction]:
+        """Scores, flags and language for each text; with ``explain``, the terms behind each
+        flag (about 0.1 ms per flag)."""
         clean = self.normalise(texts)
-        scores = self.scores(clean, normalised=True)
+        scores, x = self._decide(clean)
         languages = detect_batch(list(texts))
         out = []
-        for text, norm, row, language in zip(texts, clean, scores, languages, strict=True):
+        for i, (text, norm, language) in enumerate(zip(texts, clean, languages, strict=True)):
             empty = not norm.strip()
-            flags = [] if empty else self._flags(row)
-            labels = {n: (0.0 if empty else float(s)) for n, s in zip(self.labels, row,
+            flags = [] if empty else self._flags(scores[i])
+            labels = {n: (0.0 if empty else float(s)) for n, s in zip(self.labels, scores[i],
                                                                       strict=True)}
-            explanations = {f: self.explain(norm, f) for f in flags} if explain else {}
+            explanations = ({f: self.explain(norm, f, row=x[i]) for f in flags}
+                            if explain and flags else {})
             out.append(Prediction(labels, flags, language, self.version, explanations,
                                   truncated=len(text) > MAX_TEXT_CHARS, empty=empty))
         return out
 
-    def explain(self, normalised: str, label: str, k: int = 5) -> list[tuple[str, float]]:
-        """The terms (words and word pairs) that raised ``label``'s score most in this text."""
+    def explain(self, normalised: str, label: str, k: int = 5, *,
+                row: sp.csr_matrix | None = None) -> list[tuple[str, float]]:
+        """The terms (words and word pairs) that raised ``label``'s score most in this text.
+
+        A term's weight is what its own features (the word, its character n-grams, or the word
+        pair) add to the label's decision value; an n-gram shared by two words counts for both.
+        """
         column = self.weights[:, self.labels.index(label)]
-        x = self.featurizer.transform([normalised])
-        weight_of = {int(i): float(v) * float(column[i]) for i, v in zip(x.indices, x.data,
-                                                                         strict=True)}
+        x = row if row is not None else self.featurizer.transform([normalised])
+        idf = self.featurizer.idf
+        assert idf is not None
+        n_word = self.featurizer.config.n_word
+        word_scale, char_scale = _block_scales(x, idf, n_word)
         tokens = tokenize(normalised)
         totals: dict[str, float] = {}
         for token in tokens:
             word, chars, _ = self.featurizer.entry(token)
-            ids = [word, *np.frombuffer(chars, dtype=np.int32).tolist()]
-            totals[token] = totals.get(token, 0.0) + sum(weight_of.get(i, 0.0) for i in ids)
+            ids = np.frombuffer(chars, dtype=np.int32)
+            totals[token] = totals.get(token, 0.0) + float(
+                idf[word] * column[word] * word_scale
+                + np.dot(idf[ids], column[ids]) * char_scale)
         for a, b in pairwise(tokens):
             pair = self.featurizer.word_pair_id(a, b)
-            totals[f"{a} {b}"] = totals.get(f"{a} {b}", 0.0) + weight_of.get(pair, 0.0)
+            totals[f"{a} {b}"] = (totals.get(f"{a} {b}", 0.0)
+                                  + float(idf[pair] * column[pair] * word_scale))
         ranked = sorted(((t, w) for t, w in totals.items() if w > 0 and not t.startswith("_")),
                         key=lambda item: -item[1])
         return [(t, round(w, 4)) for t, w in ranked[:k]]
@@ -204,6 +219,18 @@ class TextClassifier:
             raise InputError(f"{folder} holds model format {meta.get('format')}, this Damai "
                              f"reads format {FORMAT}; retrain it with `damai train`")
         return cls(meta, Featurizer(config, idf), weights, bias)
+
+
+def _block_scales(x: sp.csr_matrix, idf: NDArray[np.float32], n_word: int) -> tuple[float, float]:
+    """Value per unit of IDF in the word block and in the char block of one row (1 / norm)."""
+    scales = [0.0, 0.0]
+    for index, value in zip(x.indices, x.data, strict=True):
+        block = 0 if index < n_word else 1
+        if not scales[block]:
+            scales[block] = float(value) / float(idf[index])
+        if scales[0] and scales[1]:
+            break
+    return scales[0], scales[1]
 
 
 def train_classifier(table: Table, config: TrainConfig | None = None, *,
