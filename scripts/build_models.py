@@ -214,8 +214,8 @@ def write_card(model_dir: Path, command: str, results: list[dict[str, Any]]) -> 
         "",
         "## Model",
         "",
-        "Hashed word 1-2 grams and character 2-5 grams of the normalised text (sub-linear IDF, "
-        "L2 per block), one NB-weighted logistic regression per label, Platt calibration and an "
+        "Hashed word 1-2 grams and character 2-5 grams of the normalised text (TF-IDF with "
+        "smoothed IDF, L2 per block), one NB-weighted logistic regression per label, Platt calibration and an "
         "F1-optimal threshold per label, both fitted on out-of-fold scores. Sub-labels are "
         "named `parent.kind.value` and are only flagged when their parent is.",
         "",
