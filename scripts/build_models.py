@@ -128,14 +128,17 @@ def make_splits(shared: Path, out: Path) -> dict[str, Path]:
 def train_command(paths: dict[str, Path], model_dir: Path) -> list[str]:
     # Everyday tweets and forum posts are negatives for the labels only the seeds cover
     # (NAME=0), so those labels also learn what ordinary Indonesian social media looks like.
-    negatives = ",disaster=0,counter_speech=0"
+    # Likewise each seed file is negative for labels none of its rows can carry. A label is left
+    # unknown wherever a file may hold positives (counter-speech seeds hold hoaxes as negatives).
+    negatives = ",disaster=0,counter_speech=0,hoax=0"
     data = [
         (paths["ibrohim_train"], "Tweet", IBROHIM_LABELS + negatives),
         (paths["netifier_train"], "original_text", NETIFIER_LABELS + negatives),
-        (SEEDS / "radicalism" / "train.csv", "text", "radicalism=radicalism"),
+        (SEEDS / "radicalism" / "train.csv", "text", "radicalism=radicalism,disaster=0"),
         (paths["hoax_train"], "tweet", HOAX_LABELS),
-        (SEEDS / "disaster" / "train.csv", "text", DISASTER_LABELS),
-        (SEEDS / "counter_speech" / "train.csv", "text", "counter_speech=counter_speech"),
+        (SEEDS / "disaster" / "train.csv", "text", DISASTER_LABELS + ",radicalism=0,hoax=0"),
+        (SEEDS / "counter_speech" / "train.csv", "text",
+         "counter_speech=counter_speech,disaster=0,radicalism=0"),
     ]
     command = ["damai", "train", "--out", str(model_dir), "--name", "damai-default"]
     for path, text_col, labels in data:

@@ -1,10 +1,15 @@
-"""Exports of stored posts: CSV, JSONL and Parquet. Streams, so big stores fit in memory."""
+"""Exports of stored posts: CSV, JSONL and Parquet. Streams, so big stores fit in memory.
+
+JSONL carries every stored field, scores included. The flat formats (CSV, Parquet) add
+``model_version``, ``flags`` (space-separated) and one ``score_<label>`` column per label given
+(the CLI passes every label of the store), empty where a post has no score for it.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -13,7 +18,8 @@ import orjson
 from damai.errors import InputError
 from damai.records import Post
 
-__all__ = ["EXPORT_FORMATS", "FLAT_COLUMNS", "export_posts", "flat_row", "iter_jsonl"]
+__all__ = ["EXPORT_FORMATS", "FLAT_COLUMNS", "export_posts", "flat_columns", "flat_row",
+           "iter_jsonl"]
 
 ExportFormat = Literal["csv", "jsonl", "parquet"]
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet")
@@ -22,22 +28,29 @@ FLAT_COLUMNS: tuple[str, ...] = (
     "platform", "platform_id", "url", "author_key", "author_handle", "created_at", "text",
     "language", "reply_to_id", "quote_of_id", "repost_of_id", "conversation_id", "hashtags",
     "mentions", "links", "media_count", "lat", "lon", "place", "country_code", "likes", "reposts",
-    "replies", "quotes", "views", "fetched_at", "ingest_batch",
+    "replies", "quotes", "views", "fetched_at", "ingest_batch", "model_version", "flags",
 )
 
 
-def flat_row(post: Post) -> dict[str, Any]:
-    """One post as flat columns: lists joined by spaces, geo and engagement spread out."""
+def flat_columns(labels: Sequence[str] = ()) -> list[str]:
+    return [*FLAT_COLUMNS, *(f"score_{label}" for label in labels)]
+
+
+def flat_row(post: Post, labels: Sequence[str] = ()) -> dict[str, Any]:
+    """One post as flat columns: lists joined by spaces, geo, engagement and scores spread out."""
     data = post.to_dict()
     geo = data.pop("geo") or {}
     engagement = data.pop("engagement") or {}
-    for key in ("hashtags", "mentions", "links"):
+    for key in ("hashtags", "mentions", "links", "flags"):
         data[key] = " ".join(data[key])
     for key in ("lat", "lon", "place", "country_code"):
         data[key] = geo.get(key)
     for key in ("likes", "reposts", "replies", "quotes", "views"):
         data[key] = engagement.get(key)
-    return {column: data.get(column) for column in FLAT_COLUMNS}
+    row = {column: data.get(column) for column in FLAT_COLUMNS}
+    for label in labels:
+        row[f"score_{label}"] = post.labels.get(label)
+    return row
 
 
 def iter_jsonl(posts: Iterable[Post], *, with_raw: bool = False) -> Iterator[bytes]:
@@ -45,31 +58,33 @@ def iter_jsonl(posts: Iterable[Post], *, with_raw: bool = False) -> Iterator[byt
         yield orjson.dumps(post.to_dict(with_raw=with_raw)) + b"\n"
 
 
-def _write_csv(posts: Iterable[Post], out: IO[bytes]) -> int:
+def _write_csv(posts: Iterable[Post], out: IO[bytes], labels: Sequence[str]) -> int:
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.DictWriter(text, fieldnames=FLAT_COLUMNS)
+    writer = csv.DictWriter(text, fieldnames=flat_columns(labels))
     writer.writeheader()
     count = 0
     for post in posts:
-        writer.writerow(flat_row(post))
+        writer.writerow(flat_row(post, labels))
         count += 1
     text.detach()
     return count
 
 
-def _write_parquet(posts: Iterable[Post], path: Path, chunk: int = 10_000) -> int:
+def _write_parquet(posts: Iterable[Post], path: Path, labels: Sequence[str],
+                   chunk: int = 10_000) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     schema = pa.schema([(c, pa.int64() if c in {"media_count", "likes", "reposts", "replies",
                                                 "quotes", "views"}
-                         else pa.float64() if c in {"lat", "lon"} else pa.string())
-                        for c in FLAT_COLUMNS])
+                         else pa.float64() if c in {"lat", "lon"} or c.startswith("score_")
+                         else pa.string())
+                        for c in flat_columns(labels)])
     count = 0
     with pq.ParquetWriter(str(path), schema) as writer:
         rows: list[dict[str, Any]] = []
         for post in posts:
-            rows.append(flat_row(post))
+            rows.append(flat_row(post, labels))
             if len(rows) >= chunk:
                 writer.write_table(pa.Table.from_pylist(rows, schema=schema))
                 count += len(rows)
@@ -80,19 +95,23 @@ def _write_parquet(posts: Iterable[Post], path: Path, chunk: int = 10_000) -> in
     return count
 
 
-def export_posts(posts: Iterable[Post], fmt: str, out: IO[bytes] | Path) -> int:
-    """Write ``posts`` as ``fmt`` to a binary stream or a path; return how many were written."""
+def export_posts(posts: Iterable[Post], fmt: str, out: IO[bytes] | Path, *,
+                 labels: Sequence[str] = ()) -> int:
+    """Write ``posts`` as ``fmt`` to a binary stream or a path; return how many were written.
+
+    ``labels`` name the ``score_<label>`` columns of the flat formats.
+    """
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r}; choose {', '.join(EXPORT_FORMATS)}")
     if fmt == "parquet":
         if not isinstance(out, Path):
             raise InputError("Parquet is binary: give --output FILE.parquet")
-        return _write_parquet(posts, out)
+        return _write_parquet(posts, out, labels)
     if isinstance(out, Path):
         with out.open("wb") as handle:
-            return export_posts(posts, fmt, handle)
+            return export_posts(posts, fmt, handle, labels=labels)
     if fmt == "csv":
-        return _write_csv(posts, out)
+        return _write_csv(posts, out, labels)
     count = 0
     for line in iter_jsonl(posts):
         out.write(line)

@@ -4,6 +4,10 @@ A source maps raw platform JSON to a ``Post``; each later stage only adds to it.
 ``author_id`` and ``author_handle`` are transient: the privacy stage turns the id into
 ``author_key`` (an HMAC with the installation secret) and drops the handle unless the account is
 registered or the installation opted in. Storage never writes ``author_id``.
+
+The classify stage adds ``labels`` (a calibrated score in [0, 1] per label of the model),
+``flags`` (the labels whose score reached their threshold), ``model_version`` (the model that
+scored the post; ``None`` until one has) and ``truncated`` (the text was too long to score whole).
 """
 
 from __future__ import annotations
@@ -64,6 +68,10 @@ class Post:
     fetched_at: datetime | None = None
     ingest_batch: str | None = None
     raw: dict[str, Any] | None = None
+    labels: dict[str, float] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    model_version: str | None = None
+    truncated: bool = False
 
     @property
     def key(self) -> PostKey:
@@ -92,6 +100,10 @@ class Post:
             "engagement": dict(self.engagement),
             "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
             "ingest_batch": self.ingest_batch,
+            "labels": dict(self.labels),
+            "flags": list(self.flags),
+            "model_version": self.model_version,
+            "truncated": self.truncated,
         }
         if with_raw:
             out["raw"] = self.raw

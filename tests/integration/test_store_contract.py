@@ -20,11 +20,13 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from damai.errors import InputError
 from damai.records import Geo, Post
 from damai.sources.base import Notice, RecordFailure
 from damai.storage import PostQuery, Store, open_store
 from damai.storage import postgres as pg_backend
 from damai.storage import sqlite as sqlite_backend
+from damai.storage.base import LabelUpdate
 
 PG_ENV = "DAMAI_TEST_PG_URL"
 T0 = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
@@ -372,6 +374,10 @@ def full_post() -> Post:
         raw={"id": "1850000000000000001", "n": 2**53 + 1, "f": 0.1, "neg": -2.5e-7,
              "ok": True, "none": None, "list": [1, "dua", {"tiga": [3.0]}],
              "teks": "emoji 🌅 dan \\u0000 literal", "": {"nested": {}}},
+        labels={"hate_speech": 0.9123456789012345, "hate_speech.target.group": 0.7,
+                "disaster": 1e-9, "counter_speech": 0.0},
+        flags=["hate_speech", "hate_speech.target.group"], model_version="damai-20261101-ab12",
+        truncated=True,
     )
 
 
@@ -397,3 +403,150 @@ def test_minimal_post_round_trips(db: Store) -> None:
                           created_at=datetime(2024, 1, 1, tzinfo=UTC), geo=Geo(place="Ambon"))
     write(db, [geo_place_only])
     assert db.get_post("telegram", "c1/6") == geo_place_only
+
+
+# -- labels ---------------------------------------------------------------------------------------
+def labelled(i: int, scores: dict[str, float], flags: list[str], **fields: Any) -> Post:
+    return make_post(i, labels=scores, flags=flags, model_version="m1", **fields)
+
+
+@pytest.fixture
+def scored(db: Store) -> Store:
+    write(db, [
+        labelled(0, {"hate": 0.95, "disaster": 0.10}, ["hate"], text="usir mereka semua"),
+        labelled(1, {"hate": 0.40, "disaster": 0.80}, ["disaster"], text="banjir di Garut"),
+        labelled(2, {"hate": 0.60, "disaster": 0.55}, ["hate"], text="usir pendatang dari Garut"),
+        make_post(3, text="belum dinilai"),
+        labelled(4, {"hate": 0.05, "disaster": 0.02}, [], platform="mastodon"),
+    ])
+    return db
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    (PostQuery(label="hate"), ["1002", "1000"]),
+    (PostQuery(label="disaster"), ["1001"]),
+    (PostQuery(label="hate", flagged=True), ["1002", "1000"]),
+    (PostQuery(label="hate", flagged=False), ["1004", "1001"]),
+    (PostQuery(label="hate", min_score=0.5), ["1002", "1000"]),
+    (PostQuery(label="hate", min_score=0.95), ["1000"]),
+    (PostQuery(label="hate", max_score=0.4), ["1004", "1001"]),
+    (PostQuery(label="hate", min_score=0.3, max_score=0.7), ["1002", "1001"]),
+    (PostQuery(label="hate", min_score=0.0), ["1004", "1002", "1001", "1000"]),
+    (PostQuery(label="disaster", min_score=0.5, flagged=False), ["1002"]),
+    (PostQuery(label="hate", platform="twitter", min_score=0.0), ["1002", "1001", "1000"]),
+    (PostQuery(label="hate", text="garut"), ["1002"]),
+    (PostQuery(label="hate", since=T0 + timedelta(minutes=1)), ["1002"]),
+    (PostQuery(label="hate", limit=1), ["1002"]),
+    (PostQuery(label="hate", limit=1, offset=1), ["1000"]),
+    (PostQuery(label="hate", min_score=0.99), []),
+    (PostQuery(label="tidak_ada"), []),
+])
+def test_label_filters(scored: Store, query: PostQuery, expected: list[str],
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ids(scored.query_posts(query)) == expected
+    assert ids(list(scored.iter_posts(query))) == expected
+    assert scored.count_posts(replace(query, limit=None, offset=0)) == len(
+        scored.query_posts(replace(query, limit=None, offset=0)))
+    # SQLite checks post by post when a label matches many posts: the same answers
+    monkeypatch.setattr(sqlite_backend, "_DENSE", 1)
+    assert ids(scored.query_posts(query)) == expected
+    assert ids(list(scored.iter_posts(query))) == expected
+
+
+@pytest.mark.parametrize("query", [PostQuery(min_score=0.5), PostQuery(max_score=0.5),
+                                   PostQuery(flagged=True)])
+def test_score_filters_need_a_label(db: Store, query: PostQuery) -> None:
+    with pytest.raises(InputError, match="--label"):
+        db.query_posts(query)
+    with pytest.raises(InputError, match="--label"):
+        db.count_posts(query)
+
+
+def test_label_names(scored: Store) -> None:
+    assert scored.label_names() == ["disaster", "hate"]
+
+
+def test_label_names_of_an_empty_store(db: Store) -> None:
+    assert db.label_names() == []
+
+
+def test_a_stored_post_keeps_its_first_labels(db: Store) -> None:
+    """Writing a post again never re-scores it: that is what set_labels is for."""
+    write(db, [make_post(1)])
+    write(db, [labelled(1, {"hate": 0.9}, ["hate"])])
+    stored = db.get_post("twitter", "1001")
+    assert stored is not None
+    assert (stored.labels, stored.flags, stored.model_version) == ({}, [], None)
+    assert db.count_posts(PostQuery(label="hate")) == 0
+
+
+def update(i: int, scores: dict[str, float], flags: list[str], version: str = "m2",
+           language: str | None = "id", truncated: bool = False) -> LabelUpdate:
+    return LabelUpdate("twitter", str(1000 + i), language, scores, flags, version, truncated)
+
+
+def test_set_labels_replaces_scores_and_filter_rows(scored: Store) -> None:
+    changed = scored.set_labels([
+        update(0, {"hate": 0.20, "radicalism": 0.90}, ["radicalism"], language=None),
+        update(3, {"hate": 0.70}, ["hate"], language="ms", truncated=True),
+        update(404, {"hate": 1.0}, ["hate"]),  # not stored: ignored
+    ])
+    assert changed == 2
+    first = scored.get_post("twitter", "1000")
+    assert first is not None
+    assert (first.labels, first.flags, first.model_version, first.language, first.truncated) == (
+        {"hate": 0.20, "radicalism": 0.90}, ["radicalism"], "m2", "id", False)
+    third = scored.get_post("twitter", "1003")
+    assert third is not None
+    assert (third.labels, third.flags, third.model_version, third.language, third.truncated) == (
+        {"hate": 0.70}, ["hate"], "m2", "ms", True)
+    assert third.text == "belum dinilai"  # nothing else changes
+    assert ids(scored.query_posts(PostQuery(label="hate"))) == ["1003", "1002"]
+    assert ids(scored.query_posts(PostQuery(label="radicalism"))) == ["1000"]
+    # the old disaster score of post 0 is gone with the old model's output
+    assert ids(scored.query_posts(PostQuery(label="disaster", min_score=0.0))) == [
+        "1004", "1002", "1001"]
+    assert scored.label_names() == ["disaster", "hate", "radicalism"]
+
+
+def test_set_labels_can_clear_scores(scored: Store) -> None:
+    assert scored.set_labels([update(0, {}, [], version="m3")]) == 1
+    stored = scored.get_post("twitter", "1000")
+    assert stored is not None
+    assert (stored.labels, stored.flags, stored.model_version) == ({}, [], "m3")
+    assert ids(scored.query_posts(PostQuery(label="hate", min_score=0.0))) == [
+        "1004", "1002", "1001"]
+
+
+def test_set_labels_last_update_of_a_post_wins(scored: Store) -> None:
+    assert scored.set_labels([update(1, {"hate": 0.9}, ["hate"]),
+                              update(1, {"hate": 0.1}, [])]) == 1
+    assert "1001" not in ids(scored.query_posts(PostQuery(label="hate")))
+    assert scored.set_labels([]) == 0
+
+
+def test_iter_unlabelled_finds_stale_posts_in_id_order(db: Store) -> None:
+    write(db, [make_post(0), labelled(1, {"hate": 0.1}, []), make_post(2, model_version="m0"),
+               labelled(3, {"hate": 0.9}, ["hate"]), make_post(4)])
+    pages = list(db.iter_unlabelled("m1", 2))
+    assert [ids(p) for p in pages] == [["1000", "1002"], ["1004"]]
+    assert db.count_unlabelled("m1") == 3
+    assert [ids(p) for p in db.iter_unlabelled(None, 2)] == [
+        ["1000", "1001"], ["1002", "1003"], ["1004"]]
+    assert db.count_unlabelled(None) == 5
+    assert db.count_unlabelled("m9") == 5
+    assert next(iter(db.iter_unlabelled("m1", 10)))[0] == make_post(0)  # whole posts
+
+
+def test_iter_unlabelled_while_updating_visits_each_post_once(db: Store) -> None:
+    write(db, [make_post(i, raw=None) for i in range(25)])
+    seen: list[str] = []
+    for page in db.iter_unlabelled("m1", 4):
+        assert len(page) <= 4
+        seen += ids(page)
+        db.set_labels([LabelUpdate(p.platform, p.platform_id, p.language, {"hate": 0.5}, [],
+                                   "m1") for p in page])
+    assert seen == [str(1000 + i) for i in range(25)]
+    assert db.count_unlabelled("m1") == 0
+    assert list(db.iter_unlabelled("m1", 4)) == []
+    assert db.count_posts(PostQuery(label="hate", min_score=0.5, max_score=0.5)) == 25

@@ -13,10 +13,20 @@ from rich.table import Table
 
 from damai import settings
 from damai.cli import accounts as accounts_cli
+from damai.cli import labels as labels_cli
 from damai.cli import quarantine as quarantine_cli
 from damai.cli import understand as understand_cli
 from damai.cli import watch as watch_cli
 from damai.cli.common import DbOption, err, escape, out, parse_when, plain, store_from
+from damai.cli.labels import (
+    FlaggedOpt,
+    LabelOpt,
+    MaxScoreOpt,
+    MinScoreOpt,
+    ModelOpt,
+    NoClassifyOpt,
+    classifier_for,
+)
 from damai.errors import DamaiError
 from damai.export import EXPORT_FORMATS, export_posts, iter_jsonl
 from damai.pipeline.ingest import IngestOptions, IngestReport, ingest_paths
@@ -40,6 +50,7 @@ app.command("watch")(watch_cli.watch)
 app.command("train")(understand_cli.train)
 app.command("evaluate")(understand_cli.evaluate)
 app.command("classify")(understand_cli.classify)
+app.command("reclassify")(labels_cli.reclassify)
 
 _MAX_PRINTED_FAILURES = 20
 
@@ -63,6 +74,7 @@ def print_report(report: IngestReport) -> None:
         ("dikarantina / quarantined", report.quarantined),
         ("diabaikan (bukan post) / ignored (not posts)", report.ignored),
         ("catatan platform / platform notices", report.notices),
+        ("diberi label / classified", report.classified),
     ):
         table.add_row(label, f"{value:,}")
     out.print(table)
@@ -84,12 +96,15 @@ def ingest(
     encoding: Annotated[str | None, typer.Option(
         help="Paksa encoding, mis. cp1252 / force an encoding, e.g. cp1252")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Ringkasan JSON / JSON summary")] = False,
+    model_dir: ModelOpt = None,
+    no_classify: NoClassifyOpt = False,
 ) -> None:
     """Masukkan data platform ke penyimpanan. / Ingest platform data into the store."""
     columns = CsvColumns(text_col=text_col, id_col=id_col, time_col=time_col,
                          author_col=author_col, platform=platform, encoding=encoding)
     options = IngestOptions.from_settings(format=fmt, csv_columns=columns, encoding=encoding)
     printed = [0]
+    classifier = classifier_for(model_dir, enabled=not no_classify)
     with store_from(db) as store, Progress(
         SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
         TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
@@ -98,7 +113,8 @@ def ingest(
         task = progress.add_task("ingest", total=None)
         report = ingest_paths(paths, store, options,
                               on_failure=lambda f: _print_failure(f, printed),
-                              on_progress=lambda n: progress.update(task, completed=n))
+                              on_progress=lambda n: progress.update(task, completed=n),
+                              classifier=classifier)
     if as_json:
         sys.stdout.write(orjson.dumps(report.to_dict()).decode() + "\n")
     else:
@@ -106,10 +122,13 @@ def ingest(
 
 
 def _query(search: str | None, since: str | None, until: str | None, platform: str | None,
-           language: str | None, limit: int | None, offset: int = 0) -> PostQuery:
+           language: str | None, limit: int | None, offset: int = 0, *, label: str | None = None,
+           min_score: float | None = None, max_score: float | None = None,
+           flagged: bool | None = None) -> PostQuery:
     return PostQuery(text=search, since=parse_when(since, "--since"),
                      until=parse_when(until, "--until"), platform=platform, language=language,
-                     limit=limit, offset=offset)
+                     limit=limit, offset=offset, label=label, min_score=min_score,
+                     max_score=max_score, flagged=flagged)
 
 
 SearchOpt = Annotated[str | None, typer.Option("--search", "-s",
@@ -127,13 +146,18 @@ def posts(
     until: UntilOpt = None,
     platform: PlatformOpt = None,
     language: LanguageOpt = None,
+    label: LabelOpt = None,
+    min_score: MinScoreOpt = None,
+    max_score: MaxScoreOpt = None,
+    flagged: FlaggedOpt = None,
     limit: Annotated[int, typer.Option(min=1, help="Jumlah / how many")] = 20,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     output: Annotated[str, typer.Option("--output", "-o", help="table | jsonl | csv")] = "table",
     db: DbOption = None,
 ) -> None:
     """Cari dan tampilkan post. / Query stored posts."""
-    query = _query(search, since, until, platform, language, limit, offset)
+    query = _query(search, since, until, platform, language, limit, offset, label=label,
+                   min_score=min_score, max_score=max_score, flagged=flagged)
     with store_from(db) as store:
         found = store.query_posts(query)
         total = store.count_posts(query)
@@ -141,12 +165,13 @@ def posts(
         for line in iter_jsonl(found):
             sys.stdout.buffer.write(line)
     elif output == "csv":
-        export_posts(found, "csv", sys.stdout.buffer)
+        labels = sorted({name for post in found for name in post.labels})
+        export_posts(found, "csv", sys.stdout.buffer, labels=labels)
     elif output == "table":
         table = Table("waktu / time (UTC)", "platform", "bahasa", "teks / text")
         for post in found:
             table.add_row(post.created_at.strftime("%Y-%m-%d %H:%M"), plain(post.platform),
-                          plain(post.language or "-"), plain(post.text[:160].replace("\n", " ")))
+                          plain(post.language or "-"), labels_cli.text_cell(post))
         out.print(table)
         out.print(f"{len(found)} of {total:,} posts")
     else:
@@ -186,12 +211,18 @@ def export(
     until: UntilOpt = None,
     platform: PlatformOpt = None,
     language: LanguageOpt = None,
+    label: LabelOpt = None,
+    min_score: MinScoreOpt = None,
+    max_score: MaxScoreOpt = None,
+    flagged: FlaggedOpt = None,
     db: DbOption = None,
 ) -> None:
     """Ekspor post ke CSV, JSONL atau Parquet. / Export posts."""
-    query = _query(search, since, until, platform, language, None)
+    query = _query(search, since, until, platform, language, None, label=label,
+                   min_score=min_score, max_score=max_score, flagged=flagged)
     with store_from(db) as store:
-        count = export_posts(store.iter_posts(query), fmt, output or sys.stdout.buffer)
+        count = export_posts(store.iter_posts(query), fmt, output or sys.stdout.buffer,
+                             labels=store.label_names())
     err.print(f"{count:,} posts exported")
 
 
@@ -250,7 +281,8 @@ def demo(
     from damai.demo import demo_paths
 
     with store_from(db) as store:
-        report = ingest_paths(demo_paths(), store, IngestOptions.from_settings())
+        report = ingest_paths(demo_paths(), store, IngestOptions.from_settings(),
+                              classifier=classifier_for(None))
     print_report(report)
     if not no_serve:
         serve(host=host, port=port, db=db)

@@ -17,7 +17,7 @@ import typer
 from damai.cli.common import err, out
 from damai.errors import InputError
 from damai.understand.bundled import load_model
-from damai.understand.data import Table, columns_of, combine, parse_labels, read_table
+from damai.understand.data import Table, columns_of, combine, dedupe, parse_labels, read_table
 from damai.understand.evaluate import cross_validate, evaluate_model
 from damai.understand.model import TrainConfig, train_classifier
 from damai.understand.records import annotate, parse_line
@@ -42,7 +42,12 @@ def _per_file(values: list[str], files: int, option: str) -> list[str]:
     return values
 
 
-def load_tables(data: list[Path], text_cols: list[str], labels: list[str]) -> Table:
+DedupeOpt = Annotated[bool, typer.Option("--dedupe", help="Buang teks ganda / drop repeated "
+                                          "texts (first kept)")]
+
+
+def load_tables(data: list[Path], text_cols: list[str], labels: list[str], *,
+                drop_duplicates: bool = False) -> Table:
     """Read and combine the files; with several files, a column a file lacks is unknown."""
     cols = _per_file(text_cols, len(data), "--text-col")
     specs_per_file = [parse_labels(s) for s in _per_file(labels, len(data), "--labels")]
@@ -52,7 +57,12 @@ def load_tables(data: list[Path], text_cols: list[str], labels: list[str]) -> Ta
             present = columns_of(path)
             specs = [s for s in specs if s.constant is not None or s.column in present] or specs
         tables.append(read_table(path, col, specs))
-    return combine(tables)
+    table = combine(tables)
+    if drop_duplicates:
+        before = len(table.texts)
+        table = dedupe(table)
+        err.print(f"{before - len(table.texts):,} duplicate texts dropped")
+    return table
 
 
 def train(
@@ -62,9 +72,10 @@ def train(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder model / model folder")],
     c: Annotated[float, typer.Option("--c", help="Regularisasi / inverse regularisation")] = 4.0,
     name: Annotated[str, typer.Option(help="Nama versi / version prefix")] = "damai",
+    drop_duplicates: DedupeOpt = False,
 ) -> None:
     """Latih model dari CSV berlabel. / Train a model from labelled CSV files."""
-    table = load_tables(data, text_col, labels)
+    table = load_tables(data, text_col, labels, drop_duplicates=drop_duplicates)
     model = train_classifier(table, TrainConfig(c=c), name=name, progress=err.print,
                              extra_meta={"data": [str(p) for p in data]})
     model.save(out_dir)
@@ -80,9 +91,10 @@ def evaluate(
     cv: Annotated[int | None, typer.Option("--cv", min=2, help="K-fold pada satu berkas / "
                                            "K-fold on one file")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    drop_duplicates: DedupeOpt = False,
 ) -> None:
     """Ukur kualitas model. / Measure a model's quality (precision, recall, F1)."""
-    table = load_tables(data, text_col, labels)
+    table = load_tables(data, text_col, labels, drop_duplicates=drop_duplicates)
     if cv:
         config = TrainConfig()
         if model_dir is not None:

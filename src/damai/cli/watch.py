@@ -9,6 +9,7 @@ import orjson
 import typer
 
 from damai.cli.common import DbOption, err, escape, out, store_from
+from damai.cli.labels import ModelOpt, NoClassifyOpt, classifier_for
 from damai.live.watch import SPEC_HELP, WatchEvent, WatchReport, watch_specs
 
 
@@ -45,11 +46,14 @@ def watch(
                                           "di memori / fake sources, in-memory store")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Ringkasan JSON / JSON summary")] = False,
     db: DbOption = None,
+    model_dir: ModelOpt = None,
+    no_classify: NoClassifyOpt = False,
 ) -> None:
     """Ikuti sumber langsung. / Follow live sources (Mastodon, Bluesky, X)."""
+    classifier = classifier_for(model_dir, enabled=not no_classify)
     with store_from("sqlite://:memory:" if dry_run else db) as store:
         report = watch_specs(sources, store, once=once, interval=interval, max_polls=max_polls,
-                             dry_run=dry_run, on_event=_print_event)
+                             dry_run=dry_run, on_event=_print_event, classifier=classifier)
     if as_json:
         sys.stdout.write(orjson.dumps(report.to_dict()).decode() + "\n")
     else:

@@ -23,7 +23,8 @@ The loop
 Each round polls every source once, in order. One poll is one ``write_batch`` transaction
 (posts pseudonymised exactly as by ``damai ingest``), and the cursor is saved with
 ``set_cursor`` only after that write: a crash in between re-fetches the poll, and the repeated
-posts count as duplicates. ``received = stored + duplicates + quarantined`` for every poll. A
+posts count as duplicates. ``received = stored + duplicates + quarantined`` for every poll. With
+a ``classifier``, new posts are scored before the write, as in ``damai ingest``. A
 source that fails after its retries is reported (``error`` event) and tried again next round;
 the other sources go on. Ctrl-C stops cleanly between two database writes.
 """
@@ -33,7 +34,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from damai import settings
@@ -43,6 +44,9 @@ from damai.pipeline.ingest import default_pseudonymiser, new_batch_id
 from damai.privacy import Pseudonymiser
 from damai.sources.base import Mapped
 from damai.storage.base import Store
+
+if TYPE_CHECKING:
+    from damai.pipeline.classify import ClassifyStage
 
 __all__ = [
     "SPEC_HELP",
@@ -289,7 +293,8 @@ class WatchEvent:
 def run_watch(sources: Sequence[LiveSource], store: Store, *, once: bool = False,
               interval: float = 60.0, max_polls: int | None = None,
               on_event: EventHook | None = None, pseudonymiser: Pseudonymiser | None = None,
-              stop: threading.Event | None = None, batch: str | None = None) -> WatchReport:
+              stop: threading.Event | None = None, batch: str | None = None,
+              classifier: ClassifyStage | None = None) -> WatchReport:
     """Poll ``sources`` round after round until ``once``, ``max_polls`` rounds, ``stop`` or Ctrl-C.
 
     Sources are not closed here (see :func:`watch_specs`). ``stop`` lets another thread end the
@@ -306,7 +311,7 @@ def run_watch(sources: Sequence[LiveSource], store: Store, *, once: bool = False
             for source in sources:
                 if stop.is_set():
                     break
-                _poll_one(source, store, report, pseudonymise, emit)
+                _poll_one(source, store, report, pseudonymise, emit, classifier)
             report.rounds += 1
             if limit is not None and report.rounds >= limit:
                 break
@@ -320,7 +325,7 @@ def run_watch(sources: Sequence[LiveSource], store: Store, *, once: bool = False
 
 
 def _poll_one(source: LiveSource, store: Store, report: WatchReport, pseudonymise: Pseudonymiser,
-              emit: EventHook) -> None:
+              emit: EventHook, classifier: ClassifyStage | None = None) -> None:
     counts = report.sources.setdefault(source.name, SourceCounts())
     cursor = store.get_cursor(source.name)
     try:
@@ -330,7 +335,7 @@ def _poll_one(source: LiveSource, store: Store, report: WatchReport, pseudonymis
         report.errors.append((source.name, str(exc)))
         emit(WatchEvent("error", source.name, cursor=cursor, message=str(exc)))
         return
-    stored, duplicates = _write(source, store, result, report.batch, pseudonymise)
+    stored, duplicates = _write(source, store, result, report.batch, pseudonymise, classifier)
     if result.next_cursor is not None and result.next_cursor != cursor:
         store.set_cursor(source.name, result.next_cursor)
     received = len(result.posts) + len(result.failures)
@@ -348,12 +353,15 @@ def _poll_one(source: LiveSource, store: Store, report: WatchReport, pseudonymis
 
 
 def _write(source: LiveSource, store: Store, result: PollResult, batch: str,
-           pseudonymise: Pseudonymiser) -> tuple[int, int]:
+           pseudonymise: Pseudonymiser, classifier: ClassifyStage | None) -> tuple[int, int]:
     if not (result.posts or result.failures or result.notices):
         return 0, 0
     for post in result.posts:
         post.ingest_batch = batch
-    written = store.write_batch(pseudonymise(result.posts),
+    posts = pseudonymise(result.posts)
+    if classifier is not None:
+        posts = classifier(posts)
+    written = store.write_batch(posts,
                                 [(f, source.format) for f in result.failures],
                                 [(batch, n) for n in result.notices])
     return written.stored, written.duplicates
@@ -362,12 +370,13 @@ def _write(source: LiveSource, store: Store, result: PollResult, batch: str,
 def watch_specs(specs: Iterable[str], store: Store, *, once: bool = False,
                 interval: float = 60.0, max_polls: int | None = None, dry_run: bool = False,
                 on_event: EventHook | None = None, policy: RetryPolicy | None = None,
-                stop: threading.Event | None = None) -> WatchReport:
+                stop: threading.Event | None = None,
+                classifier: ClassifyStage | None = None) -> WatchReport:
     """What ``damai watch SPEC...`` does: open the sources, run the loop, close them."""
     sources = open_sources(specs, policy=policy, dry_run=dry_run)
     try:
         return run_watch(sources, store, once=once, interval=interval, max_polls=max_polls,
-                         on_event=on_event, stop=stop)
+                         on_event=on_event, stop=stop, classifier=classifier)
     finally:
         for source in sources:
             source.close()

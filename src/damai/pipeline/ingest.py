@@ -4,6 +4,10 @@
 are not posts (a Bluesky delete event, a Telegram service message) are counted apart as
 ``ignored``. Each batch is one transaction, so a run killed halfway leaves whole batches behind;
 running it again stores the rest and counts the first part as duplicates.
+
+With a ``classifier`` (:class:`~damai.pipeline.classify.ClassifyStage`), each batch is scored
+after pseudonymisation and before the write, so new posts are stored with their labels. Posts that
+were already stored keep theirs: ``damai reclassify`` re-scores them.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from damai import settings
 from damai.errors import InputError, RecordError
@@ -23,6 +27,9 @@ from damai.sources.base import FileSource, Notice, RawRecord, RecordFailure, sor
 from damai.sources.reader import iter_lines
 from damai.sources.registry import FORMATS, CsvColumns, detect_source, get_source
 from damai.storage.base import Store
+
+if TYPE_CHECKING:
+    from damai.pipeline.classify import ClassifyStage
 
 __all__ = [
     "IngestOptions",
@@ -67,6 +74,8 @@ class IngestReport:
     ignored: int = 0
     notices: int = 0
     raw_purged: int = 0
+    classified: int = 0
+    model_version: str | None = None
     files: dict[str, str] = field(default_factory=dict)
     failures: list[RecordFailure] = field(default_factory=list)
 
@@ -78,6 +87,7 @@ class IngestReport:
         return {"batch": self.batch, "received": self.received, "stored": self.stored,
                 "duplicates": self.duplicates, "quarantined": self.quarantined,
                 "ignored": self.ignored, "notices": self.notices, "raw_purged": self.raw_purged,
+                "classified": self.classified, "model_version": self.model_version,
                 "files": self.files, "balanced": self.balanced}
 
 
@@ -110,9 +120,11 @@ class _Batcher:
     """Collects mapped posts, failures and notices; writes them one transaction at a time."""
 
     def __init__(self, store: Store, report: IngestReport, options: IngestOptions,
-                 pseudonymise: Pseudonymiser, on_failure: FailureHook | None) -> None:
+                 pseudonymise: Pseudonymiser, on_failure: FailureHook | None,
+                 classifier: ClassifyStage | None = None) -> None:
         self.store, self.report, self.options = store, report, options
         self.pseudonymise, self.on_failure = pseudonymise, on_failure
+        self.classifier = classifier
         self.posts: list[Post] = []
         self.failures: list[tuple[RecordFailure, str | None]] = []
         self.notices: list[tuple[str, Notice]] = []
@@ -142,7 +154,11 @@ class _Batcher:
     def flush(self) -> None:
         if not (self.posts or self.failures or self.notices):
             return
-        result = self.store.write_batch(self.pseudonymise(self.posts), self.failures, self.notices)
+        posts = self.pseudonymise(self.posts)
+        if self.classifier is not None and posts:
+            posts = self.classifier(posts)
+            self.report.classified += len(posts)
+        result = self.store.write_batch(posts, self.failures, self.notices)
         self.report.stored += result.stored
         self.report.duplicates += result.duplicates
         self.posts, self.failures, self.notices = [], [], []
@@ -190,12 +206,17 @@ def _map_record(record: RawRecord, source: FileSource, batcher: _Batcher) -> Non
 def ingest_paths(paths: Iterable[Path], store: Store, options: IngestOptions | None = None, *,
                  batch: str | None = None, on_failure: FailureHook | None = None,
                  on_progress: ProgressHook | None = None,
-                 pseudonymiser: Pseudonymiser | None = None) -> IngestReport:
-    """Ingest every file in ``paths`` (folders are walked) and return the counts."""
+                 pseudonymiser: Pseudonymiser | None = None,
+                 classifier: ClassifyStage | None = None) -> IngestReport:
+    """Ingest every file in ``paths`` (folders are walked) and return the counts.
+
+    ``classifier`` scores each batch before it is written; ``None`` stores posts unscored.
+    """
     options = options or IngestOptions.from_settings()
-    report = IngestReport(batch=batch or new_batch_id())
+    report = IngestReport(batch=batch or new_batch_id(),
+                          model_version=classifier.version if classifier else None)
     pseudonymise = pseudonymiser or default_pseudonymiser(store)
-    batcher = _Batcher(store, report, options, pseudonymise, on_failure)
+    batcher = _Batcher(store, report, options, pseudonymise, on_failure, classifier)
     done = 0
     for path in expand_paths(paths):
         source = _resolve_source(path, options)

@@ -15,21 +15,26 @@ from typing import Any, Protocol
 
 import orjson
 
+from damai.errors import InputError
 from damai.records import Geo, Post
 from damai.sources.base import Notice, RecordFailure
 
 __all__ = [
     "ACCOUNT_ROLES",
+    "LABEL_NAMES_SQL",
     "POST_COLUMNS",
     "Account",
+    "LabelUpdate",
     "Migration",
     "PostQuery",
     "QuarantineEntry",
     "Stats",
     "Store",
     "WriteResult",
+    "filters_posts",
     "fingerprint",
     "format_time",
+    "label_clause",
     "normalise_handle",
     "parse_time",
     "post_to_row",
@@ -41,8 +46,14 @@ POST_COLUMNS: tuple[str, ...] = (
     "platform", "platform_id", "url", "author_key", "author_handle", "created_at", "text",
     "language", "reply_to_id", "quote_of_id", "repost_of_id", "conversation_id", "hashtags",
     "mentions", "links", "media_count", "geo", "engagement", "fetched_at", "ingest_batch", "raw",
-    "ingested_at",
+    "ingested_at", "labels", "flags", "model_version", "truncated",
 )
+
+#: the distinct labels in ``post_labels``, found by a loose index scan (fast on millions of rows)
+LABEL_NAMES_SQL = (
+    "WITH RECURSIVE names(label) AS (SELECT min(label) FROM post_labels UNION ALL "
+    "SELECT (SELECT min(label) FROM post_labels WHERE label > names.label) FROM names "
+    "WHERE names.label IS NOT NULL) SELECT label FROM names WHERE label IS NOT NULL")
 
 
 #: why a team registers an account; only registered accounts keep their handle
@@ -73,7 +84,12 @@ class Migration:
 
 @dataclass(slots=True)
 class PostQuery:
-    """Filters for ``damai posts``, exports and the API. All are optional."""
+    """Filters for ``damai posts``, exports and the API. All are optional.
+
+    ``label`` keeps posts scored on that label. Alone it means *flagged*; with ``min_score`` or
+    ``max_score`` (both inclusive) it keeps any score in range; ``flagged`` True or False asks
+    for flagged or unflagged posts explicitly. The score filters need ``label``.
+    """
 
     text: str | None = None
     since: datetime | None = None
@@ -83,6 +99,28 @@ class PostQuery:
     ingest_batch: str | None = None
     limit: int | None = 50
     offset: int = 0
+    label: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    flagged: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LabelUpdate:
+    """New classifier output for one stored post (what ``damai reclassify`` writes)."""
+
+    platform: str
+    platform_id: str
+    language: str | None
+    labels: dict[str, float]
+    flags: list[str]
+    model_version: str | None
+    truncated: bool = False
+
+    @classmethod
+    def of(cls, post: Post) -> LabelUpdate:
+        return cls(post.platform, post.platform_id, post.language, dict(post.labels),
+                   list(post.flags), post.model_version, post.truncated)
 
 
 @dataclass(slots=True)
@@ -166,6 +204,23 @@ class Store(Protocol):
 
     def set_cursor(self, name: str, value: str) -> None: ...
 
+    def set_labels(self, updates: list[LabelUpdate]) -> int:
+        """In one transaction: store each post's new scores, flags, language and model version
+        (replacing its ``post_labels`` rows); return how many stored posts were updated."""
+        ...
+
+    def iter_unlabelled(self, model_version: str | None, batch: int) -> Iterator[list[Post]]:
+        """Posts not scored by ``model_version`` (never scored, or by another model), in id
+        order, ``batch`` at a time. ``None`` means every post. Each page is read after the
+        previous one was handed out, so updating a page while iterating is safe."""
+        ...
+
+    def count_unlabelled(self, model_version: str | None) -> int: ...
+
+    def label_names(self) -> list[str]:
+        """Every label some stored post was scored on, sorted."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -202,6 +257,8 @@ def post_to_row(post: Post, ingested_at: datetime) -> tuple[Any, ...]:
         _json(post.geo.to_dict() if post.geo else None), _json(post.engagement),
         format_time(post.fetched_at), post.ingest_batch,
         orjson.dumps(post.raw) if post.raw is not None else None, format_time(ingested_at),
+        _json(post.labels or None), _json(post.flags or None), post.model_version,
+        post.truncated,
     )
 
 
@@ -226,8 +283,40 @@ def row_to_post(row: dict[str, Any]) -> Post:
         links=_load(row["links"]) or [], media_count=row["media_count"] or 0,
         geo=Geo.from_dict(_load(row["geo"])), engagement=_load(row["engagement"]) or {},
         fetched_at=parse_time(row["fetched_at"]), ingest_batch=row["ingest_batch"],
-        raw=_load(row["raw"]),
+        raw=_load(row["raw"]), labels=_load(row["labels"]) or {},
+        flags=_load(row["flags"]) or [], model_version=row["model_version"],
+        truncated=bool(row["truncated"]),
     )
+
+
+def filters_posts(query: PostQuery) -> bool:
+    """Whether ``query`` filters on columns of ``posts`` (not only on labels); without such
+    filters a label query is counted on the ``post_labels`` index alone."""
+    return any((query.text, query.platform, query.language, query.ingest_batch, query.since,
+                query.until))
+
+
+def label_clause(query: PostQuery, mark: str) -> tuple[str | None, list[Any]]:
+    """The condition on ``post_labels`` rows of ``query``'s label filters, or ``None`` without a
+    label (``mark`` is the backend's placeholder)."""
+    if query.label is None:
+        if query.min_score is not None or query.max_score is not None or query.flagged is not None:
+            raise InputError("a score or flag filter needs a label: add --label NAME")
+        return None, []
+    flagged = query.flagged
+    if flagged is None and query.min_score is None and query.max_score is None:
+        flagged = True
+    conditions: list[str] = [f"label = {mark}"]
+    params: list[Any] = [query.label]
+    # naming both flag values lets the (label, flagged, score) index serve a score range
+    conditions.append(f"flagged = {mark}" if flagged is not None
+                      else f"flagged IN ({mark}, {mark})")
+    params += [flagged] if flagged is not None else [False, True]
+    for op, bound in ((">=", query.min_score), ("<=", query.max_score)):
+        if bound is not None:
+            conditions.append(f"score {op} {mark}")
+            params.append(float(bound))
+    return " AND ".join(conditions), params
 
 
 def fingerprint(failure: RecordFailure) -> str:

@@ -6,6 +6,9 @@ Indonesian and English words match as written). Needs PostgreSQL 12 or newer. Mi
 an advisory lock, so processes that start together apply each one exactly once.
 
 PostgreSQL text cannot hold NUL characters: they are stored as U+FFFD in text and JSON fields.
+
+As in SQLite, classifier scores are kept as ``jsonb`` on the post and as ``post_labels`` rows
+(indexed on label, flag and score) derived from that JSON in the same transaction.
 """
 
 from __future__ import annotations
@@ -25,14 +28,18 @@ from damai.errors import StorageError
 from damai.records import Post, utc
 from damai.sources.base import Notice, RecordFailure
 from damai.storage.base import (
+    LABEL_NAMES_SQL,
     POST_COLUMNS,
     Account,
+    LabelUpdate,
     Migration,
     PostQuery,
     QuarantineEntry,
     Stats,
     WriteResult,
+    filters_posts,
     fingerprint,
+    label_clause,
     normalise_handle,
     post_to_row,
     row_to_post,
@@ -113,12 +120,27 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (platform, handle)
         )""",
     )),
+    Migration("0005_labels", (
+        "ALTER TABLE posts ADD COLUMN labels jsonb",
+        "ALTER TABLE posts ADD COLUMN flags jsonb",
+        "ALTER TABLE posts ADD COLUMN model_version text",
+        "ALTER TABLE posts ADD COLUMN truncated boolean NOT NULL DEFAULT false",
+        """CREATE TABLE post_labels (
+            post_id bigint NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+            label text NOT NULL,
+            score double precision NOT NULL,
+            flagged boolean NOT NULL,
+            PRIMARY KEY (post_id, label)
+        )""",
+        "CREATE INDEX post_labels_search ON post_labels (label, flagged, score)",
+    )),
 )
 
 #: first key of the migration advisory lock; the second is the schema name's hash
 _LOCK_KEY = 0x64616D61  # "dama"
 _TIME_COLUMNS = frozenset({"created_at", "fetched_at", "ingested_at"})
-_JSON_COLUMNS = frozenset({"hashtags", "mentions", "links", "geo", "engagement", "raw"})
+_JSON_COLUMNS = frozenset({"hashtags", "mentions", "links", "geo", "engagement", "raw",
+                           "labels", "flags"})
 _CASTS = {**dict.fromkeys(_TIME_COLUMNS, "::timestamptz"),
           **dict.fromkeys(_JSON_COLUMNS, "::jsonb")}
 _SELECT = "SELECT id, " + ", ".join(POST_COLUMNS) + " FROM posts"
@@ -129,6 +151,19 @@ _REFRESH = ("UPDATE posts SET engagement = %s::jsonb, fetched_at = %s WHERE plat
 #: a JSON ``\u0000`` escape (not preceded by an escaped backslash), which jsonb rejects
 _JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 _PAGE = 1000
+#: ``post_labels`` rows from the posts' own JSON, for the post ids in the array parameter
+_LABEL_ROWS = (
+    "INSERT INTO post_labels (post_id, label, score, flagged) "
+    "SELECT p.id, l.key, l.value::double precision, coalesce(p.flags @> to_jsonb(l.key), false) "
+    "FROM posts p CROSS JOIN jsonb_each_text(p.labels) l "
+    "WHERE p.id = ANY(%s::bigint[]) AND jsonb_typeof(p.labels) = 'object' "
+    "ON CONFLICT (post_id, label) DO NOTHING")
+_SET_LABELS = (
+    "UPDATE posts p SET language = coalesce(u.language, p.language), labels = u.labels::jsonb, "
+    "flags = u.flags::jsonb, model_version = u.model_version, truncated = u.truncated "
+    "FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
+    "%s::boolean[]) AS u(platform, platform_id, language, labels, flags, model_version, "
+    "truncated) WHERE p.platform = u.platform AND p.platform_id = u.platform_id RETURNING p.id")
 
 
 def _now() -> datetime:
@@ -230,6 +265,8 @@ class PostgresStore:
                 new_rows = [_row(p, now) for k, p in unique.items() if k not in existing]
                 cur.executemany(_INSERT, new_rows)
                 stored = cur.rowcount if new_rows else 0
+                self._label_new(cur, [p for k, p in unique.items()
+                                      if k not in existing and p.labels])
                 cur.executemany(_REFRESH, [
                     (_json(p.engagement), p.fetched_at, p.platform, p.platform_id, p.fetched_at)
                     for k, p in unique.items() if k in existing and p.fetched_at is not None])
@@ -244,6 +281,37 @@ class PostgresStore:
         # a post another process inserted after the look-up is a duplicate too
         result.duplicates += len(unique) - stored
         return result
+
+    @staticmethod
+    def _label_new(cur: psycopg.Cursor[DictRow], posts: list[Post]) -> None:
+        """``post_labels`` rows for the newly inserted ``posts`` that carry scores."""
+        if not posts:
+            return
+        keys = ([_text(p.platform) for p in posts], [_text(p.platform_id) for p in posts])
+        rows = cur.execute(
+            "SELECT p.id FROM posts p JOIN unnest(%s::text[], %s::text[]) AS k(platform, "
+            "platform_id) ON p.platform = k.platform AND p.platform_id = k.platform_id", keys)
+        cur.execute(_LABEL_ROWS, ([r["id"] for r in rows.fetchall()],))
+
+    def set_labels(self, updates: list[LabelUpdate]) -> int:
+        latest = list({(u.platform, u.platform_id): u for u in updates}.values())
+        if not latest:
+            return 0
+        columns: list[list[Any]] = [
+            [_text(u.platform) for u in latest], [_text(u.platform_id) for u in latest],
+            [_text(u.language) if u.language else None for u in latest],
+            [_json(u.labels) if u.labels else None for u in latest],
+            [_json(u.flags) if u.flags else None for u in latest],
+            [_text(u.model_version) if u.model_version else None for u in latest],
+            [u.truncated for u in latest]]
+        try:
+            with self._db.transaction(), self._db.cursor() as cur:
+                ids = [r["id"] for r in cur.execute(_SET_LABELS, columns).fetchall()]
+                cur.execute("DELETE FROM post_labels WHERE post_id = ANY(%s::bigint[])", (ids,))
+                cur.execute(_LABEL_ROWS, (ids,))
+        except psycopg.DataError as exc:
+            raise StorageError(f"cannot store the labels: {exc}") from None
+        return len(ids)
 
     def _existing(self, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
         if not keys:
@@ -268,6 +336,10 @@ class PostgresStore:
     def _where(self, query: PostQuery) -> tuple[list[str], list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
+        label, label_params = label_clause(query, "%s")
+        if label:
+            clauses.append(f"id IN (SELECT post_id FROM post_labels WHERE {label})")
+            params += [_text(v) if isinstance(v, str) else v for v in label_params]
         if query.text:
             clauses.append("text_search @@ plainto_tsquery('simple', %s)")
             params.append(_text(query.text))
@@ -319,6 +391,10 @@ class PostgresStore:
             remaining = None if remaining is None else remaining - len(rows)
 
     def count_posts(self, query: PostQuery) -> int:
+        condition, label_params = label_clause(query, "%s")
+        if condition is not None and not filters_posts(query):  # the index alone counts
+            return self._scalar(f"SELECT count(*) AS n FROM post_labels WHERE {condition}",
+                                [_text(v) if isinstance(v, str) else v for v in label_params])
         clauses, params = self._where(query)
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
         return self._scalar(f"SELECT count(*) AS n FROM posts{where}", params)
@@ -327,6 +403,28 @@ class PostgresStore:
         row = self._db.execute(_SELECT + " WHERE platform = %s AND platform_id = %s",
                                (_text(platform), _text(platform_id))).fetchone()
         return row_to_post(row) if row else None
+
+    def iter_unlabelled(self, model_version: str | None, batch: int) -> Iterator[list[Post]]:
+        stale = "" if model_version is None else " AND model_version IS DISTINCT FROM %s"
+        after = 0
+        while True:
+            params: list[Any] = [after] + ([] if model_version is None
+                                           else [_text(model_version)])
+            rows = self._db.execute(f"{_SELECT} WHERE id > %s{stale} ORDER BY id LIMIT %s",
+                                    [*params, batch]).fetchall()
+            if not rows:
+                return
+            after = rows[-1]["id"]
+            yield [row_to_post(r) for r in rows]
+
+    def count_unlabelled(self, model_version: str | None) -> int:
+        if model_version is None:
+            return self._scalar("SELECT count(*) AS n FROM posts")
+        return self._scalar("SELECT count(*) AS n FROM posts WHERE model_version IS DISTINCT "
+                            "FROM %s", [_text(model_version)])
+
+    def label_names(self) -> list[str]:
+        return [str(r["label"]) for r in self._db.execute(LABEL_NAMES_SQL)]
 
     def stats(self) -> Stats:
         stats = Stats()

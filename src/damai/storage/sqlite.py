@@ -3,6 +3,11 @@
 ``posts_fts`` is an external-content FTS5 index. Deletes and text updates reach it by trigger;
 inserts are indexed in bulk by ``write_batch`` (the only place that inserts posts), which is
 three times faster than a per-row trigger.
+
+Classifier scores live twice: as JSON on the post (``labels``, ``flags``), which is what a read
+returns, and as rows of ``post_labels`` (one per post and label, indexed on label, flag and score),
+which is what label filters search. Both are written from the post's JSON in the same statement
+batch, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -19,15 +24,19 @@ from damai.errors import StorageError
 from damai.records import Post
 from damai.sources.base import Notice, RecordFailure
 from damai.storage.base import (
+    LABEL_NAMES_SQL,
     POST_COLUMNS,
     Account,
+    LabelUpdate,
     Migration,
     PostQuery,
     QuarantineEntry,
     Stats,
     WriteResult,
+    filters_posts,
     fingerprint,
     format_time,
+    label_clause,
     normalise_handle,
     parse_time,
     post_to_row,
@@ -114,12 +123,36 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (platform, handle)
         )""",
     )),
+    Migration("0005_labels", (
+        "ALTER TABLE posts ADD COLUMN labels TEXT",
+        "ALTER TABLE posts ADD COLUMN flags TEXT",
+        "ALTER TABLE posts ADD COLUMN model_version TEXT",
+        "ALTER TABLE posts ADD COLUMN truncated INTEGER NOT NULL DEFAULT 0",
+        """CREATE TABLE post_labels (
+            post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            score REAL NOT NULL,
+            flagged INTEGER NOT NULL,
+            PRIMARY KEY (post_id, label)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX post_labels_search ON post_labels (label, flagged, score)",
+    )),
 )
 
 _INSERT = (f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) "
            f"VALUES ({', '.join('?' for _ in POST_COLUMNS)}) ON CONFLICT DO NOTHING")
 _REFRESH = ("UPDATE posts SET engagement = ?, fetched_at = ? WHERE platform = ? AND platform_id = ?"
             " AND (fetched_at IS NULL OR fetched_at < ?)")
+#: ``post_labels`` rows from the posts' own JSON; ``{where}`` picks the posts
+_LABEL_ROWS = (
+    "INSERT INTO post_labels (post_id, label, score, flagged) SELECT p.id, j.key, j.value, "
+    "EXISTS (SELECT 1 FROM json_each(p.flags) f WHERE f.value = j.key) "
+    "FROM posts p, json_each(p.labels) j WHERE p.labels IS NOT NULL AND {where}")
+#: label filters matching this many posts or more are checked post by post (see _label_filter)
+_DENSE = 2000
+_SET_LABELS = (
+    "UPDATE posts SET language = coalesce(?, language), labels = ?, flags = ?, "
+    "model_version = ?, truncated = ? WHERE platform = ? AND platform_id = ? RETURNING id")
 
 
 def _now() -> datetime:
@@ -188,6 +221,8 @@ class SQLiteStore:
             # New rows are indexed in one statement: three times faster than a row trigger.
             self._db.execute("INSERT INTO posts_fts(rowid, text) SELECT id, text FROM posts "
                              "WHERE id > ?", (last_id,))
+            if any(p.labels for k, p in unique.items() if k not in existing):
+                self._db.execute(_LABEL_ROWS.format(where="p.id > ?"), (last_id,))
             refresh = [
                 (orjson.dumps(p.engagement).decode(), format_time(p.fetched_at), p.platform,
                  p.platform_id, format_time(p.fetched_at))
@@ -227,8 +262,45 @@ class SQLiteStore:
             [(fingerprint(f), f.path, f.location, fmt, f.reason, f.message, f.raw_bytes,
               format_time(now)) for f, fmt in failures])
 
+    def set_labels(self, updates: list[LabelUpdate]) -> int:
+        latest = {(u.platform, u.platform_id): u for u in updates}
+        ids: list[int] = []
+        with self._transaction():
+            for u in latest.values():
+                row = self._db.execute(_SET_LABELS, (
+                    u.language, _json_or_null(u.labels), _json_or_null(u.flags),
+                    u.model_version, u.truncated, u.platform, u.platform_id)).fetchall()
+                ids.extend(r[0] for r in row)
+            chosen = orjson.dumps(ids).decode()
+            self._db.execute("DELETE FROM post_labels WHERE post_id IN "
+                             "(SELECT value FROM json_each(?))", (chosen,))
+            self._db.execute(_LABEL_ROWS.format(
+                where="p.id IN (SELECT value FROM json_each(?))"), (chosen,))
+        return len(ids)
+
     # -- reading ---------------------------------------------------------------------------
-    def _where(self, query: PostQuery) -> tuple[str, list[Any]]:
+    def _label_filter(self, query: PostQuery, *, ordered: bool) -> tuple[str | None, list[Any]]:
+        """The label filter as a condition on ``posts``, in the form that is fast for its size.
+
+        By default the matching ids are collected from the ``post_labels`` index. Each post is
+        checked instead when the other filters drive: a full-text search (few posts), or rows read
+        newest first for a label that matches many posts (a page of 50 is then found after a few
+        hundred checks, where collecting and sorting every match would take a second on a million
+        posts). SQLite's planner cannot tell these cases apart, so a bounded count decides.
+        """
+        condition, params = label_clause(query, "?")
+        if condition is None:
+            return None, []
+        if query.text or (ordered and self._matches_at_least(condition, params, _DENSE)):
+            return ("EXISTS (SELECT 1 FROM post_labels WHERE post_labels.post_id = posts.id "
+                    f"AND {condition})"), params
+        return f"posts.id IN (SELECT post_id FROM post_labels WHERE {condition})", params
+
+    def _matches_at_least(self, condition: str, params: list[Any], n: int) -> bool:
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM post_labels WHERE {condition} LIMIT ?)"
+        return int(self._db.execute(sql, [*params, n]).fetchone()[0]) >= n
+
+    def _where(self, query: PostQuery, *, ordered: bool = False) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
         if query.text:
@@ -245,10 +317,14 @@ class SQLiteStore:
         if query.until:
             clauses.append("posts.created_at < ?")
             params.append(format_time(query.until))
+        label, label_params = self._label_filter(query, ordered=ordered)
+        if label:  # last: the cheap column checks run first
+            clauses.append(label)
+            params += label_params
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def _select(self, query: PostQuery) -> Iterator[sqlite3.Row]:
-        where, params = self._where(query)
+        where, params = self._where(query, ordered=True)
         sql = f"SELECT * FROM posts{where} ORDER BY created_at DESC, id DESC"
         if query.limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -266,6 +342,10 @@ class SQLiteStore:
             yield row_to_post(dict(row))
 
     def count_posts(self, query: PostQuery) -> int:
+        condition, params = label_clause(query, "?")
+        if condition is not None and not filters_posts(query):  # the index alone counts
+            sql = f"SELECT count(*) FROM post_labels WHERE {condition}"
+            return int(self._db.execute(sql, params).fetchone()[0])
         where, params = self._where(query)
         return int(self._db.execute(f"SELECT count(*) FROM posts{where}", params).fetchone()[0])
 
@@ -273,6 +353,27 @@ class SQLiteStore:
         row = self._db.execute("SELECT * FROM posts WHERE platform = ? AND platform_id = ?",
                                (platform, platform_id)).fetchone()
         return row_to_post(dict(row)) if row else None
+
+    def iter_unlabelled(self, model_version: str | None, batch: int) -> Iterator[list[Post]]:
+        stale = "" if model_version is None else " AND model_version IS NOT ?"
+        after = 0
+        while True:
+            params: list[Any] = [after] + ([] if model_version is None else [model_version])
+            rows = self._db.execute(f"SELECT * FROM posts WHERE id > ?{stale} ORDER BY id "
+                                    "LIMIT ?", [*params, batch]).fetchall()
+            if not rows:
+                return
+            after = rows[-1]["id"]
+            yield [row_to_post(dict(r)) for r in rows]
+
+    def count_unlabelled(self, model_version: str | None) -> int:
+        if model_version is None:
+            return int(self._db.execute("SELECT count(*) FROM posts").fetchone()[0])
+        return int(self._db.execute("SELECT count(*) FROM posts WHERE model_version IS NOT ?",
+                                    (model_version,)).fetchone()[0])
+
+    def label_names(self) -> list[str]:
+        return [str(r[0]) for r in self._db.execute(LABEL_NAMES_SQL)]
 
     def stats(self) -> Stats:
         stats = Stats()
@@ -349,6 +450,10 @@ class SQLiteStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _json_or_null(value: object) -> str | None:
+    return orjson.dumps(value).decode() if value else None
 
 
 def _fts_query(text: str) -> str:

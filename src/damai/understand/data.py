@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from damai.errors import InputError
 
-__all__ = ["LabelSpec", "Table", "columns_of", "combine", "parse_labels", "read_table"]
+__all__ = ["LabelSpec", "Table", "columns_of", "combine", "dedupe", "parse_labels", "read_table"]
 
 csv.field_size_limit(sys.maxsize)
 
@@ -136,3 +136,16 @@ def combine(tables: list[Table]) -> Table:
     return Table([t for tb in tables for t in tb.texts], names,
                  np.vstack(blocks) if blocks else np.zeros((0, 0)),
                  [s for tb in tables for s in tb.source])
+
+
+def dedupe(table: Table) -> Table:
+    """Keep the first row of each text (compared lower-cased, spaces folded)."""
+    seen: set[str] = set()
+    keep: list[int] = []
+    for i, text in enumerate(table.texts):
+        key = " ".join(text.lower().split())
+        if key not in seen:
+            seen.add(key)
+            keep.append(i)
+    return Table([table.texts[i] for i in keep], table.labels, table.y[keep],
+                 [table.source[i] for i in keep])
