@@ -16,6 +16,7 @@ from damai.cli import accounts as accounts_cli
 from damai.cli import labels as labels_cli
 from damai.cli import quarantine as quarantine_cli
 from damai.cli import understand as understand_cli
+from damai.cli import users as users_cli
 from damai.cli import watch as watch_cli
 from damai.cli.common import DbOption, err, escape, out, parse_when, plain, store_from
 from damai.cli.labels import (
@@ -46,6 +47,9 @@ app = typer.Typer(
 )
 app.add_typer(quarantine_cli.app, name="quarantine")
 app.add_typer(accounts_cli.app, name="accounts")
+app.add_typer(users_cli.user_app, name="user")
+app.add_typer(users_cli.token_app, name="token")
+app.command("audit")(users_cli.audit)
 app.command("watch")(watch_cli.watch)
 app.command("train")(understand_cli.train)
 app.command("evaluate")(understand_cli.evaluate)

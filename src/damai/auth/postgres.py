@@ -1,0 +1,135 @@
+"""PostgreSQL account store: the same behaviour as the SQLite one, for shared deployments.
+
+Migrations are recorded in the shared ``schema_migrations`` table under ``auth_*`` names, under
+the same advisory lock as the post store's, so the two never interleave. A trigger makes
+``audit_log`` append-only: UPDATE, DELETE and TRUNCATE raise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import psycopg
+from psycopg.rows import DictRow, dict_row
+from psycopg.types.json import Jsonb, set_json_loads
+
+from damai.auth.base import SQLAuthStore
+from damai.auth.passwords import Passwords
+from damai.auth.roles import ROLES
+from damai.errors import StorageError
+from damai.storage.base import Migration
+from damai.storage.postgres import _LOCK_KEY, _safe_url
+
+__all__ = ["MIGRATIONS", "PostgresAuthStore"]
+
+_ROLE_CHECK = "role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")"
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("auth_0001_users_tokens_audit", (
+        f"""CREATE TABLE users (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name text NOT NULL UNIQUE,
+            role text NOT NULL CHECK ({_ROLE_CHECK}),
+            password_hash text NOT NULL,
+            created_at timestamptz NOT NULL,
+            disabled boolean NOT NULL DEFAULT false
+        )""",
+        """CREATE TABLE api_tokens (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            token_hash text NOT NULL UNIQUE,
+            name text NOT NULL,
+            user_id bigint NOT NULL REFERENCES users (id),
+            created_at timestamptz NOT NULL,
+            last_used_at timestamptz,
+            revoked boolean NOT NULL DEFAULT false
+        )""",
+        "CREATE INDEX api_tokens_user ON api_tokens (user_id)",
+        """CREATE TABLE audit_log (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at timestamptz NOT NULL,
+            actor text NOT NULL,
+            action text NOT NULL,
+            target text,
+            detail jsonb NOT NULL DEFAULT '{}',
+            ip text
+        )""",
+        "CREATE INDEX audit_log_at ON audit_log (at)",
+        "CREATE INDEX audit_log_actor ON audit_log (actor, id)",
+        "CREATE INDEX audit_log_action ON audit_log (action, id)",
+        """CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'audit_log is append-only: % is not allowed', TG_OP
+                    USING ERRCODE = 'insufficient_privilege';
+            END $$""",
+        "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+        "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+    )),
+)
+
+
+class PostgresAuthStore(SQLAuthStore):
+    """``postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`` (any libpq URL or conninfo string)."""
+
+    def __init__(self, url: str, passwords: Passwords | None = None) -> None:
+        super().__init__(url, passwords)
+        try:
+            self._db: psycopg.Connection[DictRow] = psycopg.connect(
+                url, autocommit=True, row_factory=dict_row)
+        except psycopg.Error as exc:
+            raise StorageError(
+                f"cannot connect to PostgreSQL at {_safe_url(url)}: {exc}. Check the URL and that "
+                "the server is running (tests: scripts/postgres-test-server.sh)") from None
+        self._db.execute("SET TIME ZONE 'UTC'")
+        set_json_loads(orjson.loads, self._db)
+
+    def applied_migrations(self) -> list[str]:
+        row = self._db.execute("SELECT to_regclass('schema_migrations') IS NOT NULL AS ok")
+        if not (found := row.fetchone()) or not found["ok"]:
+            return []
+        rows = self._db.execute(
+            "SELECT name FROM schema_migrations WHERE substr(name, 1, 5) = 'auth_' ORDER BY name")
+        return [r["name"] for r in rows]
+
+    def migrate(self) -> list[str]:
+        applied: list[str] = []
+        try:
+            with self._db.transaction():
+                self._db.execute("SELECT pg_advisory_xact_lock(%s, "
+                                 "hashtext(coalesce(current_schema(), '')))", (_LOCK_KEY,))
+                self._db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                                 "(name text PRIMARY KEY, applied_at timestamptz NOT NULL)")
+                done = set(self.applied_migrations())
+                for migration in MIGRATIONS:
+                    if migration.name in done:
+                        continue
+                    for statement in migration.statements:
+                        self._db.execute(statement.encode())
+                    self._db.execute("INSERT INTO schema_migrations VALUES (%s, %s)",
+                                     (migration.name, datetime.now(UTC)))
+                    applied.append(migration.name)
+        except psycopg.Error as exc:
+            raise StorageError(f"cannot migrate the PostgreSQL database at {_safe_url(self.url)}: "
+                               f"{exc}. Check that the user may create tables there") from None
+        return applied
+
+    def _transaction(self) -> AbstractContextManager[Any]:
+        return self._db.transaction()
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self._db.execute(sql.replace("?", "%s").encode(), tuple(params))
+        return [dict(r) for r in cursor.fetchall()] if cursor.description else []
+
+    def _time_param(self, value: datetime) -> Any:
+        return value
+
+    def _json_param(self, value: dict[str, Any]) -> Any:
+        return Jsonb(value)
+
+    def close(self) -> None:
+        self._db.close()
