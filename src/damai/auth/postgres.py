@@ -12,17 +12,16 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 import psycopg
-from psycopg.rows import DictRow, dict_row
-from psycopg.types.json import Jsonb, set_json_loads
+from psycopg.rows import DictRow
+from psycopg.types.json import Jsonb
 
 from damai.auth.base import SQLAuthStore
 from damai.auth.passwords import Passwords
 from damai.auth.roles import ROLES
 from damai.errors import StorageError
 from damai.storage.base import Migration
-from damai.storage.postgres import _LOCK_KEY, _safe_url
+from damai.storage.postgres import _LOCK_KEY, _safe_url, connect_postgres
 
 __all__ = ["MIGRATIONS", "PostgresAuthStore"]
 
@@ -78,15 +77,7 @@ class PostgresAuthStore(SQLAuthStore):
 
     def __init__(self, url: str, passwords: Passwords | None = None) -> None:
         super().__init__(url, passwords)
-        try:
-            self._db: psycopg.Connection[DictRow] = psycopg.connect(
-                url, autocommit=True, row_factory=dict_row)
-        except psycopg.Error as exc:
-            raise StorageError(
-                f"cannot connect to PostgreSQL at {_safe_url(url)}: {exc}. Check the URL and that "
-                "the server is running (tests: scripts/postgres-test-server.sh)") from None
-        self._db.execute("SET TIME ZONE 'UTC'")
-        set_json_loads(orjson.loads, self._db)
+        self._db: psycopg.Connection[DictRow] = connect_postgres(url)
 
     def applied_migrations(self) -> list[str]:
         row = self._db.execute("SELECT to_regclass('schema_migrations') IS NOT NULL AS ok")

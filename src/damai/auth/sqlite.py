@@ -10,7 +10,6 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -18,8 +17,8 @@ import orjson
 from damai.auth.base import SQLAuthStore
 from damai.auth.passwords import Passwords
 from damai.auth.roles import ROLES
-from damai.errors import StorageError
 from damai.storage.base import Migration, format_time
+from damai.storage.sqlite import connect_sqlite
 
 __all__ = ["MIGRATIONS", "SQLiteAuthStore"]
 
@@ -70,19 +69,7 @@ class SQLiteAuthStore(SQLAuthStore):
 
     def __init__(self, url: str, passwords: Passwords | None = None) -> None:
         super().__init__(url, passwords)
-        path = url.removeprefix("sqlite://")
-        path = path.removeprefix("/") if path.startswith("/:memory:") else path
-        if path != ":memory:":
-            path = str(Path(path).expanduser())
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot open SQLite database {path}: {exc}") from None
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA busy_timeout = 10000")
-        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db = connect_sqlite(url)
 
     def applied_migrations(self) -> list[str]:
         self._db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "

@@ -45,7 +45,7 @@ from damai.storage.base import (
     row_to_post,
 )
 
-__all__ = ["MIGRATIONS", "PostgresStore"]
+__all__ = ["MIGRATIONS", "PostgresStore", "connect_postgres"]
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_posts", (
@@ -200,20 +200,26 @@ def _safe_url(url: str) -> str:
     return f"{parts.get('host', 'localhost')}:{parts.get('port', 5432)}/{parts.get('dbname', '')}"
 
 
+def connect_postgres(url: str) -> psycopg.Connection[DictRow]:
+    """An autocommit connection with rows as dicts, UTC times and orjson for jsonb."""
+    try:
+        db: psycopg.Connection[DictRow] = psycopg.connect(url, autocommit=True,
+                                                          row_factory=dict_row)
+    except psycopg.Error as exc:
+        raise StorageError(
+            f"cannot connect to PostgreSQL at {_safe_url(url)}: {exc}. Check the URL and that "
+            "the server is running (tests: scripts/postgres-test-server.sh)") from None
+    db.execute("SET TIME ZONE 'UTC'")
+    set_json_loads(orjson.loads, db)
+    return db
+
+
 class PostgresStore:
     """``postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`` (any libpq URL or conninfo string)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        try:
-            self._db: psycopg.Connection[DictRow] = psycopg.connect(
-                url, autocommit=True, row_factory=dict_row)
-        except psycopg.Error as exc:
-            raise StorageError(
-                f"cannot connect to PostgreSQL at {_safe_url(url)}: {exc}. Check the URL and that "
-                "the server is running (tests: scripts/postgres-test-server.sh)") from None
-        self._db.execute("SET TIME ZONE 'UTC'")
-        set_json_loads(orjson.loads, self._db)
+        self._db = connect_postgres(url)
 
     # -- migrations ------------------------------------------------------------------------
     def applied_migrations(self) -> list[str]:

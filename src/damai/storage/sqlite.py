@@ -43,7 +43,7 @@ from damai.storage.base import (
     row_to_post,
 )
 
-__all__ = ["MIGRATIONS", "SQLiteStore"]
+__all__ = ["MIGRATIONS", "SQLiteStore", "connect_sqlite"]
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_posts", (
@@ -159,25 +159,32 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def connect_sqlite(url: str) -> sqlite3.Connection:
+    """A connection for ``sqlite:///path`` or ``sqlite://:memory:``: autocommit (transactions
+    are explicit), rows by name, WAL, a busy timeout and foreign keys on."""
+    path = url.removeprefix("sqlite://")
+    path = path.removeprefix("/") if path.startswith("/:memory:") else path
+    if path != ":memory:":
+        path = str(Path(path).expanduser())
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StorageError(f"cannot open SQLite database {path}: {exc}") from None
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
 class SQLiteStore:
     """``sqlite:///path/to/file.sqlite3`` or ``sqlite://:memory:``."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        path = url.removeprefix("sqlite://")
-        path = path.removeprefix("/") if path.startswith("/:memory:") else path
-        if path != ":memory:":
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = sqlite3.connect(path if path == ":memory:" else str(Path(path).expanduser()),
-                                       isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot open SQLite database {path}: {exc}") from None
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db = connect_sqlite(url)
         self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.execute("PRAGMA busy_timeout = 10000")
-        self._db.execute("PRAGMA foreign_keys = ON")
 
     # -- migrations ------------------------------------------------------------------------
     def applied_migrations(self) -> list[str]:
