@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -19,9 +19,8 @@ from psycopg.types.json import Jsonb
 from damai.auth.base import SQLAuthStore
 from damai.auth.passwords import Passwords
 from damai.auth.roles import ROLES
-from damai.errors import StorageError
 from damai.storage.base import Migration
-from damai.storage.postgres import _LOCK_KEY, _safe_url, connect_postgres
+from damai.storage.postgres import apply_migrations, connect_postgres
 
 __all__ = ["MIGRATIONS", "PostgresAuthStore"]
 
@@ -88,26 +87,7 @@ class PostgresAuthStore(SQLAuthStore):
         return [r["name"] for r in rows]
 
     def migrate(self) -> list[str]:
-        applied: list[str] = []
-        try:
-            with self._db.transaction():
-                self._db.execute("SELECT pg_advisory_xact_lock(%s, "
-                                 "hashtext(coalesce(current_schema(), '')))", (_LOCK_KEY,))
-                self._db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
-                                 "(name text PRIMARY KEY, applied_at timestamptz NOT NULL)")
-                done = set(self.applied_migrations())
-                for migration in MIGRATIONS:
-                    if migration.name in done:
-                        continue
-                    for statement in migration.statements:
-                        self._db.execute(statement.encode())
-                    self._db.execute("INSERT INTO schema_migrations VALUES (%s, %s)",
-                                     (migration.name, datetime.now(UTC)))
-                    applied.append(migration.name)
-        except psycopg.Error as exc:
-            raise StorageError(f"cannot migrate the PostgreSQL database at {_safe_url(self.url)}: "
-                               f"{exc}. Check that the user may create tables there") from None
-        return applied
+        return apply_migrations(self._db, MIGRATIONS, self.applied_migrations, self.url)
 
     def _transaction(self) -> AbstractContextManager[Any]:
         return self._db.transaction()

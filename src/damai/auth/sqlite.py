@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -18,7 +18,7 @@ from damai.auth.base import SQLAuthStore
 from damai.auth.passwords import Passwords
 from damai.auth.roles import ROLES
 from damai.storage.base import Migration, format_time
-from damai.storage.sqlite import connect_sqlite
+from damai.storage.sqlite import apply_migrations, connect_sqlite
 
 __all__ = ["MIGRATIONS", "SQLiteAuthStore"]
 
@@ -78,18 +78,7 @@ class SQLiteAuthStore(SQLAuthStore):
             "SELECT name FROM schema_migrations WHERE substr(name, 1, 5) = 'auth_' ORDER BY name")]
 
     def migrate(self) -> list[str]:
-        done = set(self.applied_migrations())
-        applied = []
-        for migration in MIGRATIONS:
-            if migration.name in done:
-                continue
-            with self._transaction():
-                for statement in migration.statements:
-                    self._db.execute(statement)
-                self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)",
-                                 (migration.name, format_time(datetime.now(UTC))))
-            applied.append(migration.name)
-        return applied
+        return apply_migrations(self._db, MIGRATIONS, set(self.applied_migrations()))
 
     def _transaction(self) -> AbstractContextManager[None]:
         return _transaction(self._db)

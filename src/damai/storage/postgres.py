@@ -14,7 +14,7 @@ As in SQLite, classifier scores are kept as ``jsonb`` on the post and as ``post_
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,7 +45,7 @@ from damai.storage.base import (
     row_to_post,
 )
 
-__all__ = ["MIGRATIONS", "PostgresStore", "connect_postgres"]
+__all__ = ["MIGRATIONS", "PostgresStore", "apply_migrations", "connect_postgres"]
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_posts", (
@@ -214,6 +214,32 @@ def connect_postgres(url: str) -> psycopg.Connection[DictRow]:
     return db
 
 
+def apply_migrations(db: psycopg.Connection[DictRow], migrations: Sequence[Migration],
+                     applied_names: Callable[[], list[str]], url: str) -> list[str]:
+    """Apply the pending ``migrations`` in one transaction under an advisory lock (safe when
+    several processes start at once) and record them in ``schema_migrations``."""
+    applied: list[str] = []
+    try:
+        with db.transaction():
+            db.execute("SELECT pg_advisory_xact_lock(%s, hashtext(coalesce(current_schema(), "
+                       "'')))", (_LOCK_KEY,))
+            db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                       "(name text PRIMARY KEY, applied_at timestamptz NOT NULL)")
+            done = set(applied_names())
+            for migration in migrations:
+                if migration.name in done:
+                    continue
+                for statement in migration.statements:
+                    db.execute(statement.encode())
+                db.execute("INSERT INTO schema_migrations VALUES (%s, %s)",
+                           (migration.name, _now()))
+                applied.append(migration.name)
+    except psycopg.Error as exc:
+        raise StorageError(f"cannot migrate the PostgreSQL database at {_safe_url(url)}: "
+                           f"{exc}. Check that the user may create tables there") from None
+    return applied
+
+
 class PostgresStore:
     """``postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`` (any libpq URL or conninfo string)."""
 
@@ -230,29 +256,7 @@ class PostgresStore:
         return [r["name"] for r in rows]
 
     def migrate(self) -> list[str]:
-        applied: list[str] = []
-        try:
-            self._migrate(applied)
-        except psycopg.Error as exc:
-            raise StorageError(f"cannot migrate the PostgreSQL database at {_safe_url(self.url)}: "
-                               f"{exc}. Check that the user may create tables there") from None
-        return applied
-
-    def _migrate(self, applied: list[str]) -> None:
-        with self._db.transaction():
-            self._db.execute("SELECT pg_advisory_xact_lock(%s, "
-                             "hashtext(coalesce(current_schema(), '')))", (_LOCK_KEY,))
-            self._db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
-                             "(name text PRIMARY KEY, applied_at timestamptz NOT NULL)")
-            done = set(self.applied_migrations())
-            for migration in MIGRATIONS:
-                if migration.name in done:
-                    continue
-                for statement in migration.statements:
-                    self._db.execute(statement)
-                self._db.execute("INSERT INTO schema_migrations VALUES (%s, %s)",
-                                 (migration.name, _now()))
-                applied.append(migration.name)
+        return apply_migrations(self._db, MIGRATIONS, self.applied_migrations, self.url)
 
     # -- writing ---------------------------------------------------------------------------
     def write_batch(self, posts: list[Post], failures: list[tuple[RecordFailure, str | None]],

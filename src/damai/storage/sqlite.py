@@ -13,7 +13,7 @@ batch, so they cannot disagree.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ from damai.storage.base import (
     row_to_post,
 )
 
-__all__ = ["MIGRATIONS", "SQLiteStore", "connect_sqlite"]
+__all__ = ["MIGRATIONS", "SQLiteStore", "apply_migrations", "connect_sqlite"]
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_posts", (
@@ -178,6 +178,22 @@ def connect_sqlite(url: str) -> sqlite3.Connection:
     return db
 
 
+def apply_migrations(db: sqlite3.Connection, migrations: Sequence[Migration],
+                     done: set[str]) -> list[str]:
+    """Apply each pending migration in its own transaction and record it by name."""
+    applied = []
+    for migration in migrations:
+        if migration.name in done:
+            continue
+        with _Tx(db):
+            for statement in migration.statements:
+                db.execute(statement)
+            db.execute("INSERT INTO schema_migrations VALUES (?, ?)",
+                       (migration.name, format_time(_now())))
+        applied.append(migration.name)
+    return applied
+
+
 class SQLiteStore:
     """``sqlite:///path/to/file.sqlite3`` or ``sqlite://:memory:``."""
 
@@ -193,18 +209,7 @@ class SQLiteStore:
         return [r[0] for r in self._db.execute("SELECT name FROM schema_migrations ORDER BY name")]
 
     def migrate(self) -> list[str]:
-        done = set(self.applied_migrations())
-        applied = []
-        for migration in MIGRATIONS:
-            if migration.name in done:
-                continue
-            with self._transaction():
-                for statement in migration.statements:
-                    self._db.execute(statement)
-                self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)",
-                                 (migration.name, format_time(_now())))
-            applied.append(migration.name)
-        return applied
+        return apply_migrations(self._db, MIGRATIONS, set(self.applied_migrations()))
 
     def _transaction(self) -> _Tx:
         return _Tx(self._db)
