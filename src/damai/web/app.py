@@ -15,7 +15,10 @@ from fastapi import FastAPI, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
-from damai.storage import PostQuery, open_store
+from damai.storage import PostQuery
+from damai.web.api import mount_api
+from damai.web.context import WebContext
+from damai.web.pages import mount_pages
 
 __all__ = ["create_app", "run"]
 
@@ -30,12 +33,13 @@ _HEADERS = {
 
 
 def create_app(db: str | None = None) -> FastAPI:
-    store = open_store(db)
+    ctx = WebContext.open(db)
+    store = ctx.store
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        store.close()
+        ctx.close()
 
     app = FastAPI(title="Damai", version="0.1.0", lifespan=lifespan)
 
@@ -57,6 +61,8 @@ def create_app(db: str | None = None) -> FastAPI:
     def health() -> JSONResponse:
         return JSONResponse({"status": "ok", "posts": store.stats().total})
 
+    mount_api(app, ctx)
+    mount_pages(app, ctx)
     return app
 
 
