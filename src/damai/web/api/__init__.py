@@ -14,9 +14,15 @@ from fastapi.openapi.utils import get_openapi
 
 from damai import settings
 from damai.auth import User
-from damai.web.api.errors import BodyLimit, CatchCrashes, JSONBody, install_error_handlers
-from damai.web.api.ingest import ingest_router, write_lock
-from damai.web.api.routes import read_router
+from damai.web.api.errors import (
+    ERROR_RESPONSES,
+    BodyLimit,
+    CatchCrashes,
+    JSONBody,
+    install_error_handlers,
+)
+from damai.web.api.ingest import add_ingest_route, write_lock
+from damai.web.api.routes import add_read_routes
 from damai.web.api.security import API_PREFIX, API_ROUTE_ROLES, require
 from damai.web.context import WebContext
 
@@ -34,10 +40,10 @@ is `{"error": {"code", "message", "detail"}}`."""
 def build_api(ctx: WebContext) -> FastAPI:
     """The API application (routes relative to :data:`API_PREFIX`)."""
     api = FastAPI(title="Damai API", version="1", description=_DESCRIPTION, openapi_url=None,
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, responses=ERROR_RESPONSES)
     install_error_handlers(api)
-    api.include_router(read_router(ctx))
-    api.include_router(ingest_router(ctx))
+    add_read_routes(api.router, ctx)
+    add_ingest_route(api.router, ctx)
     schema: dict[str, Any] = {}
 
     @api.get("/openapi.json", include_in_schema=False)

@@ -18,13 +18,13 @@ from starlette.concurrency import run_in_threadpool
 from damai.auth import User
 from damai.pipeline.classify import ClassifyStage
 from damai.pipeline.ingest import IngestOptions, IngestReport, ingest_paths
-from damai.web.api.errors import ERROR_RESPONSES, ApiError, JSONBody, documented
+from damai.web.api.errors import ApiError, JSONBody, documented
 from damai.web.api.routes import model_of
 from damai.web.api.schemas import IngestOut
 from damai.web.api.security import require
 from damai.web.context import WebContext
 
-__all__ = ["INGEST_MEDIA_TYPES", "ingest_router", "write_lock"]
+__all__ = ["INGEST_MEDIA_TYPES", "add_ingest_route", "write_lock"]
 
 #: accepted content types → the suffix of the temporary file (detection reads the content)
 INGEST_MEDIA_TYPES: Final[dict[str, str]] = {
@@ -109,8 +109,7 @@ _BODY_DOC: Final[dict[str, Any]] = {"requestBody": {"required": True, "content":
 }}}
 
 
-def ingest_router(ctx: WebContext) -> APIRouter:
-    router = APIRouter(responses=ERROR_RESPONSES)
+def add_ingest_route(router: APIRouter, ctx: WebContext) -> None:
     declared = documented(
         (400, "Isi kosong / Empty body."),
         (413, "Isi melebihi DAMAI_API_MAX_BODY_BYTES / Body over DAMAI_API_MAX_BODY_BYTES."),
@@ -136,5 +135,3 @@ def ingest_router(ctx: WebContext) -> APIRouter:
             ip = request.client.host if request.client else None
             body = await run_in_threadpool(_ingest, ctx, path, size, user, ip)
         return JSONBody(body)
-
-    return router

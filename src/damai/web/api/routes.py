@@ -13,7 +13,7 @@ from damai.storage import PostQuery
 from damai.understand.model import TextClassifier
 from damai.understand.types import Prediction
 from damai.web.api.cursor import decode_cursor, encode_cursor
-from damai.web.api.errors import ERROR_RESPONSES, ApiError, JSONBody, documented
+from damai.web.api.errors import ApiError, JSONBody, documented
 from damai.web.api.schemas import (
     ClassifyIn,
     ClassifyOut,
@@ -25,7 +25,7 @@ from damai.web.api.schemas import (
 from damai.web.api.security import require
 from damai.web.context import WebContext
 
-__all__ = ["MAX_PAGE", "model_of", "read_router"]
+__all__ = ["MAX_PAGE", "add_read_routes", "model_of"]
 
 #: the largest page ``GET /posts`` returns
 MAX_PAGE = 200
@@ -87,8 +87,7 @@ def _split_id(value: str) -> tuple[str, str]:
     return platform, platform_id
 
 
-def read_router(ctx: WebContext) -> APIRouter:
-    router = APIRouter(responses=ERROR_RESPONSES)
+def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
     store = ctx.store
 
     @router.get("/posts", response_model=PostPageOut, summary="Cari post / Query posts",
@@ -159,5 +158,3 @@ def read_router(ctx: WebContext) -> APIRouter:
         model = model_of(ctx)
         return JSONBody({"model_version": model.version,
                          "items": [_prediction_json(p) for p in model.predict(texts)]})
-
-    return router
