@@ -445,6 +445,9 @@ def test_classify_refuses_malformed_json(lite: Api) -> None:
     response = lite.post("/classify", content=b'{"text": ', headers={
         "content-type": "application/json"})
     assert_error(response, 422, "validation_failed")
+    unreadable = lite.post("/classify", content=b'\xff\xfe{"text"', headers={
+        "content-type": "application/json"})
+    assert_error(unreadable, 400, "malformed_body")
 
 
 @pytest.fixture
@@ -512,7 +515,7 @@ def test_openapi_schema(lite: Api) -> None:
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             assert operation["security"] == [{"bearerToken": []}], (method, path)
-            for status in ("401", "403", "422", "500"):
+            for status in ("400", "401", "403", "422", "500"):
                 ref = operation["responses"][status]["content"]["application/json"]["schema"]
                 assert ref == {"$ref": "#/components/schemas/ErrorBody"}, (method, path, status)
             assert " / " in operation["summary"]

@@ -29,7 +29,8 @@ log = logging.getLogger("damai.web.api")
 
 #: the default code and message of each status an API route can answer with
 _STATUS: Final[dict[int, tuple[str, str]]] = {
-    400: ("bad_request", "Permintaan tidak sah / Bad request."),
+    400: ("malformed_body", "Isi permintaan tidak bisa dibaca: kirim JSON UTF-8 yang sah / The "
+                            "body cannot be read: send valid UTF-8 JSON."),
     401: ("unauthorized", "Token tidak ada atau tidak sah: kirim header `Authorization: Bearer "
                           "TOKEN` (buat token dengan `damai token create`) / Missing or invalid "
                           "token: send `Authorization: Bearer TOKEN` (create one with `damai token "
@@ -49,6 +50,8 @@ _STATUS: Final[dict[int, tuple[str, str]]] = {
                             "Server error; it was logged. Try again later."),
 }
 
+_OTHER: Final = ("request_failed", "Permintaan gagal / The request failed.")
+
 
 class JSONBody(Response):
     """JSON rendered with orjson (fast, and datetimes as ISO 8601)."""
@@ -65,7 +68,7 @@ class ApiError(StarletteHTTPException):
 
     def __init__(self, status: int, code: str | None = None, message: str | None = None,
                  detail: Any = None, headers: dict[str, str] | None = None) -> None:
-        default_code, default_message = _STATUS.get(status, _STATUS[400])
+        default_code, default_message = _STATUS.get(status, _OTHER)
         super().__init__(status, message or default_message, headers)
         self.status, self.code = status, code or default_code
         self.message, self.error_detail = message or default_message, detail
@@ -95,7 +98,8 @@ def documented(*errors: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
 
 
 #: documented on every route: the errors any route may answer with
-ERROR_RESPONSES: Final = documented(*((s, _STATUS[s][1]) for s in (401, 403, 422, 429, 500)))
+ERROR_RESPONSES: Final = documented(*((s, _STATUS[s][1])
+                                      for s in (400, 401, 403, 422, 429, 500)))
 
 
 def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
