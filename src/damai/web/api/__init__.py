@@ -21,12 +21,12 @@ from damai.web.api.errors import (
     JSONBody,
     install_error_handlers,
 )
-from damai.web.api.ingest import add_ingest_route, write_lock
+from damai.web.api.ingest import add_ingest_route
 from damai.web.api.routes import add_read_routes
-from damai.web.api.security import API_PREFIX, API_ROUTE_ROLES, require
+from damai.web.api.security import API_PREFIX, API_ROUTE_ROLES, db_lock, require
 from damai.web.context import WebContext
 
-__all__ = ["API_PREFIX", "API_ROUTE_ROLES", "build_api", "mount_api", "write_lock"]
+__all__ = ["API_PREFIX", "API_ROUTE_ROLES", "build_api", "db_lock", "mount_api"]
 
 _DESCRIPTION = """API HTTP Damai untuk sistem mitra: cari dan ambil post, masukkan post, klasifikasi
 teks, dan statistik. Setiap permintaan perlu `Authorization: Bearer TOKEN` (buat dengan

@@ -7,7 +7,6 @@ ingest``: format detection from the content, pseudonymisation, classification, q
 """
 
 
-import threading
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Annotated, Any, Final
@@ -21,10 +20,10 @@ from damai.pipeline.ingest import IngestOptions, IngestReport, ingest_paths
 from damai.web.api.errors import ApiError, JSONBody, documented
 from damai.web.api.routes import model_of
 from damai.web.api.schemas import IngestOut
-from damai.web.api.security import require
+from damai.web.api.security import db_lock, require
 from damai.web.context import WebContext
 
-__all__ = ["INGEST_MEDIA_TYPES", "add_ingest_route", "write_lock"]
+__all__ = ["INGEST_MEDIA_TYPES", "add_ingest_route"]
 
 #: accepted content types → the suffix of the temporary file (detection reads the content)
 INGEST_MEDIA_TYPES: Final[dict[str, str]] = {
@@ -36,14 +35,6 @@ INGEST_MEDIA_TYPES: Final[dict[str, str]] = {
 }
 _BODY_NAME = "isi permintaan / request body"
 _SHOWN_FAILURES = 100
-
-
-def write_lock(ctx: WebContext) -> threading.Lock:
-    """The lock that serialises writes through the context's shared connections (SQLite and
-    psycopg connections take one transaction at a time). Pages that write should hold it too."""
-    lock = ctx.extra.setdefault("db_write_lock", threading.Lock())
-    assert isinstance(lock, type(threading.Lock()))
-    return lock
 
 
 def _suffix(request: Request) -> str:
@@ -91,7 +82,7 @@ def _report_json(report: IngestReport, path: Path) -> dict[str, Any]:
 
 def _ingest(ctx: WebContext, path: Path, size: int, user: User,
             ip: str | None) -> dict[str, Any]:
-    with write_lock(ctx):
+    with db_lock(ctx):
         report = ingest_paths([path], ctx.store, IngestOptions.from_settings(),
                               classifier=_stage(ctx))
         body = _report_json(report, path)

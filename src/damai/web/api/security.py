@@ -7,6 +7,7 @@ whose user ranks below the route's role gets 403.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Annotated, Final
 
@@ -17,7 +18,7 @@ from damai.auth import User, role_at_least
 from damai.web.api.errors import ApiError
 from damai.web.context import WebContext
 
-__all__ = ["API_PREFIX", "API_ROUTE_ROLES", "bearer", "require"]
+__all__ = ["API_PREFIX", "API_ROUTE_ROLES", "bearer", "db_lock", "require"]
 
 API_PREFIX: Final = "/api/v1"
 
@@ -38,6 +39,19 @@ bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
+def db_lock(ctx: WebContext) -> threading.RLock:
+    """The lock every use of the context's stores holds. Their connections are shared by the
+    server's worker threads, and a SQLite connection used by two threads at once fails ("bad
+    parameter or other API misuse"); psycopg runs one transaction per connection. Pages must hold
+    it too. Several uvicorn workers (processes) each have their own connections and lock."""
+    lock = ctx.extra.setdefault("db_lock", threading.RLock())
+    assert isinstance(lock, _RLOCK)
+    return lock
+
+
+_RLOCK = type(threading.RLock())
+
+
 def require(ctx: WebContext, method: str, path: str) -> Callable[..., User]:
     """A dependency that lets the request through only with a token of the route's role."""
     minimum = API_ROUTE_ROLES[(method, API_PREFIX + path)]
@@ -46,7 +60,8 @@ def require(ctx: WebContext, method: str, path: str) -> Callable[..., User]:
                                           Depends(bearer)]) -> User:
         if credentials is None or not credentials.credentials:
             raise ApiError(401, headers=_CHALLENGE)
-        user = ctx.auth.verify_token(credentials.credentials)
+        with db_lock(ctx):
+            user = ctx.auth.verify_token(credentials.credentials)
         if user is None:
             raise ApiError(401, headers=_CHALLENGE)
         if not role_at_least(user.role, minimum):
