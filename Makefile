@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/classify_ray.py
+	$(BIN)/python bench/web.py
 
 models: $(STAMP)
 	$(BIN)/python scripts/build_models.py --shared $(SHARED_DATA)

@@ -23,7 +23,7 @@ from psycopg import sql
 from damai.errors import InputError
 from damai.records import Geo, Post
 from damai.sources.base import Notice, RecordFailure
-from damai.storage import PostQuery, Store, open_store
+from damai.storage import PageKey, PostQuery, Store, open_store
 from damai.storage import postgres as pg_backend
 from damai.storage import sqlite as sqlite_backend
 from damai.storage.base import LabelUpdate
@@ -550,3 +550,66 @@ def test_iter_unlabelled_while_updating_visits_each_post_once(db: Store) -> None
     assert db.count_unlabelled("m1") == 0
     assert list(db.iter_unlabelled("m1", 4)) == []
     assert db.count_posts(PostQuery(label="hate", min_score=0.5, max_score=0.5)) == 25
+
+
+# -- keyset pages (the API's cursor) --------------------------------------------------------------
+def walk(store: Store, query: PostQuery) -> list[list[str]]:
+    """Every page of ``query`` in order, following each page's key to the next."""
+    pages: list[list[str]] = []
+    after: PageKey | None = None
+    while True:
+        page = store.page_posts(query, after)
+        pages.append(ids(page.posts))
+        if page.next is None:
+            return pages
+        assert len(pages) < 1000, "the keyset never ends"
+        after = page.next
+
+
+@pytest.mark.parametrize("size", [1, 7, 50, 300])
+def test_keyset_pages_cover_every_post_once_in_query_order(db: Store, size: int) -> None:
+    # ties on created_at (three posts per second) must order by id, as query_posts does
+    write(db, [make_post(i, created_at=T0 + timedelta(seconds=i // 3), raw=None)
+               for i in range(300)])
+    everything = ids(db.query_posts(PostQuery(limit=None)))
+    pages = walk(db, PostQuery(limit=size))
+    assert [i for p in pages for i in p] == everything
+    assert all(len(p) == size for p in pages[:-1])
+    assert 1 <= len(pages[-1]) <= size  # a full last page ends the walk too: no empty page
+
+
+@pytest.mark.parametrize("query", [
+    PostQuery(label="hate", limit=2),
+    PostQuery(label="hate", min_score=0.0, limit=1),
+    PostQuery(text="garut", limit=1),
+    PostQuery(platform="twitter", label="hate", min_score=0.3, limit=1),
+    PostQuery(since=T0 + timedelta(minutes=1), until=T0 + timedelta(minutes=4), limit=2),
+])
+def test_keyset_pages_keep_the_filters(scored: Store, query: PostQuery,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = ids(scored.query_posts(replace(query, limit=None)))
+    assert expected, "the case must match something"
+    assert [i for p in walk(scored, query) for i in p] == expected
+    monkeypatch.setattr(sqlite_backend, "_DENSE", 1)  # SQLite's post-by-post label check
+    assert [i for p in walk(scored, query) for i in p] == expected
+
+
+def test_keyset_page_is_stable_while_new_posts_arrive(db: Store) -> None:
+    write(db, [make_post(i, raw=None) for i in range(10)])
+    first = db.page_posts(PostQuery(limit=4))
+    write(db, [make_post(i, raw=None) for i in range(10, 15)])  # newer than everything
+    assert first.next is not None
+    second = db.page_posts(PostQuery(limit=4), first.next)
+    assert ids(first.posts) == ["1009", "1008", "1007", "1006"]
+    assert ids(second.posts) == ["1005", "1004", "1003", "1002"]
+
+
+def test_keyset_of_nothing(db: Store) -> None:
+    page = db.page_posts(PostQuery(limit=5))
+    assert page.posts == [] and page.next is None
+    write(db, [make_post(0)])
+    page = db.page_posts(PostQuery(limit=5, platform="telegram"))
+    assert page.posts == [] and page.next is None
+    only = db.page_posts(PostQuery(limit=1))
+    assert ids(only.posts) == ["1000"] and only.next is None
+    assert only.posts[0] == db.get_post("twitter", "1000")  # whole posts, as query_posts gives

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from damai import settings
 from damai.errors import InputError
-from damai.storage.base import PostQuery, QuarantineEntry, Stats, Store, WriteResult
+from damai.storage.base import (
+    PageKey,
+    PostPage,
+    PostQuery,
+    QuarantineEntry,
+    Stats,
+    Store,
+    WriteResult,
+)
 
-__all__ = ["PostQuery", "QuarantineEntry", "Stats", "Store", "WriteResult", "open_store"]
+__all__ = ["PageKey", "PostPage", "PostQuery", "QuarantineEntry", "Stats", "Store", "WriteResult",
+           "open_store"]
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:

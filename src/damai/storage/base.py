@@ -26,6 +26,8 @@ __all__ = [
     "Account",
     "LabelUpdate",
     "Migration",
+    "PageKey",
+    "PostPage",
     "PostQuery",
     "QuarantineEntry",
     "Stats",
@@ -36,6 +38,7 @@ __all__ = [
     "format_time",
     "label_clause",
     "normalise_handle",
+    "page_of",
     "parse_time",
     "post_to_row",
     "row_to_post",
@@ -103,6 +106,23 @@ class PostQuery:
     min_score: float | None = None
     max_score: float | None = None
     flagged: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageKey:
+    """Where a page of posts ended: the last post's time and store id. Posts are ordered newest
+    first on ``(created_at, id)``; the next page holds the posts strictly after this key."""
+
+    created_at: datetime
+    id: int
+
+
+@dataclass(slots=True)
+class PostPage:
+    """One page of :meth:`Store.page_posts`; ``next`` is ``None`` on the last page."""
+
+    posts: list[Post]
+    next: PageKey | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +196,12 @@ class Store(Protocol):
     def iter_posts(self, query: PostQuery) -> Iterator[Post]: ...
 
     def count_posts(self, query: PostQuery) -> int: ...
+
+    def page_posts(self, query: PostQuery, after: PageKey | None = None) -> PostPage:
+        """Up to ``query.limit`` posts matching ``query`` that come after ``after``, newest first
+        (keyset pagination: a deep page costs what the first does; ``query.offset`` is ignored).
+        Posts written while a client pages never shift a page, nor repeat or skip a post."""
+        ...
 
     def get_post(self, platform: str, platform_id: str) -> Post | None: ...
 
@@ -287,6 +313,17 @@ def row_to_post(row: dict[str, Any]) -> Post:
         flags=_load(row["flags"]) or [], model_version=row["model_version"],
         truncated=bool(row["truncated"]),
     )
+
+
+def page_of(rows: list[dict[str, Any]], size: int) -> PostPage:
+    """A page from up to ``size + 1`` rows in keyset order: the extra row only tells that another
+    page follows, which then starts after the last post shown."""
+    shown = rows[:size]
+    if len(rows) <= size or not shown:
+        return PostPage([row_to_post(r) for r in shown], None)
+    created = parse_time(shown[-1]["created_at"])
+    assert created is not None  # a NOT NULL column
+    return PostPage([row_to_post(r) for r in shown], PageKey(created, int(shown[-1]["id"])))
 
 
 def filters_posts(query: PostQuery) -> bool:

@@ -33,6 +33,8 @@ from damai.storage.base import (
     Account,
     LabelUpdate,
     Migration,
+    PageKey,
+    PostPage,
     PostQuery,
     QuarantineEntry,
     Stats,
@@ -41,6 +43,7 @@ from damai.storage.base import (
     fingerprint,
     label_clause,
     normalise_handle,
+    page_of,
     post_to_row,
     row_to_post,
 )
@@ -399,6 +402,12 @@ class PostgresStore:
             offset = 0
             after = (rows[-1]["created_at"], rows[-1]["id"])
             remaining = None if remaining is None else remaining - len(rows)
+
+    def page_posts(self, query: PostQuery, after: PageKey | None = None) -> PostPage:
+        key = (after.created_at, after.id) if after is not None else None
+        size = query.limit
+        rows = self._page(query, key, None if size is None else size + 1, 0)
+        return page_of([dict(r) for r in rows], len(rows) if size is None else size)
 
     def count_posts(self, query: PostQuery) -> int:
         condition, label_params = label_clause(query, "%s")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from damai.storage.base import (
     Account,
     LabelUpdate,
     Migration,
+    PageKey,
+    PostPage,
     PostQuery,
     QuarantineEntry,
     Stats,
@@ -38,6 +41,7 @@ from damai.storage.base import (
     format_time,
     label_clause,
     normalise_handle,
+    page_of,
     parse_time,
     post_to_row,
     row_to_post,
@@ -335,8 +339,11 @@ class SQLiteStore:
             params += label_params
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def _select(self, query: PostQuery) -> Iterator[sqlite3.Row]:
+    def _select(self, query: PostQuery, after: PageKey | None = None) -> Iterator[sqlite3.Row]:
         where, params = self._where(query, ordered=True)
+        if after is not None:  # a row value: SQLite walks the (created_at, id) index from there
+            where += (" AND " if where else " WHERE ") + "(posts.created_at, posts.id) < (?, ?)"
+            params += [format_time(after.created_at), after.id]
         sql = f"SELECT * FROM posts{where} ORDER BY created_at DESC, id DESC"
         if query.limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -352,6 +359,12 @@ class SQLiteStore:
     def iter_posts(self, query: PostQuery) -> Iterator[Post]:
         for row in self._select(query):
             yield row_to_post(dict(row))
+
+    def page_posts(self, query: PostQuery, after: PageKey | None = None) -> PostPage:
+        size = query.limit if query.limit is not None else -1
+        bounded = replace(query, limit=None if size < 0 else size + 1, offset=0)
+        rows = [dict(r) for r in self._select(bounded, after)]
+        return page_of(rows, size if size >= 0 else len(rows))
 
     def count_posts(self, query: PostQuery) -> int:
         condition, params = label_clause(query, "?")

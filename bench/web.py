@@ -1,0 +1,388 @@
+"""Web benchmark (issue #4): the API and the dashboard on a store of 1,000,000 posts.
+
+1. Fills a SQLite store with N generated posts (bulk insert): Indonesian-like text from a small
+   vocabulary written here, hashtags and links, several platforms and languages, times spread
+   over 90 days, scores on the seven top-level labels with about 10% of posts flagged. A store
+   already filled by an earlier run with the same N is reused (``--db``).
+2. Measures p50/p95 latency in process (the whole app, no network) of ``GET /api/v1/posts``: the
+   first page, a text search, a filtered search (label + score + time) and a deep cursor page;
+   and, when the dashboard routes exist (``/login``, ``/posts``, ``/triage``), the overview, a
+   search page, a filtered search page and the triage page through a logged-in session.
+3. Starts a real uvicorn server on 127.0.0.1 and drives ``GET /api/v1/posts`` with a bounded
+   asyncio HTTP/1.1 client (keep-alive connections, fixed duration): requests/s, p50/p95/p99 and
+   errors.
+
+    .venv/bin/python bench/web.py [--posts 1000000] [--db PATH] [--seconds 20] [--connections 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from damai.auth import open_auth_store  # noqa: E402
+from damai.storage import PageKey, PostQuery, open_store  # noqa: E402
+from damai.storage.base import POST_COLUMNS, format_time  # noqa: E402
+
+
+#: a small vocabulary written for this benchmark: everyday words, places, and the words of the
+#: harmful and helpful themes the labels look for
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+EVERYDAY = _words(
+    "hari ini saya kita mereka warga kampung kota jalan pasar sekolah kantor rumah makan minum "
+    "kopi pagi siang sore malam hujan panas macet ramai sepi kabar berita informasi teman "
+    "keluarga anak ibu bapak guru murid kerja libur mudik pulang pergi datang lihat dengar baca "
+    "tulis bagus baik buruk cepat lambat besar kecil baru lama sudah belum akan sedang masih "
+    "juga saja lagi banget sekali yang dan di ke dari untuk dengan pada ini itu ada tidak bisa "
+    "harus mau")
+PLACES = _words("Jakarta Bandung Surabaya Medan Makassar Palu Poso Ambon Bekasi Garut Solo "
+                "Yogyakarta Padang Aceh Lombok Kupang Jayapura Pontianak Banjarmasin Manado")
+THEMES: dict[str, list[str]] = {
+    "hate_speech": _words("benci usir dasar kaum pendatang pengkhianat bodoh sampah"),
+    "abusive": _words("bangsat goblok anjing kampret tolol brengsek"),
+    "radicalism": _words("jihad khilafah thagut kafir hijrah tempur syahid bai'at"),
+    "sara": _words("suku agama ras golongan pribumi asing kafir murtad"),
+    "hoax": _words("viral sebarkan awas hoaks katanya konspirasi vaksin chip"),
+    "disaster": _words("gempa banjir longsor tsunami erupsi posko pengungsi evakuasi bantuan"),
+    "counter_speech": _words("damai toleransi rukun persatuan bhinneka saudara hormati"),
+}
+LABELS = tuple(THEMES)
+PLATFORMS = (("x", 0.45), ("mastodon", 0.15), ("bluesky", 0.15), ("telegram", 0.25))
+LANGUAGES = (("id", 0.78), ("en", 0.08), ("jv", 0.06), ("ms", 0.05), ("und", 0.03))
+DAYS = 90
+END = datetime(2026, 11, 30, tzinfo=UTC)
+MODEL = "bench-model-1"
+
+
+def _choose(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
+    return rng.choices([w for w, _ in weighted], [p for _, p in weighted])[0]
+
+
+def _post_row(i: int, rng: random.Random, now: str) -> tuple[tuple[Any, ...], list[Any]]:
+    """One post in POST_COLUMNS order, and its (label, score, flagged) rows."""
+    flagged_label = rng.choice(LABELS) if rng.random() < 0.10 else None
+    words = rng.choices(EVERYDAY, k=rng.randint(6, 22))
+    if flagged_label:
+        words += rng.choices(THEMES[flagged_label], k=rng.randint(2, 4))
+    words.insert(rng.randrange(len(words)), rng.choice(PLACES))
+    rng.shuffle(words)
+    tags = [rng.choice(PLACES).lower() + rng.choice(("damai", "info", "bencana", "viral"))
+            for _ in range(rng.randint(0, 2))]
+    links = ([f"https://{rng.choice(('kompas.example', 'berita.example', 'blog.example'))}"
+              f".id/{i}"] if rng.random() < 0.3 else [])
+    text = " ".join(words) + "".join(f" #{t}" for t in tags) + "".join(f" {u}" for u in links)
+    created = END - timedelta(seconds=rng.random() * DAYS * 86400)
+    platform = _choose(rng, PLATFORMS)
+    scores = {label: round(rng.betavariate(1, 12), 4) for label in LABELS}
+    flags = []
+    if flagged_label:
+        scores[flagged_label] = round(0.5 + 0.5 * rng.random(), 4)
+        flags = [flagged_label]
+    likes = int(rng.paretovariate(1.2)) - 1
+    row = (platform, str(10**12 + i), f"https://example.id/{platform}/{i}", f"k{i % 50000:05x}",
+           None, format_time(created), text, _choose(rng, LANGUAGES), None, None, None, None,
+           orjson.dumps(tags).decode(), "[]", orjson.dumps(links).decode(), 0, None,
+           orjson.dumps({"likes": likes, "reposts": likes // 3}).decode(), now, "bench", None,
+           now, orjson.dumps(scores).decode(), orjson.dumps(flags).decode() if flags else None,
+           MODEL, 0)
+    return row, [(label, score, label in flags) for label, score in scores.items()]
+
+
+def fill(path: Path, posts: int, seed: int = 4) -> float:
+    """Create the store at ``path`` with ``posts`` generated posts; return seconds taken."""
+    started = time.perf_counter()
+    url = f"sqlite:///{path}"
+    open_store(url).close()  # the real schema and its migrations
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA cache_size = -200000")
+    rng = random.Random(seed)
+    now = format_time(END)
+    insert = (f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) "
+              f"VALUES ({', '.join('?' for _ in POST_COLUMNS)})")
+    chunk = 50_000
+    for start in range(0, posts, chunk):
+        made = [_post_row(i, rng, now) for i in range(start, min(posts, start + chunk))]
+        db.execute("BEGIN")
+        first = db.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0] + 1
+        db.executemany(insert, [row for row, _ in made])
+        db.executemany("INSERT INTO post_labels VALUES (?, ?, ?, ?)",
+                       [(first + n, label, score, flagged)
+                        for n, (_, labels) in enumerate(made) for label, score, flagged in labels])
+        db.execute("COMMIT")
+        print(f"  {min(posts, start + chunk):>9,} posts", end="\r", flush=True)
+    db.execute("INSERT INTO posts_fts(rowid, text) SELECT id, text FROM posts")
+    db.execute("ANALYZE")
+    db.close()
+    print()
+    return time.perf_counter() - started
+
+
+def count_posts(path: Path) -> int:
+    if not path.exists():
+        return -1
+    db = sqlite3.connect(path)
+    try:
+        return int(db.execute("SELECT count(*) FROM posts").fetchone()[0])
+    except sqlite3.Error:
+        return -1
+    finally:
+        db.close()
+
+
+def make_token(url: str) -> str:
+    with open_auth_store(url) as auth:
+        if auth.get_user("bench") is None:
+            auth.add_user("bench", "admin", BENCH_PASSWORD, actor="bench")
+        return auth.create_token("bench", f"bench-{time.time_ns()}", actor="bench")
+
+
+BENCH_PASSWORD = "kata-sandi-benchmark-panjang"
+
+
+def deep_cursor(url: str, query: PostQuery, depth: int) -> str:
+    """The cursor of the page that starts ``depth`` posts into ``query``'s results."""
+    from damai.web.api.cursor import encode_cursor
+
+    db = sqlite3.connect(url.removeprefix("sqlite:///"))
+    try:
+        created, row = db.execute("SELECT created_at, id FROM posts ORDER BY created_at DESC, "
+                                  "id DESC LIMIT 1 OFFSET ?", (depth,)).fetchone()
+    finally:
+        db.close()
+    key = PageKey(datetime.fromisoformat(created), int(row))
+    return encode_cursor(key, query)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def timed(call: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """p50 and p95 in milliseconds of ``runs`` calls after two warm-up calls."""
+    for _ in range(2):
+        call()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), percentile(samples, 95)
+
+
+def api_cases(url: str, posts: int) -> dict[str, dict[str, Any]]:
+    since = format_time(END - timedelta(days=30))
+    filtered = {"label": "radicalism", "min_score": 0.7, "since": since, "limit": 50}
+    deep = deep_cursor(url, PostQuery(limit=50), posts // 2)
+    return {
+        "API first page": {"limit": 50},
+        "API text search (q=banjir posko)": {"q": "banjir posko", "limit": 50},
+        "API filtered (label+score+30 days)": filtered,
+        f"API deep cursor page (post {posts // 2:,})": {"limit": 50, "cursor": deep},
+    }
+
+
+def measure_api(client: Any, url: str, token: str, posts: int, runs: int) -> list[tuple[str, ...]]:
+    headers = {"Authorization": f"Bearer {token}"}
+    cases = api_cases(url, posts)
+    rows = []
+    for name, params in cases.items():
+        def call(params: dict[str, Any] = params) -> None:
+            response = client.get("/api/v1/posts", params=params, headers=headers)
+            assert response.status_code == 200, response.text
+        p50, p95 = timed(call, runs)
+        rows.append((name, f"{p50:.1f}", f"{p95:.1f}", "ok" if p95 < 300 else "OVER 300 ms"))
+    return rows
+
+
+def login(client: Any) -> bool:
+    """Log in through the dashboard's own form (CSRF field taken from the page)."""
+    form = client.get("/login")
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form.text))
+    fields |= {"username": "bench", "name": "bench", "password": BENCH_PASSWORD}
+    client.post("/login", data=fields, follow_redirects=True)
+    return client.get("/triage", follow_redirects=False).status_code == 200
+
+
+def measure_pages(client: Any, runs: int) -> list[tuple[str, ...]]:
+    paths = {getattr(r, "path", "") for r in client.app.routes}
+    if not {"/login", "/posts", "/triage"} <= paths:
+        return [("dashboard pages", "-", "-", "skipped: /login, /posts or /triage not in "
+                                              "create_app yet")]
+    if not login(client):
+        return [("dashboard pages", "-", "-", "skipped: could not log in through /login")]
+    since = format_time(END - timedelta(days=30))
+    cases = {"overview /": ("/", {}), "search /posts?q=banjir": ("/posts", {"q": "banjir"}),
+             "filtered /posts (label+score+time)": ("/posts", {
+                 "q": "", "label": "radicalism", "min_score": 0.7, "since": since}),
+             "triage /triage": ("/triage", {})}
+    rows = []
+    for name, (path, params) in cases.items():
+        def call(path: str = path, params: dict[str, Any] = params) -> None:
+            response = client.get(path, params=params)
+            assert response.status_code == 200, (path, response.status_code)
+        p50, p95 = timed(call, runs)
+        rows.append((name, f"{p50:.1f}", f"{p95:.1f}", "ok" if p95 < 300 else "OVER 300 ms"))
+    return rows
+
+
+# -- load ---------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = os.environ | {"DAMAI_DB": url, "PYTHONPATH": str(ROOT / "src")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "damai.web.app:create_app", "--factory", "--host",
+         "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning",
+         "--no-access-log"], env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("uvicorn did not start within 60 s")
+
+
+def load_targets(url: str, posts: int) -> list[str]:
+    """A mix like a partner system's: first pages, searches, filters and cursor pages."""
+    cases = api_cases(url, posts)
+    cursors = [deep_cursor(url, PostQuery(limit=50), d) for d in (1_000, posts // 4, posts // 2)]
+    targets = [f"/api/v1/posts?{urlencode(params)}" for params in cases.values()]
+    targets += [f"/api/v1/posts?{urlencode({'limit': 50, 'cursor': c})}" for c in cursors]
+    return targets
+
+
+async def _connection(port: int, token: str, targets: list[str], stop: float,
+                      latencies: list[float], errors: list[str], rng: random.Random) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < stop:
+            target = rng.choice(targets)
+            started = time.perf_counter()
+            writer.write(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                         f"{token}\r\nAccept: application/json\r\n\r\n".encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = int(re.search(rb"(?i)content-length: *(\d+)", head)[1])  # type: ignore[index]
+            await reader.readexactly(length)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                errors.append(f"{status} {target}")
+    except (OSError, asyncio.IncompleteReadError) as exc:
+        errors.append(f"connection: {exc}")
+    finally:
+        writer.close()
+
+
+async def drive(port: int, token: str, targets: list[str], seconds: float,
+                connections: int) -> tuple[list[float], list[str], float]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    started = time.perf_counter()
+    stop = started + seconds
+    await asyncio.gather(*(_connection(port, token, targets, stop, latencies, errors,
+                                       random.Random(n)) for n in range(connections)))
+    return latencies, errors, time.perf_counter() - started
+
+
+def measure_load(url: str, token: str, posts: int, seconds: float, connections: int,
+                 workers: int) -> tuple[str, ...]:
+    port = free_port()
+    server = start_server(url, port, workers)
+    try:
+        targets = load_targets(url, posts)
+        asyncio.run(drive(port, token, targets, 2, 2))  # warm-up: model, caches, pages
+        latencies, errors, elapsed = asyncio.run(drive(port, token, targets, seconds,
+                                                       connections))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    done = len(latencies)
+    return (f"load: {connections} connections, {workers} worker(s), {seconds:.0f} s",
+            f"{done / elapsed:.0f} req/s", f"p50 {percentile(latencies, 50):.1f} ms",
+            f"p95 {percentile(latencies, 95):.1f} ms", f"p99 {percentile(latencies, 99):.1f} ms",
+            f"{len(errors)} errors of {done}" + (f" (first: {errors[0]})" if errors else ""))
+
+
+def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> Iterator[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for n, row in enumerate([header, *rows]):
+        yield "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+        if n == 0:
+            yield "  ".join("-" * w for w in widths)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path, default=None,
+                        help="store file to fill or reuse (default: a file in the temp dir)")
+    parser.add_argument("--runs", type=int, default=40, help="timed calls per latency case")
+    parser.add_argument("--seconds", type=float, default=20, help="load test duration")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    args = parser.parse_args()
+    path = args.db or Path(tempfile.gettempdir()) / f"damai-bench-web-{args.posts}.sqlite3"
+    os.environ.setdefault("DAMAI_DATA_DIR", str(path.parent / "damai-bench-web-data"))
+    url = f"sqlite:///{path}"
+    if count_posts(path) != args.posts:
+        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
+        print(f"Mengisi / filling {path} with {args.posts:,} posts ...")
+        print(f"  filled in {fill(path, args.posts):.0f} s")
+    else:
+        print(f"Memakai / reusing {path} ({args.posts:,} posts)")
+    token = make_token(url)
+    os.environ["DAMAI_DB"] = url
+
+    from fastapi.testclient import TestClient
+
+    from damai.web.app import create_app
+
+    with TestClient(create_app(url)) as client:
+        rows = measure_api(client, url, token, args.posts, args.runs)
+        rows += measure_pages(client, args.runs)
+    print(f"\nLatency in process, {args.posts:,} posts, {args.runs} runs each "
+          "(target p95 < 300 ms)")
+    for line in table(rows, ("case", "p50 ms", "p95 ms", "verdict")):
+        print(line)
+    load = measure_load(url, token, args.posts, args.seconds, args.connections, args.workers)
+    print("\nGET /api/v1/posts against uvicorn on 127.0.0.1 (target >= 200 req/s, no errors)")
+    print("  " + "  |  ".join(load))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""The HTTP API under ``/api/v1``: bearer tokens, roles per route, cursor pagination, one error
+JSON shape, and an OpenAPI schema at ``/api/v1/openapi.json``.
+
+The API is its own FastAPI sub-application mounted at :data:`API_PREFIX`, so its error handlers,
+body limit and schema apply to ``/api/v1`` only; the dashboard pages keep their own. See
+``docs/api.md``.
+"""
+
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from damai import settings
+from damai.auth import User
+from damai.web.api.errors import (
+    ERROR_RESPONSES,
+    BodyLimit,
+    CatchCrashes,
+    JSONBody,
+    install_error_handlers,
+)
+from damai.web.api.ingest import add_ingest_route
+from damai.web.api.routes import add_read_routes
+from damai.web.api.security import API_PREFIX, API_ROUTE_ROLES, db_lock, require
+from damai.web.context import WebContext
+
+__all__ = ["API_PREFIX", "API_ROUTE_ROLES", "build_api", "db_lock", "mount_api"]
+
+_DESCRIPTION = """API HTTP Damai untuk sistem mitra: cari dan ambil post, masukkan post, klasifikasi
+teks, dan statistik. Setiap permintaan perlu `Authorization: Bearer TOKEN` (buat dengan
+`damai token create`). Setiap galat berbentuk `{"error": {"code", "message", "detail"}}`.
+
+Damai's HTTP API for partner systems: query and get posts, ingest posts, classify text, and
+statistics. Every request needs `Authorization: Bearer TOKEN` (`damai token create`). Every error
+is `{"error": {"code", "message", "detail"}}`."""
+
+
+def build_api(ctx: WebContext) -> FastAPI:
+    """The API application (routes relative to :data:`API_PREFIX`)."""
+    api = FastAPI(title="Damai API", version="1", description=_DESCRIPTION, openapi_url=None,
+                  docs_url=None, redoc_url=None, responses=ERROR_RESPONSES)
+    install_error_handlers(api)
+    add_read_routes(api.router, ctx)
+    add_ingest_route(api.router, ctx)
+    schema: dict[str, Any] = {}
+
+    @api.get("/openapi.json", include_in_schema=False)
+    def openapi(_: Annotated[User, Depends(require(ctx, "GET", "/openapi.json"))]) -> JSONBody:
+        if not schema:
+            schema.update(get_openapi(title=api.title, version=api.version,
+                                      description=api.description, routes=api.routes,
+                                      servers=[{"url": API_PREFIX}]))
+        return JSONBody(schema)
+
+    api.add_middleware(BodyLimit, limit=settings.get_int("api_max_body_bytes"))
+    api.add_middleware(CatchCrashes)
+    return api
+
+
+def mount_api(app: FastAPI, ctx: WebContext) -> None:
+    """Add the ``/api/v1`` routes and their error handlers to ``app``."""
+    app.mount(API_PREFIX, build_api(ctx))

@@ -1,0 +1,128 @@
+"""``POST /api/v1/ingest``: a JSON or JSONL body in any format the file sources read.
+
+The body is streamed to a temporary file (the size limit is enforced while reading, see
+:class:`~damai.web.api.errors.BodyLimit`) and goes through the same ingest pipeline as ``damai
+ingest``: format detection from the content, pseudonymisation, classification, quarantine, and
+``received = stored + duplicates + quarantined``. Each ingest is written to the audit log.
+"""
+
+
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from damai.auth import User
+from damai.pipeline.classify import ClassifyStage
+from damai.pipeline.ingest import IngestOptions, IngestReport, ingest_paths
+from damai.web.api.errors import ApiError, JSONBody, documented
+from damai.web.api.routes import model_of
+from damai.web.api.schemas import IngestOut
+from damai.web.api.security import db_lock, require
+from damai.web.context import WebContext
+
+__all__ = ["INGEST_MEDIA_TYPES", "add_ingest_route"]
+
+#: accepted content types → the suffix of the temporary file (detection reads the content)
+INGEST_MEDIA_TYPES: Final[dict[str, str]] = {
+    "application/json": ".json",
+    "application/x-ndjson": ".jsonl",
+    "application/jsonl": ".jsonl",
+    "application/x-jsonlines": ".jsonl",
+    "text/csv": ".csv",
+}
+_BODY_NAME = "isi permintaan / request body"
+_SHOWN_FAILURES = 100
+
+
+def _suffix(request: Request) -> str:
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media not in INGEST_MEDIA_TYPES:
+        raise ApiError(415, message=(
+            f"Jenis isi {media or '(kosong)'!r} tidak didukung: pakai application/json, "
+            "application/x-ndjson atau text/csv / Content type not supported: use "
+            "application/json, application/x-ndjson or text/csv."),
+            detail={"accepted": sorted(INGEST_MEDIA_TYPES)})
+    return INGEST_MEDIA_TYPES[media]
+
+
+async def _save(request: Request, path: Path) -> int:
+    size = 0
+    with path.open("wb") as handle:
+        async for chunk in request.stream():
+            size += len(chunk)
+            handle.write(chunk)
+    return size
+
+
+def _stage(ctx: WebContext) -> ClassifyStage | None:
+    from damai.understand.bundled import DEFAULT_MODEL_DIR
+    from damai.understand.model import MODEL_FILE
+
+    if ctx.model_dir is None and not (DEFAULT_MODEL_DIR / MODEL_FILE).is_file():
+        return None  # posts are stored unscored; `damai reclassify` scores them later
+    return ClassifyStage(model_of(ctx))
+
+
+def _report_json(report: IngestReport, path: Path) -> dict[str, Any]:
+    def clean(text: str) -> str:
+        return text.replace(str(path), _BODY_NAME)
+
+    return {
+        "batch": report.batch, "format": report.files.get(str(path)),
+        "received": report.received, "stored": report.stored, "duplicates": report.duplicates,
+        "quarantined": report.quarantined, "ignored": report.ignored, "notices": report.notices,
+        "classified": report.classified, "model_version": report.model_version,
+        "failures": [{"location": f.location, "reason": f.reason, "message": clean(f.message)}
+                     for f in report.failures[:_SHOWN_FAILURES]],
+    }
+
+
+def _ingest(ctx: WebContext, path: Path, size: int, user: User,
+            ip: str | None) -> dict[str, Any]:
+    with db_lock(ctx):
+        report = ingest_paths([path], ctx.store, IngestOptions.from_settings(),
+                              classifier=_stage(ctx))
+        body = _report_json(report, path)
+        ctx.auth.audit(user.name, "api_ingest", report.batch, {
+            "bytes": size, "format": body["format"], "received": report.received,
+            "stored": report.stored, "duplicates": report.duplicates,
+            "quarantined": report.quarantined}, ip=ip)
+    return body
+
+
+_BODY_DOC: Final[dict[str, Any]] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {}},
+    "application/x-ndjson": {"schema": {"type": "string"}},
+    "text/csv": {"schema": {"type": "string"}},
+}}}
+
+
+def add_ingest_route(router: APIRouter, ctx: WebContext) -> None:
+    declared = documented(
+        (400, "Isi kosong / Empty body."),
+        (413, "Isi melebihi DAMAI_API_MAX_BODY_BYTES / Body over DAMAI_API_MAX_BODY_BYTES."),
+        (415, "Jenis isi tidak didukung / Unsupported content type."))
+
+    @router.post("/ingest", response_model=IngestOut, responses=declared,
+                 openapi_extra=_BODY_DOC, summary="Masukkan post / Ingest posts")
+    async def ingest(request: Request,
+                     user: Annotated[User, Depends(require(ctx, "POST", "/ingest"))]) -> JSONBody:
+        """Isi JSON atau JSONL dalam format ekspor mana pun yang dikenal Damai (Twitter v2 /
+        twarc2, Mastodon, Bluesky, Telegram) atau CSV; formatnya dikenali dari isinya. Post
+        baru langsung diklasifikasi; rekaman rusak dikarantina /
+        A JSON or JSONL body in any export format Damai reads, or CSV, recognised from its
+        content. New posts are classified; broken records are quarantined."""
+        suffix = _suffix(request)
+        with TemporaryDirectory(prefix="damai-api-") as folder:
+            path = Path(folder) / f"body{suffix}"
+            size = await _save(request, path)
+            if size == 0:
+                raise ApiError(400, "empty_body", "Isi permintaan kosong: kirim post dalam JSON "
+                                                  "atau JSONL / The body is empty: send posts as "
+                                                  "JSON or JSONL.")
+            ip = request.client.host if request.client else None
+            body = await run_in_threadpool(_ingest, ctx, path, size, user, ip)
+        return JSONBody(body)

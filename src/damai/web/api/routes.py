@@ -1,0 +1,164 @@
+"""The read routes and classification: posts, one post, stats, classify."""
+
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from damai import settings
+from damai.auth import User
+from damai.records import Post
+from damai.storage import PostQuery
+from damai.understand.model import TextClassifier
+from damai.understand.types import Prediction
+from damai.web.api.cursor import decode_cursor, encode_cursor
+from damai.web.api.errors import ApiError, JSONBody, documented
+from damai.web.api.schemas import (
+    ClassifyIn,
+    ClassifyOut,
+    PostDetailOut,
+    PostPageOut,
+    StatsOut,
+    post_json,
+)
+from damai.web.api.security import db_lock, require
+from damai.web.context import WebContext
+
+__all__ = ["MAX_PAGE", "add_read_routes", "model_of"]
+
+#: the largest page ``GET /posts`` returns
+MAX_PAGE = 200
+
+
+def model_of(ctx: WebContext) -> TextClassifier:
+    """The context's model (``ctx.model_dir`` or the bundled one), loaded once."""
+    from damai.understand.bundled import load_model
+
+    return load_model(ctx.model_dir)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _check_query(query: PostQuery) -> None:
+    if query.label is None and (query.min_score is not None or query.max_score is not None
+                                or query.flagged is not None):
+        raise ApiError(400, "label_required", (
+            "Filter skor atau flag perlu `label`: tambahkan label=NAMA / A score or flag filter "
+            "needs `label`: add label=NAME."))
+    if (query.min_score is not None and query.max_score is not None
+            and query.min_score > query.max_score):
+        raise ApiError(400, "empty_range", "min_score lebih besar dari max_score / min_score is "
+                                           "greater than max_score.")
+
+
+def _terms(explanations: dict[str, list[tuple[str, float]]]) -> dict[str, list[dict[str, Any]]]:
+    return {label: [{"term": t, "weight": round(w, 4)} for t, w in terms]
+            for label, terms in explanations.items()}
+
+
+def _prediction_json(p: Prediction) -> dict[str, Any]:
+    return {"labels": {k: round(v, 4) for k, v in p.labels.items()}, "flags": p.flags,
+            "language": p.language, "truncated": p.truncated, "empty": p.empty,
+            "explanations": _terms(p.explanations)}
+
+
+def _explain(ctx: WebContext, post: Post) -> dict[str, list[dict[str, Any]]]:
+    """The terms behind each stored flag, when the loaded model is the one that scored it."""
+    if not post.flags or post.model_version is None:
+        return {}
+    model = model_of(ctx)
+    if model.version != post.model_version:
+        return {}
+    normalised = model.normalise([post.text])[0]
+    return _terms({f: model.explain(normalised, f) for f in post.flags if f in model.labels})
+
+
+def _split_id(value: str) -> tuple[str, str]:
+    platform, sep, platform_id = value.partition(":")
+    if not sep or not platform or not platform_id:
+        raise ApiError(404, message=(
+            f"Post {value!r} tidak ditemukan: id berbentuk platform:platform_id, mis. "
+            "twitter:1850000000000000001 / Post not found: an id is platform:platform_id."))
+    return platform, platform_id
+
+
+def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
+    store = ctx.store
+
+    @router.get("/posts", response_model=PostPageOut, summary="Cari post / Query posts",
+                responses=documented((400, "Kursor atau filter tidak sah / Invalid cursor or "
+                                           "filters.")))
+    def posts(
+        _: Annotated[User, Depends(require(ctx, "GET", "/posts"))],
+        q: Annotated[str | None, Query(max_length=200, description=(
+            "Teks penuh: setiap kata harus ada / Full text: every word must match."))] = None,
+        label: Annotated[str | None, Query(max_length=64, description=(
+            "Hanya post yang dinilai pada label ini; tanpa filter skor berarti yang ditandai / "
+            "Posts scored on this label; without score filters, the flagged ones."))] = None,
+        min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
+        max_score: Annotated[float | None, Query(ge=0, le=1)] = None,
+        flagged: Annotated[bool | None, Query()] = None,
+        since: Annotated[datetime | None, Query(description="Inklusif / Inclusive.")] = None,
+        until: Annotated[datetime | None, Query(description="Eksklusif / Exclusive.")] = None,
+        platform: Annotated[str | None, Query(max_length=32)] = None,
+        language: Annotated[str | None, Query(max_length=16)] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+        cursor: Annotated[str | None, Query(max_length=512, description=(
+            "`next_cursor` dari halaman sebelumnya / `next_cursor` of the previous page."))] = None,
+    ) -> JSONBody:
+        """Post terbaru dulu, per halaman dengan kursor / Newest first, paged by cursor."""
+        query = PostQuery(text=q or None, label=label or None, min_score=min_score,
+                          max_score=max_score, flagged=flagged, since=_utc(since),
+                          until=_utc(until), platform=platform or None,
+                          language=language or None, limit=limit)
+        _check_query(query)
+        after = decode_cursor(cursor, query) if cursor else None
+        with db_lock(ctx):
+            page = store.page_posts(query, after)
+        return JSONBody({"items": [post_json(p) for p in page.posts],
+                         "next_cursor": encode_cursor(page.next, query) if page.next else None})
+
+    @router.get("/posts/{post_id:path}", response_model=PostDetailOut,
+                summary="Ambil satu post / Get one post",
+                responses=documented((404, "Tidak ada / Not found.")))
+    def post(post_id: str,
+             _: Annotated[User, Depends(require(ctx, "GET", "/posts/{post_id}"))]) -> JSONBody:
+        """`post_id` adalah `platform:platform_id` (garis miring boleh, mis. id Bluesky) /
+        `post_id` is `platform:platform_id` (slashes allowed, e.g. Bluesky ids)."""
+        with db_lock(ctx):
+            found = store.get_post(*_split_id(post_id))
+        if found is None:
+            raise ApiError(404, message=f"Post {post_id!r} tidak ditemukan / Post not found.")
+        return JSONBody(post_json(found) | {"explanations": _explain(ctx, found)})
+
+    @router.get("/stats", response_model=StatsOut, summary="Ringkasan isi / Store statistics")
+    def stats(_: Annotated[User, Depends(require(ctx, "GET", "/stats"))]) -> JSONBody:
+        """Jumlah post per platform, hari dan bahasa, karantina, dan yang ditandai per label /
+        Counts per platform, day and language, quarantine, and flagged posts per label."""
+        with db_lock(ctx):
+            flagged = {name: store.count_posts(PostQuery(label=name, limit=None))
+                       for name in store.label_names()}
+            counts = store.stats().to_dict()
+        return JSONBody(counts | {"flagged": flagged})
+
+    limit_texts = settings.get_int("api_max_classify_texts")
+
+    @router.post("/classify", response_model=ClassifyOut,
+                 summary="Klasifikasi teks / Classify text")
+    def classify(body: ClassifyIn,
+                 _: Annotated[User, Depends(require(ctx, "POST", "/classify"))]) -> JSONBody:
+        """Skor tiap label, flag, bahasa dan istilah penyebab flag; tidak menyimpan apa pun /
+        Scores, flags, language and the terms behind each flag; stores nothing."""
+        texts = body.all_texts()
+        if len(texts) > limit_texts:
+            raise ApiError(422, "too_many_texts", (
+                f"Paling banyak {limit_texts} teks per permintaan / At most {limit_texts} texts "
+                "per request (DAMAI_API_MAX_CLASSIFY_TEXTS)."), {"limit": limit_texts})
+        model = model_of(ctx)
+        return JSONBody({"model_version": model.version,
+                         "items": [_prediction_json(p) for p in model.predict(texts)]})

@@ -1,0 +1,152 @@
+"""The shapes the API answers with, as Pydantic models: they make the OpenAPI schema, and the
+tests check every answer against it (routes build plain dicts, rendered fast with orjson)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from damai.records import Post
+
+__all__ = ["ClassifyIn", "ClassifyOut", "GeoOut", "IngestOut", "PostOut", "PostPageOut",
+           "StatsOut", "post_id", "post_json"]
+
+
+class GeoOut(BaseModel):
+    lat: float | None = None
+    lon: float | None = None
+    place: str | None = None
+    country_code: str | None = None
+
+
+class Term(BaseModel):
+    term: str = Field(description="Kata atau pasangan kata / A word or word pair.")
+    weight: float = Field(description="Sumbangannya pada skor label / Its push on the score.")
+
+
+class PostOut(BaseModel):
+    """Satu post tersimpan / One stored post."""
+
+    id: str = Field(description="`platform:platform_id`, mis. `twitter:1850000000000000001`. "
+                                "Pakai di `GET /posts/{post_id}` / Use it with "
+                                "`GET /posts/{post_id}`.")
+    platform: str
+    platform_id: str
+    url: str | None
+    author_key: str | None = Field(description="Pseudonim penulis (HMAC) / The author's "
+                                               "pseudonym (HMAC).")
+    author_handle: str | None
+    created_at: datetime
+    text: str
+    language: str | None
+    reply_to_id: str | None
+    quote_of_id: str | None
+    repost_of_id: str | None
+    conversation_id: str | None
+    hashtags: list[str]
+    mentions: list[str]
+    links: list[str]
+    media_count: int
+    geo: GeoOut | None
+    engagement: dict[str, int]
+    fetched_at: datetime | None
+    ingest_batch: str | None
+    labels: dict[str, float] = Field(description="Skor terkalibrasi [0, 1] per label / A "
+                                                 "calibrated score in [0, 1] per label.")
+    flags: list[str] = Field(description="Label yang skornya mencapai ambang / Labels whose "
+                                         "score reached their threshold.")
+    model_version: str | None
+    truncated: bool
+
+
+class PostDetailOut(PostOut):
+    explanations: dict[str, list[Term]] = Field(
+        description="Untuk tiap flag: istilah yang paling menaikkan skornya (model yang "
+                    "dimuat, bila versinya sama) / For each flag: the terms that raised its "
+                    "score most (the loaded model, when it is the same version).")
+
+
+class PostPageOut(BaseModel):
+    items: list[PostOut]
+    next_cursor: str | None = Field(description="Kirim sebagai `cursor` untuk halaman "
+                                                "berikutnya; `null` di halaman terakhir / Pass as "
+                                                "`cursor` for the next page; `null` on the last.")
+
+
+class ClassifyIn(BaseModel):
+    """Satu teks (`text`) atau beberapa (`texts`) / One text (`text`) or several (`texts`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = None
+    texts: list[str] | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ClassifyIn:
+        if (self.text is None) == (self.texts is None):
+            raise ValueError("kirim `text` atau `texts`, tidak keduanya / send `text` or "
+                             "`texts`, not both")
+        return self
+
+    def all_texts(self) -> list[str]:
+        return [self.text] if self.text is not None else list(self.texts or [])
+
+
+class ClassifiedOut(BaseModel):
+    labels: dict[str, float]
+    flags: list[str]
+    language: str
+    truncated: bool
+    empty: bool = Field(description="Tidak ada yang bisa dinilai setelah normalisasi / "
+                                    "Nothing left to score after normalising.")
+    explanations: dict[str, list[Term]]
+
+
+class ClassifyOut(BaseModel):
+    model_version: str
+    items: list[ClassifiedOut]
+
+
+class FailureOut(BaseModel):
+    location: str
+    reason: str
+    message: str
+
+
+class IngestOut(BaseModel):
+    """`received = stored + duplicates + quarantined`, selalu / always."""
+
+    batch: str
+    format: str | None = Field(description="Format yang dikenali dari isinya / The format "
+                                           "recognised from the content.")
+    received: int
+    stored: int
+    duplicates: int
+    quarantined: int
+    ignored: int
+    notices: int
+    classified: int
+    model_version: str | None
+    failures: list[FailureOut] = Field(description="Rekaman yang dikarantina (maks. 100) / "
+                                                   "Quarantined records (at most 100).")
+
+
+class StatsOut(BaseModel):
+    total: int
+    by_platform: dict[str, int]
+    by_day: dict[str, int]
+    by_language: dict[str, int]
+    quarantined: int
+    flagged: dict[str, int] = Field(description="Jumlah post yang ditandai per label / Flagged "
+                                                "posts per label.")
+
+
+def post_id(post: Post) -> str:
+    return f"{post.platform}:{post.platform_id}"
+
+
+def post_json(post: Post) -> dict[str, Any]:
+    """A post as :class:`PostOut` describes it."""
+    return {"id": post_id(post), **post.to_dict()}

@@ -1,0 +1,75 @@
+"""Bearer tokens and roles for the API.
+
+Every route declares its minimum role in :data:`API_ROUTE_ROLES` (method and full path template),
+the one table the role × route matrix test reads. A request without a live token gets 401; a token
+whose user ranks below the route's role gets 403.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Annotated, Final
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from damai.auth import User, role_at_least
+from damai.web.api.errors import ApiError
+from damai.web.context import WebContext
+
+__all__ = ["API_PREFIX", "API_ROUTE_ROLES", "bearer", "db_lock", "require"]
+
+API_PREFIX: Final = "/api/v1"
+
+#: (method, full path template) → the lowest role allowed (viewer < analyst < approver < admin)
+API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
+    ("GET", f"{API_PREFIX}/openapi.json"): "viewer",
+    ("GET", f"{API_PREFIX}/posts"): "viewer",
+    ("GET", f"{API_PREFIX}/posts/{{post_id}}"): "viewer",
+    ("GET", f"{API_PREFIX}/stats"): "viewer",
+    ("POST", f"{API_PREFIX}/classify"): "analyst",
+    ("POST", f"{API_PREFIX}/ingest"): "analyst",
+}
+
+bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
+                    description="Token API dari `damai token create NAMA` / An API token from "
+                                "`damai token create NAME`.")
+
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+def db_lock(ctx: WebContext) -> threading.RLock:
+    """The lock every use of the context's stores holds. Their connections are shared by the
+    server's worker threads, and a SQLite connection used by two threads at once fails ("bad
+    parameter or other API misuse"); psycopg runs one transaction per connection. Pages must hold
+    it too. Several uvicorn workers (processes) each have their own connections and lock."""
+    lock = ctx.extra.setdefault("db_lock", threading.RLock())
+    assert isinstance(lock, _RLOCK)
+    return lock
+
+
+_RLOCK = type(threading.RLock())
+
+
+def require(ctx: WebContext, method: str, path: str) -> Callable[..., User]:
+    """A dependency that lets the request through only with a token of the route's role."""
+    minimum = API_ROUTE_ROLES[(method, API_PREFIX + path)]
+
+    def authorised(credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                          Depends(bearer)]) -> User:
+        if credentials is None or not credentials.credentials:
+            raise ApiError(401, headers=_CHALLENGE)
+        with db_lock(ctx):
+            user = ctx.auth.verify_token(credentials.credentials)
+        if user is None:
+            raise ApiError(401, headers=_CHALLENGE)
+        if not role_at_least(user.role, minimum):
+            raise ApiError(403, message=(
+                f"Peran {user.role} tidak cukup: rute ini perlu peran {minimum} atau lebih "
+                f"tinggi; minta admin mengubah peran Anda / Role {user.role} may not use this "
+                f"route: it needs {minimum} or higher; ask an admin to change your role."),
+                detail={"role": user.role, "required": minimum})
+        return user
+
+    return authorised
