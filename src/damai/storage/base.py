@@ -7,6 +7,7 @@ Shared row conversion lives here so both backends map posts the same way.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,13 +24,18 @@ __all__ = [
     "ACCOUNT_ROLES",
     "LABEL_NAMES_SQL",
     "POST_COLUMNS",
+    "TRIAGE_STATUSES",
     "Account",
     "LabelUpdate",
     "Migration",
+    "PostCursor",
+    "PostPage",
     "PostQuery",
     "QuarantineEntry",
     "Stats",
     "Store",
+    "StoredPost",
+    "TriageState",
     "WriteResult",
     "filters_posts",
     "fingerprint",
@@ -82,6 +88,57 @@ class Migration:
     statements: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class PostCursor:
+    """A keyset position in the newest-first order ``(created_at DESC, id DESC)``: a page after
+    it holds only older posts. Encoded as an opaque URL-safe string for links and APIs."""
+
+    created_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        raw = f"{format_time(self.created_at)}|{self.id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> PostCursor:
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+            when, _, ident = raw.partition("|")
+            created = parse_time(when)
+            assert created is not None
+            return cls(created, int(ident))
+        except (ValueError, AssertionError, UnicodeDecodeError):
+            raise InputError("kursor halaman tidak sah; mulai lagi dari halaman pertama / "
+                             "invalid page cursor; start again from the first page") from None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPost:
+    """A post with its storage id (what pages link to and triage refers to)."""
+
+    id: int
+    post: Post
+
+
+@dataclass(slots=True)
+class PostPage:
+    items: list[StoredPost]
+    next: PostCursor | None
+
+
+#: triage states of a flagged post; ``open`` is the default of a post with no triage row
+TRIAGE_STATUSES: tuple[str, ...] = ("open", "reviewed", "dismissed")
+
+
+@dataclass(frozen=True, slots=True)
+class TriageState:
+    status: str
+    assignee: str | None
+    updated_by: str
+    updated_at: datetime
+
+
 @dataclass(slots=True)
 class PostQuery:
     """Filters for ``damai posts``, exports and the API. All are optional.
@@ -103,6 +160,8 @@ class PostQuery:
     min_score: float | None = None
     max_score: float | None = None
     flagged: bool | None = None
+    #: keyset pagination: only posts older than this position (see :class:`PostCursor`)
+    before: PostCursor | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +278,49 @@ class Store(Protocol):
 
     def label_names(self) -> list[str]:
         """Every label some stored post was scored on, sorted."""
+        ...
+
+    # -- dashboard reads (bounded and indexed: fast on millions of posts) ------------------
+    def page_posts(self, query: PostQuery) -> PostPage:
+        """One page (``query.limit``) of posts newest first, after ``query.before``, and the
+        cursor of the next page (None on the last)."""
+        ...
+
+    def get_post_by_id(self, post_id: int) -> StoredPost | None: ...
+
+    def recent_posts(self, kind: str, limit: int) -> list[StoredPost]:
+        """The newest ``limit`` posts that are ``flagged`` (any label) or carry a ``geo``."""
+        ...
+
+    def flag_volume(self, since: datetime | None = None) -> dict[str, dict[str, int]]:
+        """Flagged posts per label per UTC day (``YYYY-MM-DD``), from a summary table kept by
+        every write."""
+        ...
+
+    def post_counts(self) -> dict[str, dict[str, int]]:
+        """Posts per ``platform`` and per ``language`` (``unknown`` when not detected), from a
+        summary table kept by every write."""
+        ...
+
+    # -- triage and corrections ------------------------------------------------------------
+    def triage_queue(self, limit: int) -> list[tuple[StoredPost, TriageState | None]]:
+        """The newest ``limit`` flagged posts still open (never triaged, or assigned only)."""
+        ...
+
+    def get_triage(self, post_id: int) -> TriageState | None: ...
+
+    def set_triage(self, post_id: int, *, status: str, assignee: str | None,
+                   user: str) -> TriageState:
+        """Record a post's triage status and assignee (one row per post, replaced)."""
+        ...
+
+    def add_corrections(self, post_id: int, labels: dict[str, int], user: str) -> int:
+        """Record human labels (0 or 1) for a post, e.g. 0 for each label of a dismissed flag;
+        return how many were recorded."""
+        ...
+
+    def iter_corrections(self) -> Iterator[tuple[str, dict[str, int]]]:
+        """Each corrected post's text and its latest human label per label, oldest first."""
         ...
 
     def close(self) -> None: ...
