@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from damai.auth import ROLES, open_auth_store
 from damai.pipeline.ingest import IngestOptions, ingest_paths
 from damai.storage import open_store
+from damai.storage.base import LabelUpdate
 from damai.web.app import create_app
 from tests.conftest import page, tweet, write_jsonl
 
@@ -28,12 +29,25 @@ def add_users(db_url: str, roles: tuple[str, ...] = ROLES) -> None:
         auth.close()
 
 
-def fill_posts(tmp_path: Path, db_url: str, texts: list[str] | None = None) -> None:
+#: scores given to the posts of fill_posts, by position (1-based), as a model would
+SCORES: dict[int, tuple[dict[str, float], list[str]]] = {
+    1: ({"radicalism": 0.91, "hate_speech": 0.72, "disaster": 0.02}, ["radicalism", "hate_speech"]),
+    2: ({"radicalism": 0.03, "hate_speech": 0.05, "disaster": 0.88}, ["disaster"]),
+}
+
+
+def fill_posts(tmp_path: Path, db_url: str, texts: list[str] | None = None,
+               scores: dict[int, tuple[dict[str, float], list[str]]] | None = None) -> None:
+    """Ingest tweets with ``texts`` (default: HOSTILE and a flood report) and give them
+    ``scores`` (default: SCORES) as if the model had scored them."""
     tweets = [tweet(i, text) for i, text in enumerate(texts or [HOSTILE, "Banjir di Bekasi"], 1)]
     path = write_jsonl(tmp_path / "posts.jsonl", [page(tweets)])
     store = open_store(db_url)
     try:
         ingest_paths([path], store, IngestOptions())
+        store.set_labels([LabelUpdate("x", tweets[i - 1]["id"], None, labels, flags,
+                                      "test-model") for i, (labels, flags)
+                          in (SCORES if scores is None else scores).items() if i <= len(tweets)])
     finally:
         store.close()
 
