@@ -87,6 +87,11 @@ def test_search_filters_and_keyset_pages(web_db: str) -> None:
         bad = client.get("/posts", params={"min_score": 0.5}).text
         assert "Filter tidak sah" in bad  # a score needs a label
         assert client.get("/posts", params={"before": "rusak"}).status_code == 200
+        empty_fields = client.get("/posts", params={"q": "banjir", "min_score": "",
+                                                    "max_score": "", "since": ""})
+        assert len(_ids(empty_fields.text)) == 1  # a form's empty fields are no filter
+        assert "0 sampai 1" in client.get("/posts", params={"label": "disaster",
+                                                            "min_score": "2"}).text
 
 
 def test_post_detail_shows_scores_and_the_terms_behind_flags(web_db: str) -> None:

@@ -20,7 +20,8 @@ __all__ = ["PAGE_SIZE", "add_posts_routes", "explain_flags"]
 
 PAGE_SIZE = 50
 Text = Annotated[str | None, Query(max_length=200)]
-Score = Annotated[float | None, Query(ge=0.0, le=1.0)]
+#: scores arrive as text: an empty form field means no bound
+Score = Annotated[str | None, Query(max_length=20)]
 
 
 def _day(value: str | None, field: str) -> datetime | None:
@@ -31,6 +32,19 @@ def _day(value: str | None, field: str) -> datetime | None:
     except ValueError:
         raise InputError(f"{field}: tulis tanggal sebagai 2026-11-02 / write the date as "
                          "2026-11-02") from None
+
+
+def _score(value: str | None, field: str) -> float | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        score = float(value)
+    except ValueError:
+        score = -1.0
+    if not 0.0 <= score <= 1.0:
+        raise InputError(f"{field}: tulis angka 0 sampai 1, mis. 0.8 / write a number from 0 "
+                         "to 1, e.g. 0.8")
+    return score
 
 
 def explain_flags(ctx: WebContext, stored: StoredPost) -> dict[str, list[tuple[str, float]]]:
@@ -49,16 +63,18 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
                     min_score: Score = None, max_score: Score = None, since: Text = None,
                     until: Text = None, platform: Text = None, language: Text = None,
                     before: Text = None) -> Response:
-        form: dict[str, Any] = {"q": q or "", "label": label or "", "min_score": min_score,
-                                "max_score": max_score, "since": since or "",
+        form: dict[str, Any] = {"q": q or "", "label": label or "",
+                                "min_score": min_score or "", "max_score": max_score or "",
+                                "since": since or "",
                                 "until": until or "", "platform": platform or "",
                                 "language": language or ""}
         error = None
         items: list[StoredPost] = []
         next_cursor = None
         try:
-            query = PostQuery(text=q or None, label=label or None, min_score=min_score,
-                              max_score=max_score, since=_day(since, "since"),
+            query = PostQuery(text=q or None, label=label or None,
+                              min_score=_score(min_score, "min_score"),
+                              max_score=_score(max_score, "max_score"), since=_day(since, "since"),
                               until=_day(until, "until"), platform=platform or None,
                               language=language or None, limit=PAGE_SIZE,
                               before=PostCursor.decode(before) if before else None)
