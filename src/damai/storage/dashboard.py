@@ -30,7 +30,9 @@ from damai.storage.base import (
 
 __all__ = ["POST_SELECT", "DashboardQueries"]
 
-POST_SELECT = "SELECT " + ", ".join(f"posts.{c}" for c in ("id", *POST_COLUMNS))
+#: posts for pages: every column but the raw JSON, which no page shows (and is slow to parse)
+POST_SELECT = "SELECT " + ", ".join("NULL AS raw" if c == "raw" else f"posts.{c}"
+                                    for c in ("id", *POST_COLUMNS))
 _RECENT = {"flagged": "posts.flags IS NOT NULL", "geo": "posts.geo IS NOT NULL"}
 
 
