@@ -620,3 +620,12 @@ def test_triage_queue_and_corrections(scored: Store) -> None:
         scored.set_triage(first, status="hilang", assignee=None, user="budi")
     with pytest.raises(InputError):
         scored.add_corrections(first, {"hate": 2}, "budi")
+
+
+def test_recent_fields_reads_only_what_the_overview_counts(scored: Store) -> None:
+    write(scored, [make_post(7, geo=Geo(place="Ambon"), hashtags=["damai"])])
+    assert scored.recent_fields("geo", ("geo", "hashtags"), 5) == [
+        {"geo": {"place": "Ambon"}, "hashtags": ["damai"]}]
+    assert [r["links"] for r in scored.recent_fields("flagged", ("links",), 5)] == [[]] * 3
+    with pytest.raises(InputError):
+        scored.recent_fields("geo", ("text",), 5)

@@ -41,6 +41,7 @@ __all__ = [
     "fingerprint",
     "format_time",
     "label_clause",
+    "load_json",
     "normalise_handle",
     "parse_time",
     "post_to_row",
@@ -292,6 +293,12 @@ class Store(Protocol):
         """The newest ``limit`` posts that are ``flagged`` (any label) or carry a ``geo``."""
         ...
 
+    def recent_fields(self, kind: str, fields: tuple[str, ...],
+                      limit: int) -> list[dict[str, Any]]:
+        """The JSON ``fields`` (``hashtags``, ``links``, ``geo``) of the newest ``limit`` posts
+        of ``kind``, decoded."""
+        ...
+
     def flag_volume(self, since: datetime | None = None) -> dict[str, dict[str, int]]:
         """Flagged posts per label per UTC day (``YYYY-MM-DD``), from a summary table kept by
         every write."""
@@ -364,7 +371,9 @@ def post_to_row(post: Post, ingested_at: datetime) -> tuple[Any, ...]:
     )
 
 
-def _load(value: Any) -> Any:
+def load_json(value: Any) -> Any:
+    """A JSON column's value: text or bytes (SQLite) decoded, already decoded (PostgreSQL)
+    kept."""
     if value is None:
         return None
     if isinstance(value, (str, bytes, bytearray, memoryview)):
@@ -381,12 +390,12 @@ def row_to_post(row: dict[str, Any]) -> Post:
         author_handle=row["author_handle"], language=row["language"],
         reply_to_id=row["reply_to_id"], quote_of_id=row["quote_of_id"],
         repost_of_id=row["repost_of_id"], conversation_id=row["conversation_id"],
-        hashtags=_load(row["hashtags"]) or [], mentions=_load(row["mentions"]) or [],
-        links=_load(row["links"]) or [], media_count=row["media_count"] or 0,
-        geo=Geo.from_dict(_load(row["geo"])), engagement=_load(row["engagement"]) or {},
+        hashtags=load_json(row["hashtags"]) or [], mentions=load_json(row["mentions"]) or [],
+        links=load_json(row["links"]) or [], media_count=row["media_count"] or 0,
+        geo=Geo.from_dict(load_json(row["geo"])), engagement=load_json(row["engagement"]) or {},
         fetched_at=parse_time(row["fetched_at"]), ingest_batch=row["ingest_batch"],
-        raw=_load(row["raw"]), labels=_load(row["labels"]) or {},
-        flags=_load(row["flags"]) or [], model_version=row["model_version"],
+        raw=load_json(row["raw"]), labels=load_json(row["labels"]) or {},
+        flags=load_json(row["flags"]) or [], model_version=row["model_version"],
         truncated=bool(row["truncated"]),
     )
 

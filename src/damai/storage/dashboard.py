@@ -24,6 +24,7 @@ from damai.storage.base import (
     TRIAGE_STATUSES,
     StoredPost,
     TriageState,
+    load_json,
     parse_time,
     row_to_post,
 )
@@ -33,6 +34,7 @@ __all__ = ["POST_SELECT", "DashboardQueries"]
 #: posts for pages: every column but the raw JSON, which no page shows (and is slow to parse)
 POST_SELECT = "SELECT " + ", ".join("NULL AS raw" if c == "raw" else f"posts.{c}"
                                     for c in ("id", *POST_COLUMNS))
+_JSON_FIELDS = frozenset({"hashtags", "links", "geo"})
 _RECENT = {"flagged": "posts.flags IS NOT NULL", "geo": "posts.geo IS NOT NULL"}
 
 
@@ -70,6 +72,16 @@ class DashboardQueries:
         rows = self._q(f"{POST_SELECT} FROM posts WHERE {_RECENT[kind]} "
                        "ORDER BY posts.created_at DESC LIMIT ?", (limit,))
         return [_stored(r) for r in rows]
+
+    def recent_fields(self, kind: str, fields: tuple[str, ...],
+                      limit: int) -> list[dict[str, Any]]:
+        """Only the JSON ``fields`` (``hashtags``, ``links``, ``geo``) of :meth:`recent_posts`,
+        decoded: what the overview counts, without building whole posts."""
+        if kind not in _RECENT or not set(fields) <= _JSON_FIELDS:
+            raise InputError(f"unknown kind {kind!r} or fields {fields!r}")
+        rows = self._q(f"SELECT {', '.join('posts.' + f for f in fields)} FROM posts "
+                       f"WHERE {_RECENT[kind]} ORDER BY posts.created_at DESC LIMIT ?", (limit,))
+        return [{f: load_json(r[f]) for f in fields} for r in rows]
 
     def flag_volume(self, since: datetime | None = None) -> dict[str, dict[str, int]]:
         day = since.astimezone(UTC).strftime("%Y-%m-%d") if since else ""

@@ -176,6 +176,9 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (label, day)) WITHOUT ROWID""",
         "CREATE INDEX posts_flagged ON posts (created_at) WHERE flags IS NOT NULL",
         "CREATE INDEX posts_geo ON posts (created_at) WHERE geo IS NOT NULL",
+        # newest-first pages filtered by language or platform read these in order
+        "CREATE INDEX posts_language_time ON posts (language, created_at)",
+        "CREATE INDEX posts_platform_time ON posts (platform, created_at)",
         "INSERT INTO post_daily " + _POST_DAILY_ROWS.format(sign="", where="1 = 1")
         + _ADD_POST_DAILY,
         "INSERT INTO flag_daily " + _FLAG_DAILY_ROWS.format(sign="", where="1 = 1")

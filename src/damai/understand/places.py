@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 
 from damai.records import Geo
@@ -99,15 +99,23 @@ def _names() -> list[tuple[re.Pattern[str], Province]]:
     return [(re.compile(r"(?<!\w)" + re.escape(n) + r"(?!\w)"), p) for n, p in pairs]
 
 
+@lru_cache(maxsize=4096)
+def _by_place(text: str) -> Province | None:
+    place = " ".join(text.lower().replace(",", " ").split())
+    for pattern, province in _names():
+        if pattern.search(place):
+            return province
+    return None
+
+
 def province_of(geo: Geo | None) -> Province | None:
     """The province a post's place names, else the one nearest its coordinates, else None."""
     if geo is None:
         return None
     if geo.place:
-        place = " ".join(geo.place.lower().replace(",", " ").split())
-        for pattern, province in _names():
-            if pattern.search(place):
-                return province
+        found = _by_place(geo.place[:200])
+        if found is not None:
+            return found
     if geo.lat is not None and geo.lon is not None:
         lat, lon = float(geo.lat), float(geo.lon)
         if _BOX[0] <= lat <= _BOX[1] and _BOX[2] <= lon <= _BOX[3]:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Response
 
+from damai.records import Geo
 from damai.understand.places import PROVINCES, province_of
 from damai.web.context import WebContext
 from damai.web.render import render
@@ -40,12 +41,12 @@ def _tops(ctx: WebContext) -> tuple[dict[str, list[tuple[str, int]]], int]:
     hashtags: Counter[str] = Counter()
     links: Counter[str] = Counter()
     domains: Counter[str] = Counter()
-    sample = ctx.store.recent_posts("flagged", FLAGGED_SAMPLE)
-    for stored in sample:
-        post = stored.post
-        hashtags.update({"#" + h.lower().lstrip("#") for h in post.hashtags})
-        links.update(set(post.links))
-        domains.update({_domain(link) for link in post.links} - {""})
+    sample = ctx.store.recent_fields("flagged", ("hashtags", "links"), FLAGGED_SAMPLE)
+    for row in sample:
+        tags, urls = row["hashtags"] or [], row["links"] or []
+        hashtags.update({"#" + str(h).lower().lstrip("#") for h in tags})
+        links.update({str(u) for u in urls})
+        domains.update({_domain(str(u)) for u in urls} - {""})
     return {"hashtags": hashtags.most_common(TOP), "links": links.most_common(TOP),
             "domains": domains.most_common(TOP)}, len(sample)
 
@@ -60,9 +61,9 @@ def _domain(link: str) -> str:
 
 def _provinces(ctx: WebContext) -> tuple[list[dict[str, Any]], int]:
     counts: Counter[str] = Counter()
-    sample = ctx.store.recent_posts("geo", GEO_SAMPLE)
-    for stored in sample:
-        province = province_of(stored.post.geo)
+    sample = ctx.store.recent_fields("geo", ("geo",), GEO_SAMPLE)
+    for row in sample:
+        province = province_of(Geo.from_dict(row["geo"]))
         if province:
             counts[province.name] += 1
     rows = [{"name": p.name, "lat": p.lat, "lon": p.lon, "n": counts[p.name]}
