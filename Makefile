@@ -43,6 +43,7 @@ pg-stop:
 	-@bash scripts/postgres-test-server.sh stop $(PG_DIR) $(PG_PORT)
 
 test: $(STAMP) lint pg-start
+	bash scripts/ensure-chromium.sh
 	DAMAI_TEST_PG_URL="$$(cat $(VENV)/pg-url)" $(BIN)/pytest
 
 unit: $(STAMP)

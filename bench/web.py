@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from damai.auth import open_auth_store  # noqa: E402
-from damai.storage import PageKey, PostQuery, open_store  # noqa: E402
+from damai.storage import PostCursor, PostQuery, open_store  # noqa: E402
 from damai.storage.base import POST_COLUMNS, format_time  # noqa: E402
 
 
@@ -174,7 +174,7 @@ def deep_cursor(url: str, query: PostQuery, depth: int) -> str:
                                   "id DESC LIMIT 1 OFFSET ?", (depth,)).fetchone()
     finally:
         db.close()
-    key = PageKey(datetime.fromisoformat(created), int(row))
+    key = PostCursor(datetime.fromisoformat(created), int(row))
     return encode_cursor(key, query)
 
 

@@ -59,6 +59,13 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "token goes to every watched instance.", secret=True),
     Setting("bluesky_handle", "", "Bluesky handle for authenticated search (optional)."),
     Setting("bluesky_password", "", "Bluesky app password (optional).", secret=True),
+    Setting("cookie_secure", "true", "Mark the dashboard's session cookie Secure (true, the "
+            "default; browsers keep Secure cookies on http://127.0.0.1 and http://localhost) or "
+            "not (false: only for a plain-HTTP server reached by another host name)."),
+    Setting("session_hours", "12", "Hours a dashboard login lasts before the user must log in "
+            "again."),
+    Setting("login_rate", "5/minute;20/hour", "Login attempts allowed per IP address and, "
+            "separately, per user name (limits syntax; counted in memory per process)."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}

@@ -88,7 +88,8 @@ def test_migrations_share_the_post_stores_table(auth_url: str) -> None:
     posts = open_store(auth_url)
     auth = open_auth_store(auth_url, passwords=fast_passwords())
     try:
-        assert auth.applied_migrations() == ["auth_0001_users_tokens_audit"]
+        assert auth.applied_migrations() == ["auth_0001_users_tokens_audit",
+                                             "auth_0002_sessions"]
         assert auth.migrate() == [] and posts.migrate() == []
         names = {str(r[0]) for r in raw_rows(auth_url, "SELECT name FROM schema_migrations")}
         assert "auth_0001_users_tokens_audit" in names and "0001_posts" in names
@@ -227,3 +228,28 @@ def test_audit_entries_round_trip(auth: AuthStore) -> None:
     entry = auth.audit("budi", "edit", None, {"nested": {"a": [1, 2]}, "text": "Ñ ✓"})
     assert isinstance(entry, AuditEntry) and entry.target is None
     assert auth.query_audit() == [entry]
+
+
+def test_sessions_store_only_a_hash_and_end(auth: AuthStore, auth_url: str) -> None:
+    user = auth.add_user("sari", "analyst", PASSWORD, actor="cli:test")
+    session = auth.create_session(user, hours=1, ip="127.0.0.1")
+    other = auth.create_session(user, hours=1)
+    assert session.id != other.id and session.csrf != other.csrf
+    stored = [str(r[0]) for r in raw_rows(auth_url, "SELECT id_hash FROM sessions")]
+    assert session.id not in stored and len(stored) == 2
+    found = auth.get_session(session.id)
+    assert found is not None and found.user.name == "sari" and found.csrf == session.csrf
+    auth.set_role("sari", "viewer", actor="cli:test")
+    found = auth.get_session(session.id)
+    assert found is not None and found.user.role == "viewer"
+    auth.end_session(session.id)
+    assert auth.get_session(session.id) is None and auth.get_session(other.id) is not None
+    assert auth.get_session("tebakan-acak") is None
+
+
+def test_sessions_expire_and_die_with_a_disabled_user(auth: AuthStore) -> None:
+    user = auth.add_user("budi", "viewer", PASSWORD, actor="cli:test")
+    assert auth.get_session(auth.create_session(user, hours=-1).id) is None
+    live = auth.create_session(user, hours=1)
+    auth.disable_user("budi", actor="cli:test")
+    assert auth.get_session(live.id) is None

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import orjson
 import pytest
 
+from damai.auth import open_auth_store
 from damai.cli.main import main
 from tests.integration.test_store_contract import pg_schema
 
@@ -17,9 +20,18 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 
 def _demo_stats(capsys: pytest.CaptureFixture[str], db: str) -> dict[str, object]:
-    _run(capsys, "demo", "--no-serve", "--db", db)
+    first = _run(capsys, "demo", "--no-serve", "--db", db)
+    password = re.search(r"Admin demo / demo admin: admin  kata sandi / password: (\S+)", first)
+    assert password, "the first demo run creates an administrator and prints its password"
     again = _run(capsys, "demo", "--no-serve", "--db", db)
     assert "stored 0 +" in again and "quarantined 0" in again  # a re-run adds nothing
+    assert "Admin demo" not in again  # and creates no second administrator
+    auth = open_auth_store(db)
+    try:
+        assert auth.authenticate("admin", password.group(1)) is not None
+        assert [u.role for u in auth.list_users()] == ["admin"]
+    finally:
+        auth.close()
     return dict(orjson.loads(_run(capsys, "stats", "--json", "--db", db)))
 
 

@@ -23,10 +23,10 @@ from psycopg import sql
 from damai.errors import InputError
 from damai.records import Geo, Post
 from damai.sources.base import Notice, RecordFailure
-from damai.storage import PageKey, PostQuery, Store, open_store
+from damai.storage import PostQuery, Store, open_store
 from damai.storage import postgres as pg_backend
 from damai.storage import sqlite as sqlite_backend
-from damai.storage.base import LabelUpdate
+from damai.storage.base import LabelUpdate, PostCursor
 
 PG_ENV = "DAMAI_TEST_PG_URL"
 T0 = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
@@ -552,64 +552,80 @@ def test_iter_unlabelled_while_updating_visits_each_post_once(db: Store) -> None
     assert db.count_posts(PostQuery(label="hate", min_score=0.5, max_score=0.5)) == 25
 
 
-# -- keyset pages (the API's cursor) --------------------------------------------------------------
-def walk(store: Store, query: PostQuery) -> list[list[str]]:
-    """Every page of ``query`` in order, following each page's key to the next."""
-    pages: list[list[str]] = []
-    after: PageKey | None = None
+# -- dashboard: keyset pages, summaries, triage and corrections (issue #4) ------------------------
+def test_keyset_pages_walk_every_post_once_newest_first(db: Store) -> None:
+    same_time = [make_post(i, created_at=T0) for i in range(3)]  # ties break on id
+    write(db, [*same_time, *(make_post(i) for i in range(3, 8))])
+    seen: list[str] = []
+    query = PostQuery(limit=3)
     while True:
-        page = store.page_posts(query, after)
-        pages.append(ids(page.posts))
+        page = db.page_posts(query)
+        seen += [item.post.platform_id for item in page.items]
         if page.next is None:
-            return pages
-        assert len(pages) < 1000, "the keyset never ends"
-        after = page.next
+            break
+        query = PostQuery(limit=3, before=PostCursor.decode(page.next.encode()))
+    assert seen == ["1007", "1006", "1005", "1004", "1003", "1002", "1001", "1000"]
+    first = db.page_posts(PostQuery(limit=2, text="bandung"))
+    assert first.next is not None and len(first.items) == 2
+    stored = db.get_post_by_id(first.items[0].id)
+    assert stored is not None and stored.post.key == first.items[0].post.key
+    assert stored.post.raw is None  # pages never show raw JSON, so they never read it
+    assert db.get_post_by_id(10**9) is None
 
 
-@pytest.mark.parametrize("size", [1, 7, 50, 300])
-def test_keyset_pages_cover_every_post_once_in_query_order(db: Store, size: int) -> None:
-    # ties on created_at (three posts per second) must order by id, as query_posts does
-    write(db, [make_post(i, created_at=T0 + timedelta(seconds=i // 3), raw=None)
-               for i in range(300)])
-    everything = ids(db.query_posts(PostQuery(limit=None)))
-    pages = walk(db, PostQuery(limit=size))
-    assert [i for p in pages for i in p] == everything
-    assert all(len(p) == size for p in pages[:-1])
-    assert 1 <= len(pages[-1]) <= size  # a full last page ends the walk too: no empty page
+def test_bad_page_cursor_is_an_input_error() -> None:
+    with pytest.raises(InputError):
+        PostCursor.decode("bukan-kursor")
 
 
-@pytest.mark.parametrize("query", [
-    PostQuery(label="hate", limit=2),
-    PostQuery(label="hate", min_score=0.0, limit=1),
-    PostQuery(text="garut", limit=1),
-    PostQuery(platform="twitter", label="hate", min_score=0.3, limit=1),
-    PostQuery(since=T0 + timedelta(minutes=1), until=T0 + timedelta(minutes=4), limit=2),
-])
-def test_keyset_pages_keep_the_filters(scored: Store, query: PostQuery,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = ids(scored.query_posts(replace(query, limit=None)))
-    assert expected, "the case must match something"
-    assert [i for p in walk(scored, query) for i in p] == expected
-    monkeypatch.setattr(sqlite_backend, "_DENSE", 1)  # SQLite's post-by-post label check
-    assert [i for p in walk(scored, query) for i in p] == expected
+def test_summaries_follow_writes_and_relabelling(scored: Store) -> None:
+    day = T0.strftime("%Y-%m-%d")
+    assert scored.flag_volume() == {"hate": {day: 2}, "disaster": {day: 1}}
+    assert scored.post_counts() == {"platform": {"twitter": 4, "mastodon": 1},
+                                    "language": {"id": 5}}
+    write(scored, [make_post(9, platform="mastodon", language="jv",
+                             created_at=T0 + timedelta(days=1))])
+    assert scored.post_counts()["language"] == {"id": 5, "jv": 1}
+    scored.set_labels([LabelUpdate("twitter", "1000", "en", {"hate": 0.1}, [], "m2"),
+                       LabelUpdate("twitter", "1003", None, {"hate": 0.9}, ["hate"], "m2")])
+    assert scored.flag_volume() == {"hate": {day: 2}, "disaster": {day: 1}}
+    assert scored.post_counts()["language"] == {"id": 4, "en": 1, "jv": 1}
+    assert scored.flag_volume(since=T0 + timedelta(days=2)) == {}
 
 
-def test_keyset_page_is_stable_while_new_posts_arrive(db: Store) -> None:
-    write(db, [make_post(i, raw=None) for i in range(10)])
-    first = db.page_posts(PostQuery(limit=4))
-    write(db, [make_post(i, raw=None) for i in range(10, 15)])  # newer than everything
-    assert first.next is not None
-    second = db.page_posts(PostQuery(limit=4), first.next)
-    assert ids(first.posts) == ["1009", "1008", "1007", "1006"]
-    assert ids(second.posts) == ["1005", "1004", "1003", "1002"]
+def test_recent_posts_by_kind(scored: Store) -> None:
+    write(scored, [make_post(7, geo=Geo(place="Ambon"))])
+    assert [s.post.platform_id for s in scored.recent_posts("flagged", 2)] == ["1002", "1001"]
+    assert [s.post.platform_id for s in scored.recent_posts("geo", 5)] == ["1007"]
+    with pytest.raises(InputError):
+        scored.recent_posts("semua", 5)
 
 
-def test_keyset_of_nothing(db: Store) -> None:
-    page = db.page_posts(PostQuery(limit=5))
-    assert page.posts == [] and page.next is None
-    write(db, [make_post(0)])
-    page = db.page_posts(PostQuery(limit=5, platform="telegram"))
-    assert page.posts == [] and page.next is None
-    only = db.page_posts(PostQuery(limit=1))
-    assert ids(only.posts) == ["1000"] and only.next is None
-    assert only.posts[0] == db.get_post("twitter", "1000")  # whole posts, as query_posts gives
+def test_triage_queue_and_corrections(scored: Store) -> None:
+    queue = scored.triage_queue(10)
+    assert [(s.post.platform_id, state) for s, state in queue] == [
+        ("1002", None), ("1001", None), ("1000", None)]
+    first, second = queue[0][0].id, queue[1][0].id
+    scored.set_triage(first, status="open", assignee="sari", user="budi")
+    state = scored.get_triage(first)
+    assert state is not None and state.assignee == "sari" and state.updated_by == "budi"
+    scored.set_triage(second, status="dismissed", assignee=None, user="sari")
+    assert scored.add_corrections(second, {"disaster": 0}, "sari") == 1
+    after = [(s.post.platform_id, st.assignee if st else None)
+             for s, st in scored.triage_queue(10)]
+    assert after == [("1002", "sari"), ("1000", None)]
+    scored.add_corrections(second, {"disaster": 1, "hate": 0}, "budi")
+    assert list(scored.iter_corrections()) == [("banjir di Garut", {"disaster": 1, "hate": 0})]
+    with pytest.raises(InputError):
+        scored.set_triage(first, status="hilang", assignee=None, user="budi")
+    with pytest.raises(InputError):
+        scored.add_corrections(first, {"hate": 2}, "budi")
+
+
+def test_recent_fields_reads_only_what_the_overview_counts(scored: Store) -> None:
+    write(scored, [make_post(7, geo=Geo(place="Ambon"), hashtags=["damai"])])
+    assert scored.recent_fields("geo", ("geo", "hashtags"), 5) == [
+        {"geo": {"place": "Ambon"}, "hashtags": ["damai"]}]
+    assert [r["links"] for r in scored.recent_fields("flagged", ("links",), 5)] == [[]] * 3
+    with pytest.raises(InputError):
+        scored.recent_fields("geo", ("text",), 5)

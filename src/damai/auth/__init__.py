@@ -7,7 +7,15 @@ The store lives in the same database as the posts (same URL) and records its mig
 from __future__ import annotations
 
 from damai import settings
-from damai.auth.base import ApiToken, AuditEntry, AuthStore, User, check_name, export_audit_csv
+from damai.auth.base import (
+    ApiToken,
+    AuditEntry,
+    AuthStore,
+    Session,
+    User,
+    check_name,
+    export_audit_csv,
+)
 from damai.auth.passwords import MIN_PASSWORD_LENGTH, Passwords, check_password
 from damai.auth.roles import ROLES, check_role, role_at_least
 from damai.errors import InputError
@@ -19,6 +27,7 @@ __all__ = [
     "AuditEntry",
     "AuthStore",
     "Passwords",
+    "Session",
     "User",
     "check_name",
     "check_password",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
@@ -27,8 +28,8 @@ from damai.auth.roles import check_role
 from damai.errors import InputError
 from damai.storage.base import parse_time
 
-__all__ = ["AUDIT_COLUMNS", "ApiToken", "AuditEntry", "AuthStore", "SQLAuthStore", "User",
-           "check_name", "export_audit_csv"]
+__all__ = ["AUDIT_COLUMNS", "ApiToken", "AuditEntry", "AuthStore", "SQLAuthStore", "Session",
+           "User", "check_name", "export_audit_csv"]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 #: how stale ``last_used_at`` may get before a token check writes it again
@@ -65,6 +66,17 @@ class AuditEntry:
     target: str | None
     detail: dict[str, Any] = field(default_factory=dict)
     ip: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A dashboard login. ``id`` is the cookie value: only its hash is stored, so it is known in
+    plain text only to the request that created it or presented it."""
+
+    id: str
+    user: User
+    csrf: str
+    expires_at: datetime
 
 
 def check_name(name: str) -> str:
@@ -116,6 +128,17 @@ class AuthStore(Protocol):
     def revoke_token(self, user: str, name: str, *, actor: str, ip: str | None = None) -> int:
         """Revoke ``user``'s live tokens called ``name``; return how many."""
         ...
+
+    def create_session(self, user: User, *, hours: float, ip: str | None = None) -> Session:
+        """A new session for ``user`` (a fresh random id and CSRF token), valid ``hours``."""
+        ...
+
+    def get_session(self, session_id: str) -> Session | None:
+        """The live session with this id, or None if it is unknown, expired, or its user is
+        disabled. The user's role is read now, so a role change applies at once."""
+        ...
+
+    def end_session(self, session_id: str) -> None: ...
 
     def audit(self, actor: str, action: str, target: str | None = None,
               detail: dict[str, Any] | None = None, *, ip: str | None = None) -> AuditEntry: ...
@@ -241,6 +264,7 @@ class SQLAuthStore(ABC):
         with self._transaction():
             user = self._existing(name)
             self._rows("UPDATE users SET disabled = ? WHERE id = ?", (True, user.id))
+            self._rows("DELETE FROM sessions WHERE user_id = ?", (user.id,))
             self._append(actor, "user_disable", user.name, {}, ip)
         return User(user.id, user.name, user.role, user.created_at, True)
 
@@ -315,6 +339,32 @@ class SQLAuthStore(ABC):
                 self._append(actor, "token_revoke", owner.name,
                              {"name": name.strip(), "count": len(rows)}, ip)
         return len(rows)
+
+    # -- dashboard sessions ------------------------------------------------------------------
+    def create_session(self, user: User, *, hours: float, ip: str | None = None) -> Session:
+        session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        now = _now()
+        expires = now + timedelta(hours=hours)
+        with self._transaction():
+            self._rows("DELETE FROM sessions WHERE expires_at < ?", (self._time_param(now),))
+            self._rows("INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at, ip) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
+                       (hash_token(session_id), user.id, csrf, self._time_param(now),
+                        self._time_param(expires), ip))
+        return Session(session_id, user, csrf, expires)
+
+    def get_session(self, session_id: str) -> Session | None:
+        rows = self._rows(
+            "SELECT s.csrf, s.expires_at, u.id, u.name, u.role, u.created_at, u.disabled "
+            "FROM sessions s JOIN users u ON u.id = s.user_id "
+            "WHERE s.id_hash = ? AND s.expires_at > ? AND u.disabled = ?",
+            (hash_token(session_id), self._time_param(_now()), False))
+        if not rows:
+            return None
+        return Session(session_id, _user(rows[0]), rows[0]["csrf"], _time(rows[0]["expires_at"]))
+
+    def end_session(self, session_id: str) -> None:
+        self._rows("DELETE FROM sessions WHERE id_hash = ?", (hash_token(session_id),))
 
     # -- audit log ---------------------------------------------------------------------------
     def audit(self, actor: str, action: str, target: str | None = None,

@@ -68,6 +68,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
         "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
     )),
+    Migration("auth_0002_sessions", (
+        """CREATE TABLE sessions (
+            id_hash text PRIMARY KEY,
+            user_id bigint NOT NULL REFERENCES users (id),
+            csrf text NOT NULL,
+            created_at timestamptz NOT NULL,
+            expires_at timestamptz NOT NULL,
+            ip text
+        )""",
+        "CREATE INDEX sessions_user ON sessions (user_id)",
+        "CREATE INDEX sessions_expires ON sessions (expires_at)",
+    )),
 )
 
 

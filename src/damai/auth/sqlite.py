@@ -61,6 +61,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
             SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be deleted'); END""",
     )),
+    Migration("auth_0002_sessions", (
+        """CREATE TABLE sessions (
+            id_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            csrf TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            ip TEXT
+        )""",
+        "CREATE INDEX sessions_user ON sessions (user_id)",
+        "CREATE INDEX sessions_expires ON sessions (expires_at)",
+    )),
 )
 
 

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from damai import settings
 from damai.cli import accounts as accounts_cli
+from damai.cli import corrections as corrections_cli
 from damai.cli import labels as labels_cli
 from damai.cli import quarantine as quarantine_cli
 from damai.cli import understand as understand_cli
@@ -47,6 +48,7 @@ app = typer.Typer(
 )
 app.add_typer(quarantine_cli.app, name="quarantine")
 app.add_typer(accounts_cli.app, name="accounts")
+app.add_typer(corrections_cli.app, name="corrections")
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)
@@ -288,6 +290,12 @@ def demo(
         report = ingest_paths(demo_paths(), store, IngestOptions.from_settings(),
                               classifier=classifier_for(None))
     print_report(report)
+    password = users_cli.demo_admin(db)
+    if password:
+        out.print(f"Admin demo / demo admin: admin  kata sandi / password: {password}")
+        out.print("Kata sandi ini hanya ditampilkan sekali; ganti atau nonaktifkan akun ini "
+                  "sebelum dipakai sungguhan. / This password is shown once only; change or "
+                  "disable this account before real use.")
     if not no_serve:
         serve(host=host, port=port, db=db)
 

@@ -6,6 +6,7 @@ Every change is written to the audit log with the actor ``cli:<os user>``.
 from __future__ import annotations
 
 import getpass
+import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from damai.auth import ROLES, AuthStore, check_password, export_audit_csv, open_
 from damai.cli.common import DbOption, err, out, parse_when, plain
 from damai.errors import InputError
 
-__all__ = ["audit", "cli_actor", "token_app", "user_app"]
+__all__ = ["audit", "cli_actor", "demo_admin", "token_app", "user_app"]
 
 user_app = typer.Typer(help="Pengguna dasbor dan perannya. / Dashboard users and their roles.",
                        no_args_is_help=True)
@@ -43,6 +44,19 @@ def auth_from(db: str | None) -> Iterator[AuthStore]:
         yield store
     finally:
         store.close()
+
+
+def demo_admin(db: str | None) -> str | None:
+    """Create the demo administrator ``admin`` with a random one-time password and return it,
+    only when the store has no active administrator (and the name is free); else None."""
+    with auth_from(db) as store:
+        users = store.list_users()
+        if any(u.role == "admin" and not u.disabled for u in users) or any(
+                u.name == "admin" for u in users):
+            return None
+        password = secrets.token_urlsafe(15)
+        store.add_user("admin", "admin", password, actor=cli_actor())
+    return password
 
 
 def read_password(from_stdin: bool) -> str:

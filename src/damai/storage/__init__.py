@@ -5,7 +5,7 @@ from __future__ import annotations
 from damai import settings
 from damai.errors import InputError
 from damai.storage.base import (
-    PageKey,
+    PostCursor,
     PostPage,
     PostQuery,
     QuarantineEntry,
@@ -14,8 +14,8 @@ from damai.storage.base import (
     WriteResult,
 )
 
-__all__ = ["PageKey", "PostPage", "PostQuery", "QuarantineEntry", "Stats", "Store", "WriteResult",
-           "open_store"]
+__all__ = ["PostCursor", "PostPage", "PostQuery", "QuarantineEntry", "Stats", "Store",
+           "WriteResult", "open_store"]
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:

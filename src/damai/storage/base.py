@@ -7,6 +7,7 @@ Shared row conversion lives here so both backends map posts the same way.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,22 +24,25 @@ __all__ = [
     "ACCOUNT_ROLES",
     "LABEL_NAMES_SQL",
     "POST_COLUMNS",
+    "TRIAGE_STATUSES",
     "Account",
     "LabelUpdate",
     "Migration",
-    "PageKey",
+    "PostCursor",
     "PostPage",
     "PostQuery",
     "QuarantineEntry",
     "Stats",
     "Store",
+    "StoredPost",
+    "TriageState",
     "WriteResult",
     "filters_posts",
     "fingerprint",
     "format_time",
     "label_clause",
+    "load_json",
     "normalise_handle",
-    "page_of",
     "parse_time",
     "post_to_row",
     "row_to_post",
@@ -85,6 +89,57 @@ class Migration:
     statements: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class PostCursor:
+    """A keyset position in the newest-first order ``(created_at DESC, id DESC)``: a page after
+    it holds only older posts. Encoded as an opaque URL-safe string for links and APIs."""
+
+    created_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        raw = f"{format_time(self.created_at)}|{self.id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> PostCursor:
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+            when, _, ident = raw.partition("|")
+            created = parse_time(when)
+            assert created is not None
+            return cls(created, int(ident))
+        except (ValueError, AssertionError, UnicodeDecodeError):
+            raise InputError("kursor halaman tidak sah; mulai lagi dari halaman pertama / "
+                             "invalid page cursor; start again from the first page") from None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPost:
+    """A post with its storage id (what pages link to and triage refers to)."""
+
+    id: int
+    post: Post
+
+
+@dataclass(slots=True)
+class PostPage:
+    items: list[StoredPost]
+    next: PostCursor | None
+
+
+#: triage states of a flagged post; ``open`` is the default of a post with no triage row
+TRIAGE_STATUSES: tuple[str, ...] = ("open", "reviewed", "dismissed")
+
+
+@dataclass(frozen=True, slots=True)
+class TriageState:
+    status: str
+    assignee: str | None
+    updated_by: str
+    updated_at: datetime
+
+
 @dataclass(slots=True)
 class PostQuery:
     """Filters for ``damai posts``, exports and the API. All are optional.
@@ -106,23 +161,8 @@ class PostQuery:
     min_score: float | None = None
     max_score: float | None = None
     flagged: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PageKey:
-    """Where a page of posts ended: the last post's time and store id. Posts are ordered newest
-    first on ``(created_at, id)``; the next page holds the posts strictly after this key."""
-
-    created_at: datetime
-    id: int
-
-
-@dataclass(slots=True)
-class PostPage:
-    """One page of :meth:`Store.page_posts`; ``next`` is ``None`` on the last page."""
-
-    posts: list[Post]
-    next: PageKey | None
+    #: keyset pagination: only posts older than this position (see :class:`PostCursor`)
+    before: PostCursor | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,12 +237,6 @@ class Store(Protocol):
 
     def count_posts(self, query: PostQuery) -> int: ...
 
-    def page_posts(self, query: PostQuery, after: PageKey | None = None) -> PostPage:
-        """Up to ``query.limit`` posts matching ``query`` that come after ``after``, newest first
-        (keyset pagination: a deep page costs what the first does; ``query.offset`` is ignored).
-        Posts written while a client pages never shift a page, nor repeat or skip a post."""
-        ...
-
     def get_post(self, platform: str, platform_id: str) -> Post | None: ...
 
     def stats(self) -> Stats: ...
@@ -247,6 +281,55 @@ class Store(Protocol):
         """Every label some stored post was scored on, sorted."""
         ...
 
+    # -- dashboard reads (bounded and indexed: fast on millions of posts) ------------------
+    def page_posts(self, query: PostQuery) -> PostPage:
+        """One page (``query.limit``) of posts newest first, after ``query.before``, and the
+        cursor of the next page (None on the last)."""
+        ...
+
+    def get_post_by_id(self, post_id: int) -> StoredPost | None: ...
+
+    def recent_posts(self, kind: str, limit: int) -> list[StoredPost]:
+        """The newest ``limit`` posts that are ``flagged`` (any label) or carry a ``geo``."""
+        ...
+
+    def recent_fields(self, kind: str, fields: tuple[str, ...],
+                      limit: int) -> list[dict[str, Any]]:
+        """The JSON ``fields`` (``hashtags``, ``links``, ``geo``) of the newest ``limit`` posts
+        of ``kind``, decoded."""
+        ...
+
+    def flag_volume(self, since: datetime | None = None) -> dict[str, dict[str, int]]:
+        """Flagged posts per label per UTC day (``YYYY-MM-DD``), from a summary table kept by
+        every write."""
+        ...
+
+    def post_counts(self) -> dict[str, dict[str, int]]:
+        """Posts per ``platform`` and per ``language`` (``unknown`` when not detected), from a
+        summary table kept by every write."""
+        ...
+
+    # -- triage and corrections ------------------------------------------------------------
+    def triage_queue(self, limit: int) -> list[tuple[StoredPost, TriageState | None]]:
+        """The newest ``limit`` flagged posts still open (never triaged, or assigned only)."""
+        ...
+
+    def get_triage(self, post_id: int) -> TriageState | None: ...
+
+    def set_triage(self, post_id: int, *, status: str, assignee: str | None,
+                   user: str) -> TriageState:
+        """Record a post's triage status and assignee (one row per post, replaced)."""
+        ...
+
+    def add_corrections(self, post_id: int, labels: dict[str, int], user: str) -> int:
+        """Record human labels (0 or 1) for a post, e.g. 0 for each label of a dismissed flag;
+        return how many were recorded."""
+        ...
+
+    def iter_corrections(self) -> Iterator[tuple[str, dict[str, int]]]:
+        """Each corrected post's text and its latest human label per label, oldest first."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -288,7 +371,9 @@ def post_to_row(post: Post, ingested_at: datetime) -> tuple[Any, ...]:
     )
 
 
-def _load(value: Any) -> Any:
+def load_json(value: Any) -> Any:
+    """A JSON column's value: text or bytes (SQLite) decoded, already decoded (PostgreSQL)
+    kept."""
     if value is None:
         return None
     if isinstance(value, (str, bytes, bytearray, memoryview)):
@@ -305,25 +390,14 @@ def row_to_post(row: dict[str, Any]) -> Post:
         author_handle=row["author_handle"], language=row["language"],
         reply_to_id=row["reply_to_id"], quote_of_id=row["quote_of_id"],
         repost_of_id=row["repost_of_id"], conversation_id=row["conversation_id"],
-        hashtags=_load(row["hashtags"]) or [], mentions=_load(row["mentions"]) or [],
-        links=_load(row["links"]) or [], media_count=row["media_count"] or 0,
-        geo=Geo.from_dict(_load(row["geo"])), engagement=_load(row["engagement"]) or {},
+        hashtags=load_json(row["hashtags"]) or [], mentions=load_json(row["mentions"]) or [],
+        links=load_json(row["links"]) or [], media_count=row["media_count"] or 0,
+        geo=Geo.from_dict(load_json(row["geo"])), engagement=load_json(row["engagement"]) or {},
         fetched_at=parse_time(row["fetched_at"]), ingest_batch=row["ingest_batch"],
-        raw=_load(row["raw"]), labels=_load(row["labels"]) or {},
-        flags=_load(row["flags"]) or [], model_version=row["model_version"],
+        raw=load_json(row["raw"]), labels=load_json(row["labels"]) or {},
+        flags=load_json(row["flags"]) or [], model_version=row["model_version"],
         truncated=bool(row["truncated"]),
     )
-
-
-def page_of(rows: list[dict[str, Any]], size: int) -> PostPage:
-    """A page from up to ``size + 1`` rows in keyset order: the extra row only tells that another
-    page follows, which then starts after the last post shown."""
-    shown = rows[:size]
-    if len(rows) <= size or not shown:
-        return PostPage([row_to_post(r) for r in shown], None)
-    created = parse_time(shown[-1]["created_at"])
-    assert created is not None  # a NOT NULL column
-    return PostPage([row_to_post(r) for r in shown], PageKey(created, int(shown[-1]["id"])))
 
 
 def filters_posts(query: PostQuery) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,22 +34,33 @@ from damai.storage.base import (
     Account,
     LabelUpdate,
     Migration,
-    PageKey,
+    PostCursor,
     PostPage,
     PostQuery,
     QuarantineEntry,
     Stats,
+    StoredPost,
     WriteResult,
     filters_posts,
     fingerprint,
     label_clause,
     normalise_handle,
-    page_of,
     post_to_row,
     row_to_post,
 )
+from damai.storage.dashboard import DashboardQueries
 
 __all__ = ["MIGRATIONS", "PostgresStore", "apply_migrations", "connect_postgres"]
+
+#: summary rows of the posts matching ``{where}`` (``{sign}`` "-" subtracts them)
+_POST_DAILY_ROWS = ("SELECT to_char(created_at, 'YYYY-MM-DD'), platform, coalesce(language, ''), "
+                    "{sign}count(*) FROM posts WHERE {where} GROUP BY 1, 2, 3")
+_ADD_POST_DAILY = (" ON CONFLICT (day, platform, language) DO UPDATE SET "
+                   "n = post_daily.n + excluded.n")
+_FLAG_DAILY_ROWS = ("SELECT l.label, to_char(p.created_at, 'YYYY-MM-DD'), {sign}count(*) "
+                    "FROM post_labels l JOIN posts p ON p.id = l.post_id "
+                    "WHERE l.flagged AND {where} GROUP BY 1, 2")
+_ADD_FLAG_DAILY = " ON CONFLICT (label, day) DO UPDATE SET n = flag_daily.n + excluded.n"
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_posts", (
@@ -137,6 +149,39 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX post_labels_search ON post_labels (label, flagged, score)",
     )),
+    Migration("0006_dashboard", (
+        """CREATE TABLE triage (
+            post_id bigint PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
+            status text NOT NULL CHECK (status IN ('open', 'reviewed', 'dismissed')),
+            assignee text,
+            updated_by text NOT NULL,
+            updated_at timestamptz NOT NULL
+        )""",
+        """CREATE TABLE corrections (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            post_id bigint NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+            label text NOT NULL,
+            value smallint NOT NULL CHECK (value IN (0, 1)),
+            user_name text NOT NULL,
+            at timestamptz NOT NULL
+        )""",
+        "CREATE INDEX corrections_post ON corrections (post_id, id)",
+        """CREATE TABLE post_daily (
+            day text NOT NULL, platform text NOT NULL, language text NOT NULL,
+            n bigint NOT NULL, PRIMARY KEY (day, platform, language))""",
+        """CREATE TABLE flag_daily (
+            label text NOT NULL, day text NOT NULL, n bigint NOT NULL,
+            PRIMARY KEY (label, day))""",
+        "CREATE INDEX posts_flagged ON posts (created_at) WHERE flags IS NOT NULL",
+        "CREATE INDEX posts_geo ON posts (created_at) WHERE geo IS NOT NULL",
+        # newest-first pages filtered by language or platform read these in order
+        "CREATE INDEX posts_language_time ON posts (language, created_at)",
+        "CREATE INDEX posts_platform_time ON posts (platform, created_at)",
+        "INSERT INTO post_daily " + _POST_DAILY_ROWS.format(sign="", where="true")
+        + _ADD_POST_DAILY,
+        "INSERT INTO flag_daily " + _FLAG_DAILY_ROWS.format(sign="", where="true")
+        + _ADD_FLAG_DAILY,
+    )),
 )
 
 #: first key of the migration advisory lock; the second is the schema name's hash
@@ -194,6 +239,16 @@ def _row(post: Post, now: datetime) -> list[Any]:
     return row
 
 
+def _summarise(cur: psycopg.Cursor[DictRow], sign: str, ids: list[int], *, posts: bool) -> None:
+    """Add (``sign`` "") or subtract ("-") the posts ``ids`` in ``flag_daily`` and, with
+    ``posts``, in ``post_daily``."""
+    cur.execute("INSERT INTO flag_daily " + _FLAG_DAILY_ROWS.format(
+        sign=sign, where="p.id = ANY(%s::bigint[])") + _ADD_FLAG_DAILY, (ids,))
+    if posts:
+        cur.execute("INSERT INTO post_daily " + _POST_DAILY_ROWS.format(
+            sign=sign, where="id = ANY(%s::bigint[])") + _ADD_POST_DAILY, (ids,))
+
+
 def _safe_url(url: str) -> str:
     """The URL for messages: host, port and database, never the password."""
     try:
@@ -243,7 +298,7 @@ def apply_migrations(db: psycopg.Connection[DictRow], migrations: Sequence[Migra
     return applied
 
 
-class PostgresStore:
+class PostgresStore(DashboardQueries):
     """``postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`` (any libpq URL or conninfo string)."""
 
     def __init__(self, url: str) -> None:
@@ -276,8 +331,12 @@ class PostgresStore:
             with self._db.transaction(), self._db.cursor() as cur:
                 existing = self._existing(list(unique))
                 new_rows = [_row(p, now) for k, p in unique.items() if k not in existing]
+                first = cur.execute("SELECT coalesce(max(id), 0) AS n FROM posts").fetchone()
                 cur.executemany(_INSERT, new_rows)
                 stored = cur.rowcount if new_rows else 0
+                if stored:
+                    cur.execute("INSERT INTO post_daily " + _POST_DAILY_ROWS.format(
+                        sign="", where="id > %s") + _ADD_POST_DAILY, (first["n"] if first else 0,))
                 self._label_new(cur, [p for k, p in unique.items()
                                       if k not in existing and p.labels])
                 cur.executemany(_REFRESH, [
@@ -304,7 +363,9 @@ class PostgresStore:
         rows = cur.execute(
             "SELECT p.id FROM posts p JOIN unnest(%s::text[], %s::text[]) AS k(platform, "
             "platform_id) ON p.platform = k.platform AND p.platform_id = k.platform_id", keys)
-        cur.execute(_LABEL_ROWS, ([r["id"] for r in rows.fetchall()],))
+        ids = [r["id"] for r in rows.fetchall()]
+        cur.execute(_LABEL_ROWS, (ids,))
+        _summarise(cur, "", ids, posts=False)
 
     def set_labels(self, updates: list[LabelUpdate]) -> int:
         latest = list({(u.platform, u.platform_id): u for u in updates}.values())
@@ -319,9 +380,16 @@ class PostgresStore:
             [u.truncated for u in latest]]
         try:
             with self._db.transaction(), self._db.cursor() as cur:
+                # the summaries lose these posts' old language and flags, then gain the new ones
+                old = [r["id"] for r in cur.execute(
+                    "SELECT p.id FROM posts p JOIN unnest(%s::text[], %s::text[]) AS "
+                    "k(platform, platform_id) ON p.platform = k.platform "
+                    "AND p.platform_id = k.platform_id", columns[:2]).fetchall()]
+                _summarise(cur, "-", old, posts=True)
                 ids = [r["id"] for r in cur.execute(_SET_LABELS, columns).fetchall()]
                 cur.execute("DELETE FROM post_labels WHERE post_id = ANY(%s::bigint[])", (ids,))
                 cur.execute(_LABEL_ROWS, (ids,))
+                _summarise(cur, "", ids, posts=True)
         except psycopg.DataError as exc:
             raise StorageError(f"cannot store the labels: {exc}") from None
         return len(ids)
@@ -367,6 +435,9 @@ class PostgresStore:
         if query.until:
             clauses.append("created_at < %s")
             params.append(utc(query.until))
+        if query.before:
+            clauses.append("(created_at, id) < (%s, %s)")
+            params += [utc(query.before.created_at), query.before.id]
         return clauses, params
 
     def _page(self, query: PostQuery, after: tuple[datetime, int] | None, limit: int | None,
@@ -388,6 +459,29 @@ class PostgresStore:
     def query_posts(self, query: PostQuery) -> list[Post]:
         return [row_to_post(r) for r in self._page(query, None, query.limit, query.offset)]
 
+    def page_posts(self, query: PostQuery) -> PostPage:
+        size = query.limit or 50
+        rows = self._page(query, None, size + 1, 0)
+        items = [StoredPost(int(r["id"]), row_to_post(r)) for r in rows[:size]]
+        last = items[-1] if len(rows) > size else None
+        return PostPage(items, PostCursor(last.post.created_at, last.id) if last else None)
+
+    # -- what DashboardQueries needs -------------------------------------------------------
+    def _q(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        try:
+            cursor = self._db.execute(sql.replace("?", "%s").encode(),
+                                      tuple(_text(v) if isinstance(v, str) else v
+                                            for v in params))
+        except psycopg.Error as exc:
+            raise StorageError(f"query failed: {exc}") from None
+        return [dict(r) for r in cursor.fetchall()] if cursor.description else []
+
+    def _tx(self) -> AbstractContextManager[Any]:
+        return self._db.transaction()
+
+    def _tp(self, value: datetime) -> Any:
+        return utc(value)
+
     def iter_posts(self, query: PostQuery) -> Iterator[Post]:
         """Stream posts in pages (keyset on created_at and id), holding no transaction open."""
         remaining = query.limit
@@ -402,12 +496,6 @@ class PostgresStore:
             offset = 0
             after = (rows[-1]["created_at"], rows[-1]["id"])
             remaining = None if remaining is None else remaining - len(rows)
-
-    def page_posts(self, query: PostQuery, after: PageKey | None = None) -> PostPage:
-        key = (after.created_at, after.id) if after is not None else None
-        size = query.limit
-        rows = self._page(query, key, None if size is None else size + 1, 0)
-        return page_of([dict(r) for r in rows], len(rows) if size is None else size)
 
     def count_posts(self, query: PostQuery) -> int:
         condition, label_params = label_clause(query, "%s")

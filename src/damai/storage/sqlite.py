@@ -30,24 +30,34 @@ from damai.storage.base import (
     Account,
     LabelUpdate,
     Migration,
-    PageKey,
+    PostCursor,
     PostPage,
     PostQuery,
     QuarantineEntry,
     Stats,
+    StoredPost,
     WriteResult,
     filters_posts,
     fingerprint,
     format_time,
     label_clause,
     normalise_handle,
-    page_of,
     parse_time,
     post_to_row,
     row_to_post,
 )
+from damai.storage.dashboard import DashboardQueries
 
 __all__ = ["MIGRATIONS", "SQLiteStore", "apply_migrations", "connect_sqlite"]
+
+#: summary rows of the posts matching ``{where}`` (``{sign}`` "-" subtracts them)
+_POST_DAILY_ROWS = ("SELECT substr(created_at, 1, 10), platform, coalesce(language, ''), "
+                    "{sign}count(*) FROM posts WHERE {where} GROUP BY 1, 2, 3")
+_ADD_POST_DAILY = (" ON CONFLICT (day, platform, language) DO UPDATE SET n = n + excluded.n")
+_FLAG_DAILY_ROWS = ("SELECT l.label, substr(p.created_at, 1, 10), {sign}count(*) "
+                    "FROM post_labels l JOIN posts p ON p.id = l.post_id "
+                    "WHERE l.flagged AND {where} GROUP BY 1, 2")
+_ADD_FLAG_DAILY = " ON CONFLICT (label, day) DO UPDATE SET n = n + excluded.n"
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_posts", (
@@ -141,6 +151,39 @@ MIGRATIONS: tuple[Migration, ...] = (
         ) WITHOUT ROWID""",
         "CREATE INDEX post_labels_search ON post_labels (label, flagged, score)",
     )),
+    Migration("0006_dashboard", (
+        """CREATE TABLE triage (
+            post_id INTEGER PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('open', 'reviewed', 'dismissed')),
+            assignee TEXT,
+            updated_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            value INTEGER NOT NULL CHECK (value IN (0, 1)),
+            user_name TEXT NOT NULL,
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX corrections_post ON corrections (post_id, id)",
+        """CREATE TABLE post_daily (
+            day TEXT NOT NULL, platform TEXT NOT NULL, language TEXT NOT NULL,
+            n INTEGER NOT NULL, PRIMARY KEY (day, platform, language)) WITHOUT ROWID""",
+        """CREATE TABLE flag_daily (
+            label TEXT NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL,
+            PRIMARY KEY (label, day)) WITHOUT ROWID""",
+        "CREATE INDEX posts_flagged ON posts (created_at) WHERE flags IS NOT NULL",
+        "CREATE INDEX posts_geo ON posts (created_at) WHERE geo IS NOT NULL",
+        # newest-first pages filtered by language or platform read these in order
+        "CREATE INDEX posts_language_time ON posts (language, created_at)",
+        "CREATE INDEX posts_platform_time ON posts (platform, created_at)",
+        "INSERT INTO post_daily " + _POST_DAILY_ROWS.format(sign="", where="1 = 1")
+        + _ADD_POST_DAILY,
+        "INSERT INTO flag_daily " + _FLAG_DAILY_ROWS.format(sign="", where="1 = 1")
+        + _ADD_FLAG_DAILY,
+    )),
 )
 
 _INSERT = (f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) "
@@ -198,7 +241,7 @@ def apply_migrations(db: sqlite3.Connection, migrations: Sequence[Migration],
     return applied
 
 
-class SQLiteStore:
+class SQLiteStore(DashboardQueries):
     """``sqlite:///path/to/file.sqlite3`` or ``sqlite://:memory:``."""
 
     def __init__(self, url: str) -> None:
@@ -239,6 +282,9 @@ class SQLiteStore:
                              "WHERE id > ?", (last_id,))
             if any(p.labels for k, p in unique.items() if k not in existing):
                 self._db.execute(_LABEL_ROWS.format(where="p.id > ?"), (last_id,))
+                self._flag_daily("", "p.id > ?", last_id)
+            if new_rows:
+                self._post_daily("", "id > ?", last_id)
             refresh = [
                 (orjson.dumps(p.engagement).decode(), format_time(p.fetched_at), p.platform,
                  p.platform_id, format_time(p.fetched_at))
@@ -281,18 +327,35 @@ class SQLiteStore:
     def set_labels(self, updates: list[LabelUpdate]) -> int:
         latest = {(u.platform, u.platform_id): u for u in updates}
         ids: list[int] = []
+        in_ids = "IN (SELECT value FROM json_each(?))"
         with self._transaction():
             for u in latest.values():
-                row = self._db.execute(_SET_LABELS, (
+                ids.extend(r[0] for r in self._db.execute(
+                    "SELECT id FROM posts WHERE platform = ? AND platform_id = ?",
+                    (u.platform, u.platform_id)))
+            chosen = orjson.dumps(ids).decode()
+            # the summaries lose these posts' old language and flags, then gain the new ones
+            self._flag_daily("-", f"p.id {in_ids}", chosen)
+            self._post_daily("-", f"id {in_ids}", chosen)
+            for u in latest.values():
+                self._db.execute(_SET_LABELS, (
                     u.language, _json_or_null(u.labels), _json_or_null(u.flags),
                     u.model_version, u.truncated, u.platform, u.platform_id)).fetchall()
-                ids.extend(r[0] for r in row)
-            chosen = orjson.dumps(ids).decode()
-            self._db.execute("DELETE FROM post_labels WHERE post_id IN "
-                             "(SELECT value FROM json_each(?))", (chosen,))
-            self._db.execute(_LABEL_ROWS.format(
-                where="p.id IN (SELECT value FROM json_each(?))"), (chosen,))
+            self._db.execute(f"DELETE FROM post_labels WHERE post_id {in_ids}", (chosen,))
+            self._db.execute(_LABEL_ROWS.format(where=f"p.id {in_ids}"), (chosen,))
+            self._flag_daily("", f"p.id {in_ids}", chosen)
+            self._post_daily("", f"id {in_ids}", chosen)
         return len(ids)
+
+    def _flag_daily(self, sign: str, where: str, param: object) -> None:
+        self._db.execute("INSERT INTO flag_daily " + _FLAG_DAILY_ROWS.format(sign=sign,
+                                                                             where=where)
+                         + _ADD_FLAG_DAILY, (param,))
+
+    def _post_daily(self, sign: str, where: str, param: object) -> None:
+        self._db.execute("INSERT INTO post_daily " + _POST_DAILY_ROWS.format(sign=sign,
+                                                                             where=where)
+                         + _ADD_POST_DAILY, (param,))
 
     # -- reading ---------------------------------------------------------------------------
     def _label_filter(self, query: PostQuery, *, ordered: bool) -> tuple[str | None, list[Any]]:
@@ -333,17 +396,18 @@ class SQLiteStore:
         if query.until:
             clauses.append("posts.created_at < ?")
             params.append(format_time(query.until))
+        if query.before:
+            at = format_time(query.before.created_at)
+            clauses.append("posts.created_at <= ? AND (posts.created_at < ? OR posts.id < ?)")
+            params += [at, at, query.before.id]
         label, label_params = self._label_filter(query, ordered=ordered)
         if label:  # last: the cheap column checks run first
             clauses.append(label)
             params += label_params
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def _select(self, query: PostQuery, after: PageKey | None = None) -> Iterator[sqlite3.Row]:
+    def _select(self, query: PostQuery) -> Iterator[sqlite3.Row]:
         where, params = self._where(query, ordered=True)
-        if after is not None:  # a row value: SQLite walks the (created_at, id) index from there
-            where += (" AND " if where else " WHERE ") + "(posts.created_at, posts.id) < (?, ?)"
-            params += [format_time(after.created_at), after.id]
         sql = f"SELECT * FROM posts{where} ORDER BY created_at DESC, id DESC"
         if query.limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -356,15 +420,26 @@ class SQLiteStore:
     def query_posts(self, query: PostQuery) -> list[Post]:
         return [row_to_post(dict(r)) for r in self._select(query)]
 
+    def page_posts(self, query: PostQuery) -> PostPage:
+        size = query.limit or 50
+        rows = list(self._select(replace(query, limit=size + 1, offset=0)))
+        items = [StoredPost(int(r["id"]), row_to_post(dict(r))) for r in rows[:size]]
+        last = items[-1] if len(rows) > size else None
+        return PostPage(items, PostCursor(last.post.created_at, last.id) if last else None)
+
+    # -- what DashboardQueries needs -------------------------------------------------------
+    def _q(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._db.execute(sql, tuple(params)).fetchall()]
+
+    def _tx(self) -> _Tx:
+        return _Tx(self._db)
+
+    def _tp(self, value: datetime) -> Any:
+        return format_time(value)
+
     def iter_posts(self, query: PostQuery) -> Iterator[Post]:
         for row in self._select(query):
             yield row_to_post(dict(row))
-
-    def page_posts(self, query: PostQuery, after: PageKey | None = None) -> PostPage:
-        size = query.limit if query.limit is not None else -1
-        bounded = replace(query, limit=None if size < 0 else size + 1, offset=0)
-        rows = [dict(r) for r in self._select(bounded, after)]
-        return page_of(rows, size if size >= 0 else len(rows))
 
     def count_posts(self, query: PostQuery) -> int:
         condition, params = label_clause(query, "?")

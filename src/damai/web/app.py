@@ -1,35 +1,25 @@
-"""A minimal, offline page over the store: counts and the newest posts, with text search.
+"""The web app of ``damai serve``: the dashboard pages (:mod:`damai.web.pages`) and the HTTP API
+(:mod:`damai.web.api`) over one :class:`~damai.web.context.WebContext`.
 
-Post text is hostile input: templates autoescape everything, and a strict Content-Security-Policy
-forbids scripts. The full dashboard replaces this page in issue #4.
+Post text is hostile input: templates autoescape everything, and every response carries a strict
+Content-Security-Policy (:data:`damai.web.security.SECURITY_HEADERS`).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Annotated
 
-from fastapi import FastAPI, Query, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 
 from damai.storage import PostQuery
 from damai.web.api import mount_api
 from damai.web.context import WebContext
 from damai.web.pages import mount_pages
+from damai.web.security import SECURITY_HEADERS
 
 __all__ = ["create_app", "run"]
-
-_TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; "
-                               "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-}
 
 
 def create_app(db: str | None = None) -> FastAPI:
@@ -41,28 +31,24 @@ def create_app(db: str | None = None) -> FastAPI:
         yield
         ctx.close()
 
-    app = FastAPI(title="Damai", version="0.1.0", lifespan=lifespan)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        response.headers.update(_HEADERS)
-        return response
-
-    @app.get("/", response_class=HTMLResponse)
-    async def index(request: Request,
-              q: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
-        query = PostQuery(text=q or None, limit=50)
-        return _TEMPLATES.TemplateResponse(request, "index.html", {
-            "stats": store.stats(), "posts": store.query_posts(query),
-            "matches": store.count_posts(query), "q": q or ""})
+    # the API serves its own schema under /api/v1; no CDN-loaded Swagger pages on the app
+    app = FastAPI(title="Damai", version="0.1.0", lifespan=lifespan, openapi_url=None,
+                  docs_url=None, redoc_url=None)
 
     @app.get("/healthz")
-    def health() -> JSONResponse:
-        return JSONResponse({"status": "ok", "posts": store.stats().total})
+    async def health() -> JSONResponse:
+        return JSONResponse({"status": "ok", "posts": store.count_posts(PostQuery(limit=None))})
 
     mount_api(app, ctx)
     mount_pages(app, ctx)
+
+    # added last, so it is the outermost middleware: redirects and denials carry the headers too
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
     return app
 
 

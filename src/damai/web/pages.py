@@ -1,13 +1,37 @@
-"""Server-rendered dashboard pages (Jinja2 + htmx), behind session login."""
+"""Server-rendered dashboard pages (Jinja2 + htmx), behind session login.
+
+``mount_pages`` wires the pieces: static assets, the login routes (:mod:`damai.web.login`), the
+pages, and the authorisation middleware (:mod:`damai.web.authz`). Page routes are added to the
+app itself (not through included routers), so every route is a plain entry of ``app.routes`` that
+the authorisation table and its test can see. Every unsafe page request passes the CSRF check
+(:func:`damai.web.security.check_csrf`), declared on the route as ``dependencies=CSRF``.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
+from damai.web.admin import add_admin_routes
+from damai.web.authz import install_authz
 from damai.web.context import WebContext
+from damai.web.login import add_login_routes
+from damai.web.modelcard import add_model_routes
+from damai.web.overview import add_overview_routes
+from damai.web.posts import add_posts_routes
+from damai.web.triage import add_triage_routes
 
-__all__ = ["mount_pages"]
+__all__ = ["STATIC_DIR", "mount_pages"]
+
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 def mount_pages(app: FastAPI, ctx: WebContext) -> None:
     """Add the login page, the dashboard pages and their static assets to ``app``."""
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for add in (add_login_routes, add_overview_routes, add_posts_routes, add_triage_routes,
+                add_model_routes, add_admin_routes):
+        add(app, ctx)
+    install_authz(app, ctx)

@@ -47,7 +47,8 @@ def build_api(ctx: WebContext) -> FastAPI:
     schema: dict[str, Any] = {}
 
     @api.get("/openapi.json", include_in_schema=False)
-    def openapi(_: Annotated[User, Depends(require(ctx, "GET", "/openapi.json"))]) -> JSONBody:
+    async def openapi(
+            _: Annotated[User, Depends(require(ctx, "GET", "/openapi.json"))]) -> JSONBody:
         if not schema:
             schema.update(get_openapi(title=api.title, version=api.version,
                                       description=api.description, routes=api.routes,

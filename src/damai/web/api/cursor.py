@@ -15,7 +15,7 @@ from datetime import datetime
 
 import orjson
 
-from damai.storage import PageKey, PostQuery
+from damai.storage import PostCursor, PostQuery
 from damai.storage.base import format_time, parse_time
 from damai.web.api.errors import ApiError
 
@@ -31,7 +31,7 @@ def filters_fingerprint(query: PostQuery) -> str:
     return hashlib.sha256(orjson.dumps(parts)).hexdigest()[:16]
 
 
-def encode_cursor(key: PageKey, query: PostQuery) -> str:
+def encode_cursor(key: PostCursor, query: PostQuery) -> str:
     payload = {"v": _VERSION, "t": format_time(key.created_at), "i": key.id,
                "f": filters_fingerprint(query)}
     return base64.urlsafe_b64encode(orjson.dumps(payload)).rstrip(b"=").decode("ascii")
@@ -44,7 +44,7 @@ def _invalid(reason: str) -> ApiError:
         "unchanged, with the same filters."), {"reason": reason})
 
 
-def decode_cursor(cursor: str, query: PostQuery) -> PageKey:
+def decode_cursor(cursor: str, query: PostQuery) -> PostCursor:
     """The keyset in ``cursor``; :class:`ApiError` 400 if it is not one of ours or belongs to
     other filters."""
     try:
@@ -58,4 +58,4 @@ def decode_cursor(cursor: str, query: PostQuery) -> PageKey:
         raise _invalid("malformed")
     if filters != filters_fingerprint(query):
         raise _invalid("other_filters")
-    return PageKey(created, row)
+    return PostCursor(created, row)

@@ -12,7 +12,6 @@ from tempfile import TemporaryDirectory
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Request
-from starlette.concurrency import run_in_threadpool
 
 from damai.auth import User
 from damai.pipeline.classify import ClassifyStage
@@ -124,5 +123,5 @@ def add_ingest_route(router: APIRouter, ctx: WebContext) -> None:
                                                   "atau JSONL / The body is empty: send posts as "
                                                   "JSON or JSONL.")
             ip = request.client.host if request.client else None
-            body = await run_in_threadpool(_ingest, ctx, path, size, user, ip)
+            body = _ingest(ctx, path, size, user, ip)
         return JSONBody(body)

@@ -8,7 +8,7 @@ whose user ranks below the route's role gets 403.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Final
 
 from fastapi import Depends
@@ -40,10 +40,14 @@ _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
 def db_lock(ctx: WebContext) -> threading.RLock:
-    """The lock every use of the context's stores holds. Their connections are shared by the
-    server's worker threads, and a SQLite connection used by two threads at once fails ("bad
-    parameter or other API misuse"); psycopg runs one transaction per connection. Pages must hold
-    it too. Several uvicorn workers (processes) each have their own connections and lock."""
+    """The lock around every use of the context's stores from the API.
+
+    Every route of the app (pages and API, and their dependencies) is ``async def``, so they all
+    run on the event loop's thread, one at a time, and never share a connection between threads:
+    a SQLite connection used by two threads at once fails ("bad parameter or other API misuse"),
+    and psycopg runs one transaction per connection. The lock keeps that true for any store call
+    that is ever moved off the loop (``run_in_threadpool``): such code must hold it. Several
+    uvicorn workers (processes) each have their own connections and lock."""
     lock = ctx.extra.setdefault("db_lock", threading.RLock())
     assert isinstance(lock, _RLOCK)
     return lock
@@ -52,11 +56,11 @@ def db_lock(ctx: WebContext) -> threading.RLock:
 _RLOCK = type(threading.RLock())
 
 
-def require(ctx: WebContext, method: str, path: str) -> Callable[..., User]:
+def require(ctx: WebContext, method: str, path: str) -> Callable[..., Awaitable[User]]:
     """A dependency that lets the request through only with a token of the route's role."""
     minimum = API_ROUTE_ROLES[(method, API_PREFIX + path)]
 
-    def authorised(credentials: Annotated[HTTPAuthorizationCredentials | None,
+    async def authorised(credentials: Annotated[HTTPAuthorizationCredentials | None,
                                           Depends(bearer)]) -> User:
         if credentials is None or not credentials.credentials:
             raise ApiError(401, headers=_CHALLENGE)

@@ -1,0 +1,167 @@
+"""The dashboard's message catalogue: every text a page shows, in Indonesian and English.
+
+Indonesian is the default; the ``damai_lang`` cookie (set by ``/lang``) switches to English.
+Templates call ``t("key")``; a test checks that every key they use is here, in both languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+__all__ = ["DEFAULT_LANG", "LANGS", "LANG_COOKIE", "MESSAGES", "translator"]
+
+LANG_COOKIE: Final = "damai_lang"
+LANGS: Final[tuple[str, ...]] = ("id", "en")
+DEFAULT_LANG: Final = "id"
+
+#: key → (Indonesian, English)
+MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    "app.tagline": ("Pusat kendali narasi damai", "Peace narrative command center"),
+    "lang.switch": ("English", "Bahasa Indonesia"),
+    "nav.overview": ("Ringkasan", "Overview"),
+    "nav.posts": ("Post", "Posts"),
+    "nav.triage": ("Antrean triase", "Triage queue"),
+    "nav.model": ("Model", "Model"),
+    "nav.users": ("Pengguna", "Users"),
+    "nav.audit": ("Log audit", "Audit log"),
+    "nav.logout": ("Keluar", "Log out"),
+    "nav.signed_in_as": ("Masuk sebagai", "Signed in as"),
+    # login
+    "login.title": ("Masuk ke Damai", "Log in to Damai"),
+    "login.name": ("Nama pengguna", "User name"),
+    "login.password": ("Kata sandi", "Password"),
+    "login.submit": ("Masuk", "Log in"),
+    "login.failed": ("Nama pengguna atau kata sandi salah. Periksa lalu coba lagi.",
+                     "Wrong user name or password. Check them and try again."),
+    "login.limited": ("Terlalu banyak percobaan masuk. Tunggu satu menit lalu coba lagi.",
+                      "Too many login attempts. Wait a minute, then try again."),
+    "login.expired": ("Formulir kedaluwarsa. Muat ulang halaman lalu masuk lagi.",
+                      "The form expired. Reload the page and log in again."),
+    # errors
+    "error.forbidden": ("Akses ditolak: peran Anda tidak mengizinkan halaman ini.",
+                        "Access denied: your role does not allow this page."),
+    "error.csrf": ("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.",
+                   "The form expired or is invalid. Reload the page and try again."),
+    "error.not_found": ("Tidak ditemukan.", "Not found."),
+    # overview
+    "overview.title": ("Ringkasan", "Overview"),
+    "overview.total": ("post tersimpan", "posts stored"),
+    "overview.flagged": ("post ditandai", "flagged posts"),
+    "overview.volume": ("Volume per label per hari (post ditandai)",
+                        "Volume per label per day (flagged posts)"),
+    "overview.hashtags": ("Tagar teratas di post ditandai", "Top hashtags in flagged posts"),
+    "overview.links": ("Tautan teratas di post ditandai", "Top links in flagged posts"),
+    "overview.domains": ("Domain teratas di post ditandai", "Top domains in flagged posts"),
+    "overview.sample": ("dari {n} post ditandai terbaru", "among the {n} newest flagged posts"),
+    "overview.platforms": ("Per platform", "By platform"),
+    "overview.languages": ("Per bahasa", "By language"),
+    "overview.map": ("Post per provinsi", "Posts per province"),
+    "overview.map_sample": ("dari {n} post terbaru yang punya lokasi",
+                            "among the {n} newest posts with a place"),
+    "overview.no_chart": ("Grafik memerlukan JavaScript; angkanya ada di tabel.",
+                          "The chart needs JavaScript; the numbers are in the table."),
+    "common.count": ("Jumlah", "Count"),
+    "common.none": ("Belum ada data.", "No data yet."),
+    "common.day": ("Hari", "Day"),
+    "common.label": ("Label", "Label"),
+    "common.province": ("Provinsi", "Province"),
+    "common.platform": ("Platform", "Platform"),
+    "common.language": ("Bahasa", "Language"),
+    "common.time": ("Waktu (UTC)", "Time (UTC)"),
+    "common.text": ("Teks", "Text"),
+    "common.score": ("Skor", "Score"),
+    "common.all": ("semua", "all"),
+    "common.save": ("Simpan", "Save"),
+    # posts
+    "posts.title": ("Cari post", "Search posts"),
+    "posts.query": ("Kata kunci", "Keywords"),
+    "posts.min_score": ("Skor minimal", "Minimum score"),
+    "posts.max_score": ("Skor maksimal", "Maximum score"),
+    "posts.since": ("Sejak", "Since"),
+    "posts.until": ("Sebelum", "Before"),
+    "posts.search": ("Cari", "Search"),
+    "posts.matches": ("{n} post cocok", "{n} matching posts"),
+    "posts.next": ("Halaman berikutnya", "Next page"),
+    "posts.first": ("Kembali ke halaman pertama", "Back to the first page"),
+    "posts.flags": ("Ditandai", "Flagged"),
+    "posts.bad_filter": ("Filter tidak sah: {reason}", "Invalid filter: {reason}"),
+    # post detail
+    "post.title": ("Rincian post", "Post detail"),
+    "post.original": ("Buka post asli", "Open the original post"),
+    "post.inert_link": ("Tautan asli bukan http/https, jadi tidak dibuat aktif",
+                        "The original link is not http/https, so it is not made clickable"),
+    "post.scores": ("Skor setiap label", "Score of every label"),
+    "post.threshold": ("Ambang", "Threshold"),
+    "post.terms": ("Kata pemicu", "Terms that drove the flag"),
+    "post.engagement": ("Interaksi", "Engagement"),
+    "post.place": ("Lokasi", "Place"),
+    "post.hashtags": ("Tagar", "Hashtags"),
+    "post.links": ("Tautan dalam teks", "Links in the text"),
+    # triage
+    "triage.title": ("Antrean triase", "Triage queue"),
+    "triage.explain": (
+        "Post ditandai yang belum ditinjau, diurutkan menurut keparahan × jangkauan. "
+        "Keparahan = skor tertinggi di antara label yang ditandai; jangkauan = 1 + ln(1 + "
+        "suka + bagikan + balasan + kutipan).",
+        "Flagged posts not yet reviewed, ranked by severity × reach. Severity = the highest "
+        "score among the flagged labels; reach = 1 + ln(1 + likes + reposts + replies + quotes)."),
+    "triage.priority": ("Prioritas", "Priority"),
+    "triage.severity": ("Keparahan", "Severity"),
+    "triage.reach": ("Jangkauan", "Reach"),
+    "triage.assignee": ("Ditugaskan ke", "Assigned to"),
+    "triage.assign": ("Tugaskan", "Assign"),
+    "triage.nobody": ("(belum ada)", "(nobody)"),
+    "triage.review": ("Tandai sudah ditinjau", "Mark reviewed"),
+    "triage.dismiss": ("Tolak: salah tanda", "Dismiss as false positive"),
+    "triage.empty": ("Antrean kosong. Tidak ada post ditandai yang menunggu.",
+                     "The queue is empty. No flagged post is waiting."),
+    "triage.done_reviewed": ("Sudah ditinjau", "Reviewed"),
+    "triage.done_dismissed": ("Ditolak sebagai salah tanda; koreksi disimpan",
+                              "Dismissed as a false positive; correction kept"),
+    "triage.status": ("Status", "Status"),
+    "triage.status.open": ("terbuka", "open"),
+    "triage.status.reviewed": ("ditinjau", "reviewed"),
+    "triage.status.dismissed": ("ditolak", "dismissed"),
+    # model
+    "model.title": ("Model", "Model"),
+    "model.version": ("Versi", "Version"),
+    "model.thresholds": ("Ambang per label", "Threshold per label"),
+    "model.metrics": ("Metrik terukur (data uji yang tidak dilatih)",
+                      "Measured metrics (held-out data)"),
+    "model.card": ("Kartu model", "Model card"),
+    "model.set": ("Data uji", "Test set"),
+    "model.macro_f1": ("F1 makro", "Macro F1"),
+    # users
+    "users.title": ("Pengguna", "Users"),
+    "users.add": ("Tambah pengguna", "Add a user"),
+    "users.role": ("Peran", "Role"),
+    "users.status": ("Status", "Status"),
+    "users.active": ("aktif", "active"),
+    "users.disabled": ("nonaktif", "disabled"),
+    "users.change_role": ("Ganti peran", "Change role"),
+    "users.disable": ("Nonaktifkan", "Disable"),
+    "users.created": ("Dibuat", "Created"),
+    "users.password_hint": ("Minimal 12 karakter; pakai frasa panjang.",
+                            "At least 12 characters; use a long phrase."),
+    # audit
+    "audit.title": ("Log audit", "Audit log"),
+    "audit.actor": ("Pelaku", "Actor"),
+    "audit.action": ("Aksi", "Action"),
+    "audit.target": ("Sasaran", "Target"),
+    "audit.detail": ("Rincian", "Detail"),
+    "audit.filter": ("Saring", "Filter"),
+    "audit.export": ("Ekspor CSV", "Export CSV"),
+    "audit.shown": ("Menampilkan {n} entri terbaru", "Showing the {n} newest entries"),
+}
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """``t(key, **values)`` in ``lang`` (unknown languages fall back to Indonesian)."""
+    index = LANGS.index(lang) if lang in LANGS else 0
+
+    def t(key: str, **values: object) -> str:
+        text = MESSAGES[key][index]
+        return text.format(**values) if values else text
+
+    return t

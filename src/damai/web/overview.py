@@ -1,0 +1,89 @@
+"""The overview page: volume per label per day, top hashtags, links and domains among flagged
+posts, counts by platform and language, and a map of posts per province.
+
+Every figure comes from a bounded read: the summary tables (volume, platform, language) and the
+newest :data:`FLAGGED_SAMPLE` flagged posts and :data:`GEO_SAMPLE` posts with a place (partial
+indexes), so the page costs the same on a thousand posts or a million.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request, Response
+
+from damai.records import Geo
+from damai.understand.places import PROVINCES, province_of
+from damai.web.context import WebContext
+from damai.web.render import render
+
+__all__ = ["FLAGGED_SAMPLE", "GEO_SAMPLE", "add_overview_routes", "overview_data"]
+
+FLAGGED_SAMPLE: Final = 1000
+GEO_SAMPLE: Final = 2000
+#: days of the volume chart, counted back from the newest day with flagged posts
+CHART_DAYS: Final = 60
+TOP: Final = 10
+
+
+def _volume(ctx: WebContext) -> dict[str, Any]:
+    volume = {label: days for label, days in ctx.store.flag_volume().items() if "." not in label}
+    days = sorted({day for per_day in volume.values() for day in per_day})[-CHART_DAYS:]
+    series = [{"label": label, "data": [per_day.get(d, 0) for d in days],
+               "total": sum(per_day.get(d, 0) for d in days)}
+              for label, per_day in sorted(volume.items())]
+    return {"days": days, "series": [s for s in series if s["total"]]}
+
+
+def _tops(ctx: WebContext) -> tuple[dict[str, list[tuple[str, int]]], int]:
+    hashtags: Counter[str] = Counter()
+    links: Counter[str] = Counter()
+    domains: Counter[str] = Counter()
+    sample = ctx.store.recent_fields("flagged", ("hashtags", "links"), FLAGGED_SAMPLE)
+    for row in sample:
+        tags, urls = row["hashtags"] or [], row["links"] or []
+        hashtags.update({"#" + str(h).lower().lstrip("#") for h in tags})
+        links.update({str(u) for u in urls})
+        domains.update({_domain(str(u)) for u in urls} - {""})
+    return {"hashtags": hashtags.most_common(TOP), "links": links.most_common(TOP),
+            "domains": domains.most_common(TOP)}, len(sample)
+
+
+def _domain(link: str) -> str:
+    try:
+        host = urlsplit(link).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def _provinces(ctx: WebContext) -> tuple[list[dict[str, Any]], int]:
+    counts: Counter[str] = Counter()
+    sample = ctx.store.recent_fields("geo", ("geo",), GEO_SAMPLE)
+    for row in sample:
+        province = province_of(Geo.from_dict(row["geo"]))
+        if province:
+            counts[province.name] += 1
+    rows = [{"name": p.name, "lat": p.lat, "lon": p.lon, "n": counts[p.name]}
+            for p in PROVINCES if counts[p.name]]
+    return sorted(rows, key=lambda r: -int(r["n"])), len(sample)
+
+
+def overview_data(ctx: WebContext) -> dict[str, Any]:
+    """Everything the overview shows, as plain data (also what its chart and map read)."""
+    tops, flagged_sample = _tops(ctx)
+    provinces, geo_sample = _provinces(ctx)
+    counts = ctx.store.post_counts()
+    return {"volume": _volume(ctx), "tops": tops, "flagged_sample": flagged_sample,
+            "provinces": provinces, "geo_sample": geo_sample, "counts": counts,
+            "total": sum(counts["platform"].values())}
+
+
+def add_overview_routes(app: FastAPI, ctx: WebContext) -> None:
+    @app.get("/")
+    async def overview(request: Request) -> Response:
+        data = overview_data(ctx)
+        chart = {"volume": data["volume"], "provinces": data["provinces"]}
+        return render(request, "overview.html", {**data, "chart": chart})

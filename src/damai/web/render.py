@@ -1,0 +1,60 @@
+"""Template rendering shared by every page: one Jinja2 environment (autoescaping on), the
+language, the signed-in user and the CSRF token, and the filters hostile data goes through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from damai.auth import Session, role_at_least
+from damai.web.i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, translator
+
+__all__ = ["TEMPLATES", "current_session", "language", "render", "safe_href"]
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def safe_href(url: object) -> str | None:
+    """``url`` if it is an absolute http(s) URL, else None: a ``javascript:``, ``data:`` or
+    relative link in post data never becomes an href."""
+    if not isinstance(url, str) or any(ord(c) < 32 for c in url):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+TEMPLATES.env.filters["safe_href"] = safe_href
+
+
+def language(request: Request) -> str:
+    lang = request.cookies.get(LANG_COOKIE, DEFAULT_LANG)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def current_session(request: Request) -> Session | None:
+    session: Session | None = getattr(request.state, "session", None)
+    return session
+
+
+def render(request: Request, name: str, context: dict[str, Any],
+           status_code: int = 200) -> HTMLResponse:
+    """Render template ``name`` with the values every page uses."""
+    lang = language(request)
+    session = current_session(request)
+    values = {
+        "lang": lang, "t": translator(lang), "session": session,
+        "user": session.user if session else None,
+        "csrf": session.csrf if session else "",
+        "can": (lambda role: session is not None and role_at_least(session.user.role, role)),
+        "path": request.url.path,
+        **context,
+    }
+    return TEMPLATES.TemplateResponse(request, name, values, status_code=status_code)
