@@ -224,7 +224,7 @@ def login(client: Any) -> bool:
     """Log in through the dashboard's own form (CSRF field taken from the page)."""
     form = client.get("/login")
     fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form.text))
-    fields |= {"username": "bench", "name": "bench", "password": BENCH_PASSWORD}
+    fields |= {"name": "bench", "password": BENCH_PASSWORD}
     client.post("/login", data=fields, follow_redirects=True)
     return client.get("/triage", follow_redirects=False).status_code == 200
 
@@ -372,7 +372,8 @@ def main() -> None:
 
     from damai.web.app import create_app
 
-    with TestClient(create_app(url)) as client:
+    # https, so the Secure session cookie comes back as a browser sends it
+    with TestClient(create_app(url), base_url="https://testserver") as client:
         rows = measure_api(client, url, token, args.posts, args.runs)
         rows += measure_pages(client, args.runs)
     print(f"\nLatency in process, {args.posts:,} posts, {args.runs} runs each "

@@ -23,6 +23,7 @@ from damai.sources.base import Notice, RecordFailure
 __all__ = [
     "ACCOUNT_ROLES",
     "LABEL_NAMES_SQL",
+    "PAGE_COLUMNS",
     "POST_COLUMNS",
     "TRIAGE_STATUSES",
     "Account",
@@ -55,6 +56,9 @@ POST_COLUMNS: tuple[str, ...] = (
     "mentions", "links", "media_count", "geo", "engagement", "fetched_at", "ingest_batch", "raw",
     "ingested_at", "labels", "flags", "model_version", "truncated",
 )
+#: what a page of posts reads: everything but the raw platform JSON, which no page shows and
+#: which is the largest column by far
+PAGE_COLUMNS: tuple[str, ...] = tuple(c for c in POST_COLUMNS if c != "raw")
 
 #: the distinct labels in ``post_labels``, found by a loose index scan (fast on millions of rows)
 LABEL_NAMES_SQL = (
@@ -394,7 +398,7 @@ def row_to_post(row: dict[str, Any]) -> Post:
         links=load_json(row["links"]) or [], media_count=row["media_count"] or 0,
         geo=Geo.from_dict(load_json(row["geo"])), engagement=load_json(row["engagement"]) or {},
         fetched_at=parse_time(row["fetched_at"]), ingest_batch=row["ingest_batch"],
-        raw=load_json(row["raw"]), labels=load_json(row["labels"]) or {},
+        raw=load_json(row.get("raw")), labels=load_json(row["labels"]) or {},
         flags=load_json(row["flags"]) or [], model_version=row["model_version"],
         truncated=bool(row["truncated"]),
     )

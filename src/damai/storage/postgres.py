@@ -30,6 +30,7 @@ from damai.records import Post, utc
 from damai.sources.base import Notice, RecordFailure
 from damai.storage.base import (
     LABEL_NAMES_SQL,
+    PAGE_COLUMNS,
     POST_COLUMNS,
     Account,
     LabelUpdate,
@@ -182,6 +183,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "INSERT INTO flag_daily " + _FLAG_DAILY_ROWS.format(sign="", where="true")
         + _ADD_FLAG_DAILY,
     )),
+    # the post's time beside its scores, so a label's newest posts come from one index
+    Migration("0007_label_time", (
+        "ALTER TABLE post_labels ADD COLUMN created_at timestamptz",
+        "UPDATE post_labels l SET created_at = p.created_at FROM posts p WHERE p.id = l.post_id",
+        "CREATE INDEX post_labels_time ON post_labels (label, created_at, score, flagged)",
+    )),
 )
 
 #: first key of the migration advisory lock; the second is the schema name's hash
@@ -192,6 +199,7 @@ _JSON_COLUMNS = frozenset({"hashtags", "mentions", "links", "geo", "engagement",
 _CASTS = {**dict.fromkeys(_TIME_COLUMNS, "::timestamptz"),
           **dict.fromkeys(_JSON_COLUMNS, "::jsonb")}
 _SELECT = "SELECT id, " + ", ".join(POST_COLUMNS) + " FROM posts"
+_SELECT_PAGE = "SELECT id, " + ", ".join(PAGE_COLUMNS) + " FROM posts"
 _INSERT = (f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) VALUES "
            f"({', '.join('%s' + _CASTS.get(c, '') for c in POST_COLUMNS)}) ON CONFLICT DO NOTHING")
 _REFRESH = ("UPDATE posts SET engagement = %s::jsonb, fetched_at = %s WHERE platform = %s "
@@ -201,8 +209,9 @@ _JSON_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 _PAGE = 1000
 #: ``post_labels`` rows from the posts' own JSON, for the post ids in the array parameter
 _LABEL_ROWS = (
-    "INSERT INTO post_labels (post_id, label, score, flagged) "
-    "SELECT p.id, l.key, l.value::double precision, coalesce(p.flags @> to_jsonb(l.key), false) "
+    "INSERT INTO post_labels (post_id, label, score, flagged, created_at) "
+    "SELECT p.id, l.key, l.value::double precision, coalesce(p.flags @> to_jsonb(l.key), false), "
+    "p.created_at "
     "FROM posts p CROSS JOIN jsonb_each_text(p.labels) l "
     "WHERE p.id = ANY(%s::bigint[]) AND jsonb_typeof(p.labels) = 'object' "
     "ON CONFLICT (post_id, label) DO NOTHING")
@@ -441,12 +450,12 @@ class PostgresStore(DashboardQueries):
         return clauses, params
 
     def _page(self, query: PostQuery, after: tuple[datetime, int] | None, limit: int | None,
-              offset: int) -> list[DictRow]:
+              offset: int, select: str = _SELECT) -> list[DictRow]:
         clauses, params = self._where(query)
         if after is not None:
             clauses.append("(created_at, id) < (%s, %s)")
             params += after
-        sql = _SELECT + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        sql = select + (" WHERE " + " AND ".join(clauses) if clauses else "")
         sql += " ORDER BY created_at DESC, id DESC"
         if limit is not None:
             sql += " LIMIT %s OFFSET %s"
@@ -461,7 +470,7 @@ class PostgresStore(DashboardQueries):
 
     def page_posts(self, query: PostQuery) -> PostPage:
         size = query.limit or 50
-        rows = self._page(query, None, size + 1, 0)
+        rows = self._page(query, None, size + 1, 0, _SELECT_PAGE)
         items = [StoredPost(int(r["id"]), row_to_post(r)) for r in rows[:size]]
         last = items[-1] if len(rows) > size else None
         return PostPage(items, PostCursor(last.post.created_at, last.id) if last else None)

@@ -26,6 +26,7 @@ from damai.records import Post
 from damai.sources.base import Notice, RecordFailure
 from damai.storage.base import (
     LABEL_NAMES_SQL,
+    PAGE_COLUMNS,
     POST_COLUMNS,
     Account,
     LabelUpdate,
@@ -184,6 +185,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "INSERT INTO flag_daily " + _FLAG_DAILY_ROWS.format(sign="", where="1 = 1")
         + _ADD_FLAG_DAILY,
     )),
+    # a page of one label's posts, newest first, is read from this index alone (see _select)
+    Migration("0007_label_time", (
+        "ALTER TABLE post_labels ADD COLUMN created_at TEXT",
+        "UPDATE post_labels SET created_at = "
+        "(SELECT created_at FROM posts WHERE posts.id = post_labels.post_id)",
+        "CREATE INDEX post_labels_time ON post_labels (label, created_at, score, flagged)",
+    )),
 )
 
 _INSERT = (f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) "
@@ -192,8 +200,9 @@ _REFRESH = ("UPDATE posts SET engagement = ?, fetched_at = ? WHERE platform = ? 
             " AND (fetched_at IS NULL OR fetched_at < ?)")
 #: ``post_labels`` rows from the posts' own JSON; ``{where}`` picks the posts
 _LABEL_ROWS = (
-    "INSERT INTO post_labels (post_id, label, score, flagged) SELECT p.id, j.key, j.value, "
-    "EXISTS (SELECT 1 FROM json_each(p.flags) f WHERE f.value = j.key) "
+    "INSERT INTO post_labels (post_id, label, score, flagged, created_at) "
+    "SELECT p.id, j.key, j.value, EXISTS (SELECT 1 FROM json_each(p.flags) f "
+    "WHERE f.value = j.key), p.created_at "
     "FROM posts p, json_each(p.labels) j WHERE p.labels IS NOT NULL AND {where}")
 #: label filters matching this many posts or more are checked post by post (see _label_filter)
 _DENSE = 2000
@@ -239,6 +248,9 @@ def apply_migrations(db: sqlite3.Connection, migrations: Sequence[Migration],
                        (migration.name, format_time(_now())))
         applied.append(migration.name)
     return applied
+
+
+_PAGE_SELECT = "id, " + ", ".join(PAGE_COLUMNS)
 
 
 class SQLiteStore(DashboardQueries):
@@ -375,6 +387,29 @@ class SQLiteStore(DashboardQueries):
                     f"AND {condition})"), params
         return f"posts.id IN (SELECT post_id FROM post_labels WHERE {condition})", params
 
+    def _label_page(self, query: PostQuery) -> tuple[str, list[Any]] | None:
+        """For a bounded page filtered by label and time only: the WHERE clause that takes the
+        page's ids from the ``post_labels_time`` index in order (label, then newest first), so
+        no post outside the page is read. ``None`` for any other query."""
+        condition, params = label_clause(query, "?")
+        if (condition is None or query.limit is None or query.text or query.platform
+                or query.language or query.ingest_batch):
+            return None
+        clauses = [condition]
+        if query.since:
+            clauses.append("created_at >= ?")
+            params.append(format_time(query.since))
+        if query.until:
+            clauses.append("created_at < ?")
+            params.append(format_time(query.until))
+        if query.before:
+            at = format_time(query.before.created_at)
+            clauses.append("created_at <= ? AND (created_at < ? OR post_id < ?)")
+            params += [at, at, query.before.id]
+        inner = (f"SELECT post_id FROM post_labels WHERE {' AND '.join(clauses)} "
+                 "ORDER BY created_at DESC, post_id DESC LIMIT ? OFFSET ?")
+        return f" WHERE posts.id IN ({inner})", [*params, query.limit, query.offset]
+
     def _matches_at_least(self, condition: str, params: list[Any], n: int) -> bool:
         sql = f"SELECT count(*) FROM (SELECT 1 FROM post_labels WHERE {condition} LIMIT ?)"
         return int(self._db.execute(sql, [*params, n]).fetchone()[0]) >= n
@@ -406,10 +441,14 @@ class SQLiteStore(DashboardQueries):
             params += label_params
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def _select(self, query: PostQuery) -> Iterator[sqlite3.Row]:
-        where, params = self._where(query, ordered=True)
-        sql = f"SELECT * FROM posts{where} ORDER BY created_at DESC, id DESC"
-        if query.limit is not None:
+    def _select(self, query: PostQuery, columns: str = "*") -> Iterator[sqlite3.Row]:
+        label_page = self._label_page(query)
+        if label_page is not None:
+            where, params = label_page
+        else:
+            where, params = self._where(query, ordered=True)
+        sql = f"SELECT {columns} FROM posts{where} ORDER BY created_at DESC, id DESC"
+        if query.limit is not None and label_page is None:
             sql += " LIMIT ? OFFSET ?"
             params += [query.limit, query.offset]
         try:
@@ -422,7 +461,7 @@ class SQLiteStore(DashboardQueries):
 
     def page_posts(self, query: PostQuery) -> PostPage:
         size = query.limit or 50
-        rows = list(self._select(replace(query, limit=size + 1, offset=0)))
+        rows = list(self._select(replace(query, limit=size + 1, offset=0), _PAGE_SELECT))
         items = [StoredPost(int(r["id"]), row_to_post(dict(r))) for r in rows[:size]]
         last = items[-1] if len(rows) > size else None
         return PostPage(items, PostCursor(last.post.created_at, last.id) if last else None)

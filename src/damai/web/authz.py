@@ -12,13 +12,13 @@ Routes under ``/api/`` authenticate with bearer tokens in :mod:`damai.web.api`, 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Final
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from starlette.routing import Match, Mount
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from damai.auth import role_at_least
 from damai.web.context import WebContext
@@ -80,26 +80,38 @@ def _deny(request: Request, status: int) -> Response:
 
 def install_authz(app: FastAPI, ctx: WebContext) -> None:
     """Add the middleware that loads the session and applies :data:`ROUTE_ROLES`."""
+    app.add_middleware(Authorise, routes=app, ctx=ctx)
 
-    @app.middleware("http")
-    async def authorise(request: Request,
-                        call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+
+class Authorise:
+    """Loads the session into ``request.state.session`` and applies :data:`ROUTE_ROLES` (plain
+    ASGI, so an API request passes through at the cost of one prefix test)."""
+
+    def __init__(self, app: ASGIApp, routes: FastAPI, ctx: WebContext) -> None:
+        self.app = app
+        self.routes = routes
+        self.ctx = ctx
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(API_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         request.state.session = None
-        if request.url.path.startswith(API_PREFIX):
-            return await call_next(request)
-        key = route_key(app, request)
-        if key is None:
-            return await call_next(request)  # the router answers 404 or 405
-        minimum = ROUTE_ROLES.get(key)
-        if minimum is None:
-            return _deny(request, 403)  # fail closed: an undeclared route serves no one
-        cookie = request.cookies.get(SESSION_COOKIE)
-        session = ctx.auth.get_session(cookie) if cookie else None
-        request.state.session = session
-        if minimum == PUBLIC:
-            return await call_next(request)
-        if session is None:
-            return _deny(request, 401)
-        if not role_at_least(session.user.role, minimum):
-            return _deny(request, 403)
-        return await call_next(request)
+        key = route_key(self.routes, request)
+        minimum = None if key is None else ROUTE_ROLES.get(key)
+        if key is not None and minimum is None:
+            await _deny(request, 403)(scope, receive, send)  # fail closed: undeclared route
+            return
+        if key is not None:  # (no key: the router answers 404 or 405)
+            cookie = request.cookies.get(SESSION_COOKIE)
+            session = self.ctx.auth.get_session(cookie) if cookie else None
+            request.state.session = session
+            if minimum is not None and minimum != PUBLIC:
+                if session is None:
+                    await _deny(request, 401)(scope, receive, send)
+                    return
+                if not role_at_least(session.user.role, minimum):
+                    await _deny(request, 403)(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
