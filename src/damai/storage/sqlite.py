@@ -211,6 +211,24 @@ _SET_LABELS = (
     "model_version = ?, truncated = ? WHERE platform = ? AND platform_id = ? RETURNING id")
 
 
+def _time_clauses(query: PostQuery, time: str, ident: str) -> tuple[list[str], list[Any]]:
+    """``query``'s time range and keyset position as conditions on the columns ``time`` and
+    ``ident`` (of ``posts``, or the copies in ``post_labels``)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if query.since:
+        clauses.append(f"{time} >= ?")
+        params.append(format_time(query.since))
+    if query.until:
+        clauses.append(f"{time} < ?")
+        params.append(format_time(query.until))
+    if query.before:
+        at = format_time(query.before.created_at)
+        clauses.append(f"{time} <= ? AND ({time} < ? OR {ident} < ?)")
+        params += [at, at, query.before.id]
+    return clauses, params
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -395,17 +413,9 @@ class SQLiteStore(DashboardQueries):
         if (condition is None or query.limit is None or query.text or query.platform
                 or query.language or query.ingest_batch):
             return None
-        clauses = [condition]
-        if query.since:
-            clauses.append("created_at >= ?")
-            params.append(format_time(query.since))
-        if query.until:
-            clauses.append("created_at < ?")
-            params.append(format_time(query.until))
-        if query.before:
-            at = format_time(query.before.created_at)
-            clauses.append("created_at <= ? AND (created_at < ? OR post_id < ?)")
-            params += [at, at, query.before.id]
+        times, time_params = _time_clauses(query, "created_at", "post_id")
+        clauses = [condition, *times]
+        params += time_params
         inner = (f"SELECT post_id FROM post_labels WHERE {' AND '.join(clauses)} "
                  "ORDER BY created_at DESC, post_id DESC LIMIT ? OFFSET ?")
         return f" WHERE posts.id IN ({inner})", [*params, query.limit, query.offset]
@@ -425,16 +435,9 @@ class SQLiteStore(DashboardQueries):
             if value:
                 clauses.append(f"posts.{column} = ?")
                 params.append(value)
-        if query.since:
-            clauses.append("posts.created_at >= ?")
-            params.append(format_time(query.since))
-        if query.until:
-            clauses.append("posts.created_at < ?")
-            params.append(format_time(query.until))
-        if query.before:
-            at = format_time(query.before.created_at)
-            clauses.append("posts.created_at <= ? AND (posts.created_at < ? OR posts.id < ?)")
-            params += [at, at, query.before.id]
+        times, time_params = _time_clauses(query, "posts.created_at", "posts.id")
+        clauses += times
+        params += time_params
         label, label_params = self._label_filter(query, ordered=ordered)
         if label:  # last: the cheap column checks run first
             clauses.append(label)
