@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from damai.auth import open_auth_store
-from damai.web.security import LoginLimiter, safe_next
+from damai.web.security import CSRF_MESSAGE, LoginLimiter, safe_next
 from tests.integration.web_helpers import (
     PASSWORD,
     add_users,
@@ -121,7 +121,8 @@ def test_limiter_counts_ip_and_name_separately() -> None:
 def test_forms_need_the_session_csrf_token(web_db: str) -> None:
     with client_for(web_db) as client:
         token = login(client, "viewer")
-        assert client.post("/logout", data={"csrf_token": "salah"}).status_code == 403
+        refused = client.post("/logout", data={"csrf_token": "salah"})
+        assert refused.status_code == 403 and refused.text == CSRF_MESSAGE
         assert client.get("/").status_code == 200
         response = client.post("/logout", headers={"X-CSRF-Token": token})
         assert response.status_code == 303

@@ -21,6 +21,7 @@ from damai.web.login import add_login_routes
 from damai.web.modelcard import add_model_routes
 from damai.web.overview import add_overview_routes
 from damai.web.posts import add_posts_routes
+from damai.web.security import CsrfRejected, csrf_rejected
 from damai.web.triage import add_triage_routes
 
 __all__ = ["STATIC_DIR", "mount_pages"]
@@ -31,6 +32,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 def mount_pages(app: FastAPI, ctx: WebContext) -> None:
     """Add the login page, the dashboard pages and their static assets to ``app``."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_exception_handler(CsrfRejected, csrf_rejected)
     for add in (add_login_routes, add_overview_routes, add_posts_routes, add_triage_routes,
                 add_model_routes, add_admin_routes):
         add(app, ctx)

@@ -17,16 +17,31 @@ from __future__ import annotations
 import secrets
 from typing import Final
 
-from fastapi import Depends, HTTPException, Request, Response
+from fastapi import Depends, Request, Response
+from fastapi.responses import PlainTextResponse
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from damai import settings
 
-__all__ = ["CSRF", "CSRF_FIELD", "CSRF_HEADER", "LOGIN_CSRF_COOKIE", "SECURITY_HEADERS",
-           "SESSION_COOKIE", "LoginLimiter", "check_csrf", "csrf_matches", "new_token",
-           "safe_next", "set_cookie"]
+__all__ = [
+    "CSRF",
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "CSRF_MESSAGE",
+    "LOGIN_CSRF_COOKIE",
+    "SECURITY_HEADERS",
+    "SESSION_COOKIE",
+    "CsrfRejected",
+    "LoginLimiter",
+    "check_csrf",
+    "csrf_matches",
+    "csrf_rejected",
+    "new_token",
+    "safe_next",
+    "set_cookie",
+]
 
 SESSION_COOKIE: Final = "damai_session"
 LOGIN_CSRF_COOKIE: Final = "damai_login_csrf"
@@ -78,7 +93,21 @@ async def check_csrf(request: Request) -> None:
         value = form.get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
     if not csrf_matches(session.csrf, given):
-        raise HTTPException(status_code=403, detail="csrf")
+        raise CsrfRejected
+
+
+class CsrfRejected(Exception):
+    """An unsafe page request without the session's CSRF token (answered by
+    :func:`csrf_rejected`)."""
+
+
+CSRF_MESSAGE: Final = ("Formulir kedaluwarsa atau tidak sah: muat ulang halaman lalu coba lagi. / "
+                       "The form expired or is not valid: reload the page and try again.")
+
+
+async def csrf_rejected(_: Request, __: Exception) -> Response:
+    """403 with a message a person can act on (the form is stale), never the token."""
+    return PlainTextResponse(CSRF_MESSAGE, status_code=403)
 
 
 #: ``dependencies=CSRF`` on every page route that changes something
