@@ -152,3 +152,14 @@ def test_featurizer_is_deterministic_and_sparse() -> None:
     a = first.transform(["halo dunia damai"])
     b = second.transform(["halo dunia damai"])
     assert (a != b).nnz == 0 and a.nnz > 10
+
+
+def test_explanations_skip_punctuation_and_masks(model: TextClassifier) -> None:
+    """Commas only appear in the fixture's hateful rows, so they carry weight; an analyst still
+    reads words, numbers and emoji as reasons, never bare punctuation or a ``_num_`` mask."""
+    [clean] = model.normalise(["goblok, tolol, bego 123 😡"])
+    terms = model.explain(clean, "hate_speech", k=50)
+    assert {"goblok", "tolol"} <= {t for t, _ in terms}
+    tokens = [token for term, _ in terms for token in term.split(" ")]
+    assert all(any(c.isalnum() for c in token) or not token.isascii() for token in tokens)
+    assert not any(token.startswith("_") for token in tokens)

@@ -179,7 +179,8 @@ class TextClassifier:
             pair = self.featurizer.word_pair_id(a, b)
             totals[f"{a} {b}"] = (totals.get(f"{a} {b}", 0.0)
                                   + float(idf[pair] * column[pair] * word_scale))
-        ranked = sorted(((t, w) for t, w in totals.items() if w > 0 and not t.startswith("_")),
+        ranked = sorted(((t, w) for t, w in totals.items()
+                         if w > 0 and all(map(_readable, t.split(" ")))),
                         key=lambda item: -item[1])
         return [(t, round(w, 4)) for t, w in ranked[:k]]
 
@@ -219,6 +220,13 @@ class TextClassifier:
             raise InputError(f"{folder} holds model format {meta.get('format')}, this Damai "
                              f"reads format {FORMAT}; retrain it with `damai train`")
         return cls(meta, Featurizer(config, idf), weights, bias)
+
+
+def _readable(token: str) -> bool:
+    """Whether an analyst can read ``token`` as a reason: a word, a number or an emoji, not
+    ASCII punctuation and not a mask such as ``_num_`` or ``_url_``."""
+    return not token.startswith("_") and (not token.isascii()
+                                          or any(c.isalnum() for c in token))
 
 
 def _block_scales(x: sp.csr_matrix, idf: NDArray[np.float32], n_word: int) -> tuple[float, float]:
