@@ -66,3 +66,13 @@ def page(tweets: list[dict[str, Any]]) -> dict[str, Any]:
 def write_jsonl(path: Path, records: list[Any]) -> Path:
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
     return path
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run ``damai ARGS`` in process: (exit code, stdout, stderr)."""
+    from damai.cli.main import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    captured = capsys.readouterr()
+    return int(exit_info.value.code or 0), captured.out, captured.err

@@ -17,7 +17,6 @@ import numpy as np
 import orjson
 import pytest
 
-from damai.cli.main import main
 from damai.live.watch import watch_specs
 from damai.pipeline.classify import ClassifyStage, reclassify
 from damai.pipeline.ingest import IngestOptions, ingest_paths
@@ -28,6 +27,7 @@ from damai.understand.data import Table
 from damai.understand.features import FeatureConfig
 from damai.understand.model import TextClassifier, TrainConfig, train_classifier
 from tests.conftest import page, tweet, write_jsonl
+from tests.conftest import run_cli as run
 from tests.integration.test_store_contract import pg_schema
 
 HATE = ["usir kaum {w} dari kampung kita, dasar {w} pengkhianat",
@@ -94,13 +94,6 @@ POSTS = [
 def tweets_file(tmp_path: Path) -> Path:
     return write_jsonl(tmp_path / "tweets.jsonl",
                        [page([tweet(i, text) for i, (text, _) in enumerate(POSTS)])])
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    captured = capsys.readouterr()
-    return int(exit_info.value.code or 0), captured.out, captured.err
 
 
 def by_text(store: Store) -> dict[str, Post]:

@@ -10,15 +10,8 @@ import orjson
 import pyarrow.parquet as pq
 import pytest
 
-from damai.cli.main import main
 from tests.conftest import page, tweet, write_jsonl
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    captured = capsys.readouterr()
-    return int(exit_info.value.code or 0), captured.out, captured.err
+from tests.conftest import run_cli as run
 
 
 @pytest.fixture

@@ -10,19 +10,12 @@ from pathlib import Path
 import orjson
 import pytest
 
-from damai.cli.main import main
+from tests.conftest import run_cli as run
 
 ROWS = [("dasar {} goblok tolol", "HS", 1), ("{} bodoh sekali kamu, bego", "HS", 1),
         ("anjing lu {} tolol", "HS", 1), ("selamat pagi {} semuanya", "Non_HS", 0),
         ("terima kasih {} atas bantuannya", "Non_HS", 0), ("ayo makan siang {}", "Non_HS", 0)]
 NAMES = ["budi", "sari", "andi", "rina", "joko", "wati", "dedi", "tuti"]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    captured = capsys.readouterr()
-    return int(exit_info.value.code or 0), captured.out, captured.err
 
 
 @pytest.fixture

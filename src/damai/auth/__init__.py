@@ -18,7 +18,7 @@ from damai.auth.base import (
 )
 from damai.auth.passwords import MIN_PASSWORD_LENGTH, Passwords, check_password
 from damai.auth.roles import ROLES, check_role, role_at_least
-from damai.errors import InputError
+from damai.storage import backend_of
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -44,17 +44,14 @@ def open_auth_store(url: str | None = None, *, migrate: bool = True,
     ``passwords`` sets the hashing parameters (tests use cheap ones)."""
     url = url or settings.default_db_url()
     store: AuthStore
-    if url.startswith("sqlite:"):
+    if backend_of(url) == "sqlite":
         from damai.auth.sqlite import SQLiteAuthStore
 
         store = SQLiteAuthStore(url, passwords)
-    elif url.startswith(("postgresql:", "postgres:")):
+    else:
         from damai.auth.postgres import PostgresAuthStore
 
         store = PostgresAuthStore(url, passwords)
-    else:
-        raise InputError(
-            f"unknown database URL {url!r}; use sqlite:///PATH or postgresql://USER@HOST/DB")
     if migrate:
         store.migrate()
     return store

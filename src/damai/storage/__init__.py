@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from damai import settings
 from damai.errors import InputError
 from damai.storage.base import (
@@ -15,24 +17,31 @@ from damai.storage.base import (
 )
 
 __all__ = ["PostCursor", "PostPage", "PostQuery", "QuarantineEntry", "Stats", "Store",
-           "WriteResult", "open_store"]
+           "WriteResult", "backend_of", "open_store"]
+
+
+def backend_of(url: str) -> Literal["sqlite", "postgres"]:
+    """Which backend a database URL names; :class:`InputError` for any other URL."""
+    if url.startswith("sqlite:"):
+        return "sqlite"
+    if url.startswith(("postgresql:", "postgres:")):
+        return "postgres"
+    raise InputError(
+        f"unknown database URL {url!r}; use sqlite:///PATH or postgresql://USER@HOST/DB")
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     """Open (and by default migrate) the store at ``url``; default: the SQLite file."""
     url = url or settings.default_db_url()
     store: Store
-    if url.startswith("sqlite:"):
+    if backend_of(url) == "sqlite":
         from damai.storage.sqlite import SQLiteStore
 
         store = SQLiteStore(url)
-    elif url.startswith(("postgresql:", "postgres:")):
+    else:
         from damai.storage.postgres import PostgresStore
 
         store = PostgresStore(url)
-    else:
-        raise InputError(
-            f"unknown database URL {url!r}; use sqlite:///PATH or postgresql://USER@HOST/DB")
     if migrate:
         store.migrate()
     return store
