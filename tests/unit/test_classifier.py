@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from damai.errors import InputError
+from damai.understand import model as model_module
 from damai.understand.data import Table, combine, parse_labels, read_table
 from damai.understand.evaluate import cross_validate, evaluate_model
 from damai.understand.features import FeatureConfig, Featurizer
@@ -163,3 +164,30 @@ def test_explanations_skip_punctuation_and_masks(model: TextClassifier) -> None:
     tokens = [token for term, _ in terms for token in term.split(" ")]
     assert all(any(c.isalnum() for c in token) or not token.isascii() for token in tokens)
     assert not any(token.startswith("_") for token in tokens)
+
+
+def test_ensemble_folds_into_one_linear_model() -> None:
+    """The folded weights score exactly the sum of the members' standardised decisions."""
+    table = _table()
+    featurizer = Featurizer(SMALL)
+    featurizer.fit_idf(table.texts)
+    x = featurizer.transform(table.texts)
+    y = table.y[:, 0].astype(np.int64)
+    config = TrainConfig(features=SMALL)
+    scales = [(0.3, 2.0), (-0.5, 0.7)]
+    weights, bias = model_module._fit_linear(x, y, ["nb_lr", "svm"], config, scales)
+    expected = np.zeros(x.shape[0])
+    for name, (mean, spread) in zip(["nb_lr", "svm"], scales, strict=True):
+        w, b = model_module.MEMBERS[name](x, y, config)
+        expected += (x @ w + b - mean) / spread
+    np.testing.assert_allclose(x @ weights + bias, expected, rtol=1e-6, atol=1e-6)
+
+
+def test_each_label_keeps_a_subset_of_the_candidate_members(model: TextClassifier) -> None:
+    candidates = TrainConfig().members
+    assert set(model.meta["ensemble"]) == set(model.labels)
+    for chosen in model.meta["ensemble"].values():
+        assert chosen and set(chosen) <= set(candidates)
+    single = train_classifier(_table(), TrainConfig(features=SMALL, members=("svm",)))
+    assert single.meta["ensemble"] == {n: ["svm"] for n in single.labels}
+    assert single.predict(["dasar goblok tolol kamu"])[0].flags == ["hate_speech"]

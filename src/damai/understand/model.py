@@ -1,10 +1,14 @@
 """The multi-label classifier: hashed n-gram features, one calibrated linear model per label.
 
-Each label is an NB-weighted logistic regression (Wang & Manning's NB-LR: features scaled by the
-label's log-count ratio, which is folded into the weights afterwards, so scoring every label is a
-single sparse-times-dense product). Scores are Platt-calibrated on out-of-fold decision values,
-and each label's threshold maximises F1 on those same out-of-fold scores. Rows whose label is
-unknown (NaN) are left out of that label's training.
+Each label is a small ensemble of linear models on the same features. The candidates are an
+NB-weighted logistic regression and an NB-weighted linear SVM (Wang & Manning's NB-LR and NB-SVM:
+features scaled by the label's log-count ratio, which is folded into the weights afterwards) and
+a plain linear SVM. Each member's out-of-fold decision values are standardised by their mean and
+spread; the subset of members whose summed values have the best out-of-fold F1 is the label's
+ensemble. A sum of linear models is one linear model, so the ensemble is folded into one weight
+vector per label and scoring every label stays a single sparse-times-dense product. Scores are
+Platt-calibrated on the out-of-fold sums, and each label's threshold maximises F1 on those same
+scores. Rows whose label is unknown (NaN) are left out of that label's training.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from itertools import pairwise
+from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +27,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
 
 from damai.errors import InputError
 from damai.understand.data import Table
@@ -43,6 +48,10 @@ Progress = Callable[[str], None]
 class TrainConfig:
     c: float = 4.0
     nb_alpha: float = 1.0
+    svm_c: float = 0.5
+    nb_svm_c: float = 0.3
+    #: the candidate members, from ``MEMBERS``; each label keeps the best subset
+    members: tuple[str, ...] = ("nb_lr", "svm", "nb_svm")
     calibration_folds: int = 3
     min_examples: int = 8
     seed: int = 13
@@ -57,6 +66,7 @@ class _LabelFit:
     threshold: float
     positives: int
     negatives: int
+    members: list[str]
 
 
 def _sigmoid(x: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -69,12 +79,47 @@ def _nb_ratio(x: sp.csr_matrix, y: NDArray[np.int64], alpha: float) -> NDArray[n
     return np.asarray(np.log((p / p.sum()) / (q / q.sum())), dtype=np.float64)
 
 
-def _fit_linear(x: sp.csr_matrix, y: NDArray[np.int64],
-                config: TrainConfig) -> tuple[NDArray[np.float64], float]:
+def _fit_nb_lr(x: sp.csr_matrix, y: NDArray[np.int64],
+               config: TrainConfig) -> tuple[NDArray[np.float64], float]:
     ratio = _nb_ratio(x, y, config.nb_alpha)
     model = LogisticRegression(C=config.c, solver="liblinear", max_iter=200)
     model.fit(x @ sp.diags(ratio), y)
     return model.coef_.ravel() * ratio, float(model.intercept_[0])
+
+
+def _fit_nb_svm(x: sp.csr_matrix, y: NDArray[np.int64],
+                config: TrainConfig) -> tuple[NDArray[np.float64], float]:
+    ratio = _nb_ratio(x, y, config.nb_alpha)
+    model = LinearSVC(C=config.nb_svm_c, max_iter=2000, random_state=config.seed)
+    model.fit(x @ sp.diags(ratio), y)
+    return model.coef_.ravel() * ratio, float(model.intercept_[0])
+
+
+def _fit_svm(x: sp.csr_matrix, y: NDArray[np.int64],
+             config: TrainConfig) -> tuple[NDArray[np.float64], float]:
+    model = LinearSVC(C=config.svm_c, max_iter=2000, random_state=config.seed)
+    model.fit(x, y)
+    return model.coef_.ravel().astype(np.float64), float(model.intercept_[0])
+
+
+Member = Callable[[sp.csr_matrix, NDArray[np.int64], TrainConfig],
+                  tuple[NDArray[np.float64], float]]
+#: ensemble members by name: each fits one linear model (weights, bias)
+MEMBERS: dict[str, Member] = {"nb_lr": _fit_nb_lr, "svm": _fit_svm, "nb_svm": _fit_nb_svm}
+
+
+def _fit_linear(x: sp.csr_matrix, y: NDArray[np.int64], members: list[str],
+                config: TrainConfig,
+                scales: list[tuple[float, float]]) -> tuple[NDArray[np.float64], float]:
+    """``members`` fitted on ``x`` and folded into one linear model: the sum of each member's
+    decision value standardised by ``scales`` (its out-of-fold mean and spread)."""
+    weights = np.zeros(x.shape[1])
+    bias = 0.0
+    for name, (mean, spread) in zip(members, scales, strict=True):
+        w, b = MEMBERS[name](x, y, config)
+        weights += w / spread
+        bias += (b - mean) / spread
+    return weights, bias
 
 
 def _best_threshold(scores: NDArray[np.float64], y: NDArray[np.int64]) -> float:
@@ -88,18 +133,35 @@ def _best_threshold(scores: NDArray[np.float64], y: NDArray[np.int64]) -> float:
     return float((upper + lower) / 2)
 
 
+def _best_f1(scores: NDArray[np.float64], y: NDArray[np.int64]) -> float:
+    predicted = scores >= _best_threshold(scores, y)
+    return float(2 * np.sum(predicted & (y == 1)) / (predicted.sum() + y.sum()))
+
+
 def _fit_label(x: sp.csr_matrix, y: NDArray[np.int64], config: TrainConfig) -> _LabelFit:
+    """Out-of-fold decision values of every candidate member; the subset of members whose
+    standardised sum has the best out-of-fold F1 is the label's ensemble, calibrated and
+    thresholded on that sum and then fitted on all rows."""
     folds = StratifiedKFold(config.calibration_folds, shuffle=True, random_state=config.seed)
-    oof = np.zeros(len(y))
+    oof = np.zeros((len(y), len(config.members)))
     for train_idx, val_idx in folds.split(np.zeros(len(y)), y):
-        w, b = _fit_linear(x[train_idx], y[train_idx], config)
-        oof[val_idx] = x[val_idx] @ w + b
-    platt = LogisticRegression(C=1e4).fit(oof.reshape(-1, 1), y)
+        for k, name in enumerate(config.members):
+            w, b = MEMBERS[name](x[train_idx], y[train_idx], config)
+            oof[val_idx, k] = x[val_idx] @ w + b
+    spread = oof.std(axis=0)
+    standard = (oof - oof.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+    subsets = [c for r in range(1, len(config.members) + 1)
+               for c in combinations(range(len(config.members)), r)]
+    chosen = max(subsets, key=lambda c: _best_f1(standard[:, list(c)].sum(axis=1), y))
+    combined = standard[:, list(chosen)].sum(axis=1)
+    platt = LogisticRegression(C=1e4).fit(np.reshape(combined, (-1, 1)), y)
     a, c = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-    threshold = _best_threshold(_sigmoid(a * oof + c), y)
-    w, b = _fit_linear(x, y, config)
+    threshold = _best_threshold(_sigmoid(a * combined + c), y)
+    members = [config.members[k] for k in chosen]
+    scales = [(float(oof[:, k].mean()), float(spread[k]) or 1.0) for k in chosen]
+    w, b = _fit_linear(x, y, members, config, scales)
     return _LabelFit(w.astype(np.float32), b, (a, c), threshold, int(y.sum()),
-                     int(len(y) - y.sum()))
+                     int(len(y) - y.sum()), members)
 
 
 class TextClassifier:
@@ -279,9 +341,12 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
         "platt": {n: list(fits[n].platt) for n in labels},
         "support": {n: {"positive": fits[n].positives, "negative": fits[n].negatives}
                     for n in labels},
+        "ensemble": {n: fits[n].members for n in labels},
         "skipped": skipped,
         "features": asdict(config.features),
-        "train": {"c": config.c, "nb_alpha": config.nb_alpha, "rows": len(table.texts),
+        "train": {"c": config.c, "nb_alpha": config.nb_alpha, "svm_c": config.svm_c,
+                  "nb_svm_c": config.nb_svm_c, "members": list(config.members),
+                  "rows": len(table.texts),
                   "seconds": round(time.time() - started, 1)},
         **(extra_meta or {}),
     }
