@@ -10,6 +10,7 @@ import pytest
 
 from damai.errors import InputError
 from damai.pipeline.ingest import IngestOptions, ingest_paths
+from damai.pipeline.quarantine import retry_quarantine
 from damai.storage import PostQuery, Store
 from tests.conftest import page, tweet, write_jsonl
 
@@ -59,6 +60,31 @@ def test_cp1252_file_ingests_with_encoding_option(tmp_path: Path, store: Store) 
     assert report.stored == 1
     [post] = store.query_posts(PostQuery(text="Braga"))
     assert post.text == text
+
+
+def test_cp1252_json_array_ingests_with_encoding_option(tmp_path: Path, store: Store) -> None:
+    """A JSON array (streamed, not read line by line) honours --encoding too."""
+    text = "Kafé di Braga tutup lebih awal karena hujan deras"
+    path = tmp_path / "cp1252-array.json"
+    path.write_bytes(orjson.dumps([tweet(7, text)]).decode().encode("cp1252"))
+    first = ingest_paths([path], store, IngestOptions())
+    assert (first.stored, first.quarantined) == (0, 1) and first.balanced
+    [entry] = store.list_quarantine()
+    assert entry.reason == "invalid_utf8"
+    report = ingest_paths([path], store, IngestOptions(encoding="cp1252"))
+    assert report.stored == 1 and report.balanced
+    [post] = store.query_posts(PostQuery(text="Braga"))
+    assert post.text == text
+
+
+def test_unknown_encoding_is_refused_before_reading(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "array.json"
+    path.write_bytes(orjson.dumps([tweet(8, "Selamat pagi")]))
+    with pytest.raises(InputError, match=r"unknown encoding 'no-such-codec'.*cp1252"):
+        ingest_paths([path], store, IngestOptions(encoding="no-such-codec"))
+    with pytest.raises(InputError, match="unknown encoding"):
+        retry_quarantine(store, IngestOptions(encoding="no-such-codec"))
+    assert store.list_quarantine() == [] and store.query_posts(PostQuery()) == []
 
 
 def test_truncated_last_line_is_reported_as_truncated(tmp_path: Path, store: Store) -> None:
@@ -131,8 +157,6 @@ def test_rerun_adds_nothing_and_quarantine_is_not_doubled(tmp_path: Path, store:
 
 
 def test_quarantine_retry_with_encoding_resolves(tmp_path: Path, store: Store) -> None:
-    from damai.pipeline.quarantine import retry_quarantine
-
     path = tmp_path / "cp.jsonl"
     path.write_bytes(orjson.dumps(page([tweet(2, "Salam dari kafé")])).decode().encode("cp1252"))
     ingest_paths([path], store, IngestOptions())

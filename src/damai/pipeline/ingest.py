@@ -24,7 +24,7 @@ from damai.errors import InputError, RecordError
 from damai.privacy import Pseudonymiser, installation_secret
 from damai.records import Post
 from damai.sources.base import FileSource, Notice, RawRecord, RecordFailure, sort_notices
-from damai.sources.reader import iter_lines
+from damai.sources.reader import check_encoding, iter_lines
 from damai.sources.registry import FORMATS, CsvColumns, detect_source, get_source
 from damai.storage.base import Store
 
@@ -213,6 +213,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, options: IngestOptions | N
     ``classifier`` scores each batch before it is written; ``None`` stores posts unscored.
     """
     options = options or IngestOptions.from_settings()
+    check_encoding(options.encoding)
     report = IngestReport(batch=batch or new_batch_id(),
                           model_version=classifier.version if classifier else None)
     pseudonymise = pseudonymiser or default_pseudonymiser(store)

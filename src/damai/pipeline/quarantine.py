@@ -8,6 +8,7 @@ from pathlib import Path
 
 from damai.pipeline.ingest import IngestOptions, ingest_paths
 from damai.privacy import Pseudonymiser
+from damai.sources.reader import check_encoding
 from damai.storage.base import QuarantineEntry, Store
 
 __all__ = ["RetryReport", "retry_quarantine"]
@@ -45,6 +46,7 @@ def retry_quarantine(store: Store, options: IngestOptions, *, ids: list[int] | N
     With ``options.format == "auto"`` an entry is read in the format it failed in, if known.
     An entry that now maps cleanly is marked resolved; the others count one more try.
     """
+    check_encoding(options.encoding)
     report = RetryReport()
     wanted = set(ids) if ids else None
     for entry in store.list_quarantine():

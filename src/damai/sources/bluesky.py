@@ -72,7 +72,7 @@ class BlueskySource:
                 encoding: str | None = None) -> Iterator[RawRecord | RecordFailure]:
         kind = container_kind(path)
         if kind == "array":
-            yield from iter_json_array(path)
+            yield from iter_json_array(path, encoding=encoding)
         elif kind == "jsonl":
             for record in iter_jsonl(path, max_bytes=max_line_bytes, encoding=encoding):
                 yield from _split_page(record)
@@ -242,7 +242,8 @@ def _document_records(path: Path, encoding: str | None) -> Iterator[RawRecord | 
         if isinstance(record, RawRecord):
             yield from _split_page(record)
             continue
-        salvaged = list(iter_json_array(path, "posts.item", location="posts"))
+        salvaged = list(iter_json_array(path, "posts.item", location="posts",
+                                        encoding=encoding))
         yield from salvaged
         if not any(isinstance(item, RecordFailure) for item in salvaged):
             yield record

@@ -89,7 +89,7 @@ class MastodonSource:
                 encoding: str | None = None) -> Iterator[RawRecord | RecordFailure]:
         kind = container_kind(path)
         if kind == "array":
-            yield from iter_json_array(path)
+            yield from iter_json_array(path, encoding=encoding)
         elif kind == "jsonl":
             yield from iter_jsonl(path, max_bytes=max_line_bytes, encoding=encoding)
         elif kind == "document":

@@ -8,24 +8,29 @@ lines longer than the limit, and JSON arrays or documents cut off halfway.
 
 from __future__ import annotations
 
+import codecs
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import ijson
 import orjson
 
+from damai.errors import InputError
 from damai.sources.base import RawRecord, RecordFailure
 
 __all__ = [
     "Container",
+    "Utf8Reader",
+    "check_encoding",
     "container_kind",
     "decode",
     "iter_json_array",
     "iter_json_document",
     "iter_jsonl",
     "iter_lines",
+    "open_utf8",
     "peek_first",
 ]
 
@@ -116,23 +121,65 @@ def iter_jsonl(path: Path, *, max_bytes: int = DEFAULT_MAX_LINE,
         yield RawRecord(name, where, data, raw)
 
 
-def iter_json_array(path: Path, prefix: str = "item", *,
-                    location: str = "element") -> Iterator[RawRecord | RecordFailure]:
-    """Stream the items of a JSON array (``prefix`` is an ijson path such as ``messages.item``).
+def check_encoding(encoding: str | None) -> None:
+    """Refuse an ``--encoding`` Python does not know, before any file is read."""
+    if encoding is None:
+        return
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}; use a Python codec name such as "
+                         "cp1252, latin-1, utf-16 or utf-8") from None
+
+
+class Utf8Reader:
+    """A binary reader that decodes a file with ``encoding`` and hands ijson UTF-8 bytes."""
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        self._text = path.open(encoding=encoding)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._text.read(size).encode("utf-8")
+
+    def __enter__(self) -> Utf8Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._text.close()
+
+
+def open_utf8(path: Path, encoding: str | None) -> BinaryIO | Utf8Reader:
+    """``path`` opened for a streaming parser as UTF-8 bytes, re-encoded from ``encoding``.
+    An unknown encoding raises ``LookupError``; bytes it cannot decode raise
+    ``UnicodeDecodeError`` while reading."""
+    if encoding is None or encoding.lower().replace("-", "").replace("_", "") == "utf8":
+        return path.open("rb")
+    return Utf8Reader(path, encoding)
+
+
+def iter_json_array(path: Path, prefix: str = "item", *, location: str = "element",
+                    encoding: str | None = None) -> Iterator[RawRecord | RecordFailure]:
+    """Stream the items of a JSON array (``prefix`` is an ijson path such as ``messages.item``),
+    read in ``encoding`` (UTF-8 when not given).
 
     If the file is cut off or broken halfway, every complete item before the break is kept and
     the rest of the file goes to quarantine as one record.
     """
     name = str(path)
     index = -1
-    with path.open("rb") as handle:
+    try:
+        handle = open_utf8(path, encoding)
+    except LookupError as exc:
+        yield RecordFailure(name, "element 0", "invalid_utf8",
+                            f"unknown encoding {encoding!r} ({exc})", path.read_bytes())
+        return
+    with handle:
         try:
             for index, item in enumerate(ijson.items(handle, prefix, use_float=True)):
                 raw = orjson.dumps(item)
                 yield RawRecord(name, f"{location} {index}", item, raw)
         except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError) as exc:
-            handle.seek(0)
-            data = handle.read()
+            data = path.read_bytes()
             reason = _array_failure_reason(exc)
             yield RecordFailure(
                 name, f"after {location} {index}", reason,
@@ -220,7 +267,7 @@ def peek_first(path: Path, *, max_bytes: int = DEFAULT_MAX_LINE,
     if kind == "jsonl":
         records = iter_jsonl(path, max_bytes=max_bytes, encoding=encoding)
     elif kind == "array":
-        records = iter_json_array(path)
+        records = iter_json_array(path, encoding=encoding)
     elif kind == "document":
         if path.stat().st_size > _SHALLOW_OVER:
             return _shallow_document(path)

@@ -41,7 +41,7 @@ import orjson
 from damai.errors import RecordError
 from damai.records import Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
-from damai.sources.reader import DEFAULT_MAX_LINE
+from damai.sources.reader import DEFAULT_MAX_LINE, Utf8Reader, open_utf8
 from damai.sources.text import extract_hashtags, extract_links, extract_mentions
 
 __all__ = [
@@ -202,7 +202,7 @@ def iter_export(path: Path, *, encoding: str | None = None,
     name = str(path)
     walker = _ExportWalker(name)
     try:
-        with _open(path, encoding) as handle:
+        with open_utf8(path, encoding) as handle:
             yield from walker.walk(handle)
     except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, LookupError) as exc:
         yield _broken(path, walker, exc)
@@ -212,28 +212,6 @@ def iter_export(path: Path, *, encoding: str | None = None,
                             "no Telegram messages array found; export the chat from Telegram "
                             "Desktop as JSON (Export chat history → Format: JSON)",
                             path.read_bytes())
-
-
-class _Utf8Reader:
-    """A binary reader that decodes a file with ``encoding`` and hands ijson UTF-8 bytes."""
-
-    def __init__(self, path: Path, encoding: str) -> None:
-        self._text = path.open(encoding=encoding)
-
-    def read(self, size: int = -1) -> bytes:
-        return self._text.read(size).encode("utf-8")
-
-    def __enter__(self) -> _Utf8Reader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._text.close()
-
-
-def _open(path: Path, encoding: str | None) -> BinaryIO | _Utf8Reader:
-    if encoding is None or encoding.lower().replace("-", "").replace("_", "") == "utf8":
-        return path.open("rb")
-    return _Utf8Reader(path, encoding)
 
 
 def _reason(exc: Exception) -> str:
@@ -270,7 +248,7 @@ class _ExportWalker:
         self.saw_messages = False
         self.last_location = ""
 
-    def walk(self, handle: BinaryIO | _Utf8Reader) -> Iterator[RawRecord]:
+    def walk(self, handle: BinaryIO | Utf8Reader) -> Iterator[RawRecord]:
         events = iter(ijson.parse(handle, use_float=True))
         for prefix, event, value in events:
             if prefix in _CHAT_PREFIXES and event == "start_map":

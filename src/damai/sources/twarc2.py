@@ -96,7 +96,7 @@ class Twarc2Source:
                 encoding: str | None = None) -> Iterator[RawRecord | RecordFailure]:
         kind = container_kind(path)
         if kind == "array":
-            return iter_json_array(path)
+            return iter_json_array(path, encoding=encoding)
         if kind == "document":
             return iter_json_document(path, encoding=encoding)
         return iter_jsonl(path, max_bytes=max_line_bytes, encoding=encoding)
