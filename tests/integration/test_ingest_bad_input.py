@@ -166,3 +166,35 @@ def test_quarantine_retry_with_encoding_resolves(tmp_path: Path, store: Store) -
     assert len(fixed.resolved) == 1 and fixed.stored == 1
     assert store.list_quarantine() == []
     assert store.list_quarantine(include_resolved=True)[0].retries == 2
+
+
+def _cp1252_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "laporan.csv"
+    path.write_bytes(b"id,created_at,author,text\n"
+                     b"1,2024-05-02T10:00:00Z,warga1,Jalan ke pasar macet pagi ini\n"
+                     + "2,2024-05-02T11:00:00Z,warga2,Kafé dekat alun-alun buka lagi\n"
+                     .encode("cp1252"))
+    return path
+
+
+def test_quarantined_csv_row_retries_with_its_files_header(tmp_path: Path, store: Store) -> None:
+    path = _cp1252_csv(tmp_path)
+    first = ingest_paths([path], store, IngestOptions(format="csv"))
+    assert (first.stored, first.quarantined) == (1, 1) and first.balanced
+    [entry] = store.list_quarantine()
+    assert entry.format == "csv" and not entry.raw.startswith(b"id,")
+    fixed = retry_quarantine(store, IngestOptions(encoding="cp1252"))
+    assert fixed.resolved == [entry.id] and fixed.stored == 1 and not fixed.failing
+    [post] = store.query_posts(PostQuery(text="alun"))
+    assert post.text == "Kafé dekat alun-alun buka lagi"
+
+
+def test_csv_retry_says_so_when_the_file_is_gone(tmp_path: Path, store: Store) -> None:
+    path = _cp1252_csv(tmp_path)
+    ingest_paths([path], store, IngestOptions(format="csv"))
+    [entry] = store.list_quarantine()
+    path.unlink()
+    report = retry_quarantine(store, IngestOptions(encoding="cp1252"))
+    assert report.resolved == [] and "header" in report.failing[entry.id]
+    assert str(path) in report.failing[entry.id]
+    assert store.count_posts(PostQuery(limit=None)) == 1

@@ -23,11 +23,31 @@ class RetryReport:
     duplicates: int = 0
 
 
+def _csv_header(entry: QuarantineEntry) -> bytes | None:
+    """The header line of the CSV a quarantined row came from (quarantine keeps only the row's
+    own bytes), or ``None`` when that file is gone or unreadable."""
+    try:
+        with Path(entry.path).open("rb") as handle:
+            line = handle.readline(1024 * 1024)
+    except OSError:
+        return None
+    return line if line.strip() else None
+
+
 def _retry_one(entry: QuarantineEntry, store: Store, options: IngestOptions,
                pseudonymiser: Pseudonymiser | None, report: RetryReport) -> None:
+    raw = entry.raw if entry.raw.endswith(b"\n") else entry.raw + b"\n"
+    if options.format == "csv":
+        header = _csv_header(entry)
+        if header is None:
+            report.failing[entry.id] = (
+                f"the CSV header is not kept in quarantine and {entry.path} can no longer be "
+                "read; put the header line back above the row and ingest it as a file")
+            return
+        raw = (header if header.endswith(b"\n") else header + b"\n") + raw
     with tempfile.TemporaryDirectory(prefix="damai-retry-") as folder:
         path = Path(folder) / f"quarantine-{entry.id}"
-        path.write_bytes(entry.raw if entry.raw.endswith(b"\n") else entry.raw + b"\n")
+        path.write_bytes(raw)
         failures: list[str] = []
         result = ingest_paths([path], store, options, pseudonymiser=pseudonymiser,
                               on_failure=lambda f: failures.append(f"{f.reason}: {f.message}"))
