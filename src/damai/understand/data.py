@@ -2,11 +2,14 @@
 
 ``--labels NAME=COLUMN[,NAME=COLUMN:VALUE...]``: a plain column holds 0/1; ``COLUMN:VALUE`` makes
 the label true where the column equals VALUE (``hate_speech=Label:HS``); ``NAME=0`` (or ``=1``)
-marks every row of that file, for a file known to hold no (or only) examples of a label. When
-several files are combined, a label a file does not map is *unknown* (NaN) for that file's rows,
-not negative.
-Files are read as UTF-8, falling back to cp1252 and then latin-1, which some public Indonesian
-sets need.
+marks every row of that file, for a file known to hold no (or only) examples of a label. An empty
+cell is *unknown* (NaN) for that row: nobody judged it. When several files are combined, a label a
+file does not map is unknown for that file's rows, not negative.
+Files are CSV, or JSONL (one object per line; ``.jsonl``/``.ndjson``, or any file whose first
+character is ``{``), where the columns are keys and a missing or ``null`` key is unknown; this is
+what ``damai corrections export`` writes.
+CSV files are read as UTF-8, falling back to cp1252 and then latin-1, which some public
+Indonesian sets need.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import orjson
 from numpy.typing import NDArray
 
 from damai.errors import InputError
@@ -79,45 +84,79 @@ def _decode(path: Path) -> tuple[str, str]:
     raise InputError(f"{path}: cannot decode")  # pragma: no cover - latin-1 decodes anything
 
 
-def _label_value(raw: str, spec: LabelSpec, path: Path, line: int) -> float:
-    value = raw.strip()
+def _label_value(raw: object, spec: LabelSpec, path: Path, line: int) -> float:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return float("nan")
+    value = str(raw).strip()
     if spec.value is not None:
         return 1.0 if value == spec.value else 0.0
-    if value in {"1", "1.0"}:
+    if value in {"1", "1.0", "True", "true"}:
         return 1.0
-    if value in {"0", "0.0"}:
+    if value in {"0", "0.0", "False", "false"}:
         return 0.0
     raise InputError(f"{path}:{line}: column {spec.column!r} holds {raw!r}, not 0 or 1; "
                      f"write {spec.name}={spec.column}:VALUE to mark rows equal to VALUE as 1")
 
 
+def _is_jsonl(path: Path, text: str) -> bool:
+    return path.suffix.lower() in {".jsonl", ".ndjson"} or text.lstrip().startswith("{")
+
+
+def _jsonl_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, object]]]:
+    for line, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            row = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"{path}:{line}: not a JSON object ({exc}); each line must be one "
+                             "object such as {\"text\": ..., \"hate_speech\": 1}") from None
+        if not isinstance(row, dict):
+            raise InputError(f"{path}:{line}: a JSON line must be an object, not "
+                             f"{type(row).__name__}")
+        yield line, row
+
+
+def _csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, object]]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = list(reader.fieldnames or [])
+    return columns, ((reader.line_num, dict(row)) for row in reader)
+
+
 def columns_of(path: Path) -> list[str]:
-    """The header of a CSV file."""
+    """The header of a CSV file, or the keys of a JSONL file's first line."""
     if not path.is_file():
         raise InputError(f"no such file: {path}")
     text, _ = _decode(path)
+    if _is_jsonl(path, text):
+        return list(next((row for _, row in _jsonl_rows(path, text)), {}))
     return next(csv.reader(io.StringIO(text, newline="")), [])
 
 
 def read_table(path: Path, text_col: str, specs: list[LabelSpec]) -> Table:
-    """Read one CSV. Errors name the file, the line and what to do next."""
+    """Read one CSV or JSONL file. Errors name the file, the line and what to do next."""
     if not path.is_file():
         raise InputError(f"no such file: {path}")
     text, _ = _decode(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = reader.fieldnames or []
     wanted = [text_col, *(s.column for s in specs if s.constant is None)]
-    missing = [c for c in wanted if c not in columns]
-    if missing:
-        raise InputError(f"{path}: no column {', '.join(map(repr, missing))}; the file has "
-                         f"{', '.join(map(repr, columns))}")
+    if _is_jsonl(path, text):
+        rows_in = list(_jsonl_rows(path, text))
+        if rows_in and not any(text_col in row for _, row in rows_in):
+            raise InputError(f"{path}: no key {text_col!r} in any line; the first line has "
+                             f"{', '.join(map(repr, rows_in[0][1]))}")
+    else:
+        columns, reader = _csv_rows(text)
+        missing = [c for c in wanted if c not in columns]
+        if missing:
+            raise InputError(f"{path}: no column {', '.join(map(repr, missing))}; the file "
+                             f"has {', '.join(map(repr, columns))}")
+        rows_in = list(reader)
     texts: list[str] = []
     rows: list[list[float]] = []
-    for row in reader:
-        line = reader.line_num
-        texts.append(row[text_col] or "")
+    for line, row in rows_in:
+        texts.append(str(row.get(text_col) or ""))
         rows.append([s.constant if s.constant is not None else
-                     _label_value(row[s.column] or "", s, path, line) for s in specs])
+                     _label_value(row.get(s.column), s, path, line) for s in specs])
     y = np.asarray(rows, dtype=np.float64).reshape(len(texts), len(specs))
     return Table(texts, [s.name for s in specs], y, [str(path)] * len(texts))
 

@@ -21,6 +21,9 @@ __all__ = ["cross_validate", "evaluate_model", "label_metrics"]
 
 def label_metrics(y: NDArray[np.int64], predicted: NDArray[np.bool_],
                   threshold: float) -> dict[str, float | int]:
+    """Precision, recall and F1 of the positive class, and ``flag_rate``: the share of rows
+    flagged, which is the false-flag rate on a set that holds no positives (where F1 is
+    undefined and reported as 0)."""
     tp = int(np.sum(predicted & (y == 1)))
     fp = int(np.sum(predicted & (y == 0)))
     fn = int(np.sum(~predicted & (y == 1)))
@@ -28,24 +31,32 @@ def label_metrics(y: NDArray[np.int64], predicted: NDArray[np.bool_],
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "support": int(np.sum(y == 1)), "threshold": round(threshold, 4)}
+            "support": int(np.sum(y == 1)), "threshold": round(threshold, 4),
+            "flag_rate": round(float(np.mean(predicted)) if len(y) else 0.0, 4)}
 
 
 def evaluate_model(model: TextClassifier, table: Table) -> dict[str, Any]:
-    """Score ``table`` with ``model``; every label of the table must be a label of the model."""
+    """Score ``table`` with ``model``, judging the model's own decisions (a sub-label counts only
+    under a flagged parent, as a page shows it); every label of the table must be the model's.
+
+    ``any_flag_rate`` is the share of rows with at least one of the evaluated labels flagged.
+    """
     missing = [n for n in table.labels if n not in model.labels]
     if missing:
         raise InputError(f"the model has no label {', '.join(map(repr, missing))}; it has "
                          f"{', '.join(model.labels)}")
-    scores = model.scores(table.texts)
+    _, decided = model.decisions(table.texts)
     result: dict[str, Any] = {"labels": {}}
-    for j, name in enumerate(table.labels):
+    columns = [model.labels.index(name) for name in table.labels]
+    for j, (name, k) in enumerate(zip(table.labels, columns, strict=True)):
         known = ~np.isnan(table.y[:, j])
-        k = model.labels.index(name)
-        threshold = float(model.thresholds[k])
-        result["labels"][name] = label_metrics(table.y[known, j].astype(np.int64),
-                                               scores[known, k] >= threshold, threshold)
+        result["labels"][name] = {
+            **label_metrics(table.y[known, j].astype(np.int64), decided[known, k],
+                            float(model.thresholds[k])),
+            "kind": model.taxonomy.kind(name)}
     result["macro_f1"] = round(float(np.mean([m["f1"] for m in result["labels"].values()])), 4)
+    result["any_flag_rate"] = round(float(decided[:, columns].any(axis=1).mean())
+                                    if len(table.texts) else 0.0, 4)
     result["rows"] = len(table.texts)
     result["model_version"] = model.version
     return result
@@ -66,7 +77,7 @@ def cross_validate(table: Table, folds: int, config: TrainConfig | None = None, 
         model = train_classifier(_subset(table, train_idx), config)
         per_fold.append(evaluate_model(model, _subset(table, test_idx)))
     labels = {name: {key: round(float(np.mean([f["labels"][name][key] for f in per_fold])), 4)
-                     for key in ("precision", "recall", "f1", "threshold")}
+                     for key in ("precision", "recall", "f1", "threshold", "flag_rate")}
               for name in table.labels}
     for name in labels:
         labels[name]["support"] = int(sum(f["labels"][name]["support"] for f in per_fold))

@@ -34,6 +34,7 @@ from damai.understand.data import Table
 from damai.understand.features import FeatureConfig, Featurizer, tokenize
 from damai.understand.language import detect_batch
 from damai.understand.normalise import Normaliser
+from damai.understand.taxonomy import load_taxonomy, parent_of
 from damai.understand.types import MAX_TEXT_CHARS, Prediction
 
 __all__ = ["MODEL_FILE", "TextClassifier", "TrainConfig", "train_classifier"]
@@ -178,42 +179,79 @@ class TextClassifier:
         self.weights = weights
         self.bias = bias
         self.normaliser = Normaliser()
+        self.taxonomy = load_taxonomy().merged(meta.get("taxonomy"))
+        index = {n: j for j, n in enumerate(self.labels)}
+        conditional = set(meta.get("conditional", ()))
+        #: (sub-label column, parent column, scored conditionally on the parent?)
+        self._subs = [(j, index[p], n in conditional) for j, n in enumerate(self.labels)
+                      if (p := parent_of(n)) in index]
+        self._exclusions = [(index[n], [index[e] for e in others if e in index])
+                            for n, others in self.taxonomy.exclusions.items() if n in index]
+        self.signal: NDArray[np.bool_] = np.asarray(
+            [self.taxonomy.kind(n) == "signal" for n in self.labels], dtype=bool)
 
     # -- scoring ---------------------------------------------------------------------------
     def normalise(self, texts: Sequence[str]) -> list[str]:
         return self.normaliser.normalise_batch([t[:MAX_TEXT_CHARS] for t in texts])
 
     def _decide(self, clean: list[str]) -> tuple[NDArray[np.float64], sp.csr_matrix]:
+        """Each label's own calibrated score (a conditional sub-label's is P(sub | parent)),
+        and the feature rows."""
         x = self.featurizer.transform(clean)
         decision = np.asarray(x @ self.weights, dtype=np.float64) + self.bias
         return _sigmoid(self.platt[:, 0] * decision + self.platt[:, 1]), x
 
-    def scores(self, texts: Sequence[str], *, normalised: bool = False) -> NDArray[np.float64]:
-        """Calibrated scores, one row per text and one column per label."""
-        return self._decide(list(texts) if normalised else self.normalise(texts))[0]
+    def reported(self, raw: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The scores a page, export or API shows: a sub-label's score is never above its
+        parent's. A conditional sub-label shows P(parent) x P(sub | parent); an older model's
+        sub-label is capped at its parent's score."""
+        out = raw.copy()
+        for j, parent, conditional in self._subs:
+            out[:, j] = (raw[:, parent] * raw[:, j] if conditional
+                         else np.minimum(raw[:, j], raw[:, parent]))
+        return out
 
-    def _flags(self, row: NDArray[np.float64]) -> list[str]:
-        over = {n for n, s, t in zip(self.labels, row, self.thresholds, strict=True) if s >= t}
-        return [n for n in self.labels if n in over
-                and ("." not in n or n.split(".", 1)[0] in over or
-                     n.split(".", 1)[0] not in self.labels)]
+    def decide(self, raw: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Which labels are over their threshold, as flags or signals: a sub-label only under
+        a parent that is over, and never while a label that excludes it is over."""
+        over = raw >= self.thresholds
+        for j, parent, _ in self._subs:
+            over[:, j] &= over[:, parent]
+        for j, others in self._exclusions:
+            for other in others:
+                over[:, j] &= ~over[:, other]
+        return over
+
+    def decisions(self, texts: Sequence[str], *, normalised: bool = False
+                  ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+        """Shown scores and decisions (flags and signals), one row per text."""
+        raw = self._decide(list(texts) if normalised else self.normalise(texts))[0]
+        return self.reported(raw), self.decide(raw)
+
+    def scores(self, texts: Sequence[str], *, normalised: bool = False) -> NDArray[np.float64]:
+        """Calibrated scores as shown, one row per text and one column per label."""
+        return self.decisions(texts, normalised=normalised)[0]
 
     def predict(self, texts: Sequence[str], *, explain: bool = True) -> list[Prediction]:
-        """Scores, flags and language for each text; with ``explain``, the terms behind each
-        flag (about 0.1 ms per flag)."""
+        """Scores, flags, signals and language for each text; with ``explain``, the terms
+        behind each flag (about 0.1 ms per flag)."""
         clean = self.normalise(texts)
-        scores, x = self._decide(clean)
+        raw, x = self._decide(clean)
+        scores, over = self.reported(raw), self.decide(raw)
+        flagged, signalled = over & ~self.signal, over & self.signal
         languages = detect_batch(list(texts))
         out = []
         for i, (text, norm, language) in enumerate(zip(texts, clean, languages, strict=True)):
             empty = not norm.strip()
-            flags = [] if empty else self._flags(scores[i])
+            flags = [] if empty else [self.labels[j] for j in np.flatnonzero(flagged[i])]
+            signals = [] if empty else [self.labels[j] for j in np.flatnonzero(signalled[i])]
             labels = {n: (0.0 if empty else float(s)) for n, s in zip(self.labels, scores[i],
                                                                       strict=True)}
             explanations = ({f: self.explain(norm, f, row=x[i]) for f in flags}
                             if explain and flags else {})
             out.append(Prediction(labels, flags, language, self.version, explanations,
-                                  truncated=len(text) > MAX_TEXT_CHARS, empty=empty))
+                                  truncated=len(text) > MAX_TEXT_CHARS, empty=empty,
+                                  signals=signals))
         return out
 
     def explain(self, normalised: str, label: str, k: int = 5, *,
@@ -317,8 +355,13 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
     x = featurizer.transform(clean)
     fits: dict[str, _LabelFit] = {}
     skipped: dict[str, str] = {}
+    conditional: list[str] = []
     for j, label in enumerate(table.labels):
         known = ~np.isnan(table.y[:, j])
+        if (parent := parent_of(label)) in table.labels:
+            # a sub-label learns P(sub | parent): only rows where the parent is true count
+            known &= table.y[:, table.labels.index(parent)] == 1
+            conditional.append(label)
         y = table.y[known, j].astype(np.int64)
         if min(int(y.sum()), int(len(y) - y.sum())) < config.min_examples:
             skipped[label] = (f"{int(y.sum())} positive and {int(len(y) - y.sum())} negative "
@@ -342,6 +385,7 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
         "support": {n: {"positive": fits[n].positives, "negative": fits[n].negatives}
                     for n in labels},
         "ensemble": {n: fits[n].members for n in labels},
+        "conditional": [n for n in conditional if n in fits],
         "skipped": skipped,
         "features": asdict(config.features),
         "train": {"c": config.c, "nb_alpha": config.nb_alpha, "svm_c": config.svm_c,
