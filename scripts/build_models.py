@@ -136,13 +136,18 @@ def make_splits(shared: Path, out: Path) -> dict[str, Path]:
     return paths
 
 
-def train_command(paths: dict[str, Path], model_dir: Path) -> list[str]:
+#: the harmful labels, all negative for an everyday post
+HARMFUL_ZERO = "hate_speech=0,abusive=0,radicalism=0,sara=0,hoax=0"
+
+
+def training_data(paths: dict[str, Path]) -> list[tuple[Path, str, str]]:
+    """``(file, text column, --labels)`` for every training file of the bundled model."""
     # Everyday tweets and forum posts are negatives for the labels only the seeds cover
     # (NAME=0), so those labels also learn what ordinary Indonesian social media looks like.
     # Likewise each seed file is negative for labels none of its rows can carry. A label is left
     # unknown wherever a file may hold positives (counter-speech seeds hold hoaxes as negatives).
     negatives = ",disaster=0,counter_speech=0,hoax=0"
-    data = [
+    return [
         (paths["ibrohim_train"], "Tweet", IBROHIM_LABELS + negatives),
         (paths["netifier_train"], "original_text", NETIFIER_LABELS + negatives),
         (SEEDS / "radicalism" / "train.csv", "text", "radicalism=radicalism,disaster=0"),
@@ -152,9 +157,15 @@ def train_command(paths: dict[str, Path], model_dir: Path) -> list[str]:
          DISASTER_LABELS + ",radicalism=0,hoax=0,counter_speech=0"),
         (SEEDS / "counter_speech" / "train.csv", "text",
          "counter_speech=counter_speech,disaster=0,radicalism=0"),
+        # everyday posts (self-written, issue #9): negative for every harmful label; disaster
+        # and counter-speech unknown (safety tips and interfaith greetings are among them)
+        (SEEDS / "everyday" / "train.csv", "text", HARMFUL_ZERO),
     ]
+
+
+def train_command(paths: dict[str, Path], model_dir: Path) -> list[str]:
     command = ["damai", "train", "--out", str(model_dir), "--name", "damai-default"]
-    for path, text_col, labels in data:
+    for path, text_col, labels in training_data(paths):
         command += ["--data", str(path), "--text-col", text_col, "--labels", labels]
     return command
 

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from damai import settings
 from damai.cli import accounts as accounts_cli
+from damai.cli import adapt as adapt_cli
 from damai.cli import corrections as corrections_cli
 from damai.cli import labels as labels_cli
 from damai.cli import quarantine as quarantine_cli
@@ -49,6 +50,7 @@ app = typer.Typer(
 app.add_typer(quarantine_cli.app, name="quarantine")
 app.add_typer(accounts_cli.app, name="accounts")
 app.add_typer(corrections_cli.app, name="corrections")
+app.add_typer(adapt_cli.app, name="adapt")
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)

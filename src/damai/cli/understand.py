@@ -73,10 +73,15 @@ def train(
     c: Annotated[float, typer.Option("--c", help="Regularisasi / inverse regularisation")] = 4.0,
     name: Annotated[str, typer.Option(help="Nama versi / version prefix")] = "damai",
     drop_duplicates: DedupeOpt = False,
+    stream_prevalence: Annotated[float, typer.Option(
+        "--stream-prevalence", min=0.0, max=0.5,
+        help="Porsi post berbahaya di aliran nyata untuk ambang / share of harmful posts in a "
+             "real stream the thresholds are tuned for (0 = best F1 on the data)")] = 0.05,
 ) -> None:
-    """Latih model dari CSV berlabel. / Train a model from labelled CSV files."""
+    """Latih model dari CSV/JSONL berlabel. / Train a model from labelled CSV or JSONL files."""
     table = load_tables(data, text_col, labels, drop_duplicates=drop_duplicates)
-    model = train_classifier(table, TrainConfig(c=c), name=name, progress=err.print,
+    config = TrainConfig(c=c, stream_prevalence=stream_prevalence)
+    model = train_classifier(table, config, name=name, progress=err.print,
                              extra_meta={"data": [str(p) for p in data]})
     model.save(out_dir)
     out.print(f"model {model.version} saved to {out_dir}: labels {', '.join(model.labels)}")

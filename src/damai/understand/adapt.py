@@ -1,13 +1,6 @@
-"""Domain adaptation from an installation's own labels: what to label first, and how to learn
-from it without the base model's training data.
-
-**Picking** (:func:`suggest_rows`). An analyst's time is the budget. Rows are scored by the model
-in service; exact and near copies are dropped; the budget is shared between the labels; within a
-label, rows are taken from score bands, with more of the budget spent where the score is high
-(positives are rare, so a random pick holds only a handful) and the rest spread over the lower
-bands (so the new threshold is learnt from both sides). Within a band, rows nearest the band's
-own uncertainty come first, and a row too similar (cosine of the n-gram features) to one already
-picked is skipped, so the analyst never labels the same post twice.
+"""Domain adaptation from an installation's own labels, without the base model's training
+data (the bundled model cannot ship the rows it learned from). What to label first is
+:mod:`damai.understand.suggest`.
 
 **Learning** (:func:`adapt_label`). The base model is a linear model per label. For a label the
 base has, the adapted decision is ``alpha * base(x) + x . delta + beta``, fitted on the new rows
@@ -21,8 +14,11 @@ trained from the new rows alone, as ``damai train`` would.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +29,11 @@ from scipy.optimize import minimize
 from sklearn.model_selection import StratifiedKFold
 
 from damai.errors import InputError
+from damai.understand.data import Table
+from damai.understand.model import LabelFit, TextClassifier, TrainConfig, fit_label, label_rows
+from damai.understand.thresholds import best_threshold
 
-__all__ = ["AdaptConfig", "LabelAdaptation", "adapt_label", "suggest_rows"]
+__all__ = ["AdaptConfig", "LabelAdaptation", "adapt_label", "adapt_model", "check_counts"]
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -72,114 +71,7 @@ class LabelAdaptation:
                 "cv_f1": self.cv_f1, "threshold": round(self.threshold, 4)}
 
 
-# -- picking ---------------------------------------------------------------------------------
-
-def _normalise_rows(x: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-    return sp.csr_matrix(sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ x)
-
-
-def _band_quotas(k: int, bands: int, tilt: float) -> list[int]:
-    """``k`` picks over ``bands`` score bands, highest first, geometric with ratio ``tilt``."""
-    shares = np.asarray([tilt ** -b for b in range(bands)])
-    raw = k * shares / shares.sum()
-    quotas = np.floor(raw).astype(int)
-    for b in np.argsort(-(raw - quotas))[: k - int(quotas.sum())]:
-        quotas[b] += 1
-    return [int(q) for q in quotas]
-
-
-@dataclass(frozen=True, slots=True)
-class SuggestConfig:
-    bands: int = 5
-    #: how much more of the budget each band gets than the one below it
-    tilt: float = 1.6
-    #: a row whose cosine similarity to a picked row exceeds this is a near copy
-    max_similarity: float = 0.8
-
-
-def suggest_rows(scores: Floats, features: sp.csr_matrix, keys: Sequence[str], k: int,
-                 config: SuggestConfig | None = None) -> list[int]:
-    """The ``k`` rows to label first, in the order to label them.
-
-    ``scores`` is one column per label (the model's own scores), ``features`` the rows' n-gram
-    features and ``keys`` their normalised texts (equal keys are copies).
-    """
-    config = config or SuggestConfig()
-    first: dict[str, int] = {}
-    for i, key in enumerate(keys):
-        if key.strip():
-            first.setdefault(key, i)
-    unique = np.asarray(sorted(first.values()), dtype=np.int64)
-    if k <= 0 or not len(unique):
-        return []
-    x = _normalise_rows(features[unique])
-    labels = scores.shape[1]
-    queues = [_label_queue(scores[unique, j], min(k, len(unique)), config)
-              for j in range(labels)]
-    picked: list[int] = []
-    chosen = np.zeros(len(unique), dtype=bool)
-    picked_x: list[sp.csr_matrix] = []
-    cursor = [0] * labels
-    while len(picked) < min(k, len(unique)) and any(c < len(q) for c, q in
-                                                    zip(cursor, queues, strict=True)):
-        for j in range(labels):
-            while cursor[j] < len(queues[j]):
-                row = queues[j][cursor[j]]
-                cursor[j] += 1
-                if chosen[row] or _near_copy(x[row], picked_x, config.max_similarity):
-                    continue
-                chosen[row] = True
-                picked.append(int(unique[row]))
-                picked_x.append(x[row])
-                break
-            if len(picked) >= k:
-                break
-    return picked
-
-
-def _near_copy(row: sp.csr_matrix, picked: list[sp.csr_matrix], limit: float) -> bool:
-    if not picked:
-        return False
-    similarity = sp.vstack(picked) @ row.T
-    return bool(similarity.max() > limit) if similarity.nnz else False
-
-
-def _label_queue(score: Floats, k: int, config: SuggestConfig) -> list[int]:
-    """Rows of one label in picking order: the bands' quotas interleaved, each band's rows
-    nearest its middle first. Each band also lists spare rows, used when near copies are
-    skipped."""
-    order = np.argsort(-score, kind="stable")
-    bands = np.array_split(order, config.bands)
-    quotas = _band_quotas(k, config.bands, config.tilt)
-    per_band: list[list[int]] = []
-    for band, quota in zip(bands, quotas, strict=True):
-        if not len(band):
-            per_band.append([])
-            continue
-        middle = float(np.median(score[band]))
-        ranked = band[np.argsort(np.abs(score[band] - middle), kind="stable")]
-        step = max(1, len(ranked) // max(quota, 1))
-        spread = list(ranked[::step][:quota]) if quota else []
-        rest = [r for r in ranked if r not in set(spread)]
-        per_band.append([int(r) for r in spread + rest[: max(quota, 1) * 3]])
-    queue: list[int] = []
-    for rank in range(max((len(b) for b in per_band), default=0)):
-        queue.extend(b[rank] for b in per_band if rank < len(b))
-    return queue
-
-
 # -- learning --------------------------------------------------------------------------------
-
-def _best_threshold(p: Floats, y: Ints) -> tuple[float, float]:
-    order = np.argsort(-p, kind="stable")
-    hits = np.cumsum(y[order])
-    f1 = 2 * hits / (np.arange(1, len(y) + 1) + y.sum())
-    best = int(np.argmax(f1))
-    upper = p[order[best]]
-    lower = p[order[best + 1]] if best + 1 < len(order) else 0.0
-    return float((upper + lower) / 2), float(f1[best])
-
 
 def _sigmoid(z: Floats) -> Floats:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
@@ -290,7 +182,7 @@ def adapt_label(label: str, x: sp.csr_matrix, base_weights: Floats, base_bias: f
     best: tuple[float, float, float] | None = None
     for strength in config.lambdas:
         p = _cv_scores(rows, strength, config)
-        threshold, f1 = _best_threshold(p, rows.y[rows.target])
+        threshold, f1 = best_threshold(p, rows.y[rows.target])
         cv["recalibrate" if math.isinf(strength) else f"prior_{strength:g}"] = round(f1, 4)
         if best is None or f1 > best[1] + 1e-9:
             best = (strength, f1, threshold)
@@ -304,3 +196,69 @@ def adapt_label(label: str, x: sp.csr_matrix, base_weights: Floats, base_bias: f
     return LabelAdaptation(label, weights.astype(np.float32), alpha * base_bias + beta,
                            threshold, "recalibrate" if math.isinf(strength) else "prior",
                            strength, int(y.sum()), int(len(y) - y.sum()), cv)
+
+
+def _rows_for(table: Table, label: str) -> tuple[NDArray[np.int64], Ints]:
+    j = table.labels.index(label)
+    known, _ = label_rows(table, j)
+    index = np.flatnonzero(known)
+    return index, table.y[index, j].astype(np.int64)
+
+
+def _new_label(label: str, x: sp.csr_matrix, y: Ints, config: AdaptConfig) -> LabelFit:
+    check_counts(label, y, config)
+    return fit_label(x, y, TrainConfig(min_examples=config.min_positives))
+
+
+def adapt_model(base: TextClassifier, table: Table, *, source: Table | None = None,
+                config: AdaptConfig | None = None, name: str = "damai-adapted",
+                data_names: Sequence[tuple[str, int]] = (),
+                progress: Callable[[str], None] | None = None) -> TextClassifier:
+    """``base`` adapted to ``table`` (the installation's labelled rows), optionally with
+    ``source`` rows at ``config.source_weight``. Labels the base lacks are trained from the rows
+    alone. Labels not in ``table`` keep the base model's weights, threshold and calibration."""
+    config = config or AdaptConfig()
+    say = progress or (lambda _: None)
+    labels = list(base.labels) + [n for n in table.labels if n not in base.labels]
+    weights = np.zeros((base.weights.shape[0], len(labels)), dtype=np.float32)
+    weights[:, :len(base.labels)] = base.weights
+    bias = np.concatenate([base.bias, np.zeros(len(labels) - len(base.labels))])
+    meta = copy.deepcopy(base.meta)
+    x = base.featurizer.transform(base.normalise(table.texts))
+    source_x = (base.featurizer.transform(base.normalise(source.texts))
+                if source is not None else None)
+    adapted: dict[str, dict[str, Any]] = {}
+    for label in table.labels:
+        index, y = _rows_for(table, label)
+        k = labels.index(label)
+        if label not in base.labels:
+            say(f"train new label {label} on {len(y):,} rows ({int(y.sum()):,} positive)")
+            fit = _new_label(label, x[index], y, config)
+            weights[:, k], bias[k] = fit.weights, fit.bias
+            meta["platt"][label], meta["thresholds"][label] = list(fit.platt), fit.threshold
+            adapted[label] = {"method": "new", "positives": fit.positives,
+                              "negatives": fit.negatives, "threshold": round(fit.threshold, 4)}
+            continue
+        say(f"adapt {label} on {len(y):,} rows ({int(y.sum()):,} positive)")
+        extra_x, extra_y = None, None
+        if source is not None and source_x is not None and label in source.labels:
+            s_index, extra_y = _rows_for(source, label)
+            extra_x = source_x[s_index]
+        a, c = base.platt[k]
+        result = adapt_label(label, x[index], a * base.weights[:, k].astype(np.float64),
+                             a * float(base.bias[k]) + c, y, config, source_x=extra_x,
+                             source_y=extra_y)
+        weights[:, k], bias[k] = result.weights, result.bias
+        meta["platt"][label], meta["thresholds"][label] = [1.0, 0.0], result.threshold
+        adapted[label] = result.summary()
+    digest = hashlib.sha256(weights.tobytes()).hexdigest()[:10]
+    meta.update({
+        "version": f"{name}-{time.strftime('%Y%m%d', time.gmtime())}-{digest}",
+        "labels": labels,
+        "parent": base.version,
+        "adapted": adapted,
+        "data": [{"name": n, "rows": r} for n, r in data_names],
+        "source_weight": config.source_weight if source is not None else None,
+    })
+    meta.setdefault("conditional", [])
+    return TextClassifier(meta, base.featurizer, weights, bias)

@@ -35,9 +35,11 @@ from damai.understand.features import FeatureConfig, Featurizer, tokenize
 from damai.understand.language import detect_batch
 from damai.understand.normalise import Normaliser
 from damai.understand.taxonomy import load_taxonomy, parent_of
+from damai.understand.thresholds import best_threshold, stream_threshold
 from damai.understand.types import MAX_TEXT_CHARS, Prediction
 
-__all__ = ["MODEL_FILE", "TextClassifier", "TrainConfig", "train_classifier"]
+__all__ = ["MODEL_FILE", "LabelFit", "TextClassifier", "TrainConfig", "fit_label", "label_rows",
+           "train_classifier"]
 
 MODEL_FILE = "model.json"
 WEIGHTS_FILE = "weights.npz"
@@ -56,11 +58,15 @@ class TrainConfig:
     calibration_folds: int = 3
     min_examples: int = 8
     seed: int = 13
+    #: the share of positives the threshold is tuned for (a stream, not the labelled set),
+    #: within ``threshold_tolerance`` of the labelled set's best F1; 0 = the best F1 alone
+    stream_prevalence: float = 0.05
+    threshold_tolerance: float = 0.01
     features: FeatureConfig = field(default_factory=FeatureConfig)
 
 
 @dataclass(slots=True)
-class _LabelFit:
+class LabelFit:
     weights: NDArray[np.float32]
     bias: float
     platt: tuple[float, float]
@@ -123,23 +129,11 @@ def _fit_linear(x: sp.csr_matrix, y: NDArray[np.int64], members: list[str],
     return weights, bias
 
 
-def _best_threshold(scores: NDArray[np.float64], y: NDArray[np.int64]) -> float:
-    order = np.argsort(-scores)
-    hits = np.cumsum(y[order])
-    predicted = np.arange(1, len(y) + 1)
-    f1 = 2 * hits / (predicted + y.sum())
-    best = int(np.argmax(f1))
-    upper = scores[order[best]]
-    lower = scores[order[best + 1]] if best + 1 < len(order) else 0.0
-    return float((upper + lower) / 2)
-
-
 def _best_f1(scores: NDArray[np.float64], y: NDArray[np.int64]) -> float:
-    predicted = scores >= _best_threshold(scores, y)
-    return float(2 * np.sum(predicted & (y == 1)) / (predicted.sum() + y.sum()))
+    return best_threshold(scores, y)[1]
 
 
-def _fit_label(x: sp.csr_matrix, y: NDArray[np.int64], config: TrainConfig) -> _LabelFit:
+def fit_label(x: sp.csr_matrix, y: NDArray[np.int64], config: TrainConfig) -> LabelFit:
     """Out-of-fold decision values of every candidate member; the subset of members whose
     standardised sum has the best out-of-fold F1 is the label's ensemble, calibrated and
     thresholded on that sum and then fitted on all rows."""
@@ -157,11 +151,12 @@ def _fit_label(x: sp.csr_matrix, y: NDArray[np.int64], config: TrainConfig) -> _
     combined = standard[:, list(chosen)].sum(axis=1)
     platt = LogisticRegression(C=1e4).fit(np.reshape(combined, (-1, 1)), y)
     a, c = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-    threshold = _best_threshold(_sigmoid(a * combined + c), y)
+    threshold = stream_threshold(_sigmoid(a * combined + c), y, config.stream_prevalence,
+                                 config.threshold_tolerance)
     members = [config.members[k] for k in chosen]
     scales = [(float(oof[:, k].mean()), float(spread[k]) or 1.0) for k in chosen]
     w, b = _fit_linear(x, y, members, config, scales)
-    return _LabelFit(w.astype(np.float32), b, (a, c), threshold, int(y.sum()),
+    return LabelFit(w.astype(np.float32), b, (a, c), threshold, int(y.sum()),
                      int(len(y) - y.sum()), members)
 
 
@@ -221,6 +216,11 @@ class TextClassifier:
             for other in others:
                 over[:, j] &= ~over[:, other]
         return over
+
+    def raw_scores(self, clean: list[str]) -> tuple[NDArray[np.float64], sp.csr_matrix]:
+        """Each label's own calibrated score for normalised texts (a conditional sub-label's is
+        P(sub | parent)), and their feature rows."""
+        return self._decide(clean)
 
     def decisions(self, texts: Sequence[str], *, normalised: bool = False
                   ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
@@ -341,6 +341,17 @@ def _block_scales(x: sp.csr_matrix, idf: NDArray[np.float32], n_word: int) -> tu
     return scales[0], scales[1]
 
 
+def label_rows(table: Table, j: int) -> tuple[NDArray[np.bool_], bool]:
+    """The rows that teach label ``j``: those where it is known and, for a sub-label whose
+    parent is in the table, where the parent is true (it learns P(sub | parent)); and whether
+    the label is learnt conditionally."""
+    known = ~np.isnan(table.y[:, j])
+    parent = parent_of(table.labels[j])
+    if parent is None or parent not in table.labels:
+        return known, False
+    return known & (table.y[:, table.labels.index(parent)] == 1), True
+
+
 def train_classifier(table: Table, config: TrainConfig | None = None, *,
                      name: str = "damai", progress: Progress | None = None,
                      extra_meta: dict[str, Any] | None = None) -> TextClassifier:
@@ -353,14 +364,12 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
     featurizer = Featurizer(config.features)
     featurizer.fit_idf(clean)
     x = featurizer.transform(clean)
-    fits: dict[str, _LabelFit] = {}
+    fits: dict[str, LabelFit] = {}
     skipped: dict[str, str] = {}
     conditional: list[str] = []
     for j, label in enumerate(table.labels):
-        known = ~np.isnan(table.y[:, j])
-        if (parent := parent_of(label)) in table.labels:
-            # a sub-label learns P(sub | parent): only rows where the parent is true count
-            known &= table.y[:, table.labels.index(parent)] == 1
+        known, is_conditional = label_rows(table, j)
+        if is_conditional:
             conditional.append(label)
         y = table.y[known, j].astype(np.int64)
         if min(int(y.sum()), int(len(y) - y.sum())) < config.min_examples:
@@ -369,7 +378,7 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
             say(f"skip {label}: {skipped[label]}")
             continue
         say(f"train {label} on {len(y):,} rows ({int(y.sum()):,} positive)")
-        fits[label] = _fit_label(x[np.flatnonzero(known)], y, config)
+        fits[label] = fit_label(x[np.flatnonzero(known)], y, config)
     if not fits:
         raise InputError("no label could be trained: " + "; ".join(
             f"{k}: {v}" for k, v in skipped.items()))
@@ -390,6 +399,8 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
         "features": asdict(config.features),
         "train": {"c": config.c, "nb_alpha": config.nb_alpha, "svm_c": config.svm_c,
                   "nb_svm_c": config.nb_svm_c, "members": list(config.members),
+                  "stream_prevalence": config.stream_prevalence,
+                  "threshold_tolerance": config.threshold_tolerance,
                   "rows": len(table.texts),
                   "seconds": round(time.time() - started, 1)},
         **(extra_meta or {}),
