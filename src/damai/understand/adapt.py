@@ -37,6 +37,8 @@ __all__ = ["AdaptConfig", "LabelAdaptation", "adapt_label", "adapt_model", "chec
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
+#: how far the base model's score may be scaled down or up
+ALPHA_RANGE = (0.25, 4.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,9 @@ def _fit_offset(x: sp.csr_matrix, base: Floats, y: Ints, weight: Floats,
 
     start = np.zeros(2 + n_delta)
     start[0] = 1.0
-    result = minimize(loss, start, jac=True, method="L-BFGS-B",
+    # the base's ranking is kept, if weakened: alpha never turns it off or around
+    bounds = [ALPHA_RANGE, (None, None)] + [(None, None)] * n_delta
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds,
                       options={"maxiter": 500})
     theta = result.x
     return theta[2:], float(theta[0]), float(theta[1])

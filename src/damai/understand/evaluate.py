@@ -39,23 +39,27 @@ def evaluate_model(model: TextClassifier, table: Table) -> dict[str, Any]:
     """Score ``table`` with ``model``, judging the model's own decisions (a sub-label counts only
     under a flagged parent, as a page shows it); every label of the table must be the model's.
 
-    ``any_flag_rate`` is the share of rows with at least one of the evaluated labels flagged.
+    ``any_flag_rate`` is the share of rows with at least one of the evaluated labels flagged. A
+    label of kind ``signal`` never flags: its precision, recall and F1 judge the signal, its
+    ``flag_rate`` is 0 and ``signal_rate`` says how often it fired.
     """
     missing = [n for n in table.labels if n not in model.labels]
     if missing:
         raise InputError(f"the model has no label {', '.join(map(repr, missing))}; it has "
                          f"{', '.join(model.labels)}")
     _, decided = model.decisions(table.texts)
+    flagged = decided & ~model.signal
     result: dict[str, Any] = {"labels": {}}
     columns = [model.labels.index(name) for name in table.labels]
     for j, (name, k) in enumerate(zip(table.labels, columns, strict=True)):
         known = ~np.isnan(table.y[:, j])
-        result["labels"][name] = {
-            **label_metrics(table.y[known, j].astype(np.int64), decided[known, k],
-                            float(model.thresholds[k])),
-            "kind": model.taxonomy.kind(name)}
+        metrics = label_metrics(table.y[known, j].astype(np.int64), decided[known, k],
+                                float(model.thresholds[k]))
+        if model.signal[k]:  # judged as a signal: it ranks, and never flags
+            metrics["signal_rate"], metrics["flag_rate"] = metrics["flag_rate"], 0.0
+        result["labels"][name] = {**metrics, "kind": model.taxonomy.kind(name)}
     result["macro_f1"] = round(float(np.mean([m["f1"] for m in result["labels"].values()])), 4)
-    result["any_flag_rate"] = round(float(decided[:, columns].any(axis=1).mean())
+    result["any_flag_rate"] = round(float(flagged[:, columns].any(axis=1).mean())
                                     if len(table.texts) else 0.0, 4)
     result["rows"] = len(table.texts)
     result["model_version"] = model.version

@@ -62,6 +62,8 @@ class TrainConfig:
     #: within ``threshold_tolerance`` of the labelled set's best F1; 0 = the best F1 alone
     stream_prevalence: float = 0.05
     threshold_tolerance: float = 0.01
+    #: mask person names as ``_tokoh_`` (see :mod:`damai.understand.normalise`)
+    mask_names: bool = False
     features: FeatureConfig = field(default_factory=FeatureConfig)
 
 
@@ -173,7 +175,7 @@ class TextClassifier:
         self.featurizer = featurizer
         self.weights = weights
         self.bias = bias
-        self.normaliser = Normaliser()
+        self.normaliser = Normaliser.from_config(meta.get("normalise"))
         self.taxonomy = load_taxonomy().merged(meta.get("taxonomy"))
         index = {n: j for j, n in enumerate(self.labels)}
         conditional = set(meta.get("conditional", ()))
@@ -359,7 +361,7 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
     config = config or TrainConfig()
     say = progress or (lambda _: None)
     started = time.time()
-    normaliser = Normaliser()
+    normaliser = Normaliser(mask_names=config.mask_names)
     clean = normaliser.normalise_batch(table.texts)
     featurizer = Featurizer(config.features)
     featurizer.fit_idf(clean)
@@ -397,6 +399,7 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
         "conditional": [n for n in conditional if n in fits],
         "skipped": skipped,
         "features": asdict(config.features),
+        "normalise": normaliser.to_config(),
         "train": {"c": config.c, "nb_alpha": config.nb_alpha, "svm_c": config.svm_c,
                   "nb_svm_c": config.nb_svm_c, "members": list(config.members),
                   "stream_prevalence": config.stream_prevalence,

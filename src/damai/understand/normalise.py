@@ -29,7 +29,11 @@ The output feeds the classifier's feature hashing, so it must be deterministic a
 10. per token: the literal masks ``USER``/``user`` → ``_user_`` and ``URL`` → ``_url_``
     (ibrohim2019 already masked them), a leading ``RT`` is dropped, slang → standard words (the
     indoNLP Kamus Alay map plus our overrides, e.g. "gak" → "tidak", "yg" → "yang"),
-    reduplication ("anak2" → "anak anak", "mudah2an" → "mudah mudahan"), numbers → ``_num_``.
+    reduplication ("anak2" → "anak anak", "mudah2an" → "mudah mudahan"), numbers → ``_num_``;
+11. with ``mask_names`` (issue #9), person names from ``lexicon/person_names.txt`` (public
+    figures and common given names) become ``_tokoh_``, so a model learns what is said, not
+    about whom. One-word names go through the word map (free); two-word names are replaced in
+    the joined output.
 
 Numbers: a token made only of digits (optionally grouped by ``.``, ``,``, ``:`` or ``/``, such
 as "1.000" or "20:00") becomes ``_num_``, except the few numbers that name political events
@@ -64,7 +68,8 @@ __all__ = [
     "segment_word",
 ]
 
-NUM, URL, USER = "_num_", "_url_", "_user_"
+NUM, URL, USER, PERSON = "_num_", "_url_", "_user_", "_tokoh_"
+PERSON_NAMES = Path(__file__).with_name("lexicon") / "person_names.txt"
 
 #: numbers kept as words: the 212 and 411 rallies (2016) and 1965 (the PKI purge) are topics
 SIGNIFICANT_NUMBERS = frozenset({"212", "411", "1965"})
@@ -280,13 +285,32 @@ class Normaliser:
     slang: bool = True
     segment_hashtags: bool = False
     extra_slang: Mapping[str, str] | None = field(default=None, repr=False, hash=False)
+    mask_names: bool = False
 
-    def __reduce__(self) -> tuple[Any, tuple[bool, bool]]:
-        return (Normaliser, (self.slang, self.segment_hashtags))
+    def __reduce__(self) -> tuple[Any, tuple[bool, bool, None, bool]]:
+        return (Normaliser, (self.slang, self.segment_hashtags, None, self.mask_names))
 
     def to_config(self) -> dict[str, bool]:
         """The options to save with a model (never the extra lexicon)."""
-        return {"slang": self.slang, "segment_hashtags": self.segment_hashtags}
+        return {"slang": self.slang, "segment_hashtags": self.segment_hashtags,
+                "mask_names": self.mask_names}
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any] | None) -> Normaliser:
+        """The normaliser a saved model was trained with (older models saved none)."""
+        config = config or {}
+        return cls(slang=bool(config.get("slang", True)),
+                   segment_hashtags=bool(config.get("segment_hashtags", False)),
+                   mask_names=bool(config.get("mask_names", False)))
+
+    @cached_property
+    def _two_word_names(self) -> re.Pattern[str] | None:
+        pairs = [n for n in _person_names() if " " in n]
+        if not self.mask_names or not pairs:
+            return None
+        words = sorted((" ".join(self._word(w) for w in n.split()) for n in pairs),
+                       key=len, reverse=True)
+        return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b")
 
     @cached_property
     def _map(self) -> dict[str, str]:
@@ -297,6 +321,8 @@ class Normaliser:
             if self.extra_slang:
                 table.update(_clean_lexicon(self.extra_slang.items()))
             table = {k: _canonical(v) for k, v in table.items()}
+        if self.mask_names:
+            table.update({n: PERSON for n in _person_names() if " " not in n})
         table.update(_MASKS)
         return table
 
@@ -333,7 +359,9 @@ class Normaliser:
                     memo[chunk] = done
             if done:
                 out.append(done)
-        return " ".join(out)
+        joined = " ".join(out)
+        names = self._two_word_names
+        return names.sub(PERSON, joined) if names is not None else joined
 
     def normalise_batch(self, texts: Sequence[str]) -> list[str]:
         """Normalise many texts (same result as :meth:`normalise` on each)."""
@@ -396,6 +424,12 @@ class Normaliser:
             else:
                 append(tok)
         return out
+
+
+@cache
+def _person_names() -> tuple[str, ...]:
+    lines = PERSON_NAMES.read_text(encoding="utf-8").splitlines()
+    return tuple(n.strip().replace("'", "") for n in lines if n.strip() and not n.startswith("#"))
 
 
 def _canonical(value: str) -> str:
