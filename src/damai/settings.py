@@ -45,6 +45,9 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("batch_size", "1000", "Posts written per database transaction during ingest."),
     Setting("max_line_bytes", "1048576", "Longest input line accepted; longer lines are "
             "quarantined."),
+    Setting("max_json_depth", "64", "Deepest nesting of JSON arrays and objects a record may "
+            "have (files and the API); deeper records are quarantined as too_deep before they "
+            "are parsed. Real platform records stay under about 12."),
     Setting("api_max_body_bytes", "10485760", "Largest request body the HTTP API accepts "
             "(POST /api/v1/ingest and /api/v1/classify); larger bodies get 413."),
     Setting("api_max_classify_texts", "100", "Most texts one POST /api/v1/classify request may "

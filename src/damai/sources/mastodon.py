@@ -41,6 +41,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from damai.errors import RecordError
 from damai.records import Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
+from damai.sources.nesting import max_depth, too_deep, too_deep_message
 from damai.sources.reader import (
     DEFAULT_MAX_LINE,
     container_kind,
@@ -123,6 +124,7 @@ def map_event(event: dict[str, Any]) -> Mapped:
         return Mapped(posts=[], notices=[Notice("skipped_event", {"event": name})])
     payload = event.get("payload")
     if isinstance(payload, (str, bytes)):
+        _check_depth(payload)
         try:
             payload = orjson.loads(payload)
         except orjson.JSONDecodeError as exc:
@@ -287,6 +289,13 @@ def _unique(values: Iterable[str | None]) -> list[str]:
     return list(dict.fromkeys(value for value in values if value))
 
 
+def _check_depth(payload: str | bytes) -> None:
+    """A payload is JSON inside a string, which the reader's depth check does not see."""
+    data = payload.encode() if isinstance(payload, str) else payload
+    if too_deep(data, limit := max_depth()):
+        raise RecordError("too_deep", too_deep_message(limit))
+
+
 # --- server-sent events --------------------------------------------------------------------
 
 
@@ -312,6 +321,8 @@ class _SseBlock:
         event = self.event or "message"
         payload: Any = "\n".join(self.data)
         if event in STATUS_EVENTS:
+            if too_deep(payload.encode(), limit := max_depth()):
+                return RecordFailure(path, where, "too_deep", too_deep_message(limit), raw)
             try:
                 payload = orjson.loads(payload)
             except orjson.JSONDecodeError as exc:

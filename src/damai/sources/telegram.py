@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar
+from typing import Any, ClassVar
 
 import ijson
 import orjson
@@ -41,7 +41,8 @@ import orjson
 from damai.errors import RecordError
 from damai.records import Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
-from damai.sources.reader import DEFAULT_MAX_LINE, Utf8Reader, open_utf8
+from damai.sources.nesting import TooDeep
+from damai.sources.reader import DEFAULT_MAX_LINE, GuardedReader, open_utf8
 from damai.sources.text import extract_hashtags, extract_links, extract_mentions
 
 __all__ = [
@@ -204,7 +205,8 @@ def iter_export(path: Path, *, encoding: str | None = None,
     try:
         with open_utf8(path, encoding) as handle:
             yield from walker.walk(handle)
-    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, LookupError) as exc:
+    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, LookupError,
+            TooDeep) as exc:
         yield _broken(path, walker, exc)
         return
     if not walker.saw_messages:
@@ -217,6 +219,8 @@ def iter_export(path: Path, *, encoding: str | None = None,
 def _reason(exc: Exception) -> str:
     """The quarantine reason; the C backend reports every error as ``IncompleteJSONError``."""
     text = str(exc)
+    if isinstance(exc, TooDeep):
+        return "too_deep"
     if isinstance(exc, (UnicodeDecodeError, LookupError)) or "UTF8" in text:
         return "invalid_utf8"
     if isinstance(exc, ijson.IncompleteJSONError) and ("premature EOF" in text
@@ -248,7 +252,7 @@ class _ExportWalker:
         self.saw_messages = False
         self.last_location = ""
 
-    def walk(self, handle: BinaryIO | Utf8Reader) -> Iterator[RawRecord]:
+    def walk(self, handle: GuardedReader) -> Iterator[RawRecord]:
         events = iter(ijson.parse(handle, use_float=True))
         for prefix, event, value in events:
             if prefix in _CHAT_PREFIXES and event == "start_map":
