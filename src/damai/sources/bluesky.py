@@ -265,14 +265,17 @@ def _parse_time(value: Any) -> datetime | None:
         return None
     try:
         return utc(datetime.fromisoformat(value))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
 def _from_micros(value: Any) -> datetime | None:
     if not isinstance(value, int) or isinstance(value, bool):
         return None
-    return datetime.fromtimestamp(value / 1_000_000, tz=UTC)
+    try:
+        return datetime.fromtimestamp(value / 1_000_000, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def _str(value: Any) -> str | None:

@@ -266,7 +266,7 @@ def _created_at(status: dict[str, Any], platform_id: str) -> datetime:
     value = status.get("created_at")
     try:
         return utc(datetime.fromisoformat(str(value)))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise RecordError("unmappable", f"status {platform_id} has no valid created_at "
                           f"({value!r})") from exc
 

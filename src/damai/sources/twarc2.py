@@ -288,7 +288,7 @@ def _created_at(tweet: JsonDict, tweet_id: str) -> datetime:
     if isinstance(value, str):
         try:
             return utc(datetime.fromisoformat(value))
-        except ValueError:
+        except (ValueError, OverflowError):  # overflow: 9999-12-31T23:59:59-05:00 in UTC
             pass
     raise RecordError("bad_time", f"tweet {tweet_id} has created_at {value!r}, which is not an "
                                   "ISO 8601 time such as 2024-05-02T13:20:05.000Z")
@@ -298,7 +298,10 @@ def _snowflake_time(tweet_id: str) -> datetime:
     """``created_at`` is not a default v2 field; a snowflake id still tells when it was made."""
     if tweet_id.isdigit() and int(tweet_id) >= _SNOWFLAKE_MIN:
         millis = (int(tweet_id) >> 22) + _SNOWFLAKE_EPOCH_MS
-        return datetime.fromtimestamp(millis / 1000, tz=UTC)
+        try:
+            return datetime.fromtimestamp(millis / 1000, tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            pass
     raise RecordError("bad_time", f"tweet {tweet_id} has no created_at and its id is too old to "
                                   "carry a timestamp; request tweet.fields=created_at")
 
@@ -309,7 +312,7 @@ def _retrieved_at(data: JsonDict) -> datetime | None:
         return None
     try:
         return utc(datetime.fromisoformat(value))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 

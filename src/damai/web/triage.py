@@ -20,6 +20,7 @@ from fastapi.responses import RedirectResponse
 
 from damai.records import Post
 from damai.storage.base import StoredPost, TriageState
+from damai.web.checks import row_id_ok
 from damai.web.context import WebContext
 from damai.web.render import current_session, render
 from damai.web.security import CSRF
@@ -70,7 +71,7 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
         return session.user.name, request.client.host if request.client else None
 
     def found(post_id: int) -> StoredPost | None:
-        stored = ctx.store.get_post_by_id(post_id)
+        stored = ctx.store.get_post_by_id(post_id) if row_id_ok(post_id) else None
         return stored if stored is not None and stored.post.flags else None
 
     @app.get("/triage")
