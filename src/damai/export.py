@@ -3,6 +3,9 @@
 JSONL carries every stored field, scores included. The flat formats (CSV, Parquet) add
 ``model_version``, ``flags`` (space-separated) and one ``score_<label>`` column per label given
 (the CLI passes every label of the store), empty where a post has no score for it.
+
+CSV is meant for spreadsheets: text cells that a spreadsheet would run as a formula get a leading
+``'`` (:func:`damai.spreadsheet.safe_cell`). JSONL and Parquet keep every value exact.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import orjson
 
 from damai.errors import InputError
 from damai.records import Post
+from damai.spreadsheet import safe_cell
 
 __all__ = ["EXPORT_FORMATS", "FLAT_COLUMNS", "export_posts", "flat_columns", "flat_row",
            "iter_jsonl"]
@@ -64,7 +68,7 @@ def _write_csv(posts: Iterable[Post], out: IO[bytes], labels: Sequence[str]) -> 
     writer.writeheader()
     count = 0
     for post in posts:
-        writer.writerow(flat_row(post, labels))
+        writer.writerow({k: safe_cell(v) for k, v in flat_row(post, labels).items()})
         count += 1
     text.detach()
     return count
