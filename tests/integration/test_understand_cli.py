@@ -62,6 +62,7 @@ def test_classify_jsonl(capsys: pytest.CaptureFixture[str], model: Path,
     assert "-:2" in stderr and "-:3" in stderr and "2 classified, 2 skipped" in stderr
 
 
+@pytest.mark.slow  # trains a model on several files
 def test_multi_file_training_keeps_unknown_labels(capsys: pytest.CaptureFixture[str],
                                                   data: Path, tmp_path: Path) -> None:
     other = tmp_path / "disaster.csv"
