@@ -111,3 +111,9 @@ def test_an_oversized_field_is_quarantined(lite: Api) -> None:
     body = orjson.dumps(page([tweet(1, "x" * 2_000_000)]))  # over DAMAI_MAX_LINE_BYTES
     report = ingest(lite, body, "application/x-ndjson").json()
     assert (report["received"], report["stored"], report["quarantined"]) == (1, 0, 1)
+
+
+def test_a_csv_error_does_not_name_the_server_temporary_file(lite: Api) -> None:
+    error = assert_error(ingest(lite, b"id,text\n1,halo\n", "text/csv"), 400, "invalid_input")
+    assert "damai-api-" not in error["message"] and "/tmp" not in error["message"]
+    assert "request body" in error["message"]

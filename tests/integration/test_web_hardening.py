@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from damai.auth import open_auth_store
 from damai.web.security import SECURITY_HEADERS
 from tests.integration.web_helpers import add_users, client_for, fill_posts, login
 
@@ -121,3 +122,47 @@ def test_page_bodies_are_limited(web_db: str, monkeypatch: pytest.MonkeyPatch) -
                                             "role": "viewer",
                                             "password": "frasa-sandi-yang-cukup-panjang"})
         assert small.status_code == 303
+
+
+def test_the_last_admin_cannot_demote_or_disable_themselves(web_db: str) -> None:
+    with client_for(web_db) as client:
+        token = login(client, "admin")
+        for path, data in (("/users/admin/role", {"role": "viewer"}),
+                           ("/users/admin/disable", {})):
+            response = client.post(path, data={"csrf_token": token, **data})
+            assert response.status_code == 400, path
+            assert "admin aktif terakhir" in response.text
+        assert client.post("/users/analyst/role", data={"csrf_token": token,
+                                                        "role": "admin"}).status_code == 303
+        assert client.post("/users/admin/role", data={"csrf_token": token,
+                                                      "role": "viewer"}).status_code == 303
+    auth = open_auth_store(web_db)
+    try:
+        roles = {u.name: u.role for u in auth.list_users()}
+        assert roles["admin"] == "viewer" and roles["analyst"] == "admin"
+    finally:
+        auth.close()
+
+
+def test_triage_items_go_only_to_users_who_can_open_triage(web_db: str) -> None:
+    with client_for(web_db) as client:
+        token = login(client, "analyst")
+        page = client.get("/triage").text
+        assert 'value="viewer"' not in page and 'value="approver"' in page
+        post_id = re.findall(r"/triage/(\d+)/assign", page)[0]
+        viewer = client.post(f"/triage/{post_id}/assign",
+                             data={"csrf_token": token, "assignee": "viewer"})
+        assert viewer.status_code == 404
+        approver = client.post(f"/triage/{post_id}/assign",
+                               data={"csrf_token": token, "assignee": "approver"})
+        assert approver.status_code == 303
+
+
+def test_the_server_sends_no_server_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, object] = {}
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: seen.update(options))
+    monkeypatch.setattr("damai.web.app.create_app", lambda db: None)
+    from damai.web.app import run
+
+    run(None, host="127.0.0.1", port=0)
+    assert seen["server_header"] is False and seen["host"] == "127.0.0.1"
