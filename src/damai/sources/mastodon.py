@@ -15,7 +15,9 @@ Accepted files (recognised from their content, never their name):
 and one ``Notice(kind="skipped_event", detail={"event": name})`` so the record is accounted as
 received-and-skipped.
 
-Identity is global across instances: ``platform_id`` is the status ``uri`` (its ActivityPub id),
+Identity is global across instances: ``platform_id`` is a SHA-256 prefix of the status ``uri``
+(its ActivityPub id, which holds the account name: :func:`damai.sources.identity.mastodon_key`),
+``url`` the handle-free ``https://HOST/web/statuses/ID`` (:mod:`damai.sources.identity`),
 ``author_id`` the account's profile ``url`` and ``author_handle`` / ``mentions`` the full
 ``user@instance`` form (Mastodon gives local accounts as bare ``user``; the instance is taken from
 the account URL). ``reply_to_id`` is ``in_reply_to_id``, which is local to the instance the data
@@ -41,6 +43,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from damai.errors import RecordError
 from damai.records import Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
+from damai.sources.identity import mastodon_key, mastodon_url, migrate_reference
 from damai.sources.nesting import max_depth, too_deep, too_deep_message
 from damai.sources.reader import (
     DEFAULT_MAX_LINE,
@@ -169,15 +172,15 @@ def map_status(status: dict[str, Any]) -> Post:
     account = _dict(status.get("account")) or {}
     return Post(
         platform=PLATFORM,
-        platform_id=platform_id,
+        platform_id=mastodon_key(platform_id),
         text=text,
         created_at=_created_at(status, platform_id),
-        url=_str(status.get("url")),
+        url=mastodon_url(_str(status.get("url"))),
         author_id=_author_id(account),
         author_handle=_qualified_acct(account),
         reply_to_id=_str(status.get("in_reply_to_id")),
-        quote_of_id=_quote_id(body),
-        repost_of_id=_status_id(reblog) if reblog else None,
+        quote_of_id=migrate_reference(PLATFORM, _quote_id(body)),
+        repost_of_id=mastodon_key(_status_id(reblog) or "") if reblog else None,
         hashtags=_unique(_str(tag.get("name")) for tag in _dicts(body.get("tags"))),
         mentions=_unique(_qualified_acct(m) for m in _dicts(body.get("mentions"))),
         links=links,

@@ -19,8 +19,9 @@ finding them in the text.
 ``mention_name`` entities (a user without a username) carry only a display name and are not
 kept as mentions.
 
-``platform_id`` is ``{chat id}/{message id}``; ``url`` is ``https://t.me/{username}/{id}`` only
-when the chat's username is known (Desktop exports do not include it). ``created_at`` comes from
+``platform_id`` is ``{chat id}/{message id}``; ``url`` is ``https://t.me/c/{chat id}/{id}`` (it
+names no one; a channel's username would name its author) and only when the chat is public, i.e.
+its username is known (Desktop exports do not include it). ``created_at`` comes from
 ``date_unixtime`` (UTC); without it, ``date`` is the exporting computer's local time with no
 zone, and is taken as UTC. Reaction counts are summed into ``likes``. ``forwarded_from`` and
 ``edited`` stay in ``raw``. Service messages (joins, pins, calls, ...) are not posts:
@@ -41,6 +42,7 @@ import orjson
 from damai.errors import RecordError
 from damai.records import Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
+from damai.sources.identity import telegram_url
 from damai.sources.nesting import TooDeep
 from damai.sources.reader import DEFAULT_MAX_LINE, GuardedReader, open_utf8
 from damai.sources.text import extract_hashtags, extract_links, extract_mentions
@@ -113,7 +115,7 @@ def map_message(chat: dict[str, Any], message: dict[str, Any]) -> Mapped:
         platform_id=platform_id,
         text=text,
         created_at=_created_at(message, platform_id),
-        url=f"https://t.me/{username}/{message_id}" if username else None,
+        url=telegram_url(chat_id, message_id) if username else None,  # names no one
         author_id=_str(message.get("from_id")),
         author_handle=_str(message.get("from")),
         reply_to_id=f"{chat_id}/{reply}" if reply else None,

@@ -37,6 +37,7 @@ from typing import Any, ClassVar
 from damai.errors import RecordError
 from damai.records import Geo, Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
+from damai.sources.identity import x_url
 from damai.sources.reader import (
     DEFAULT_MAX_LINE,
     container_kind,
@@ -240,7 +241,7 @@ def _to_post(tweet: Any, context: _Context) -> Post:
         platform_id=tweet_id,
         text=text,
         created_at=_created_at(tweet, tweet_id),
-        url=f"https://x.com/{handle or 'i'}/status/{tweet_id}",
+        url=x_url(tweet_id),  # handle-free; damai.privacy puts a kept handle back
         author_id=_str(tweet.get("author_id")) or _str(user.get("id")),
         author_handle=handle,
         reply_to_id=references.get("reply_to_id"),
