@@ -105,7 +105,7 @@ def test_login_is_rate_limited_per_name(web_db: str, monkeypatch: pytest.MonkeyP
             statuses.append(client.post("/login", data={
                 "name": "viewer", "password": "bukan-sandinya-sama-sekali",
                 "csrf_token": token}).status_code)
-        assert statuses == [401, 429, 429, 429]  # this address and name back off at once
+        assert statuses == [401, 401, 401, 429]  # over the address's limit
         token = login_token(client.get("/login").text)  # even the right password waits now
         assert client.post("/login", data={"name": "viewer", "password": PASSWORD,
                                            "csrf_token": token}).status_code == 429
@@ -137,6 +137,8 @@ def test_limiter_counts_every_attempt_per_address() -> None:
 def test_issue_10_back_off_doubles_per_address_and_name() -> None:
     clock = Clock()
     limiter = LoginLimiter("100/minute", clock=clock)
+    for _ in range(LoginLimiter.FREE_FAILURES):  # typos cost nothing
+        assert fail(limiter, "10.6.6.6", "admin")
     for wait in (1.0, 2.0, 4.0, 8.0, 16.0):
         assert fail(limiter, "10.6.6.6", "admin")
         clock.now += wait - 0.1
@@ -176,7 +178,7 @@ def test_issue_10_real_user_logs_in_while_an_attacker_fails(web_db: str) -> None
             token = login_token(attacker.get("/login").text)
             statuses.append(attacker.post("/login", data={
                 "name": "viewer", "password": "tebakan-salah", "csrf_token": token}).status_code)
-        assert statuses[0] == 401 and set(statuses[1:]) == {429}
+        assert statuses.count(401) <= 5 and statuses[-3:] == [429, 429, 429]
         login(user, "viewer")
         assert user.get("/").status_code == 200
 

@@ -155,13 +155,16 @@ class LoginLimiter:
 
     - **Per address**: every attempt counts against ``DAMAI_LOGIN_RATE``; over it, that address
       waits.
-    - **Per address and name**: each wrong password doubles how long that pair must wait before
-      its next attempt (1 s, 2 s, 4 s, … up to an hour); a right one clears it.
+    - **Per address and name**: after ``FREE_FAILURES`` wrong passwords (typos), each one
+      doubles how long that pair must wait before its next attempt (1 s, 2 s, 4 s, … up to an
+      hour); a right one clears it.
     - **Per name**: wrong passwords count against ``DAMAI_LOGIN_RATE``. Over it, the name is
       refused only to addresses that have failed recently; an address with no failure may still
       try, so an attacker cannot lock the real user out from everywhere by failing on purpose.
     """
 
+    #: wrong passwords a pair may make before it must wait (a person's typos)
+    FREE_FAILURES: Final = 3
     _MAX_BACKOFF: Final = 3600.0
     _FAILED_FOR: Final = 3600.0
     _MAX_TRACKED: Final = 50_000
@@ -195,7 +198,9 @@ class LoginLimiter:
         for item in self.items:
             self._limiter.hit(item, "login", "user", key)
         failures = self._pairs.pop((ip, key), (0, 0.0))[0] + 1
-        self._pairs[(ip, key)] = (failures, now + min(2.0 ** (failures - 1), self._MAX_BACKOFF))
+        over = failures - self.FREE_FAILURES
+        wait = min(2.0 ** (over - 1), self._MAX_BACKOFF) if over > 0 else 0.0
+        self._pairs[(ip, key)] = (failures, now + wait)
         self._failed_at.pop(ip, None)
         self._failed_at[ip] = now  # (re-inserted: the oldest entries are forgotten first)
         self._bound()
