@@ -4,7 +4,8 @@ strings, deep nesting), laid out as JSONL, a JSON document or a JSON array, and 
 ``POST /api/v1/ingest`` (in process: no socket, nothing leaves the machine).
 
 Every body must be answered 200 with ``received = stored + duplicates + quarantined``: bad input
-is quarantined, never a crash. Bounded: a fixed number of derandomised examples.
+is quarantined, never a crash. Bounded: a fixed number of derandomised examples by default; the
+``slow`` test (run by ``make test``) sends every fragment in every field and layout.
 """
 
 from __future__ import annotations
@@ -79,3 +80,16 @@ def test_every_fragment_in_the_text_field(fuzz_api: Api, fragment: bytes, layout
     data, media = body("text", fragment, layout)
     response = ingest(fuzz_api, data, media)
     assert response.status_code == 200, (fragment[:40], layout, response.text[:300])
+
+
+@pytest.mark.slow  # every field × fragment × layout: about 700 requests
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("field", FIELDS)
+def test_every_fragment_in_every_field(fuzz_api: Api, field: str, layout: str) -> None:
+    for fragment in FRAGMENTS:
+        data, media = body(field, fragment, layout)
+        response = ingest(fuzz_api, data, media)
+        assert response.status_code == 200, (field, fragment[:40], layout, response.text[:300])
+        report = response.json()
+        assert report["received"] == (report["stored"] + report["duplicates"]
+                                      + report["quarantined"]), (field, fragment[:40], report)
