@@ -51,6 +51,7 @@ def operations(db_url: str, token: str) -> list[Any]:
     return [result.ok() for result in schema.get_all_operations()]
 
 
+@pytest.mark.slow  # 300 generated requests; the hand-made hostile cases below stay in the default
 def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
     found = operations(db_url, token)
     assert {f"{o.method.upper()} {o.path}" for o in found} == {
