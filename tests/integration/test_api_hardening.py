@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 import pytest
 
+from damai.export import export_posts
+from damai.records import Post
+from damai.storage import open_store
 from damai.web.security import SECURITY_HEADERS
 from tests.conftest import page, tweet
 from tests.integration.test_api import Api, api, assert_error, ingest, lite, open_api
@@ -117,3 +122,22 @@ def test_a_csv_error_does_not_name_the_server_temporary_file(lite: Api) -> None:
     error = assert_error(ingest(lite, b"id,text\n1,halo\n", "text/csv"), 400, "invalid_input")
     assert "damai-api-" not in error["message"] and "/tmp" not in error["message"]
     assert "request body" in error["message"]
+
+
+def test_rows_stored_before_the_fix_show_no_handle(lite: Api) -> None:
+    """A row written by the old mappers (not yet migrated) must not show its author's name."""
+    when = datetime(2026, 11, 1, tzinfo=UTC)
+    old = Post(platform="x", platform_id="777", text="lama", created_at=when,
+               url="https://x.com/warga_rahasia/status/777")
+    kept = Post(platform="x", platform_id="778", text="resmi", created_at=when,
+                url="https://x.com/humas_damai/status/778", author_handle="humas_damai")
+    store = open_store(lite.url)
+    store.write_batch([old, kept], [], [])
+    stored = [store.get_post("x", "777"), store.get_post("x", "778")]
+    store.close()
+    assert lite.get("/posts/x:777").json()["url"] == "https://x.com/i/web/status/777"
+    assert lite.get("/posts/x:778").json()["url"] == "https://x.com/humas_damai/status/778"
+    for fmt in ("csv", "jsonl"):
+        out = io.BytesIO()
+        export_posts([p for p in stored if p], fmt, out)
+        assert b"warga_rahasia" not in out.getvalue() and b"humas_damai" in out.getvalue()

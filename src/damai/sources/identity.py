@@ -22,8 +22,10 @@ A registered account (``damai accounts add``) or ``DAMAI_STORE_HANDLES=true`` ke
 and :class:`damai.privacy.Pseudonymiser` then puts the handle back into the link with
 :func:`url_with_handle` (not for Telegram, whose links name the chat, not the author).
 
-Stores written before issue #10 hold the old forms. :func:`migrate_post_identity` maps one old
-row ``(platform, platform_id, url)`` to the new one, for a data migration; it is pure, and
+Stores written before issue #10 hold the old forms. Until they are migrated, the web and the
+exports show :func:`display_url`, which hides the name of a row whose handle was not kept.
+:func:`migrate_post_identity` maps one old row ``(platform, platform_id, url)`` to the new one,
+for a data migration; it is pure, and
 idempotent (a row already in the new form comes back unchanged). Mastodon rows also refer to
 each other by URI (``repost_of_id``, ``quote_of_id``): map those with
 :func:`migrate_reference`.
@@ -37,8 +39,11 @@ from collections.abc import Callable
 from typing import Final
 from urllib.parse import urlsplit
 
+from damai.records import Post
+
 __all__ = [
     "bluesky_url",
+    "display_url",
     "mastodon_key",
     "mastodon_url",
     "migrate_post_identity",
@@ -129,6 +134,15 @@ def _mastodon_with_handle(url: str, name: str) -> str:
     if not found or (host and host.lower() != parts.netloc.lower()):
         return url
     return f"{parts.scheme}://{parts.netloc}/@{user}/{found['id']}"
+
+
+def display_url(post: Post) -> str | None:
+    """The link to show or export for a stored post: as stored when its handle was kept, else
+    in the handle-free form, so a row stored before issue #10 and not yet migrated shows no
+    name (on the post page, in the API and in exports)."""
+    if post.author_handle:
+        return post.url
+    return migrate_post_identity(post.platform, post.platform_id, post.url)[1]
 
 
 def migrate_reference(platform: str, value: str | None) -> str | None:
