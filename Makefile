@@ -10,11 +10,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 SHARED_DATA ?= ../shared/data
 
-.PHONY: help venv demo test lint unit pg-start pg-stop bench models docs clean
+.PHONY: help venv demo test fast lint unit pg-start pg-stop bench models docs clean
 
 help:
 	@echo "make demo  — install, ingest the bundled demo set, serve the dashboard"
 	@echo "make test  — install and run lint, types, unit, integration and browser tests"
+	@echo "make fast  — the default pytest: unit and fast integration tests (no PostgreSQL,"
+	@echo "             browser, Ray or model retrain), under a minute"
 	@echo "make lint  — ruff and mypy only"
 	@echo "make bench — run the benchmarks in bench/"
 	@echo "make models — retrain the bundled model from $(SHARED_DATA) and rewrite its card"
@@ -44,10 +46,13 @@ pg-stop:
 
 test: $(STAMP) lint pg-start
 	bash scripts/ensure-chromium.sh
-	DAMAI_TEST_PG_URL="$$(cat $(VENV)/pg-url)" $(BIN)/pytest
+	DAMAI_TEST_PG_URL="$$(cat $(VENV)/pg-url)" $(BIN)/pytest -m ""
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit
+
+fast: $(STAMP)
+	$(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

@@ -3,6 +3,11 @@
 JSONL carries every stored field, scores included. The flat formats (CSV, Parquet) add
 ``model_version``, ``flags`` (space-separated) and one ``score_<label>`` column per label given
 (the CLI passes every label of the store), empty where a post has no score for it.
+
+``url`` is :func:`damai.sources.identity.display_url`: a row stored before issue #10 whose
+handle was not kept is exported without the name in its link. CSV is meant for spreadsheets:
+text cells that a spreadsheet would run as a formula get a leading ``'``
+(:func:`damai.spreadsheet.safe_cell`). JSONL and Parquet keep every other value exact.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import orjson
 
 from damai.errors import InputError
 from damai.records import Post
+from damai.sources.identity import display_url
+from damai.spreadsheet import safe_cell
 
 __all__ = ["EXPORT_FORMATS", "FLAT_COLUMNS", "export_posts", "flat_columns", "flat_row",
            "iter_jsonl"]
@@ -38,7 +45,7 @@ def flat_columns(labels: Sequence[str] = ()) -> list[str]:
 
 def flat_row(post: Post, labels: Sequence[str] = ()) -> dict[str, Any]:
     """One post as flat columns: lists joined by spaces, geo, engagement and scores spread out."""
-    data = post.to_dict()
+    data = post.to_dict() | {"url": display_url(post)}
     geo = data.pop("geo") or {}
     engagement = data.pop("engagement") or {}
     for key in ("hashtags", "mentions", "links", "flags"):
@@ -55,7 +62,7 @@ def flat_row(post: Post, labels: Sequence[str] = ()) -> dict[str, Any]:
 
 def iter_jsonl(posts: Iterable[Post], *, with_raw: bool = False) -> Iterator[bytes]:
     for post in posts:
-        yield orjson.dumps(post.to_dict(with_raw=with_raw)) + b"\n"
+        yield orjson.dumps(post.to_dict(with_raw=with_raw) | {"url": display_url(post)}) + b"\n"
 
 
 def _write_csv(posts: Iterable[Post], out: IO[bytes], labels: Sequence[str]) -> int:
@@ -64,7 +71,7 @@ def _write_csv(posts: Iterable[Post], out: IO[bytes], labels: Sequence[str]) -> 
     writer.writeheader()
     count = 0
     for post in posts:
-        writer.writerow(flat_row(post, labels))
+        writer.writerow({k: safe_cell(v) for k, v in flat_row(post, labels).items()})
         count += 1
     text.detach()
     return count

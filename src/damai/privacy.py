@@ -16,6 +16,7 @@ from pathlib import Path
 
 from damai import settings
 from damai.records import Post
+from damai.sources.identity import url_with_handle
 
 __all__ = ["Pseudonymiser", "author_key", "installation_secret"]
 
@@ -42,9 +43,12 @@ def author_key(secret: bytes, platform: str, author_id: str) -> str:
 
 
 class Pseudonymiser:
-    """Pipeline stage: writes ``author_key``; clears ``author_id`` and unregistered handles."""
+    """Pipeline stage: writes ``author_key``; clears ``author_id`` and unregistered handles.
 
-    writes = ("author_key", "author_handle")
+    Mappers store handle-free links (:mod:`damai.sources.identity`); when a handle is kept (a
+    registered account, or ``DAMAI_STORE_HANDLES``), its link gets the handle back."""
+
+    writes = ("author_key", "author_handle", "url")
 
     def __init__(self, secret: bytes, *, registered: Iterable[tuple[str, str]] = (),
                  keep_handles: bool = False) -> None:
@@ -58,8 +62,11 @@ class Pseudonymiser:
                 post.author_key = author_key(self._secret, post.platform, post.author_id)
                 post.author_id = None
             handle = post.author_handle
-            if handle is not None and not self._keep_handles and (
-                (post.platform, handle.lower().lstrip("@")) not in self._registered
-            ):
+            if handle is None:
+                continue
+            if self._keep_handles or (post.platform,
+                                      handle.lower().lstrip("@")) in self._registered:
+                post.url = url_with_handle(post.platform, post.url, handle)
+            else:
                 post.author_handle = None
         return posts

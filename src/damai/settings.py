@@ -45,10 +45,17 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("batch_size", "1000", "Posts written per database transaction during ingest."),
     Setting("max_line_bytes", "1048576", "Longest input line accepted; longer lines are "
             "quarantined."),
+    Setting("max_json_depth", "64", "Deepest nesting of JSON arrays and objects a record may "
+            "have (files and the API); deeper records are quarantined as too_deep before they "
+            "are parsed. Real platform records stay under about 12."),
     Setting("api_max_body_bytes", "10485760", "Largest request body the HTTP API accepts "
             "(POST /api/v1/ingest and /api/v1/classify); larger bodies get 413."),
     Setting("api_max_classify_texts", "100", "Most texts one POST /api/v1/classify request may "
             "send."),
+    Setting("api_max_classify_chars", "200000", "Most characters, all texts together, one POST "
+            "/api/v1/classify request may send; more gets 413."),
+    Setting("web_max_body_bytes", "65536", "Largest request body a dashboard page accepts "
+            "(its forms are small); larger bodies get 413. The API has its own limit."),
     Setting("secrets_file", "", "Path of a file with NAME=value lines for secrets "
             "(x_bearer_token, mastodon_access_token, bluesky_password, installation_secret)."),
     Setting("installation_secret", "", "Secret key for pseudonymising author ids. Empty means a "

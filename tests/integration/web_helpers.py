@@ -13,6 +13,7 @@ from damai.storage import open_store
 from damai.storage.base import LabelUpdate
 from damai.web.app import create_app
 from tests.conftest import page, tweet, write_jsonl
+from tests.integration.test_auth_store import fast_passwords
 
 PASSWORD = "frasa-sandi-yang-cukup-panjang"
 HOSTILE = ('<script>alert("x")</script> <a href="javascript:alert(1)">klik</a> <b>tebal</b> '
@@ -21,7 +22,7 @@ HOSTILE = ('<script>alert("x")</script> <a href="javascript:alert(1)">klik</a> <
 
 def add_users(db_url: str, roles: tuple[str, ...] = ROLES) -> None:
     """One user per role, named after it (``admin``, ``analyst``, ...), all with PASSWORD."""
-    auth = open_auth_store(db_url)
+    auth = open_auth_store(db_url, passwords=fast_passwords())
     try:
         for role in roles:
             auth.add_user(role, role, PASSWORD, actor="cli:test")

@@ -71,6 +71,7 @@ def test_bad_texts_are_handled(model: TextClassifier) -> None:
     assert english.language == "en"
 
 
+@pytest.mark.slow  # K-fold training: over 10 s of the default run
 def test_evaluate_and_cross_validate(model: TextClassifier) -> None:
     result = evaluate_model(model, _table())
     assert result["labels"]["hate_speech"]["f1"] == 1.0

@@ -93,7 +93,8 @@ def test_jetstream_time_us_when_created_at_is_bad() -> None:
 def test_post_view_fields() -> None:
     view = lines("search_posts.jsonl")[0]["posts"][0]
     post = map_post_view(view)
-    assert post.url == "https://bsky.app/profile/dewi.bsky.social/post/3kn6longsor1x"
+    # issue #10: the link names the DID, never the handle (the handle is dropped unless kept)
+    assert post.url == f"https://bsky.app/profile/{DEWI}/post/3kn6longsor1x"
     assert post.author_handle == "dewi.bsky.social"
     assert post.author_id == DEWI
     assert post.hashtags == ["PeduliLongsor"]

@@ -11,6 +11,7 @@ import pytest
 
 from damai.errors import RecordError
 from damai.sources.base import Mapped, RawRecord, RecordFailure
+from damai.sources.identity import mastodon_key
 from damai.sources.mastodon import MastodonSource, html_to_text, map_event, map_status
 from damai.sources.registry import detect_source
 
@@ -36,8 +37,9 @@ def map_all(path: Path) -> list[Mapped]:
 def test_status_fields() -> None:
     post = map_status(statuses()[0])
     assert post.platform == "mastodon"
-    assert post.platform_id == GEMPA_URI
-    assert post.url == "https://damai.contoh.id/@sariwulan/112340000000000001"
+    # issue #10: neither the key nor the link carries the account name
+    assert post.platform_id == mastodon_key(GEMPA_URI) and "sariwulan" not in post.platform_id
+    assert post.url == "https://damai.contoh.id/web/statuses/112340000000000001"
     assert post.author_id == "https://damai.contoh.id/@sariwulan"
     assert post.author_handle == "sariwulan@damai.contoh.id"
     assert post.created_at.isoformat() == "2024-05-01T01:15:30+00:00"
@@ -77,22 +79,21 @@ def test_spoiler_text_is_prepended_and_reply_kept() -> None:
 def test_boost_yields_boost_and_boosted_status() -> None:
     mapped = MastodonSource().map_item(statuses()[2])
     boost, original = mapped.posts
-    assert boost.repost_of_id == ASLI_URI
+    assert boost.repost_of_id == mastodon_key(ASLI_URI) == original.platform_id
     assert boost.text == original.text == (
         "Mari saling menghormati antarumat beragama. Perbedaan itu indah 🌿")
     assert boost.url is None
-    assert boost.platform_id.endswith("/activity")
-    assert original.platform_id == ASLI_URI
+    assert boost.platform_id == mastodon_key(statuses()[2]["uri"])
+    assert boost.platform_id != original.platform_id
     assert original.author_handle == "lintasiman@toot.contoh.id"
     assert original.engagement["reposts"] == 40
 
 
 def test_quote_sets_quote_of_id_and_drops_inline_fallback() -> None:
     quoting, quoted = MastodonSource().map_item(statuses()[3]).posts
-    assert quoting.quote_of_id == ASLI_URI
+    assert quoting.quote_of_id == mastodon_key(ASLI_URI) == quoted.platform_id
     assert quoting.text == "Setuju! Persatuan lebih penting dari perbedaan."
     assert quoting.links == []
-    assert quoted.platform_id == ASLI_URI
 
 
 def test_shallow_quote_uses_quoted_status_id() -> None:
@@ -123,9 +124,9 @@ def test_sse_stream_is_read_block_by_block() -> None:
     assert [r.data["event"] for r in records] == [
         "update", "delete", "status.update", "update"]
     mapped = map_all(FIXTURES / "stream_sse.txt")
-    assert mapped[0].posts[0].platform_id == GEMPA_URI
+    assert mapped[0].posts[0].platform_id == mastodon_key(GEMPA_URI)
     assert mapped[1].posts == [] and mapped[1].notices[0].kind == "skipped_event"
-    assert mapped[3].posts[0].quote_of_id == ASLI_URI
+    assert mapped[3].posts[0].quote_of_id == mastodon_key(ASLI_URI)
 
 
 def test_sse_without_blank_lines_and_with_truncated_last_event(tmp_path: Path) -> None:

@@ -205,9 +205,9 @@ def test_unknown_record_is_unmappable() -> None:
     assert err.value.reason == "unmappable"
 
 
-def test_username_gives_url() -> None:
+def test_a_public_chat_gets_a_link_that_names_no_one() -> None:
     (post,) = map_message(dict(CHANNEL, username="kabardamai"), messages()[1]).posts
-    assert post.url == "https://t.me/kabardamai/2"
+    assert post.url == f"https://t.me/c/{CHANNEL['id']}/2"  # issue #10: not t.me/kabardamai/2
 
 
 @pytest.mark.parametrize(("fixture", "name"), [

@@ -61,9 +61,9 @@ def test_handles_and_urls_come_from_includes_users() -> None:
     posts = _by_id(_mapped("search_pages.jsonl"))
     assert posts[REPLY].author_handle == "relawan_jabar"
     assert posts[REPLY].author_id == "1400000001"
-    assert posts[REPLY].url == f"https://x.com/relawan_jabar/status/{REPLY}"
+    assert posts[REPLY].url == f"https://x.com/i/web/status/{REPLY}"  # issue #10: no handle
     assert posts[POSKO].author_handle == "posko_cianjur"
-    assert posts[HOAX].url == f"https://x.com/kabar_kilat88/status/{HOAX}"
+    assert posts[HOAX].url == f"https://x.com/i/web/status/{HOAX}"
 
 
 def test_referenced_tweets_link_to_the_included_posts() -> None:
@@ -194,7 +194,7 @@ def test_flattened_reference_to_a_missing_tweet_keeps_only_the_id() -> None:
 def test_bare_tweet_with_default_fields_takes_its_time_from_the_snowflake_id() -> None:
     post = _mapped("bare.jsonl", 0).posts[0]
     assert post.created_at == datetime(2024, 5, 3, 2, 30, tzinfo=UTC)
-    assert post.url == f"https://x.com/i/status/{post.platform_id}"
+    assert post.url == f"https://x.com/i/web/status/{post.platform_id}"
     assert post.author_id is None and post.fetched_at is None
 
 
@@ -211,7 +211,7 @@ def test_tweet_to_post_for_live_clients() -> None:
              "author_id": "7", "created_at": "2024-05-02T15:00:00.000Z"}
     post = tweet_to_post(tweet, users={"7": {"id": "7", "username": "posko_x"}})
     assert post.author_handle == "posko_x"
-    assert post.url == "https://x.com/posko_x/status/1786050512286646999"
+    assert post.url == "https://x.com/i/web/status/1786050512286646999"
 
 
 # --- sniffing --------------------------------------------------------------------------------

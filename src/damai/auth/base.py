@@ -26,6 +26,7 @@ import orjson
 from damai.auth.passwords import Passwords, check_password, hash_token, new_token
 from damai.auth.roles import check_role
 from damai.errors import InputError
+from damai.spreadsheet import safe_cell
 from damai.storage.base import parse_time
 
 __all__ = ["AUDIT_COLUMNS", "ApiToken", "AuditEntry", "AuthStore", "SQLAuthStore", "Session",
@@ -403,12 +404,6 @@ class SQLAuthStore(ABC):
         return [_entry(r) for r in self._rows(sql, params)]
 
 
-def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet never runs as a formula (user names and targets are input)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_audit_csv(entries: Iterable[AuditEntry], stream: TextIO) -> int:
     """Write ``entries`` as CSV with a header row; return how many rows were written."""
     writer = csv.writer(stream, lineterminator="\n")
@@ -417,7 +412,7 @@ def export_audit_csv(entries: Iterable[AuditEntry], stream: TextIO) -> int:
     for e in entries:
         detail = orjson.dumps(e.detail, option=orjson.OPT_SORT_KEYS).decode()
         at = e.at.astimezone(UTC).isoformat().replace("+00:00", "Z")
-        writer.writerow([e.id, at, *(_cell(v) for v in (e.actor, e.action, e.target, detail,
+        writer.writerow([e.id, at, *(safe_cell(v) for v in (e.actor, e.action, e.target, detail,
                                                          e.ip))])
         count += 1
     return count

@@ -127,14 +127,15 @@ def _read_jsonl(handle: IO[bytes], name: str) -> Iterator[dict[str, Any] | None]
 
 
 def classify_stream(source: IO[bytes], sink: IO[bytes], model_dir: Path | None, *,
-                    name: str = "-", batch: int = 512) -> tuple[int, int]:
-    """JSONL in, JSONL out with ``labels``, ``flags``, ``language`` added. Returns counts."""
+                    name: str = "-", batch: int = 512, explain: bool = True) -> tuple[int, int]:
+    """JSONL in, JSONL out with ``labels``, ``flags``, ``language`` and (unless ``explain`` is
+    false) ``explanations`` added. Returns counts."""
     model = load_model(model_dir)
     done = skipped = 0
     pending: list[dict[str, Any]] = []
 
     def flush() -> None:
-        sink.writelines(annotate(model, pending))
+        sink.writelines(annotate(model, pending, explain=explain))
         pending.clear()
 
     for record in _read_jsonl(source, name):
@@ -159,8 +160,14 @@ def classify(
     engine: Annotated[str, typer.Option(help="local | ray")] = "local",
     address: Annotated[str | None, typer.Option(help="Alamat klaster Ray / Ray cluster "
                                                 "address")] = None,
+    explain: Annotated[bool, typer.Option("--explain/--no-explain", help=(
+        "Tulis istilah penyebab tiap flag (lebih lambat) / write the terms behind each flag "
+        "(slower)"))] = True,
 ) -> None:
     """Klasifikasikan JSONL. / Classify JSONL posts (needs a 'text' field)."""
+    if engine == "ray" and not explain:
+        raise InputError("--no-explain works with --engine local only for now; the Ray engine "
+                         "always writes explanations")
     if engine == "ray":
         from damai.understand.ray_engine import classify_archive
 
@@ -176,7 +183,8 @@ def classify(
             _open_in(Path(input_path)))
         sink = sys.stdout.buffer if output == "-" else stack.enter_context(
             Path(output).open("wb"))
-        done, skipped = classify_stream(source, sink, model_dir, name=input_path)
+        done, skipped = classify_stream(source, sink, model_dir, name=input_path,
+                                        explain=explain)
     err.print(f"{done:,} classified, {skipped:,} skipped")
 
 

@@ -24,8 +24,14 @@ from damai.errors import InputError, RecordError
 from damai.privacy import Pseudonymiser, installation_secret
 from damai.records import Post
 from damai.sources.base import FileSource, Notice, RawRecord, RecordFailure, sort_notices
-from damai.sources.reader import check_encoding, iter_lines
-from damai.sources.registry import FORMATS, CsvColumns, detect_source, get_source
+from damai.sources.reader import check_encoding
+from damai.sources.registry import (
+    FORMATS,
+    CsvColumns,
+    detect_source,
+    get_source,
+    undetected_failures,
+)
 from damai.storage.base import Store
 
 if TYPE_CHECKING:
@@ -165,12 +171,8 @@ class _Batcher:
 
 
 def _unknown_format(path: Path, options: IngestOptions) -> Iterator[RecordFailure]:
-    message = (f"unknown format: {path} is not Twitter v2/twarc2, Mastodon, Bluesky, Telegram or "
-               f"CSV with a '{(options.csv_columns or CsvColumns()).text_col}' column; "
-               "pass --format and the CSV column options")
-    for number, raw, _ in iter_lines(path, options.max_line_bytes):
-        if raw.strip():
-            yield RecordFailure(str(path), f"line {number}", "unknown_format", message, raw)
+    return undetected_failures(path, max_line_bytes=options.max_line_bytes,
+                               text_col=(options.csv_columns or CsvColumns()).text_col)
 
 
 def _resolve_source(path: Path, options: IngestOptions) -> FileSource | None:

@@ -14,9 +14,10 @@ Only ``create`` and ``update`` commits to ``app.bsky.feed.post`` are posts. Ever
 received-and-skipped: ``map_jetstream`` returns no post and one ``Notice(kind="skipped_event",
 detail={"kind", "collection", "operation"})``.
 
-``platform_id`` is the ``at://`` URI, ``author_id`` the DID, ``url`` the bsky.app link (by handle
-when known, else by DID). ``mentions`` hold the mentioned DIDs from the facets, ``hashtags`` the
-facet tags plus the record's ``tags``, ``links`` the facet links plus an external embed's URI.
+``platform_id`` is the ``at://`` URI, ``author_id`` the DID, ``url`` the bsky.app link by DID (a
+kept handle is put back by :mod:`damai.privacy`). ``mentions`` hold the mentioned DIDs from the
+facets, ``hashtags`` the facet tags plus the record's ``tags``, ``links`` the facet links plus an
+external embed's URI.
 ``conversation_id`` is the thread root's URI (the post's own for a thread start). ``language`` is
 left empty for the understand stage; the record's ``langs`` stay in ``raw``.
 """
@@ -33,6 +34,7 @@ import orjson
 from damai.errors import RecordError
 from damai.records import Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
+from damai.sources.identity import bluesky_url
 from damai.sources.reader import (
     DEFAULT_MAX_LINE,
     container_kind,
@@ -150,13 +152,10 @@ def map_post_view(view: dict[str, Any]) -> Post:
     return post
 
 
-def post_url(uri: str, handle: str | None = None) -> str | None:
-    """The bsky.app address of a post, by handle when one is known (else by DID)."""
-    parts = uri.removeprefix("at://").split("/")
-    if len(parts) != 3 or parts[1] != POST_NSID:
-        return None
-    who = handle if handle and handle != INVALID_HANDLE else parts[0]
-    return f"https://bsky.app/profile/{who}/post/{parts[2]}"
+def post_url(uri: str) -> str | None:
+    """The bsky.app address of a post, by DID, never by handle: :mod:`damai.privacy` puts a
+    kept handle back (:func:`damai.sources.identity.url_with_handle`)."""
+    return bluesky_url(uri)
 
 
 def _map_record(record: dict[str, Any], *, uri: str, did: str, handle: str | None,
@@ -176,7 +175,7 @@ def _map_record(record: dict[str, Any], *, uri: str, did: str, handle: str | Non
         platform_id=uri,
         text=text,
         created_at=created_at,
-        url=post_url(uri, handle),
+        url=post_url(uri),
         author_id=did,
         author_handle=handle,
         reply_to_id=_str(_dict(reply.get("parent")).get("uri")),
@@ -265,14 +264,17 @@ def _parse_time(value: Any) -> datetime | None:
         return None
     try:
         return utc(datetime.fromisoformat(value))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
 def _from_micros(value: Any) -> datetime | None:
     if not isinstance(value, int) or isinstance(value, bool):
         return None
-    return datetime.fromtimestamp(value / 1_000_000, tz=UTC)
+    try:
+        return datetime.fromtimestamp(value / 1_000_000, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def _str(value: Any) -> str | None:

@@ -15,7 +15,9 @@ Accepted files (recognised from their content, never their name):
 and one ``Notice(kind="skipped_event", detail={"event": name})`` so the record is accounted as
 received-and-skipped.
 
-Identity is global across instances: ``platform_id`` is the status ``uri`` (its ActivityPub id),
+Identity is global across instances: ``platform_id`` is a SHA-256 prefix of the status ``uri``
+(its ActivityPub id, which holds the account name: :func:`damai.sources.identity.mastodon_key`),
+``url`` the handle-free ``https://HOST/web/statuses/ID`` (:mod:`damai.sources.identity`),
 ``author_id`` the account's profile ``url`` and ``author_handle`` / ``mentions`` the full
 ``user@instance`` form (Mastodon gives local accounts as bare ``user``; the instance is taken from
 the account URL). ``reply_to_id`` is ``in_reply_to_id``, which is local to the instance the data
@@ -41,6 +43,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from damai.errors import RecordError
 from damai.records import Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
+from damai.sources.identity import mastodon_key, mastodon_url, migrate_reference
+from damai.sources.nesting import max_depth, too_deep, too_deep_message
 from damai.sources.reader import (
     DEFAULT_MAX_LINE,
     container_kind,
@@ -123,6 +127,7 @@ def map_event(event: dict[str, Any]) -> Mapped:
         return Mapped(posts=[], notices=[Notice("skipped_event", {"event": name})])
     payload = event.get("payload")
     if isinstance(payload, (str, bytes)):
+        _check_depth(payload)
         try:
             payload = orjson.loads(payload)
         except orjson.JSONDecodeError as exc:
@@ -167,15 +172,15 @@ def map_status(status: dict[str, Any]) -> Post:
     account = _dict(status.get("account")) or {}
     return Post(
         platform=PLATFORM,
-        platform_id=platform_id,
+        platform_id=mastodon_key(platform_id),
         text=text,
         created_at=_created_at(status, platform_id),
-        url=_str(status.get("url")),
+        url=mastodon_url(_str(status.get("url"))),
         author_id=_author_id(account),
         author_handle=_qualified_acct(account),
         reply_to_id=_str(status.get("in_reply_to_id")),
-        quote_of_id=_quote_id(body),
-        repost_of_id=_status_id(reblog) if reblog else None,
+        quote_of_id=migrate_reference(PLATFORM, _quote_id(body)),
+        repost_of_id=mastodon_key(_status_id(reblog) or "") if reblog else None,
         hashtags=_unique(_str(tag.get("name")) for tag in _dicts(body.get("tags"))),
         mentions=_unique(_qualified_acct(m) for m in _dicts(body.get("mentions"))),
         links=links,
@@ -264,7 +269,7 @@ def _created_at(status: dict[str, Any], platform_id: str) -> datetime:
     value = status.get("created_at")
     try:
         return utc(datetime.fromisoformat(str(value)))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise RecordError("unmappable", f"status {platform_id} has no valid created_at "
                           f"({value!r})") from exc
 
@@ -285,6 +290,13 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 
 def _unique(values: Iterable[str | None]) -> list[str]:
     return list(dict.fromkeys(value for value in values if value))
+
+
+def _check_depth(payload: str | bytes) -> None:
+    """A payload is JSON inside a string, which the reader's depth check does not see."""
+    data = payload.encode() if isinstance(payload, str) else payload
+    if too_deep(data, limit := max_depth()):
+        raise RecordError("too_deep", too_deep_message(limit))
 
 
 # --- server-sent events --------------------------------------------------------------------
@@ -312,6 +324,8 @@ class _SseBlock:
         event = self.event or "message"
         payload: Any = "\n".join(self.data)
         if event in STATUS_EVENTS:
+            if too_deep(payload.encode(), limit := max_depth()):
+                return RecordFailure(path, where, "too_deep", too_deep_message(limit), raw)
             try:
                 payload = orjson.loads(payload)
             except orjson.JSONDecodeError as exc:

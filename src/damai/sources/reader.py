@@ -3,7 +3,9 @@
 Every reader yields :class:`RawRecord` for a good record and :class:`RecordFailure` for a bad one,
 never raises for bad data, and keeps the raw bytes of every failure so it can be quarantined.
 Bad input handled here: malformed JSON, invalid UTF-8 (cp1252 / latin-1 files), truncated files,
-lines longer than the limit, and JSON arrays or documents cut off halfway.
+lines longer than the limit, JSON arrays or documents cut off halfway, and JSON nested deeper than
+``DAMAI_MAX_JSON_DEPTH`` (:mod:`damai.sources.nesting`; refused before any parser sees it).
+Sniffing (:func:`peek_first`) reads at most :data:`SNIFF_BYTES` of a file.
 """
 
 from __future__ import annotations
@@ -19,9 +21,13 @@ import orjson
 
 from damai.errors import InputError
 from damai.sources.base import RawRecord, RecordFailure
+from damai.sources.nesting import DepthGuard, TooDeep, max_depth, too_deep, too_deep_message
 
 __all__ = [
+    "SNIFF_BYTES",
     "Container",
+    "GuardedReader",
+    "SniffBudget",
     "Utf8Reader",
     "check_encoding",
     "container_kind",
@@ -38,6 +44,8 @@ Container = Literal["jsonl", "array", "document", "text", "empty"]
 DEFAULT_MAX_LINE = 1024 * 1024
 _CHUNK = 64 * 1024
 _SHALLOW_OVER = 16 * 1024 * 1024  # documents bigger than this are sniffed by their top keys
+#: the most bytes sniffing reads from a streamed file to find its first record
+SNIFF_BYTES = 16 * 1024 * 1024
 
 
 def iter_lines(path: Path, max_bytes: int = DEFAULT_MAX_LINE) -> Iterator[tuple[int, bytes, bool]]:
@@ -95,6 +103,7 @@ def iter_jsonl(path: Path, *, max_bytes: int = DEFAULT_MAX_LINE,
                encoding: str | None = None) -> Iterator[RawRecord | RecordFailure]:
     """One JSON value per line. Blank lines are skipped."""
     name = str(path)
+    depth = max_depth()
     for number, raw, too_long in iter_lines(path, max_bytes):
         where = f"line {number}"
         if too_long:
@@ -103,6 +112,9 @@ def iter_jsonl(path: Path, *, max_bytes: int = DEFAULT_MAX_LINE,
                                 "(raise DAMAI_MAX_LINE_BYTES to accept it)", raw)
             continue
         if not raw.strip():
+            continue
+        if too_deep(raw, depth):
+            yield RecordFailure(name, where, "too_deep", too_deep_message(depth), raw)
             continue
         text, why = decode(raw, encoding)
         if text is None:
@@ -145,30 +157,62 @@ class Utf8Reader:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
         self._text.close()
 
 
-def open_utf8(path: Path, encoding: str | None) -> BinaryIO | Utf8Reader:
-    """``path`` opened for a streaming parser as UTF-8 bytes, re-encoded from ``encoding``.
-    An unknown encoding raises ``LookupError``; bytes it cannot decode raise
-    ``UnicodeDecodeError`` while reading."""
+class GuardedReader:
+    """A file opened for a streaming parser: closes the file, reads through a depth guard."""
+
+    def __init__(self, inner: BinaryIO | Utf8Reader, budget: int | None) -> None:
+        self._inner, self._budget = inner, budget
+        self._guard = DepthGuard(inner, max_depth())
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._guard.read(size)
+        if self._budget is not None:
+            self._budget -= len(chunk)
+            if self._budget < 0:
+                raise SniffBudget
+        return chunk
+
+    def __enter__(self) -> GuardedReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._inner.close()
+
+
+class SniffBudget(Exception):
+    """Sniffing read :data:`SNIFF_BYTES` without finding a first record."""
+
+
+def open_utf8(path: Path, encoding: str | None, *, budget: int | None = None) -> GuardedReader:
+    """``path`` opened for a streaming parser as UTF-8 bytes, re-encoded from ``encoding``, read
+    through a depth guard (:class:`~damai.sources.nesting.TooDeep` past the limit) and, with
+    ``budget``, stopping with :class:`SniffBudget` after that many bytes. An unknown encoding
+    raises ``LookupError``; bytes it cannot decode raise ``UnicodeDecodeError`` while reading."""
     if encoding is None or encoding.lower().replace("-", "").replace("_", "") == "utf8":
-        return path.open("rb")
-    return Utf8Reader(path, encoding)
+        return GuardedReader(path.open("rb"), budget)
+    return GuardedReader(Utf8Reader(path, encoding), budget)
 
 
 def iter_json_array(path: Path, prefix: str = "item", *, location: str = "element",
-                    encoding: str | None = None) -> Iterator[RawRecord | RecordFailure]:
+                    encoding: str | None = None, budget: int | None = None,
+                    ) -> Iterator[RawRecord | RecordFailure]:
     """Stream the items of a JSON array (``prefix`` is an ijson path such as ``messages.item``),
     read in ``encoding`` (UTF-8 when not given).
 
-    If the file is cut off or broken halfway, every complete item before the break is kept and
-    the rest of the file goes to quarantine as one record.
+    If the file is cut off, broken or nested too deep halfway, every complete item before the
+    break is kept and the whole file goes to quarantine as one record. ``budget`` (for sniffing)
+    stops quietly after that many bytes.
     """
     name = str(path)
     index = -1
     try:
-        handle = open_utf8(path, encoding)
+        handle = open_utf8(path, encoding, budget=budget)
     except LookupError as exc:
         yield RecordFailure(name, "element 0", "invalid_utf8",
                             f"unknown encoding {encoding!r} ({exc})", path.read_bytes())
@@ -178,7 +222,9 @@ def iter_json_array(path: Path, prefix: str = "item", *, location: str = "elemen
             for index, item in enumerate(ijson.items(handle, prefix, use_float=True)):
                 raw = orjson.dumps(item)
                 yield RawRecord(name, f"{location} {index}", item, raw)
-        except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError) as exc:
+        except SniffBudget:
+            return
+        except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, TooDeep) as exc:
             data = path.read_bytes()
             reason = _array_failure_reason(exc)
             yield RecordFailure(
@@ -190,6 +236,8 @@ def iter_json_array(path: Path, prefix: str = "item", *, location: str = "elemen
 
 def _array_failure_reason(exc: Exception) -> str:
     """ijson's C backend raises IncompleteJSONError for every error; its text tells them apart."""
+    if isinstance(exc, TooDeep):
+        return "too_deep"
     text = str(exc).lower()
     if isinstance(exc, UnicodeDecodeError) or "utf-8" in text or "utf8" in text:
         return "invalid_utf8"
@@ -205,7 +253,7 @@ def _shallow_document(path: Path) -> dict[str, Any] | None:
     """
     shallow: dict[str, Any] = {}
     key: str | None = None
-    with path.open("rb") as handle:
+    with open_utf8(path, None, budget=SNIFF_BYTES) as handle:
         try:
             for prefix, event, value in ijson.parse(handle):
                 if prefix == "" and event == "map_key":
@@ -217,7 +265,8 @@ def _shallow_document(path: Path) -> dict[str, Any] | None:
                         shallow[key] = value
                 elif prefix == "" and event == "end_map":
                     break
-        except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError):
+        except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, TooDeep,
+                SniffBudget):
             pass
     return shallow or None
 
@@ -230,6 +279,9 @@ def iter_json_document(path: Path, *, encoding: str | None = None,
     text, why = decode(data, encoding)
     if text is None:
         yield RecordFailure(name, "line 1", "invalid_utf8", why, data)
+        return
+    if too_deep(data, depth := max_depth()):
+        yield RecordFailure(name, "line 1", "too_deep", too_deep_message(depth), data)
         return
     try:
         value = orjson.loads(text)
@@ -267,7 +319,7 @@ def peek_first(path: Path, *, max_bytes: int = DEFAULT_MAX_LINE,
     if kind == "jsonl":
         records = iter_jsonl(path, max_bytes=max_bytes, encoding=encoding)
     elif kind == "array":
-        records = iter_json_array(path, encoding=encoding)
+        records = iter_json_array(path, encoding=encoding, budget=SNIFF_BYTES)
     elif kind == "document":
         if path.stat().st_size > _SHALLOW_OVER:
             return _shallow_document(path)

@@ -5,13 +5,15 @@ Formats are recognised from the content of a file (its first record), never from
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from damai.sources.base import FileSource
+from damai.sources.base import FileSource, RecordFailure
 from damai.sources.bluesky import BlueskySource
 from damai.sources.csv import CsvColumns, CsvSource
 from damai.sources.mastodon import MastodonSource
-from damai.sources.reader import container_kind, first_text_line, peek_first
+from damai.sources.nesting import DepthScanner, TooDeep, max_depth, too_deep_message
+from damai.sources.reader import container_kind, first_text_line, iter_lines, peek_first
 from damai.sources.telegram import TelegramSource
 from damai.sources.twarc2 import Twarc2Source
 
@@ -21,6 +23,7 @@ __all__ = [
     "FileSource",
     "detect_source",
     "get_source",
+    "undetected_failures",
 ]
 
 #: every ``--format`` value except ``auto``
@@ -63,3 +66,31 @@ def detect_source(path: Path, *, csv_columns: CsvColumns | None = None,
         if candidate.sniff(first):
             return candidate
     return None
+
+
+def _file_too_deep(path: Path, limit: int) -> bool:
+    scanner = DepthScanner(limit)
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(1024 * 1024):
+                scanner.feed(chunk)
+        except TooDeep:
+            return True
+    return False
+
+
+def undetected_failures(path: Path, *, max_line_bytes: int,
+                        text_col: str = "text") -> Iterator[RecordFailure]:
+    """Every non-blank line of a file whose format :func:`detect_source` did not recognise, as a
+    failure to quarantine: ``too_deep`` when the file nests deeper than
+    ``DAMAI_MAX_JSON_DEPTH`` (the reason nothing could be sniffed), else ``unknown_format``."""
+    limit = max_depth()
+    if _file_too_deep(path, limit):
+        reason, message = "too_deep", too_deep_message(limit)
+    else:
+        reason, message = "unknown_format", (
+            f"unknown format: {path} is not Twitter v2/twarc2, Mastodon, Bluesky, Telegram or "
+            f"CSV with a '{text_col}' column; pass --format and the CSV column options")
+    for number, raw, _ in iter_lines(path, max_line_bytes):
+        if raw.strip():
+            yield RecordFailure(str(path), f"line {number}", reason, message, raw)

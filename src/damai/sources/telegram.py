@@ -19,8 +19,9 @@ finding them in the text.
 ``mention_name`` entities (a user without a username) carry only a display name and are not
 kept as mentions.
 
-``platform_id`` is ``{chat id}/{message id}``; ``url`` is ``https://t.me/{username}/{id}`` only
-when the chat's username is known (Desktop exports do not include it). ``created_at`` comes from
+``platform_id`` is ``{chat id}/{message id}``; ``url`` is ``https://t.me/c/{chat id}/{id}`` (it
+names no one; a channel's username would name its author) and only when the chat is public, i.e.
+its username is known (Desktop exports do not include it). ``created_at`` comes from
 ``date_unixtime`` (UTC); without it, ``date`` is the exporting computer's local time with no
 zone, and is taken as UTC. Reaction counts are summed into ``likes``. ``forwarded_from`` and
 ``edited`` stay in ``raw``. Service messages (joins, pins, calls, ...) are not posts:
@@ -33,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar
+from typing import Any, ClassVar
 
 import ijson
 import orjson
@@ -41,7 +42,9 @@ import orjson
 from damai.errors import RecordError
 from damai.records import Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
-from damai.sources.reader import DEFAULT_MAX_LINE, Utf8Reader, open_utf8
+from damai.sources.identity import telegram_url
+from damai.sources.nesting import TooDeep
+from damai.sources.reader import DEFAULT_MAX_LINE, GuardedReader, open_utf8
 from damai.sources.text import extract_hashtags, extract_links, extract_mentions
 
 __all__ = [
@@ -112,7 +115,7 @@ def map_message(chat: dict[str, Any], message: dict[str, Any]) -> Mapped:
         platform_id=platform_id,
         text=text,
         created_at=_created_at(message, platform_id),
-        url=f"https://t.me/{username}/{message_id}" if username else None,
+        url=telegram_url(chat_id, message_id) if username else None,  # names no one
         author_id=_str(message.get("from_id")),
         author_handle=_str(message.get("from")),
         reply_to_id=f"{chat_id}/{reply}" if reply else None,
@@ -204,7 +207,8 @@ def iter_export(path: Path, *, encoding: str | None = None,
     try:
         with open_utf8(path, encoding) as handle:
             yield from walker.walk(handle)
-    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, LookupError) as exc:
+    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, LookupError,
+            TooDeep) as exc:
         yield _broken(path, walker, exc)
         return
     if not walker.saw_messages:
@@ -217,6 +221,8 @@ def iter_export(path: Path, *, encoding: str | None = None,
 def _reason(exc: Exception) -> str:
     """The quarantine reason; the C backend reports every error as ``IncompleteJSONError``."""
     text = str(exc)
+    if isinstance(exc, TooDeep):
+        return "too_deep"
     if isinstance(exc, (UnicodeDecodeError, LookupError)) or "UTF8" in text:
         return "invalid_utf8"
     if isinstance(exc, ijson.IncompleteJSONError) and ("premature EOF" in text
@@ -248,7 +254,7 @@ class _ExportWalker:
         self.saw_messages = False
         self.last_location = ""
 
-    def walk(self, handle: BinaryIO | Utf8Reader) -> Iterator[RawRecord]:
+    def walk(self, handle: GuardedReader) -> Iterator[RawRecord]:
         events = iter(ijson.parse(handle, use_float=True))
         for prefix, event, value in events:
             if prefix in _CHAT_PREFIXES and event == "start_map":

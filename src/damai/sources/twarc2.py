@@ -37,6 +37,7 @@ from typing import Any, ClassVar
 from damai.errors import RecordError
 from damai.records import Geo, Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
+from damai.sources.identity import x_url
 from damai.sources.reader import (
     DEFAULT_MAX_LINE,
     container_kind,
@@ -240,7 +241,7 @@ def _to_post(tweet: Any, context: _Context) -> Post:
         platform_id=tweet_id,
         text=text,
         created_at=_created_at(tweet, tweet_id),
-        url=f"https://x.com/{handle or 'i'}/status/{tweet_id}",
+        url=x_url(tweet_id),  # handle-free; damai.privacy puts a kept handle back
         author_id=_str(tweet.get("author_id")) or _str(user.get("id")),
         author_handle=handle,
         reply_to_id=references.get("reply_to_id"),
@@ -288,7 +289,7 @@ def _created_at(tweet: JsonDict, tweet_id: str) -> datetime:
     if isinstance(value, str):
         try:
             return utc(datetime.fromisoformat(value))
-        except ValueError:
+        except (ValueError, OverflowError):  # overflow: 9999-12-31T23:59:59-05:00 in UTC
             pass
     raise RecordError("bad_time", f"tweet {tweet_id} has created_at {value!r}, which is not an "
                                   "ISO 8601 time such as 2024-05-02T13:20:05.000Z")
@@ -298,7 +299,10 @@ def _snowflake_time(tweet_id: str) -> datetime:
     """``created_at`` is not a default v2 field; a snowflake id still tells when it was made."""
     if tweet_id.isdigit() and int(tweet_id) >= _SNOWFLAKE_MIN:
         millis = (int(tweet_id) >> 22) + _SNOWFLAKE_EPOCH_MS
-        return datetime.fromtimestamp(millis / 1000, tz=UTC)
+        try:
+            return datetime.fromtimestamp(millis / 1000, tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            pass
     raise RecordError("bad_time", f"tweet {tweet_id} has no created_at and its id is too old to "
                                   "carry a timestamp; request tweet.fields=created_at")
 
@@ -309,7 +313,7 @@ def _retrieved_at(data: JsonDict) -> datetime | None:
         return None
     try:
         return utc(datetime.fromisoformat(value))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 

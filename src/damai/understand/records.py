@@ -26,9 +26,11 @@ def parse_line(line: bytes, name: str, number: int) -> tuple[dict[str, Any] | No
     return record, None
 
 
-def annotate(model: TextClassifier, records: list[dict[str, Any]]) -> list[bytes]:
-    """Score ``records`` and return their output JSONL lines: input fields plus the prediction."""
-    predictions = model.predict([r["text"] for r in records])
+def annotate(model: TextClassifier, records: list[dict[str, Any]], *,
+             explain: bool = True) -> list[bytes]:
+    """Score ``records`` and return their output JSONL lines: input fields plus the prediction
+    (with the terms behind each flag unless ``explain`` is false)."""
+    predictions = model.predict([r["text"] for r in records], explain=explain)
     return [orjson.dumps({**record, **prediction.to_dict()}, default=_jsonable) + b"\n"
             for record, prediction in zip(records, predictions, strict=True)]
 

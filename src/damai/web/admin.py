@@ -13,13 +13,13 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from damai.auth import ROLES, export_audit_csv
+from damai.auth import ROLES, User, export_audit_csv
 from damai.errors import InputError
 from damai.web.context import WebContext
 from damai.web.render import current_session, render
 from damai.web.security import CSRF
 
-__all__ = ["AUDIT_SHOWN", "add_admin_routes"]
+__all__ = ["AUDIT_SHOWN", "LAST_ADMIN", "add_admin_routes", "check_keeps_an_admin"]
 
 AUDIT_SHOWN = 200
 Filter = Annotated[str | None, Query(max_length=100)]
@@ -33,6 +33,20 @@ def _when(value: str | None) -> datetime | None:
     except ValueError:
         raise InputError("tulis tanggal sebagai 2026-11-02 / write the date as "
                          "2026-11-02") from None
+
+
+LAST_ADMIN = ("Tidak bisa: ini admin aktif terakhir. Jadikan pengguna lain admin dulu. / Not "
+              "possible: this is the last active admin. Make another user admin first.")
+
+
+def check_keeps_an_admin(users: list[User], name: str, *, role: str | None = None,
+                         disable: bool = False) -> None:
+    """Refuse (``InputError``) a change that would leave no enabled admin: nobody could manage
+    users any more from the dashboard."""
+    admins = [u for u in users if u.role == "admin" and not u.disabled]
+    removes = disable or (role is not None and role != "admin")
+    if removes and [u.name for u in admins] == [name.strip().lower()]:
+        raise InputError(LAST_ADMIN)
 
 
 def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
@@ -65,6 +79,7 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
                           role: Annotated[str, Form(max_length=20)]) -> Response:
         user, ip = who(request)
         try:
+            check_keeps_an_admin(ctx.auth.list_users(), name, role=role)
             ctx.auth.set_role(name, role, actor=user, ip=ip)
         except InputError as exc:
             return users_page(request, exc.message, 400)
@@ -74,6 +89,7 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
     async def disable(request: Request, name: str) -> Response:
         user, ip = who(request)
         try:
+            check_keeps_an_admin(ctx.auth.list_users(), name, disable=True)
             ctx.auth.disable_user(name, actor=user, ip=ip)
         except InputError as exc:
             return users_page(request, exc.message, 400)

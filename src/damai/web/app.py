@@ -2,7 +2,8 @@
 (:mod:`damai.web.api`) over one :class:`~damai.web.context.WebContext`.
 
 Post text is hostile input: templates autoescape everything, and every response carries a strict
-Content-Security-Policy (:data:`damai.web.security.SECURITY_HEADERS`).
+Content-Security-Policy (:data:`damai.web.security.SECURITY_HEADERS`) and, but for static assets,
+``Cache-Control: no-store`` (:mod:`damai.web.guards`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from damai.storage import PostQuery
 from damai.web.api import mount_api
 from damai.web.context import WebContext
+from damai.web.guards import install_guards
 from damai.web.pages import mount_pages
-from damai.web.security import SECURITY_HEADERS
 
 __all__ = ["create_app", "run"]
 
@@ -44,29 +43,9 @@ def create_app(db: str | None = None) -> FastAPI:
     mount_api(app, ctx)
     mount_pages(app, ctx)
 
-    # added last, so it is the outermost middleware: redirects and denials carry the headers too
-    app.add_middleware(SecurityHeaders)
+    # added last, so the headers are outermost: redirects, denials and crashes carry them too
+    install_guards(app)
     return app
-
-
-class SecurityHeaders:
-    """Adds :data:`SECURITY_HEADERS` to every HTTP response (plain ASGI: no per-request task or
-    body streams, unlike ``@app.middleware``)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).update(SECURITY_HEADERS)
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
 
 
 def run(db: str | None, *, host: str, port: int) -> None:
@@ -76,4 +55,5 @@ def run(db: str | None, *, host: str, port: int) -> None:
 
     out.print(f"Dasbor Damai / Damai dashboard: http://{host}:{port}/  (Ctrl-C untuk berhenti / "
               "to stop)", highlight=False)
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning",
+                server_header=False)  # no "server: uvicorn": it tells an attacker the stack

@@ -44,6 +44,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "error.csrf": ("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.",
                    "The form expired or is invalid. Reload the page and try again."),
     "error.not_found": ("Tidak ditemukan.", "Not found."),
+    "error.server": ("Terjadi kesalahan di server; sudah dicatat. Coba lagi nanti.",
+                     "Server error; it was logged. Try again later."),
+    "error.nul": ("Alamat berisi byte NUL (%00): hapus lalu coba lagi.",
+                  "The address holds a NUL byte (%00): remove it and try again."),
+    "error.too_large": ("Isi permintaan terlalu besar: kirim lebih sedikit lalu coba lagi.",
+                        "The request body is too large: send less and try again."),
     # overview
     "overview.title": ("Ringkasan", "Overview"),
     "overview.total": ("post tersimpan", "posts stored"),

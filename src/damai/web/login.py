@@ -1,9 +1,11 @@
 """``/login``, ``/logout`` and ``/lang``: sessions begin and end here.
 
 A wrong user name and a wrong password get the same page, status and cost (the account store
-checks a dummy hash for unknown names). Every attempt counts against the per-IP and per-name rate
-limit before the password is checked. A successful login always issues a new session id (the old
-one, if any, is ended), so a session id planted before login is worthless after it.
+checks a dummy hash for unknown names). Every attempt passes :class:`LoginLimiter` before the
+password is checked: per address, per address and name (exponential back-off), and per name for
+addresses that have failed, so failing on purpose cannot lock the real user out. A successful
+login always issues a new session id (the old one, if any, is ended), so a session id planted
+before login is worthless after it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from fastapi import FastAPI, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from damai import settings
+from damai.privacy import installation_secret
 from damai.web.context import WebContext
 from damai.web.i18n import LANG_COOKIE, LANGS
 from damai.web.render import current_session, render
@@ -22,8 +25,8 @@ from damai.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     LoginLimiter,
-    csrf_matches,
-    new_token,
+    login_token_ok,
+    new_login_token,
     safe_next,
     set_cookie,
 )
@@ -38,10 +41,11 @@ def _client_ip(request: Request) -> str:
 def add_login_routes(app: FastAPI, ctx: WebContext) -> None:
     router = app
     limiter = LoginLimiter()
+    secret = installation_secret()
 
     def login_page(request: Request, next_path: str, error: str | None,
                    status_code: int = 200) -> Response:
-        token = new_token()
+        token = new_login_token(secret)
         response = render(request, "login.html", {"next": next_path, "error": error,
                                                   "login_csrf": token}, status_code)
         set_cookie(response, LOGIN_CSRF_COOKIE, token, max_age=3600, same_site="strict")
@@ -59,7 +63,7 @@ def add_login_routes(app: FastAPI, ctx: WebContext) -> None:
                     next: Annotated[str, Form(max_length=500)] = "/") -> Response:
         ip = _client_ip(request)
         target = safe_next(next)
-        if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
+        if not login_token_ok(secret, request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
             return login_page(request, target, "login.expired", 403)
         if not limiter.allow(ip, name):
             ctx.auth.audit(name.strip().lower()[:64] or "-", "login_rate_limited", None, {},
@@ -67,7 +71,9 @@ def add_login_routes(app: FastAPI, ctx: WebContext) -> None:
             return login_page(request, target, "login.limited", 429)
         user = ctx.auth.authenticate(name, password, ip=ip)
         if user is None:
+            limiter.failed(ip, name)
             return login_page(request, target, "login.failed", 401)
+        limiter.succeeded(ip, name)
         old = request.cookies.get(SESSION_COOKIE)
         if old:
             ctx.auth.end_session(old)

@@ -13,6 +13,7 @@ from damai.errors import InputError
 from damai.storage import PostQuery
 from damai.storage.base import PostCursor, StoredPost
 from damai.understand.bundled import load_model
+from damai.web.checks import row_id_ok, utc_ok
 from damai.web.context import WebContext
 from damai.web.render import render
 
@@ -47,6 +48,16 @@ def _score(value: str | None, field: str) -> float | None:
     return score
 
 
+def _cursor(value: str | None) -> PostCursor | None:
+    if not value:
+        return None
+    cursor = PostCursor.decode(value)
+    if not (row_id_ok(cursor.id) and utc_ok(cursor.created_at)):
+        raise InputError("kursor halaman tidak sah; mulai lagi dari halaman pertama / invalid "
+                         "page cursor; start again from the first page")
+    return cursor
+
+
 def explain_flags(ctx: WebContext, stored: StoredPost) -> dict[str, list[tuple[str, float]]]:
     """The terms that drove each flag of the post, by the model that is loaded now."""
     model = load_model(ctx.model_dir)
@@ -77,7 +88,7 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
                               max_score=_score(max_score, "max_score"), since=_day(since, "since"),
                               until=_day(until, "until"), platform=platform or None,
                               language=language or None, limit=PAGE_SIZE,
-                              before=PostCursor.decode(before) if before else None)
+                              before=_cursor(before))
             page = ctx.store.page_posts(query)
             items, next_cursor = page.items, page.next
         except InputError as exc:
@@ -94,7 +105,7 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
 
     @app.get("/posts/{post_id}")
     async def post_detail(request: Request, post_id: int) -> Response:
-        stored = ctx.store.get_post_by_id(post_id)
+        stored = ctx.store.get_post_by_id(post_id) if row_id_ok(post_id) else None
         if stored is None:
             return render(request, "error.html", {"message": "error.not_found"}, 404)
         model = load_model(ctx.model_dir)

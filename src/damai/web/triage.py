@@ -18,13 +18,16 @@ from typing import Annotated, Final
 from fastapi import FastAPI, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from damai.auth import User, role_at_least
 from damai.records import Post
 from damai.storage.base import StoredPost, TriageState
+from damai.web.authz import ROUTE_ROLES
+from damai.web.checks import row_id_ok
 from damai.web.context import WebContext
 from damai.web.render import current_session, render
 from damai.web.security import CSRF
 
-__all__ = ["CANDIDATES", "Ranked", "add_triage_routes", "rank"]
+__all__ = ["CANDIDATES", "Ranked", "add_triage_routes", "can_triage", "rank"]
 
 CANDIDATES: Final = 500
 SHOWN: Final = 50
@@ -57,6 +60,11 @@ def rank(queue: list[tuple[StoredPost, TriageState | None]]) -> list[Ranked]:
     return sorted(ranked, key=lambda r: (-r.priority, -r.stored.id))
 
 
+def can_triage(user: User) -> bool:
+    """Whether ``user`` may be assigned triage items: enabled, and allowed to open the queue."""
+    return not user.disabled and role_at_least(user.role, ROUTE_ROLES[("GET", "/triage")])
+
+
 def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
     def done(request: Request, post_id: int, message: str) -> Response:
         if request.headers.get("HX-Request"):
@@ -70,13 +78,13 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
         return session.user.name, request.client.host if request.client else None
 
     def found(post_id: int) -> StoredPost | None:
-        stored = ctx.store.get_post_by_id(post_id)
+        stored = ctx.store.get_post_by_id(post_id) if row_id_ok(post_id) else None
         return stored if stored is not None and stored.post.flags else None
 
     @app.get("/triage")
     async def triage(request: Request) -> Response:
         ranked = rank(ctx.store.triage_queue(CANDIDATES))[:SHOWN]
-        users = [u.name for u in ctx.auth.list_users() if not u.disabled]
+        users = [u.name for u in ctx.auth.list_users() if can_triage(u)]
         return render(request, "triage.html", {"ranked": ranked, "users": users})
 
     @app.post("/triage/{post_id}/assign", dependencies=CSRF)
@@ -84,7 +92,7 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
                      assignee: Annotated[str, Form(max_length=64)] = "") -> Response:
         user, ip = actor(request)
         target = ctx.auth.get_user(assignee) if assignee else None
-        if found(post_id) is None or (assignee and (target is None or target.disabled)):
+        if found(post_id) is None or (assignee and (target is None or not can_triage(target))):
             return render(request, "error.html", {"message": "error.not_found"}, 404)
         name = target.name if target else None
         ctx.store.set_triage(post_id, status="open", assignee=name, user=user)

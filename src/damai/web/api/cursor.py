@@ -18,6 +18,7 @@ import orjson
 from damai.storage import PostCursor, PostQuery
 from damai.storage.base import format_time, parse_time
 from damai.web.api.errors import ApiError
+from damai.web.checks import row_id_ok, utc_ok
 
 __all__ = ["decode_cursor", "encode_cursor", "filters_fingerprint"]
 
@@ -54,7 +55,8 @@ def decode_cursor(cursor: str, query: PostQuery) -> PostCursor:
         created = parse_time(when) if isinstance(when, str) else None
     except (binascii.Error, ValueError, TypeError, KeyError, orjson.JSONDecodeError):
         raise _invalid("malformed") from None
-    if version != _VERSION or not isinstance(created, datetime) or type(row) is not int:
+    if (version != _VERSION or not isinstance(created, datetime) or type(row) is not int
+            or not row_id_ok(row) or not utc_ok(created)):
         raise _invalid("malformed")
     if filters != filters_fingerprint(query):
         raise _invalid("other_filters")

@@ -10,6 +10,7 @@ sub-application, so the dashboard pages keep their HTML error pages.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, Final
 
 import orjson
@@ -22,7 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from damai.errors import DamaiError
 
-__all__ = ["ERROR_RESPONSES", "ApiError", "BodyLimit", "CatchCrashes", "ErrorBody",
+__all__ = ["ERROR_RESPONSES", "Answer", "ApiError", "BodyLimit", "BodyTooLarge", "CatchCrashes",
+           "ErrorBody",
            "JSONBody", "documented", "error_response", "install_error_handlers"]
 
 log = logging.getLogger("damai.web.api")
@@ -136,12 +138,21 @@ def install_error_handlers(api: FastAPI) -> None:
     api.add_exception_handler(DamaiError, _on_damai_error)
 
 
-class CatchCrashes:
-    """Answer an unexpected exception with a 500 in the error shape (and log it), instead of
-    letting it reach the server; nothing about the crash is sent to the client."""
+#: how a guard answers: the error shape by default; the pages pass their own (plain text)
+Answer = Callable[[Scope, ApiError], Response]
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+
+def _shaped(_: Scope, error: ApiError) -> Response:
+    return error_response(error)
+
+
+class CatchCrashes:
+    """Answer an unexpected exception with a 500 (and log it), instead of letting it reach the
+    server, where Starlette's own handler sits outside every middleware (so its page would lack
+    the security headers); nothing about the crash is sent to the client."""
+
+    def __init__(self, app: ASGIApp, answer: Answer = _shaped) -> None:
+        self.app, self.answer = app, answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -157,11 +168,10 @@ class CatchCrashes:
         try:
             await self.app(scope, receive, send_tracking)
         except Exception:
-            log.exception("API crash on %s %s", scope.get("method"),
-                          scope.get("path"))
+            log.exception("crash on %s %s", scope.get("method"), scope.get("path"))
             if started:
                 raise
-            await error_response(ApiError(500))(scope, receive, send)
+            await self.answer(scope, ApiError(500))(scope, receive, send)
 
 
 class BodyTooLarge(ApiError):
@@ -175,18 +185,20 @@ class BodyTooLarge(ApiError):
 
 class BodyLimit:
     """Refuse request bodies over ``limit`` bytes: at once on a larger ``Content-Length``, and
-    while reading a body without one (chunked), so no route ever buffers more than the limit."""
+    while reading a body without one (chunked), so no route ever buffers more than the limit.
+    Paths under ``skip_prefix`` pass (the pages skip the API, which has its own limit)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, answer: Answer = _shaped,
+                 skip_prefix: str | None = None) -> None:
+        self.app, self.limit, self.answer, self.skip = app, limit, answer, skip_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (self.skip and scope["path"].startswith(self.skip)):
             await self.app(scope, receive, send)
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.limit:
-            await error_response(BodyTooLarge(self.limit))(scope, receive, send)
+            await self.answer(scope, BodyTooLarge(self.limit))(scope, receive, send)
             return
         seen = 0
 

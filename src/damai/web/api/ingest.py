@@ -14,6 +14,7 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Depends, Request
 
 from damai.auth import User
+from damai.errors import DamaiError
 from damai.pipeline.classify import ClassifyStage
 from damai.pipeline.ingest import IngestOptions, IngestReport, ingest_paths
 from damai.web.api.errors import ApiError, JSONBody, documented
@@ -65,9 +66,14 @@ def _stage(ctx: WebContext) -> ClassifyStage | None:
     return ClassifyStage(model_of(ctx))
 
 
+def _hide_path(text: str, path: Path) -> str:
+    """``text`` with the server's temporary file named as the request body instead."""
+    return text.replace(str(path), _BODY_NAME)
+
+
 def _report_json(report: IngestReport, path: Path) -> dict[str, Any]:
     def clean(text: str) -> str:
-        return text.replace(str(path), _BODY_NAME)
+        return _hide_path(text, path)
 
     return {
         "batch": report.batch, "format": report.files.get(str(path)),
@@ -82,8 +88,12 @@ def _report_json(report: IngestReport, path: Path) -> dict[str, Any]:
 def _ingest(ctx: WebContext, path: Path, size: int, user: User,
             ip: str | None) -> dict[str, Any]:
     with db_lock(ctx):
-        report = ingest_paths([path], ctx.store, IngestOptions.from_settings(),
-                              classifier=_stage(ctx))
+        try:
+            report = ingest_paths([path], ctx.store, IngestOptions.from_settings(),
+                                  classifier=_stage(ctx))
+        except DamaiError as exc:  # e.g. a CSV header without the columns: no server paths
+            raise ApiError(400, "invalid_input", _hide_path(exc.message, path),
+                           {"damai_code": exc.code}) from None
         body = _report_json(report, path)
         ctx.auth.audit(user.name, "api_ingest", report.batch, {
             "bytes": size, "format": body["format"], "received": report.received,

@@ -23,6 +23,7 @@ from damai.web.api.schemas import (
     post_json,
 )
 from damai.web.api.security import db_lock, require
+from damai.web.checks import utc_ok
 from damai.web.context import WebContext
 
 __all__ = ["MAX_PAGE", "add_read_routes", "model_of"]
@@ -38,9 +39,14 @@ def model_of(ctx: WebContext) -> TextClassifier:
     return load_model(ctx.model_dir)
 
 
-def _utc(value: datetime | None) -> datetime | None:
+def _utc(value: datetime | None, name: str) -> datetime | None:
     if value is None:
         return None
+    if not utc_ok(value):
+        raise ApiError(400, "invalid_time", (
+            f"`{name}` di luar rentang waktu: pakai waktu antara tahun 1 dan 9999 dalam UTC / "
+            f"`{name}` is out of range: use a time between the years 1 and 9999 in UTC."),
+            {"parameter": name})
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -113,8 +119,8 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
     ) -> JSONBody:
         """Post terbaru dulu, per halaman dengan kursor / Newest first, paged by cursor."""
         query = PostQuery(text=q or None, label=label or None, min_score=min_score,
-                          max_score=max_score, flagged=flagged, since=_utc(since),
-                          until=_utc(until), platform=platform or None,
+                          max_score=max_score, flagged=flagged, since=_utc(since, "since"),
+                          until=_utc(until, "until"), platform=platform or None,
                           language=language or None, limit=limit)
         _check_query(query)
         query.before = decode_cursor(cursor, query) if cursor else None
@@ -147,9 +153,12 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
         return JSONBody(counts | {"flagged": flagged})
 
     limit_texts = settings.get_int("api_max_classify_texts")
+    limit_chars = settings.get_int("api_max_classify_chars")
 
     @router.post("/classify", response_model=ClassifyOut,
-                 summary="Klasifikasi teks / Classify text")
+                 summary="Klasifikasi teks / Classify text",
+                 responses=documented((413, "Teks melebihi DAMAI_API_MAX_CLASSIFY_CHARS / Texts "
+                                            "over DAMAI_API_MAX_CLASSIFY_CHARS.")))
     async def classify(body: ClassifyIn,
                  _: Annotated[User, Depends(require(ctx, "POST", "/classify"))]) -> JSONBody:
         """Skor tiap label, flag, bahasa dan istilah penyebab flag; tidak menyimpan apa pun /
@@ -159,6 +168,14 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
             raise ApiError(422, "too_many_texts", (
                 f"Paling banyak {limit_texts} teks per permintaan / At most {limit_texts} texts "
                 "per request (DAMAI_API_MAX_CLASSIFY_TEXTS)."), {"limit": limit_texts})
+        chars = sum(len(text) for text in texts)
+        if chars > limit_chars:
+            raise ApiError(413, "too_many_characters", (
+                f"Teks berjumlah {chars} karakter, lebih dari batas {limit_chars}: kirim teks "
+                f"lebih sedikit atau lebih pendek per permintaan / The texts hold {chars} "
+                f"characters, over the {limit_chars} limit: send fewer or shorter texts per "
+                "request (DAMAI_API_MAX_CLASSIFY_CHARS)."),
+                {"limit_chars": limit_chars, "chars": chars})
         model = model_of(ctx)
         return JSONBody({"model_version": model.version,
                          "items": [_prediction_json(p) for p in model.predict(texts)]})

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from damai.records import Post
+from damai.sources.identity import display_url
 
 __all__ = ["ClassifyIn", "ClassifyOut", "GeoOut", "IngestOut", "PostOut", "PostPageOut",
            "StatsOut", "post_id", "post_json"]
@@ -149,4 +150,4 @@ def post_id(post: Post) -> str:
 
 def post_json(post: Post) -> dict[str, Any]:
     """A post as :class:`PostOut` describes it."""
-    return {"id": post_id(post), **post.to_dict()}
+    return {"id": post_id(post), **post.to_dict(), "url": display_url(post)}
