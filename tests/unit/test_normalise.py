@@ -160,10 +160,22 @@ def test_slang_can_be_switched_off() -> None:
 def test_extra_slang_overrides_and_is_not_pickled() -> None:
     n = Normaliser(extra_slang={"bgtz": "banget", "yg": "yang tersebut"})
     assert n.normalise("bgtz yg") == "banget yang tersebut"
-    assert n.to_config() == {"slang": True, "segment_hashtags": False}
+    assert n.to_config() == {"slang": True, "segment_hashtags": False, "mask_names": False}
     restored = pickle.loads(pickle.dumps(n))
     assert restored.extra_slang is None
     assert restored.normalise("bgtz yg") == "bgtz yang"
+
+
+def test_issue_9_person_names_are_masked_only_when_asked() -> None:
+    masked = Normaliser(mask_names=True)
+    assert masked.normalise("Pak Jokowi ketemu Ridwan Kamil dan Budi") == (
+        "pak _tokoh_ ketemu _tokoh_ dan _tokoh_")
+    assert masked.normalise("kamil kumpul di rahmat") == "kamil kumpul di rahmat"
+    assert Normaliser().normalise("Pak Jokowi ketemu Budi") == "pak jokowi ketemu budi"
+    restored = pickle.loads(pickle.dumps(masked))
+    assert restored.mask_names and restored.normalise("budi") == "_tokoh_"
+    assert Normaliser.from_config(masked.to_config()) == masked
+    assert Normaliser.from_config(None) == Normaliser()
 
 
 def test_extra_slang_cannot_override_masks() -> None:
