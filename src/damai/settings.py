@@ -33,7 +33,8 @@ class Setting:
 
 
 SETTINGS: Final[tuple[Setting, ...]] = (
-    Setting("db", "", "Database URL: sqlite:///PATH or postgresql://... Empty means the SQLite "
+    Setting("db", "", "Database URL: sqlite:////ABSOLUTE/PATH, sqlite:///RELATIVE/PATH or "
+            "postgresql://USER@HOST/DB. Empty means the SQLite "
             "file damai.sqlite3 in the data directory."),
     Setting("data_dir", "", "Folder for the default database, the installation secret and "
             "watch cursors. Empty means the platform's user data directory."),

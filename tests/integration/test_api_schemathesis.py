@@ -38,7 +38,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 @pytest.fixture
 def token(db_url: str) -> str:
     store = open_store(db_url)
-    store.write_batch(stored_posts(), [], [])
+    store.posts.write_batch(stored_posts(), [], [])
     store.close()
     with open_auth_store(db_url, passwords=fast_passwords()) as auth:
         auth.add_user("fuzz", "admin", "kata-sandi-yang-panjang", actor="test")

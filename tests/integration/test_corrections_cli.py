@@ -17,11 +17,11 @@ def test_export_writes_text_and_0_1_label_columns(tmp_path: Path, db_url: str,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     fill_posts(tmp_path, db_url)
     store = open_store(db_url)
-    flagged = store.recent_posts("flagged", 10)
+    flagged = store.posts.recent("flagged", 10)
     hostile = next(s for s in flagged if "rakitan" in s.post.text)
-    store.add_corrections(hostile.id, dict.fromkeys(hostile.post.flags, 0), "sari")
+    store.triage.add_corrections(hostile.id, dict.fromkeys(hostile.post.flags, 0), "sari")
     flood = next(s for s in flagged if "Banjir" in s.post.text)
-    store.add_corrections(flood.id, {"disaster": 1}, "sari")
+    store.triage.add_corrections(flood.id, {"disaster": 1}, "sari")
     store.close()
     out = tmp_path / "koreksi.csv"
     with pytest.raises(SystemExit) as done:

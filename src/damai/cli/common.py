@@ -32,13 +32,14 @@ def plain(value: object) -> Text:
 DbOption = Annotated[
     str | None,
     typer.Option("--db", envvar="DAMAI_DB", show_envvar=True,
-                 help="Basis data / database URL: sqlite:///PATH atau/or postgresql://..."),
+                 help="Basis data / database URL: sqlite:////ABS/PATH, sqlite:///REL/PATH "
+                      "atau/or postgresql://USER@HOST/DB"),
 ]
 
 
 @contextmanager
-def store_from(db: str | None) -> Iterator[Store]:
-    store = open_store(db)
+def store_from(db: str | None, *, migrate: bool = True) -> Iterator[Store]:
+    store = open_store(db, migrate=migrate)
     try:
         yield store
     finally:

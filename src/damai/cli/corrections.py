@@ -42,7 +42,7 @@ def export(out: Annotated[Path, typer.Option("--out", "-o", help="Berkas CSV / C
            db: DbOption = None) -> None:
     """Tulis koreksi sebagai CSV untuk `damai train`. / Write corrections as CSV for training."""
     with store_from(db) as store, out.open("w", encoding="utf-8", newline="") as stream:
-        count, labels = write_corrections_csv(store.iter_corrections(), stream)
+        count, labels = write_corrections_csv(store.triage.iter_corrections(), stream)
     err.print(f"{count:,} post dikoreksi ditulis ke / corrected posts written to {out}")
     if labels:
         spec = ",".join(f"{label}={label}" for label in labels)

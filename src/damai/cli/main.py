@@ -32,7 +32,7 @@ from damai.cli.labels import (
 from damai.errors import DamaiError
 from damai.export import EXPORT_FORMATS, export_posts, iter_jsonl
 from damai.pipeline.ingest import IngestOptions, IngestReport, ingest_paths
-from damai.sources.base import RecordFailure
+from damai.records import RecordFailure
 from damai.sources.registry import FORMATS, CsvColumns
 from damai.storage import PostQuery
 
@@ -165,8 +165,8 @@ def posts(
     query = _query(search, since, until, platform, language, limit, offset, label=label,
                    min_score=min_score, max_score=max_score, flagged=flagged)
     with store_from(db) as store:
-        found = store.query_posts(query)
-        total = store.count_posts(query)
+        found = store.posts.query(query)
+        total = store.posts.count(query)
     if output == "jsonl":
         for line in iter_jsonl(found):
             sys.stdout.buffer.write(line)
@@ -192,7 +192,7 @@ def stats(
 ) -> None:
     """Hitungan per platform, hari dan bahasa. / Counts by platform, day and language."""
     with store_from(db) as store:
-        result = store.stats()
+        result = store.posts.stats()
     if as_json:
         sys.stdout.write(orjson.dumps(result.to_dict()).decode() + "\n")
         return
@@ -227,8 +227,8 @@ def export(
     query = _query(search, since, until, platform, language, None, label=label,
                    min_score=min_score, max_score=max_score, flagged=flagged)
     with store_from(db) as store:
-        count = export_posts(store.iter_posts(query), fmt, output or sys.stdout.buffer,
-                             labels=store.label_names())
+        count = export_posts(store.posts.iterate(query), fmt, output or sys.stdout.buffer,
+                             labels=store.labels.names())
     err.print(f"{count:,} posts exported")
 
 
@@ -239,16 +239,18 @@ def purge(db: DbOption = None) -> None:
 
     days = settings.get_int("raw_retention_days")
     with store_from(db) as store:
-        count = store.purge_raw(datetime.now(UTC) - timedelta(days=days))
+        count = store.posts.purge_raw(datetime.now(UTC) - timedelta(days=days))
     out.print(f"{count:,} raw records purged (retention {days} days)")
 
 
 @app.command()
 def migrate(db: DbOption = None) -> None:
-    """Terapkan migrasi skema. / Apply schema migrations and list them."""
-    with store_from(db) as store:
-        for name in store.applied_migrations():
-            out.print(name)
+    """Perbarui skema penyimpanan. / Bring the store's schema up to date (a store of Damai 0.1
+    too), print the revisions applied now and the store's revision."""
+    with store_from(db, migrate=False) as store:
+        for name in store.migrate():
+            out.print(f"applied {name}")
+        out.print(f"revision {store.revision()}")
 
 
 @app.command("settings")

@@ -29,8 +29,8 @@ from typing import Any, Literal, Protocol
 import orjson
 
 from damai.errors import RecordError, SourceError
-from damai.records import Post
-from damai.sources.base import Mapped, Notice, RecordFailure, sort_notices
+from damai.records import Notice, Post, RecordFailure
+from damai.sources.base import Mapped, sort_notices
 
 __all__ = [
     "GAP",

@@ -43,7 +43,7 @@ from damai.live.base import FakeLiveSource, LiveSource, PollResult, RetryPolicy
 from damai.pipeline.ingest import default_pseudonymiser, new_batch_id
 from damai.privacy import Pseudonymiser
 from damai.sources.base import Mapped
-from damai.storage.base import Store
+from damai.storage import Store
 
 if TYPE_CHECKING:
     from damai.pipeline.classify import ClassifyStage
@@ -327,7 +327,7 @@ def run_watch(sources: Sequence[LiveSource], store: Store, *, once: bool = False
 def _poll_one(source: LiveSource, store: Store, report: WatchReport, pseudonymise: Pseudonymiser,
               emit: EventHook, classifier: ClassifyStage | None = None) -> None:
     counts = report.sources.setdefault(source.name, SourceCounts())
-    cursor = store.get_cursor(source.name)
+    cursor = store.cursors.get(source.name)
     try:
         result = source.poll(cursor)
     except SourceError as exc:
@@ -337,7 +337,7 @@ def _poll_one(source: LiveSource, store: Store, report: WatchReport, pseudonymis
         return
     stored, duplicates = _write(source, store, result, report.batch, pseudonymise, classifier)
     if result.next_cursor is not None and result.next_cursor != cursor:
-        store.set_cursor(source.name, result.next_cursor)
+        store.cursors.set(source.name, result.next_cursor)
     received = len(result.posts) + len(result.failures)
     for target in (counts, report):
         target.received += received
@@ -361,7 +361,7 @@ def _write(source: LiveSource, store: Store, result: PollResult, batch: str,
     posts = pseudonymise(result.posts)
     if classifier is not None:
         posts = classifier(posts)
-    written = store.write_batch(posts,
+    written = store.posts.write_batch(posts,
                                 [(f, source.format) for f in result.failures],
                                 [(batch, n) for n in result.notices])
     return written.stored, written.duplicates

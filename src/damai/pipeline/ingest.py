@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 from damai import settings
 from damai.errors import InputError, RecordError
 from damai.privacy import Pseudonymiser, installation_secret
-from damai.records import Post
-from damai.sources.base import FileSource, Notice, RawRecord, RecordFailure, sort_notices
+from damai.records import Notice, Post, RecordFailure
+from damai.sources.base import FileSource, RawRecord, sort_notices
 from damai.sources.reader import check_encoding, iter_lines
 from damai.sources.registry import FORMATS, CsvColumns, detect_source, get_source
-from damai.storage.base import Store
+from damai.storage import Store
 
 if TYPE_CHECKING:
     from damai.pipeline.classify import ClassifyStage
@@ -99,7 +99,7 @@ def new_batch_id(now: datetime | None = None) -> str:
 def default_pseudonymiser(store: Store) -> Pseudonymiser:
     """The installation's pseudonymiser: its secret, its registered accounts, its opt-in."""
     return Pseudonymiser(installation_secret(),
-                         registered=[(a.platform, a.handle) for a in store.list_accounts()],
+                         registered=[(a.platform, a.handle) for a in store.accounts.all()],
                          keep_handles=settings.get_bool("store_handles"))
 
 
@@ -158,7 +158,7 @@ class _Batcher:
         if self.classifier is not None and posts:
             posts = self.classifier(posts)
             self.report.classified += len(posts)
-        result = self.store.write_batch(posts, self.failures, self.notices)
+        result = self.store.posts.write_batch(posts, self.failures, self.notices)
         self.report.stored += result.stored
         self.report.duplicates += result.duplicates
         self.posts, self.failures, self.notices = [], [], []
@@ -238,5 +238,5 @@ def ingest_paths(paths: Iterable[Path], store: Store, options: IngestOptions | N
     if on_progress is not None:
         on_progress(done)
     retention = settings.get_int("raw_retention_days")
-    report.raw_purged = store.purge_raw(datetime.now(UTC) - timedelta(days=retention))
+    report.raw_purged = store.posts.purge_raw(datetime.now(UTC) - timedelta(days=retention))
     return report

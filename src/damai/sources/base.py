@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Protocol
 
 import orjson
 
-from damai.records import Post
+from damai.records import Notice, Post, RecordFailure
 
 __all__ = ["FileSource", "Mapped", "Notice", "RawRecord", "RecordFailure"]
 
@@ -35,28 +35,6 @@ class RawRecord:
     location: str
     data: Any
     raw_bytes: bytes
-
-
-@dataclass(slots=True)
-class RecordFailure:
-    """A record the reader could not parse. It goes to quarantine with its raw bytes."""
-
-    path: str
-    location: str
-    reason: str
-    message: str
-    raw_bytes: bytes
-
-
-@dataclass(slots=True)
-class Notice:
-    """Something a platform reported inside the data (e.g. Twitter ``errors`` objects).
-
-    Recorded in the ingest report and the ``source_notices`` table; not a post, not fatal.
-    """
-
-    kind: str
-    detail: dict[str, Any]
 
 
 @dataclass(slots=True)

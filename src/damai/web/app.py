@@ -39,7 +39,7 @@ def create_app(db: str | None = None) -> FastAPI:
 
     @app.get("/healthz")
     async def health() -> JSONResponse:
-        return JSONResponse({"status": "ok", "posts": store.count_posts(PostQuery(limit=None))})
+        return JSONResponse({"status": "ok", "posts": store.posts.count(PostQuery(limit=None))})
 
     mount_api(app, ctx)
     mount_pages(app, ctx)

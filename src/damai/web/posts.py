@@ -78,23 +78,23 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
                               until=_day(until, "until"), platform=platform or None,
                               language=language or None, limit=PAGE_SIZE,
                               before=PostCursor.decode(before) if before else None)
-            page = ctx.store.page_posts(query)
+            page = ctx.store.posts.page(query)
             items, next_cursor = page.items, page.next
         except InputError as exc:
             error = exc.message
-        counts = ctx.store.post_counts()
+        counts = ctx.store.posts.post_counts()
         kept = {k: v for k, v in form.items() if v not in (None, "")}
         return render(request, "posts.html", {
             "form": form, "items": items, "error": error, "paged": bool(before),
             "first_qs": urlencode(kept),
             "next_qs": urlencode({**kept, "before": next_cursor.encode()}) if next_cursor
             else None,
-            "labels": [n for n in ctx.store.label_names() if "." not in n],
+            "labels": [n for n in ctx.store.labels.names() if "." not in n],
             "platforms": sorted(counts["platform"]), "languages": sorted(counts["language"])})
 
     @app.get("/posts/{post_id}")
     async def post_detail(request: Request, post_id: int) -> Response:
-        stored = ctx.store.get_post_by_id(post_id)
+        stored = ctx.store.posts.get_by_id(post_id)
         if stored is None:
             return render(request, "error.html", {"message": "error.not_found"}, 404)
         model = load_model(ctx.model_dir)
@@ -103,4 +103,4 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
         return render(request, "post.html", {
             "stored": stored, "post": stored.post, "scores": scores, "thresholds": thresholds,
             "explanations": explain_flags(ctx, stored),
-            "triage": ctx.store.get_triage(post_id)})
+            "triage": ctx.store.triage.get(post_id)})

@@ -19,7 +19,7 @@ from damai.pipeline.ingest import IngestOptions, IngestReport, ingest_paths
 from damai.web.api.errors import ApiError, JSONBody, documented
 from damai.web.api.routes import model_of
 from damai.web.api.schemas import IngestOut
-from damai.web.api.security import db_lock, require
+from damai.web.api.security import require
 from damai.web.context import WebContext
 
 __all__ = ["INGEST_MEDIA_TYPES", "add_ingest_route"]
@@ -81,14 +81,13 @@ def _report_json(report: IngestReport, path: Path) -> dict[str, Any]:
 
 def _ingest(ctx: WebContext, path: Path, size: int, user: User,
             ip: str | None) -> dict[str, Any]:
-    with db_lock(ctx):
-        report = ingest_paths([path], ctx.store, IngestOptions.from_settings(),
-                              classifier=_stage(ctx))
-        body = _report_json(report, path)
-        ctx.auth.audit(user.name, "api_ingest", report.batch, {
-            "bytes": size, "format": body["format"], "received": report.received,
-            "stored": report.stored, "duplicates": report.duplicates,
-            "quarantined": report.quarantined}, ip=ip)
+    report = ingest_paths([path], ctx.store, IngestOptions.from_settings(),
+                          classifier=_stage(ctx))
+    body = _report_json(report, path)
+    ctx.auth.audit(user.name, "api_ingest", report.batch, {
+        "bytes": size, "format": body["format"], "received": report.received,
+        "stored": report.stored, "duplicates": report.duplicates,
+        "quarantined": report.quarantined}, ip=ip)
     return body
 
 
