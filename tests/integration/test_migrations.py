@@ -25,7 +25,7 @@ from damai.storage.migrate import LEGACY_POSTS
 from damai.storage.rekey import handle_free_id
 from tests.conftest import run_cli
 from tests.integration.legacy import build_legacy_store
-from tests.integration.test_store_contract import pg_schema
+from tests.integration.test_store_contract import pg_schema, store_url
 
 #: every table of Damai 0.1 but ``posts`` and ``post_labels`` (compared apart), sorted by key
 UNCHANGED = {
@@ -180,14 +180,8 @@ def test_a_revision_that_fails_leaves_the_store_as_it_was(
     assert "post_flags" not in {t[0] for t in tables}  # the DDL was rolled back too
 
 
-# -- bad input ------------------------------------------------------------------------------------
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'bad.sqlite3'}"
-    else:
-        with pg_schema() as url:
-            yield url
+# -- bad input (``store_url``: an empty database on each backend) ---------------------------------
+_ = store_url
 
 
 def _run(url: str, *statements: str) -> None:
@@ -204,29 +198,29 @@ def _run(url: str, *statements: str) -> None:
             conn.execute(statement.encode())
 
 
-def test_a_store_from_a_newer_damai_is_refused(empty_url: str) -> None:
-    open_store(empty_url).close()
-    _run(empty_url, "UPDATE alembic_version SET version_num = '0099_dari_masa_depan'")
+def test_a_store_from_a_newer_damai_is_refused(store_url: str) -> None:
+    open_store(store_url).close()
+    _run(store_url, "UPDATE alembic_version SET version_num = '0099_dari_masa_depan'")
     with pytest.raises(MigrationError, match=r"0099_dari_masa_depan.*newer Damai"):
-        open_store(empty_url)
+        open_store(store_url)
 
 
-def test_a_partial_damai_0_1_store_is_refused(empty_url: str) -> None:
+def test_a_partial_damai_0_1_store_is_refused(store_url: str) -> None:
     done = ", ".join(f"('{n}', '2026-01-01')" for n in LEGACY_POSTS[:5])
-    _run(empty_url, "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)",
+    _run(store_url, "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)",
          f"INSERT INTO schema_migrations VALUES {done}", "CREATE TABLE posts (id INTEGER)")
     with pytest.raises(MigrationError, match=r"stopped at migration 0005_labels.*a832da6"):
-        open_store(empty_url)
+        open_store(store_url)
 
 
-def test_tables_without_a_version_are_refused(empty_url: str) -> None:
-    _run(empty_url, "CREATE TABLE posts (id INTEGER)")
+def test_tables_without_a_version_are_refused(store_url: str) -> None:
+    _run(store_url, "CREATE TABLE posts (id INTEGER)")
     with pytest.raises(MigrationError, match="no record of its schema version"):
-        open_store(empty_url)
+        open_store(store_url)
 
 
-def test_a_table_missing_at_the_newest_revision_is_refused(empty_url: str) -> None:
-    open_store(empty_url).close()
-    _run(empty_url, "DROP TABLE post_tombstones")
+def test_a_table_missing_at_the_newest_revision_is_refused(store_url: str) -> None:
+    open_store(store_url).close()
+    _run(store_url, "DROP TABLE post_tombstones")
     with pytest.raises(MigrationError, match=f"{revisions()[-1]}.*post_tombstones"):
-        open_store(empty_url)
+        open_store(store_url)
