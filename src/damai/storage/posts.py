@@ -84,38 +84,38 @@ class PostRepository(Repository):
         result = WriteResult()
         unique = _unique(batch, result)
         with self.db.write() as conn:
-            known = self._known(conn, list(unique))
-            fresh = [p for k, p in unique.items() if k not in known]
+            gone = self._tombstoned(conn, list(unique))
+            fresh = [p for k, p in unique.items() if k not in gone]
             ids = self._insert(conn, fresh, now)
-            self._refresh(conn, [p for k, p in unique.items() if k in known])
+            self._refresh(conn, [p for p in fresh if p.key not in ids])
             insert_failures(conn, self.dialect, failures, now)
             if notices:
                 conn.execute(source_notices.insert(), [
                     {"ingest_batch": b, "kind": n.kind, "detail": n.detail, "created_at": now}
                     for b, n in notices])
         result.stored += len(ids)
-        # a post another process inserted after the look-up is a duplicate too
         result.duplicates += len(unique) - len(ids)
         return result
 
-    def _known(self, conn: Connection, keys: list[PostKey]) -> set[PostKey]:
-        """The keys already stored, or tombstoned."""
+    @staticmethod
+    def _tombstoned(conn: Connection, keys: list[PostKey]) -> set[PostKey]:
+        """The keys of posts deleted by their platform or erased: never stored again."""
+        if not keys or conn.scalar(select(post_tombstones.c.platform).limit(1)) is None:
+            return set()
         found: set[PostKey] = set()
-        for table in (posts, post_tombstones):
-            for start in range(0, len(keys), _CHUNK):
-                chunk = keys[start:start + _CHUNK]
-                key = tuple_(table.c.platform, table.c.platform_id)
-                rows = conn.execute(select(table.c.platform, table.c.platform_id)
-                                    .where(key.in_(chunk)))
-                found.update((r[0], r[1]) for r in rows)
+        key = tuple_(post_tombstones.c.platform, post_tombstones.c.platform_id)
+        for start in range(0, len(keys), _CHUNK):
+            rows = conn.execute(select(post_tombstones.c.platform, post_tombstones.c.platform_id)
+                                .where(key.in_(keys[start:start + _CHUNK])))
+            found.update((r[0], r[1]) for r in rows)
         return found
 
     def _insert(self, conn: Connection, fresh: list[Post], now: datetime) -> dict[PostKey, int]:
+        """Insert the posts not stored yet (the others are left as they are); their flags and
+        summaries follow. Returns the new posts' ids by key."""
         if not fresh:
             return {}
-        statement = (self.dialect.insert(posts).on_conflict_do_nothing()
-                     .returning(posts.c.id, posts.c.platform, posts.c.platform_id))
-        rows = conn.execute(statement, [post_to_row(p, now) for p in fresh]).all()
+        rows = self.dialect.insert_posts(conn, [post_to_row(p, now) for p in fresh])
         ids = {(r[1], r[2]): int(r[0]) for r in rows}
         if not ids:
             return ids
