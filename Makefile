@@ -15,7 +15,7 @@ SHARED_DATA ?= ../shared/data
 help:
 	@echo "make demo  — install, ingest the bundled demo set, serve the dashboard"
 	@echo "make test  — install and run lint, types, unit, integration and browser tests"
-	@echo "make lint  — ruff and mypy only"
+	@echo "make lint  — ruff, mypy and the import layers (import-linter) only"
 	@echo "make bench — run the benchmarks in bench/"
 	@echo "make models — retrain the bundled model from $(SHARED_DATA) and rewrite its card"
 
@@ -35,6 +35,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 pg-start:
 	@bash scripts/postgres-test-server.sh start $(PG_DIR) $(PG_PORT) | tail -n 1 > $(VENV)/pg-url

@@ -15,11 +15,21 @@ from damai import settings
 from damai.cli import accounts as accounts_cli
 from damai.cli import corrections as corrections_cli
 from damai.cli import labels as labels_cli
+from damai.cli import lifecycle as lifecycle_cli
 from damai.cli import quarantine as quarantine_cli
 from damai.cli import understand as understand_cli
 from damai.cli import users as users_cli
 from damai.cli import watch as watch_cli
-from damai.cli.common import DbOption, err, escape, out, parse_when, plain, store_from
+from damai.cli.common import (
+    DbOption,
+    cli_actor,
+    err,
+    escape,
+    out,
+    parse_when,
+    plain,
+    store_from,
+)
 from damai.cli.labels import (
     FlaggedOpt,
     LabelOpt,
@@ -31,7 +41,7 @@ from damai.cli.labels import (
 )
 from damai.errors import DamaiError
 from damai.export import EXPORT_FORMATS, export_posts, iter_jsonl
-from damai.pipeline.ingest import IngestOptions, IngestReport, ingest_paths
+from damai.pipeline.ingest import IngestAudit, IngestOptions, IngestReport, ingest_paths
 from damai.records import RecordFailure
 from damai.sources.registry import FORMATS, CsvColumns
 from damai.storage import PostQuery
@@ -57,6 +67,11 @@ app.command("train")(understand_cli.train)
 app.command("evaluate")(understand_cli.evaluate)
 app.command("classify")(understand_cli.classify)
 app.command("reclassify")(labels_cli.reclassify)
+app.command("purge")(lifecycle_cli.purge)
+app.command("erase")(lifecycle_cli.erase)
+app.command("backup")(lifecycle_cli.backup)
+app.command("restore")(lifecycle_cli.restore)
+app.command("copy-store")(lifecycle_cli.copy_store)
 
 _MAX_PRINTED_FAILURES = 20
 
@@ -120,7 +135,7 @@ def ingest(
         report = ingest_paths(paths, store, options,
                               on_failure=lambda f: _print_failure(f, printed),
                               on_progress=lambda n: progress.update(task, completed=n),
-                              classifier=classifier)
+                              classifier=classifier, audit=IngestAudit(cli_actor()))
     if as_json:
         sys.stdout.write(orjson.dumps(report.to_dict()).decode() + "\n")
     else:
@@ -233,17 +248,6 @@ def export(
 
 
 @app.command()
-def purge(db: DbOption = None) -> None:
-    """Hapus JSON mentah yang melewati masa simpan. / Purge raw JSON past its retention."""
-    from datetime import UTC, datetime, timedelta
-
-    days = settings.get_int("raw_retention_days")
-    with store_from(db) as store:
-        count = store.posts.purge_raw(datetime.now(UTC) - timedelta(days=days))
-    out.print(f"{count:,} raw records purged (retention {days} days)")
-
-
-@app.command()
 def migrate(db: DbOption = None) -> None:
     """Perbarui skema penyimpanan. / Bring the store's schema up to date (a store of Damai 0.1
     too), print the revisions applied now and the store's revision."""
@@ -272,7 +276,7 @@ def serve(
     db: DbOption = None,
 ) -> None:
     """Jalankan dasbor web. / Serve the web dashboard."""
-    from damai.web.app import run
+    from damai.cli.serve import run
 
     run(db, host=host, port=port)
 

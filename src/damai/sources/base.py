@@ -52,12 +52,15 @@ class SortedNotices:
     failures: list[RecordFailure] = field(default_factory=list)
     ignored: int = 0
     notices: list[Notice] = field(default_factory=list)
+    #: what a platform deleted: ``{"platform", "platform_id"}`` or ``{"platform", "status_id"}``
+    deletions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def sort_notices(notices: list[Notice], *, path: str, location: str) -> SortedNotices:
     """``quarantine`` notices (one bad item in a record that also held good ones) become
     failures; ``skipped_event`` notices (valid records that are not posts) are counted as
-    ignored; every other notice (e.g. ``platform_error``) is kept to be recorded."""
+    ignored; ``deletion`` notices (the platform deleted a post) are kept apart for the pipeline
+    to honour; every other notice (e.g. ``platform_error``) is kept to be recorded."""
     out = SortedNotices()
     for notice in notices:
         if notice.kind == "quarantine":
@@ -68,6 +71,8 @@ def sort_notices(notices: list[Notice], *, path: str, location: str) -> SortedNo
                 orjson.dumps(detail.get("raw"))))
         elif notice.kind == "skipped_event":
             out.ignored += 1
+        elif notice.kind == "deletion":
+            out.deletions.append(notice.detail)
         else:
             out.notices.append(notice)
     return out

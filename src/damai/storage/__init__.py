@@ -18,6 +18,7 @@ and the repositories that take their connections from it:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from damai import settings
@@ -32,8 +33,10 @@ from damai.storage.base import (
     StoredPost,
     WriteResult,
 )
+from damai.storage.copy import copy_tables
 from damai.storage.engine import Database, StoreUnavailable, parse_url, safe_url
 from damai.storage.labels import LabelRepository
+from damai.storage.lifecycle import LifecycleRepository
 from damai.storage.migrate import MigrationError, current_revision, migrate, revisions
 from damai.storage.posts import PostRepository
 from damai.storage.quarantine import QuarantineRepository
@@ -60,6 +63,14 @@ class Store:
         self.cursors = CursorRepository(db)
         self.users = UserRepository(db)
         self.audit = AuditRepository(db)
+        self.lifecycle = LifecycleRepository(db)
+
+    def copy_into(self, target: Store,
+                  on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:
+        """Copy every row of this store into ``target``, which must be empty (see
+        :mod:`damai.storage.copy`); return the rows copied per table."""
+        with self.db.read() as source, target.db.write() as conn:
+            return copy_tables(source, conn, on_table)
 
     def migrate(self) -> list[str]:
         """Apply pending revisions; return the ones applied now (every one for a new store)."""

@@ -25,7 +25,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Float, Table, bindparam, cast, func, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Dialect as SQLDialect
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Dialect as SQLDialect
 
 from damai.storage.base import POST_COLUMNS
 from damai.storage.schema import posts
@@ -128,8 +129,8 @@ class Dialect:
 
 
 DIALECTS: dict[str, Dialect] = {
-    "sqlite": Dialect("sqlite", _search_sqlite, _insert_posts_sqlite, _index_sqlite, _score_sqlite, _day_sqlite,
-                      sqlite.insert, dense_first=True),
+    "sqlite": Dialect("sqlite", _search_sqlite, _insert_posts_sqlite, _index_sqlite,
+                      _score_sqlite, _day_sqlite, sqlite.insert, dense_first=True),
     "postgresql": Dialect("postgresql", _search_postgresql, _insert_posts_postgresql,
                           _index_postgresql, _score_postgresql,
                           _day_postgresql, postgresql.insert, dense_first=False),

@@ -1,8 +1,9 @@
 """The web app of ``damai serve``: the dashboard pages (:mod:`damai.web.pages`) and the HTTP API
 (:mod:`damai.web.api`) over one :class:`~damai.web.context.WebContext`.
 
-Post text is hostile input: templates autoescape everything, and every response carries a strict
-Content-Security-Policy (:data:`damai.web.security.SECURITY_HEADERS`).
+The server itself is started by ``damai serve`` (:mod:`damai.cli.serve`): the web layer never
+imports the CLI. Post text is hostile input: templates autoescape everything, and every response
+carries a strict Content-Security-Policy (:data:`damai.web.security.SECURITY_HEADERS`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from damai.web.context import WebContext
 from damai.web.pages import mount_pages
 from damai.web.security import SECURITY_HEADERS
 
-__all__ = ["create_app", "run"]
+__all__ = ["create_app"]
 
 
 def create_app(db: str | None = None) -> FastAPI:
@@ -67,13 +68,3 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
-
-
-def run(db: str | None, *, host: str, port: int) -> None:
-    import uvicorn
-
-    from damai.cli.common import out
-
-    out.print(f"Dasbor Damai / Damai dashboard: http://{host}:{port}/  (Ctrl-C untuk berhenti / "
-              "to stop)", highlight=False)
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")

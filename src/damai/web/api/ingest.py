@@ -3,7 +3,10 @@
 The body is streamed to a temporary file (the size limit is enforced while reading, see
 :class:`~damai.web.api.errors.BodyLimit`) and goes through the same ingest pipeline as ``damai
 ingest``: format detection from the content, pseudonymisation, classification, quarantine, and
-``received = stored + duplicates + quarantined``. Each ingest is written to the audit log.
+``received = stored + duplicates + quarantined``. Each ingest is written to the audit log when it
+starts (``api_ingest_start``) and when it ends (``api_ingest``, with the counts). Its records are
+named "request body", never by the temporary path, so posting the same bad body twice
+quarantines its bad records once.
 """
 
 
@@ -15,7 +18,7 @@ from fastapi import APIRouter, Depends, Request
 
 from damai.auth import User
 from damai.pipeline.classify import ClassifyStage
-from damai.pipeline.ingest import IngestOptions, IngestReport, ingest_paths
+from damai.pipeline.ingest import IngestAudit, IngestOptions, IngestReport, ingest_paths
 from damai.web.api.errors import ApiError, JSONBody, documented
 from damai.web.api.routes import model_of
 from damai.web.api.schemas import IngestOut
@@ -65,30 +68,23 @@ def _stage(ctx: WebContext) -> ClassifyStage | None:
     return ClassifyStage(model_of(ctx))
 
 
-def _report_json(report: IngestReport, path: Path) -> dict[str, Any]:
-    def clean(text: str) -> str:
-        return text.replace(str(path), _BODY_NAME)
-
+def _report_json(report: IngestReport) -> dict[str, Any]:
     return {
-        "batch": report.batch, "format": report.files.get(str(path)),
+        "batch": report.batch, "format": report.files.get(_BODY_NAME),
         "received": report.received, "stored": report.stored, "duplicates": report.duplicates,
         "quarantined": report.quarantined, "ignored": report.ignored, "notices": report.notices,
         "classified": report.classified, "model_version": report.model_version,
-        "failures": [{"location": f.location, "reason": f.reason, "message": clean(f.message)}
+        "failures": [{"location": f.location, "reason": f.reason, "message": f.message}
                      for f in report.failures[:_SHOWN_FAILURES]],
     }
 
 
 def _ingest(ctx: WebContext, path: Path, size: int, user: User,
             ip: str | None) -> dict[str, Any]:
+    audit = IngestAudit(user.name, "api_ingest", ip, {"bytes": size})
     report = ingest_paths([path], ctx.store, IngestOptions.from_settings(),
-                          classifier=_stage(ctx))
-    body = _report_json(report, path)
-    ctx.auth.audit(user.name, "api_ingest", report.batch, {
-        "bytes": size, "format": body["format"], "received": report.received,
-        "stored": report.stored, "duplicates": report.duplicates,
-        "quarantined": report.quarantined}, ip=ip)
-    return body
+                          classifier=_stage(ctx), audit=audit, names={path: _BODY_NAME})
+    return _report_json(report)
 
 
 _BODY_DOC: Final[dict[str, Any]] = {"requestBody": {"required": True, "content": {
