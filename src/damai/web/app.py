@@ -16,8 +16,9 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from damai.storage import PostQuery
+from damai.storage import PostQuery, StoreUnavailable
 from damai.web.api import mount_api
+from damai.web.api.errors import RETRY_AFTER
 from damai.web.context import WebContext
 from damai.web.pages import mount_pages
 from damai.web.security import SECURITY_HEADERS
@@ -40,7 +41,12 @@ def create_app(db: str | None = None) -> FastAPI:
 
     @app.get("/healthz")
     async def health() -> JSONResponse:
-        return JSONResponse({"status": "ok", "posts": store.posts.count(PostQuery(limit=None))})
+        try:
+            posts = store.posts.count(PostQuery(limit=None))
+        except StoreUnavailable:
+            return JSONResponse({"status": "unavailable"}, status_code=503,
+                                headers={"Retry-After": RETRY_AFTER})
+        return JSONResponse({"status": "ok", "posts": posts})
 
     mount_api(app, ctx)
     mount_pages(app, ctx)
