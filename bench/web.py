@@ -108,7 +108,7 @@ def _post_row(i: int, rng: random.Random, now: str) -> tuple[tuple[Any, ...], li
            orjson.dumps({"likes": likes, "reposts": likes // 3}).decode(), now, "bench", None,
            now, orjson.dumps(scores).decode(), orjson.dumps(flags).decode() if flags else None,
            MODEL, 0)
-    return row, [(label, score, label in flags) for label, score in scores.items()]
+    return row, [(label, scores[label], format_time(created)) for label in flags]
 
 
 def fill(path: Path, posts: int, seed: int = 4) -> float:
@@ -130,9 +130,10 @@ def fill(path: Path, posts: int, seed: int = 4) -> float:
         db.execute("BEGIN")
         first = db.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0] + 1
         db.executemany(insert, [row for row, _ in made])
-        db.executemany("INSERT INTO post_labels VALUES (?, ?, ?, ?)",
-                       [(first + n, label, score, flagged)
-                        for n, (_, labels) in enumerate(made) for label, score, flagged in labels])
+        db.executemany("INSERT INTO post_flags (post_id, label, score, created_at) "
+                       "VALUES (?, ?, ?, ?)",
+                       [(first + n, label, score, created)
+                        for n, (_, flags) in enumerate(made) for label, score, created in flags])
         db.execute("COMMIT")
         print(f"  {min(posts, start + chunk):>9,} posts", end="\r", flush=True)
     db.execute("INSERT INTO posts_fts(rowid, text) SELECT id, text FROM posts")
@@ -203,6 +204,13 @@ def api_cases(url: str, posts: int) -> dict[str, dict[str, Any]]:
         "API first page": {"limit": 50},
         "API text search (q=banjir posko)": {"q": "banjir posko", "limit": 50},
         "API filtered (label+score+30 days)": filtered,
+        # scores that are not flags are read from each post's labels JSON (issue #10)
+        "API unflagged (label, flagged=false)": {"label": "radicalism", "flagged": "false",
+                                                 "limit": 50},
+        "API low scores (label, max_score=0.05)": {"label": "radicalism", "max_score": 0.05,
+                                                   "limit": 50},
+        "API uncertain (label, 0.3..0.6)": {"label": "radicalism", "min_score": 0.3,
+                                            "max_score": 0.6, "limit": 50},
         f"API deep cursor page (post {posts // 2:,})": {"limit": 50, "cursor": deep},
     }
 

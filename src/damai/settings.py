@@ -48,6 +48,9 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "quarantined."),
     Setting("api_max_body_bytes", "10485760", "Largest request body the HTTP API accepts "
             "(POST /api/v1/ingest and /api/v1/classify); larger bodies get 413."),
+    Setting("api_sync_ingest_bytes", "1048576", "POST /api/v1/ingest bodies up to this size are "
+            "ingested while the client waits; larger ones are accepted with 202 and run as a "
+            "job (GET /api/v1/jobs/ID), kept in the database across restarts."),
     Setting("api_max_classify_texts", "100", "Most texts one POST /api/v1/classify request may "
             "send."),
     Setting("secrets_file", "", "Path of a file with NAME=value lines for secrets "

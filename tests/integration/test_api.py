@@ -73,6 +73,8 @@ def stored_posts() -> list[Post]:
 def open_api(url: str) -> Iterator[Api]:
     store = open_store(url)
     store.posts.write_batch(stored_posts(), [], [])
+    job = store.jobs.add("ingest", actor="test", ip=None, path="/tmp/selesai.jsonl", detail={})
+    store.jobs.update(job.id, state="done")
     store.close()
     auth = open_auth_store(url, passwords=fast_passwords())
     tokens = {}
@@ -146,6 +148,7 @@ SAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", f"{API}/classify"): {"json": {"text": "banjir di Bekasi"}},
     ("POST", f"{API}/ingest"): {"content": orjson.dumps(page([tweet(1)])),
                                 "headers": {"content-type": "application/json"}},
+    ("GET", f"{API}/jobs/{{job_id}}"): {"path": f"{API}/jobs/1"},  # made by open_api
 }
 
 

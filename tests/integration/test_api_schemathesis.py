@@ -54,7 +54,8 @@ def operations(db_url: str, token: str) -> list[Any]:
 def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
     found = operations(db_url, token)
     assert {f"{o.method.upper()} {o.path}" for o in found} == {
-        "GET /posts", "GET /posts/{post_id}", "GET /stats", "POST /classify", "POST /ingest"}
+        "GET /posts", "GET /posts/{post_id}", "GET /stats", "POST /classify", "POST /ingest",
+        "GET /jobs/{job_id}"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):

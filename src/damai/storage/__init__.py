@@ -13,6 +13,7 @@ and the repositories that take their connections from it:
 ``store.users``       dashboard users, API tokens, sessions (hashes only)
 ``store.audit``       the append-only audit log
 ``store.lifecycle``   retention, erasure, platform deletions
+``store.jobs``        background work (ingest uploads), kept across restarts
 ====================  ===========================================================
 """
 
@@ -35,6 +36,7 @@ from damai.storage.base import (
 )
 from damai.storage.copy import copy_tables
 from damai.storage.engine import Database, StoreUnavailable, parse_url, safe_url
+from damai.storage.jobs import Job, JobRepository
 from damai.storage.labels import LabelRepository
 from damai.storage.lifecycle import LifecycleRepository
 from damai.storage.migrate import MigrationError, current_revision, migrate, revisions
@@ -43,7 +45,7 @@ from damai.storage.quarantine import QuarantineRepository
 from damai.storage.triage import TriageRepository
 from damai.storage.users import UserRepository
 
-__all__ = ["AuditEntry", "MigrationError", "PostCursor", "PostPage", "PostQuery",
+__all__ = ["AuditEntry", "Job", "MigrationError", "PostCursor", "PostPage", "PostQuery",
            "QuarantineEntry", "Stats", "Store", "StoreUnavailable", "StoredPost", "WriteResult",
            "backend_of", "current_revision", "open_store", "revisions"]
 
@@ -64,6 +66,7 @@ class Store:
         self.users = UserRepository(db)
         self.audit = AuditRepository(db)
         self.lifecycle = LifecycleRepository(db)
+        self.jobs = JobRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

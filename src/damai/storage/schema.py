@@ -205,6 +205,21 @@ audit_log = Table(
     sqlite_autoincrement=True,  # ids are never reused, even after the newest row
 )
 
+# -- background work ------------------------------------------------------------------------------
+#: an accepted upload (``POST /api/v1/ingest`` over the synchronous limit) and its progress; the
+#: body waits in ``path`` until the job is done, so a restart resumes it or fails it, file kept
+jobs = Table(
+    "jobs", metadata, _id(), _t("kind", null=False), _t("state", null=False),
+    _t("actor", null=False), _t("ip"), _t("path", null=False), _t("batch"),
+    Column("detail", Json(), nullable=False, server_default=text("'{}'")),
+    *(Column(n, BigInteger(), nullable=False, server_default=text("0"))
+      for n in ("received", "stored", "duplicates", "quarantined")),
+    _t("error"), Column("created_at", UtcTime(), nullable=False),
+    Column("updated_at", UtcTime(), nullable=False),
+    CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="jobs_state_check"),
+    Index("jobs_state", "state", "id"),
+)
+
 #: every table by name
 tables: dict[str, Table] = dict(metadata.tables)
 

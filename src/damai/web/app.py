@@ -16,9 +16,11 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from damai.pipeline.jobs import JobRunner
 from damai.storage import PostQuery, StoreUnavailable
 from damai.web.api import mount_api
 from damai.web.api.errors import RETRY_AFTER
+from damai.web.api.ingest import ingest_stage
 from damai.web.context import WebContext
 from damai.web.pages import mount_pages
 from damai.web.security import SECURITY_HEADERS
@@ -32,7 +34,10 @@ def create_app(db: str | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        ctx.jobs = JobRunner(store, lambda: ingest_stage(ctx))
+        ctx.jobs.start()
         yield
+        ctx.jobs.stop()
         ctx.close()
 
     # the API serves its own schema under /api/v1; no CDN-loaded Swagger pages on the app

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from damai.auth import AuthStore
+from damai.pipeline.jobs import JobRunner
 from damai.storage import Store, open_store
 
 __all__ = ["WebContext"]
@@ -23,6 +24,8 @@ class WebContext:
     db_url: str | None = None
     model_dir: Path | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    #: runs ingest jobs while the app is up (started and stopped by the app's lifespan)
+    jobs: JobRunner | None = None
 
     @classmethod
     def open(cls, db: str | None, *, model_dir: Path | None = None) -> WebContext:
