@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from damai.auth import ROLES, export_audit_csv
 from damai.errors import InputError
@@ -55,7 +56,7 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
                        password: Annotated[str, Form(max_length=1000)]) -> Response:
         user, ip = who(request)
         try:
-            ctx.auth.add_user(name, role, password, actor=user, ip=ip)
+            await run_in_threadpool(ctx.auth.add_user, name, role, password, actor=user, ip=ip)
         except InputError as exc:
             return users_page(request, exc.message, 400)
         return RedirectResponse("/users", status_code=303)

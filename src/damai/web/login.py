@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import FastAPI, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from damai import settings
 from damai.web.context import WebContext
@@ -65,7 +66,8 @@ def add_login_routes(app: FastAPI, ctx: WebContext) -> None:
             ctx.auth.audit(name.strip().lower()[:64] or "-", "login_rate_limited", None, {},
                            ip=ip)
             return login_page(request, target, "login.limited", 429)
-        user = ctx.auth.authenticate(name, password, ip=ip)
+        # argon2 costs tens of milliseconds: hashed in the thread pool, never on the event loop
+        user = await run_in_threadpool(ctx.auth.authenticate, name, password, ip=ip)
         if user is None:
             return login_page(request, target, "login.failed", 401)
         old = request.cookies.get(SESSION_COOKIE)

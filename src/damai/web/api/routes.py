@@ -93,7 +93,7 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
     @router.get("/posts", response_model=PostPageOut, summary="Cari post / Query posts",
                 responses=documented((400, "Kursor atau filter tidak sah / Invalid cursor or "
                                            "filters.")))
-    async def posts(
+    def posts(
         _: Annotated[User, Depends(require(ctx, "GET", "/posts"))],
         q: Annotated[str | None, Query(max_length=200, description=(
             "Teks penuh: setiap kata harus ada / Full text: every word must match."))] = None,
@@ -125,7 +125,7 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
     @router.get("/posts/{post_id:path}", response_model=PostDetailOut,
                 summary="Ambil satu post / Get one post",
                 responses=documented((404, "Tidak ada / Not found.")))
-    async def post(post_id: str,
+    def post(post_id: str,
              _: Annotated[User, Depends(require(ctx, "GET", "/posts/{post_id}"))]) -> JSONBody:
         """`post_id` adalah `platform:platform_id` (garis miring boleh, mis. id Bluesky) /
         `post_id` is `platform:platform_id` (slashes allowed, e.g. Bluesky ids)."""
@@ -135,7 +135,7 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
         return JSONBody(post_json(found) | {"explanations": _explain(ctx, found)})
 
     @router.get("/stats", response_model=StatsOut, summary="Ringkasan isi / Store statistics")
-    async def stats(_: Annotated[User, Depends(require(ctx, "GET", "/stats"))]) -> JSONBody:
+    def stats(_: Annotated[User, Depends(require(ctx, "GET", "/stats"))]) -> JSONBody:
         """Jumlah post per platform, hari dan bahasa, karantina, dan yang ditandai per label /
         Counts per platform, day and language, quarantine, and flagged posts per label."""
         flagged = {name: store.posts.count(PostQuery(label=name, limit=None))
@@ -147,7 +147,7 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
 
     @router.post("/classify", response_model=ClassifyOut,
                  summary="Klasifikasi teks / Classify text")
-    async def classify(body: ClassifyIn,
+    def classify(body: ClassifyIn,
                  _: Annotated[User, Depends(require(ctx, "POST", "/classify"))]) -> JSONBody:
         """Skor tiap label, flag, bahasa dan istilah penyebab flag; tidak menyimpan apa pun /
         Scores, flags, language and the terms behind each flag; stores nothing."""

@@ -7,7 +7,7 @@ whose user ranks below the route's role gets 403.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Annotated, Final
 
 from fastapi import Depends
@@ -39,11 +39,11 @@ bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-def require(ctx: WebContext, method: str, path: str) -> Callable[..., Awaitable[User]]:
+def require(ctx: WebContext, method: str, path: str) -> Callable[..., User]:
     """A dependency that lets the request through only with a token of the route's role."""
     minimum = API_ROUTE_ROLES[(method, API_PREFIX + path)]
 
-    async def authorised(credentials: Annotated[HTTPAuthorizationCredentials | None,
+    def authorised(credentials: Annotated[HTTPAuthorizationCredentials | None,
                                           Depends(bearer)]) -> User:
         if credentials is None or not credentials.credentials:
             raise ApiError(401, headers=_CHALLENGE)
