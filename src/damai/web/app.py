@@ -34,7 +34,7 @@ def create_app(db: str | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        ctx.jobs = JobRunner(store, lambda: ingest_stage(ctx))
+        ctx.jobs = JobRunner(store, lambda: ingest_stage(ctx), model_dir=ctx.model_dir)
         ctx.jobs.start()
         yield
         ctx.jobs.stop()
