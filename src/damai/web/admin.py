@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
-from starlette.concurrency import run_in_threadpool
 
 from damai.auth import ROLES, export_audit_csv
 from damai.errors import InputError
@@ -47,22 +46,22 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
                                               "error": error}, status)
 
     @app.get("/users")
-    async def users(request: Request) -> Response:
+    def users(request: Request) -> Response:
         return users_page(request)
 
     @app.post("/users", dependencies=CSRF)
-    async def add_user(request: Request, name: Annotated[str, Form(max_length=64)],
+    def add_user(request: Request, name: Annotated[str, Form(max_length=64)],
                        role: Annotated[str, Form(max_length=20)],
                        password: Annotated[str, Form(max_length=1000)]) -> Response:
         user, ip = who(request)
         try:
-            await run_in_threadpool(ctx.auth.add_user, name, role, password, actor=user, ip=ip)
+            ctx.auth.add_user(name, role, password, actor=user, ip=ip)
         except InputError as exc:
             return users_page(request, exc.message, 400)
         return RedirectResponse("/users", status_code=303)
 
     @app.post("/users/{name}/role", dependencies=CSRF)
-    async def change_role(request: Request, name: str,
+    def change_role(request: Request, name: str,
                           role: Annotated[str, Form(max_length=20)]) -> Response:
         user, ip = who(request)
         try:
@@ -72,7 +71,7 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
         return RedirectResponse("/users", status_code=303)
 
     @app.post("/users/{name}/disable", dependencies=CSRF)
-    async def disable(request: Request, name: str) -> Response:
+    def disable(request: Request, name: str) -> Response:
         user, ip = who(request)
         try:
             ctx.auth.disable_user(name, actor=user, ip=ip)
@@ -86,7 +85,7 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
                 "since": _when(since), "until": _when(until)}
 
     @app.get("/audit")
-    async def audit(request: Request, actor: Filter = None, action: Filter = None,
+    def audit(request: Request, actor: Filter = None, action: Filter = None,
                     since: Filter = None, until: Filter = None) -> Response:
         form = {"actor": actor or "", "action": action or "", "since": since or "",
                 "until": until or ""}
@@ -101,7 +100,7 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
                                               "query": request.url.query})
 
     @app.get("/audit.csv")
-    async def audit_csv(request: Request, actor: Filter = None, action: Filter = None,
+    def audit_csv(request: Request, actor: Filter = None, action: Filter = None,
                         since: Filter = None, until: Filter = None) -> Response:
         filters = audit_filters(actor, action, since, until)
         buffer = io.StringIO()

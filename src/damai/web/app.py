@@ -45,7 +45,7 @@ def create_app(db: str | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None)
 
     @app.get("/healthz")
-    async def health() -> JSONResponse:
+    def health() -> JSONResponse:
         try:
             posts = store.posts.count(PostQuery(limit=None))
         except StoreUnavailable:

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -105,7 +106,9 @@ class Authorise:
             return
         if key is not None:  # (no key: the router answers 404 or 405)
             cookie = request.cookies.get(SESSION_COOKIE)
-            session = self.ctx.auth.get_session(cookie) if cookie else None
+            # a database read: in the thread pool, never on the event loop
+            session = (await run_in_threadpool(self.ctx.auth.get_session, cookie)
+                       if cookie else None)
             request.state.session = session
             if minimum is not None and minimum != PUBLIC:
                 if session is None:

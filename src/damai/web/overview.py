@@ -84,7 +84,7 @@ def overview_data(ctx: WebContext) -> dict[str, Any]:
 
 def add_overview_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.get("/")
-    async def overview(request: Request) -> Response:
+    def overview(request: Request) -> Response:
         data = overview_data(ctx)
         chart = {"volume": data["volume"], "provinces": data["provinces"]}
         return render(request, "overview.html", {**data, "chart": chart})

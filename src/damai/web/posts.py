@@ -59,7 +59,7 @@ def explain_flags(ctx: WebContext, stored: StoredPost) -> dict[str, list[tuple[s
 
 def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.get("/posts")
-    async def posts(request: Request, q: Text = None, label: Text = None,
+    def posts(request: Request, q: Text = None, label: Text = None,
                     min_score: Score = None, max_score: Score = None, since: Text = None,
                     until: Text = None, platform: Text = None, language: Text = None,
                     before: Text = None) -> Response:
@@ -93,7 +93,7 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
             "platforms": sorted(counts["platform"]), "languages": sorted(counts["language"])})
 
     @app.get("/posts/{post_id}")
-    async def post_detail(request: Request, post_id: int) -> Response:
+    def post_detail(request: Request, post_id: int) -> Response:
         stored = ctx.store.posts.get_by_id(post_id)
         if stored is None:
             return render(request, "error.html", {"message": "error.not_found"}, 404)

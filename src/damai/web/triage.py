@@ -74,13 +74,13 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
         return stored if stored is not None and stored.post.flags else None
 
     @app.get("/triage")
-    async def triage(request: Request) -> Response:
+    def triage(request: Request) -> Response:
         ranked = rank(ctx.store.triage.queue(CANDIDATES))[:SHOWN]
         users = [u.name for u in ctx.auth.list_users() if not u.disabled]
         return render(request, "triage.html", {"ranked": ranked, "users": users})
 
     @app.post("/triage/{post_id}/assign", dependencies=CSRF)
-    async def assign(request: Request, post_id: int,
+    def assign(request: Request, post_id: int,
                      assignee: Annotated[str, Form(max_length=64)] = "") -> Response:
         user, ip = actor(request)
         target = ctx.auth.get_user(assignee) if assignee else None
@@ -95,7 +95,7 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
         return RedirectResponse("/triage", status_code=303)
 
     @app.post("/triage/{post_id}/review", dependencies=CSRF)
-    async def review(request: Request, post_id: int) -> Response:
+    def review(request: Request, post_id: int) -> Response:
         user, ip = actor(request)
         if found(post_id) is None:
             return render(request, "error.html", {"message": "error.not_found"}, 404)
@@ -106,7 +106,7 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
         return done(request, post_id, "triage.done_reviewed")
 
     @app.post("/triage/{post_id}/dismiss", dependencies=CSRF)
-    async def dismiss(request: Request, post_id: int) -> Response:
+    def dismiss(request: Request, post_id: int) -> Response:
         user, ip = actor(request)
         stored = found(post_id)
         if stored is None:
