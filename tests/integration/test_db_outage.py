@@ -2,8 +2,9 @@
 
 A PostgreSQL server of this test's own (``scripts/postgres-test-server.sh`` in a temporary
 folder) is stopped while the app runs: API requests get a 503 in the API's error shape, with
-``Retry-After``, and ``/healthz`` says ``unavailable``; once the server is back the same app
-answers again, without a restart (the pool checks connections before use).
+``Retry-After``, a page gets a plain 503, and ``/healthz`` says ``unavailable``; once the
+server is back the same app answers again, without a restart (the pool checks connections
+before use).
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ def _assert_unavailable(api: Api) -> None:
     assert response.headers["retry-after"] == "5"
     health = api.client.get("/healthz")
     assert (health.status_code, health.json()["status"]) == (503, "unavailable")
+    api.client.cookies.set("damai_session", "sesi-lama")
+    page = api.client.get("/posts", follow_redirects=False)
+    api.client.cookies.delete("damai_session")
+    assert (page.status_code, page.headers["retry-after"]) == (503, "5")
+    assert "database cannot be reached" in page.text
 
 
 @pytest.mark.postgres

@@ -21,6 +21,7 @@ from damai.storage import PostQuery, StoreUnavailable
 from damai.web.api import mount_api
 from damai.web.api.errors import RETRY_AFTER
 from damai.web.api.ingest import ingest_stage
+from damai.web.authz import unavailable
 from damai.web.context import WebContext
 from damai.web.pages import mount_pages
 from damai.web.security import SECURITY_HEADERS
@@ -55,6 +56,7 @@ def create_app(db: str | None = None) -> FastAPI:
 
     mount_api(app, ctx)
     mount_pages(app, ctx)
+    app.add_exception_handler(StoreUnavailable, lambda _request, _exc: unavailable())
 
     # added last, so it is the outermost middleware: redirects and denials carry the headers too
     app.add_middleware(SecurityHeaders)
