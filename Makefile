@@ -17,7 +17,7 @@ help:
 	@echo "make test  — install and run lint, types, unit, integration and browser tests"
 	@echo "make fast  — the default pytest: unit and fast integration tests (no PostgreSQL,"
 	@echo "             browser, Ray or model retrain), under a minute"
-	@echo "make lint  — ruff and mypy only"
+	@echo "make lint  — ruff, mypy and the import layers (import-linter) only"
 	@echo "make bench — run the benchmarks in bench/"
 	@echo "make models — retrain the bundled model from $(SHARED_DATA) and rewrite its card"
 
@@ -37,6 +37,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 pg-start:
 	@bash scripts/postgres-test-server.sh start $(PG_DIR) $(PG_PORT) | tail -n 1 > $(VENV)/pg-url

@@ -11,8 +11,12 @@
 3. Starts a real uvicorn server on 127.0.0.1 and drives ``GET /api/v1/posts`` with a bounded
    asyncio HTTP/1.1 client (keep-alive connections, fixed duration): requests/s, p50/p95/p99 and
    errors.
+4. Availability (issue #10): on one uvicorn worker, the p95 of ``GET /api/v1/posts`` from one
+   client, idle for 10 s, then while another client's 9 MB NDJSON ``POST /api/v1/ingest`` runs
+   (a job, polled until done). Target: the busy p95 under 3x the idle p95.
 
     .venv/bin/python bench/web.py [--posts 1000000] [--db PATH] [--seconds 20] [--connections 16]
+        [--ingest-mb 9] [--only-availability]
 """
 
 from __future__ import annotations
@@ -108,7 +112,7 @@ def _post_row(i: int, rng: random.Random, now: str) -> tuple[tuple[Any, ...], li
            orjson.dumps({"likes": likes, "reposts": likes // 3}).decode(), now, "bench", None,
            now, orjson.dumps(scores).decode(), orjson.dumps(flags).decode() if flags else None,
            MODEL, 0)
-    return row, [(label, score, label in flags) for label, score in scores.items()]
+    return row, [(label, scores[label], format_time(created)) for label in flags]
 
 
 def fill(path: Path, posts: int, seed: int = 4) -> float:
@@ -130,9 +134,10 @@ def fill(path: Path, posts: int, seed: int = 4) -> float:
         db.execute("BEGIN")
         first = db.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0] + 1
         db.executemany(insert, [row for row, _ in made])
-        db.executemany("INSERT INTO post_labels VALUES (?, ?, ?, ?)",
-                       [(first + n, label, score, flagged)
-                        for n, (_, labels) in enumerate(made) for label, score, flagged in labels])
+        db.executemany("INSERT INTO post_flags (post_id, label, score, created_at) "
+                       "VALUES (?, ?, ?, ?)",
+                       [(first + n, label, score, created)
+                        for n, (_, flags) in enumerate(made) for label, score, created in flags])
         db.execute("COMMIT")
         print(f"  {min(posts, start + chunk):>9,} posts", end="\r", flush=True)
     db.execute("INSERT INTO posts_fts(rowid, text) SELECT id, text FROM posts")
@@ -203,6 +208,13 @@ def api_cases(url: str, posts: int) -> dict[str, dict[str, Any]]:
         "API first page": {"limit": 50},
         "API text search (q=banjir posko)": {"q": "banjir posko", "limit": 50},
         "API filtered (label+score+30 days)": filtered,
+        # scores that are not flags are read from each post's labels JSON (issue #10)
+        "API unflagged (label, flagged=false)": {"label": "radicalism", "flagged": "false",
+                                                 "limit": 50},
+        "API low scores (label, max_score=0.05)": {"label": "radicalism", "max_score": 0.05,
+                                                   "limit": 50},
+        "API uncertain (label, 0.3..0.6)": {"label": "radicalism", "min_score": 0.3,
+                                            "max_score": 0.6, "limit": 50},
         f"API deep cursor page (post {posts // 2:,})": {"limit": 50, "cursor": deep},
     }
 
@@ -336,6 +348,99 @@ def measure_load(url: str, token: str, posts: int, seconds: float, connections: 
             f"{len(errors)} errors of {done}" + (f" (first: {errors[0]})" if errors else ""))
 
 
+# -- availability during a large ingest (issue #10) ------------------------------------------------
+def ingest_body(target_bytes: int) -> bytes:
+    """Distinct twarc2 pages (100 tweets a line) up to ``target_bytes`` of NDJSON."""
+    rng = random.Random(11)
+    lines: list[bytes] = []
+    size, i = 0, 0
+    while size < target_bytes:
+        tweets = []
+        for _ in range(100):
+            words = " ".join(rng.choices(EVERYDAY + PLACES, k=rng.randint(8, 30)))
+            tweets.append({"id": str(7 * 10**17 + i), "text": f"{words} {i}", "lang": "in",
+                           "author_id": str(i % 5000), "created_at": "2026-11-20T08:00:00.000Z"})
+            i += 1
+        lines.append(orjson.dumps({"data": tweets}) + b"\n")
+        size += len(lines[-1])
+    return b"".join(lines)
+
+
+async def _request(port: int, head: str, body: bytes = b"") -> tuple[int, bytes]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(head.encode() + body)
+        await writer.drain()
+        raw = await reader.readuntil(b"\r\n\r\n")
+        length = int(re.search(rb"(?i)content-length: *(\d+)", raw)[1])  # type: ignore[index]
+        return int(raw.split(b" ", 2)[1]), await reader.readexactly(length)
+    finally:
+        writer.close()
+
+
+async def _reader(port: int, token: str, until: asyncio.Event, latencies: list[float]) -> None:
+    head = (f"GET /api/v1/posts?limit=50 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}"
+            "\r\nConnection: close\r\n\r\n")
+    while not until.is_set():
+        started = time.perf_counter()
+        status, _ = await _request(port, head)
+        assert status == 200, status
+        latencies.append((time.perf_counter() - started) * 1000)
+        await asyncio.sleep(0.02)
+
+
+async def _ingest_and_wait(port: int, token: str, body: bytes, done: asyncio.Event) -> str:
+    head = (f"POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/x-ndjson\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n")
+    status, answer = await _request(port, head, body)
+    state = f"HTTP {status}"
+    if status == 202:
+        url = orjson.loads(answer)["status_url"]
+        poll = (f"GET {url} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+                "Connection: close\r\n\r\n")
+        while (state := orjson.loads((await _request(port, poll))[1])["state"]) in (
+                "queued", "running"):
+            await asyncio.sleep(0.25)
+    done.set()
+    return state
+
+
+async def _availability(port: int, token: str, body: bytes,
+                        idle_seconds: float) -> tuple[list[float], list[float], str, float]:
+    idle: list[float] = []
+    stop = asyncio.Event()
+    reader = asyncio.create_task(_reader(port, token, stop, idle))
+    await asyncio.sleep(idle_seconds)
+    stop.set()
+    await reader
+    busy: list[float] = []
+    done = asyncio.Event()
+    started = time.perf_counter()
+    reading = asyncio.create_task(_reader(port, token, done, busy))
+    state = await _ingest_and_wait(port, token, body, done)
+    await reading
+    return idle, busy, state, time.perf_counter() - started
+
+
+def measure_availability(url: str, token: str, megabytes: float) -> tuple[str, ...]:
+    """p95 of ``GET /api/v1/posts`` idle, then while a large NDJSON ingest runs, on one uvicorn
+    worker (the ingest shares the reader's process). Target: busy p95 < 3x idle p95."""
+    body = ingest_body(int(megabytes * 1024 * 1024))
+    port = free_port()
+    server = start_server(url, port, 1)
+    try:
+        idle, busy, state, seconds = asyncio.run(_availability(port, token, body, 10))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    idle95, busy95 = percentile(idle, 95), percentile(busy, 95)
+    return (f"{len(body) / 1e6:.1f} MB NDJSON ingest: {state} after {seconds:.1f} s",
+            f"idle p95 {idle95:.1f} ms ({len(idle)} requests)",
+            f"during ingest p95 {busy95:.1f} ms ({len(busy)} requests)",
+            f"ratio {busy95 / idle95:.2f} (target < 3)")
+
+
 def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> Iterator[str]:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for n, row in enumerate([header, *rows]):
@@ -354,6 +459,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="load test duration")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--ingest-mb", type=float, default=9.0,
+                        help="size of the NDJSON body ingested during the availability figure")
+    parser.add_argument("--only-availability", action="store_true",
+                        help="skip the latency and load figures")
     args = parser.parse_args()
     path = args.db or Path(tempfile.gettempdir()) / f"damai-bench-web-{args.posts}.sqlite3"
     os.environ.setdefault("DAMAI_DATA_DIR", str(path.parent / "damai-bench-web-data"))
@@ -367,6 +476,11 @@ def main() -> None:
         print(f"Memakai / reusing {path} ({args.posts:,} posts)")
     token = make_token(url)
     os.environ["DAMAI_DB"] = url
+
+    if args.only_availability:
+        print("\nGET /api/v1/posts while POST /api/v1/ingest runs (1 uvicorn worker)")
+        print("  " + "  |  ".join(measure_availability(url, token, args.ingest_mb)))
+        return
 
     from fastapi.testclient import TestClient
 
@@ -383,6 +497,8 @@ def main() -> None:
     load = measure_load(url, token, args.posts, args.seconds, args.connections, args.workers)
     print("\nGET /api/v1/posts against uvicorn on 127.0.0.1 (target >= 200 req/s, no errors)")
     print("  " + "  |  ".join(load))
+    print("\nGET /api/v1/posts while POST /api/v1/ingest runs (1 uvicorn worker)")
+    print("  " + "  |  ".join(measure_availability(url, token, args.ingest_mb)))
 
 
 if __name__ == "__main__":

@@ -175,7 +175,7 @@ def train_command(paths: dict[str, Path], model_dir: Path) -> list[str]:
     command = ["damai", "train", "--out", str(model_dir), "--name", "damai-default"]
     for path, text_col, labels in training_data(paths):
         command += ["--data", str(path), "--text-col", text_col, "--labels", labels]
-    return command
+    return [*command, "--background", str(SEEDS / "everyday" / "train.csv")]
 
 
 def evaluations(paths: dict[str, Path]) -> list[tuple[str, Path, str, str]]:

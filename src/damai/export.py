@@ -4,7 +4,7 @@ JSONL carries every stored field, scores included. The flat formats (CSV, Parque
 ``model_version``, ``flags`` (space-separated) and one ``score_<label>`` column per label given
 (the CLI passes every label of the store), empty where a post has no score for it.
 
-``url`` is :func:`damai.sources.identity.display_url`: a row stored before issue #10 whose
+``url`` is :func:`damai.identity.display_url`: a row stored before issue #10 whose
 handle was not kept is exported without the name in its link. CSV is meant for spreadsheets:
 text cells that a spreadsheet would run as a formula get a leading ``'``
 (:func:`damai.spreadsheet.safe_cell`). JSONL and Parquet keep every other value exact.
@@ -21,8 +21,8 @@ from typing import IO, Any, Literal
 import orjson
 
 from damai.errors import InputError
+from damai.identity import display_url
 from damai.records import Post
-from damai.sources.identity import display_url
 from damai.spreadsheet import safe_cell
 
 __all__ = ["EXPORT_FORMATS", "FLAT_COLUMNS", "export_posts", "flat_columns", "flat_row",

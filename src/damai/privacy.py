@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from damai import settings
+from damai.identity import url_with_handle
 from damai.records import Post
-from damai.sources.identity import url_with_handle
 
 __all__ = ["Pseudonymiser", "author_key", "installation_secret"]
 
@@ -45,7 +45,7 @@ def author_key(secret: bytes, platform: str, author_id: str) -> str:
 class Pseudonymiser:
     """Pipeline stage: writes ``author_key``; clears ``author_id`` and unregistered handles.
 
-    Mappers store handle-free links (:mod:`damai.sources.identity`); when a handle is kept (a
+    Mappers store handle-free links (:mod:`damai.identity`); when a handle is kept (a
     registered account, or ``DAMAI_STORE_HANDLES``), its link gets the handle back."""
 
     writes = ("author_key", "author_handle", "url")

@@ -1,4 +1,7 @@
-"""The ``Post`` record that flows through the whole pipeline.
+"""The records every layer shares: the ``Post`` that flows through the whole pipeline, and what
+reading input can produce besides posts (``RecordFailure`` for quarantine, ``Notice`` for what a
+platform reported inside the data). They live here, at the bottom of the layers, so that sources,
+storage and the pipeline all import them from one place and never from each other.
 
 A source maps raw platform JSON to a ``Post``; each later stage only adds to it.
 ``author_id`` and ``author_handle`` are transient: the privacy stage turns the id into
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["ENGAGEMENT_KEYS", "Geo", "Post", "PostKey", "utc"]
+__all__ = ["ENGAGEMENT_KEYS", "Geo", "Notice", "Post", "PostKey", "RecordFailure", "utc"]
 
 ENGAGEMENT_KEYS = ("likes", "reposts", "replies", "quotes", "views")
 
@@ -115,3 +118,25 @@ def utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+@dataclass(slots=True)
+class RecordFailure:
+    """A record the reader could not parse. It goes to quarantine with its raw bytes."""
+
+    path: str
+    location: str
+    reason: str
+    message: str
+    raw_bytes: bytes
+
+
+@dataclass(slots=True)
+class Notice:
+    """Something a platform reported inside the data (e.g. Twitter ``errors`` objects).
+
+    Recorded in the ingest report and the ``source_notices`` table; not a post, not fatal.
+    """
+
+    kind: str
+    detail: dict[str, Any]

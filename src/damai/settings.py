@@ -33,7 +33,8 @@ class Setting:
 
 
 SETTINGS: Final[tuple[Setting, ...]] = (
-    Setting("db", "", "Database URL: sqlite:///PATH or postgresql://... Empty means the SQLite "
+    Setting("db", "", "Database URL: sqlite:////ABSOLUTE/PATH, sqlite:///RELATIVE/PATH or "
+            "postgresql://USER@HOST/DB. Empty means the SQLite "
             "file damai.sqlite3 in the data directory."),
     Setting("data_dir", "", "Folder for the default database, the installation secret and "
             "watch cursors. Empty means the platform's user data directory."),
@@ -50,6 +51,9 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "are parsed. Real platform records stay under about 12."),
     Setting("api_max_body_bytes", "10485760", "Largest request body the HTTP API accepts "
             "(POST /api/v1/ingest and /api/v1/classify); larger bodies get 413."),
+    Setting("api_sync_ingest_bytes", "1048576", "POST /api/v1/ingest bodies up to this size are "
+            "ingested while the client waits; larger ones are accepted with 202 and run as a "
+            "job (GET /api/v1/jobs/ID), kept in the database across restarts."),
     Setting("api_max_classify_texts", "100", "Most texts one POST /api/v1/classify request may "
             "send."),
     Setting("api_max_classify_chars", "200000", "Most characters, all texts together, one POST "

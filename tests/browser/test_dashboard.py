@@ -69,7 +69,7 @@ def _fill(db_url: str) -> None:
                   engagement=engagement, url=url,
                   hashtags=[w[1:] for w in text.split() if w.startswith("#")])
              for i, (text, labels, flags, place, engagement, url) in enumerate(POSTS)]
-    store.write_batch(posts, [], [])
+    store.posts.write_batch(posts, [], [])
     store.close()
 
 

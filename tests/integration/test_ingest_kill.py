@@ -1,4 +1,5 @@
 """Issue #2: killing an ingest halfway and running it again loses nothing and duplicates nothing.
+Issue #10: the killed run is in the audit log (a start with no end), the rerun starts and ends.
 
 The kill is real: a ``damai ingest`` subprocess gets SIGKILL once some batches are committed.
 """
@@ -51,6 +52,10 @@ def test_issue_2_kill_halfway_then_rerun(tmp_path: Path) -> None:
     stored_before = _count(db_path)
     assert 0 < stored_before < TOTAL, "the kill must land halfway to test anything"
 
+    killed = _audit(db_path)
+    assert [a for a, _ in killed] == ["ingest_start"]
+    assert _batch_count(db_path, killed[0][1]) == stored_before  # the start names its posts
+
     rerun = subprocess.run(cmd, env=env, capture_output=True, timeout=180, check=True)
     report = orjson.loads(rerun.stdout.splitlines()[-1])
     assert report["received"] == TOTAL
@@ -61,3 +66,17 @@ def test_issue_2_kill_halfway_then_rerun(tmp_path: Path) -> None:
         rows, distinct = db.execute(
             "SELECT count(*), count(DISTINCT platform || ':' || platform_id) FROM posts").fetchone()
     assert rows == distinct == TOTAL
+    assert [a for a, _ in _audit(db_path)] == ["ingest_start", "ingest_start", "ingest"]
+    assert _audit(db_path)[2][1] == report["batch"]
+
+
+def _audit(db_path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(db_path) as db:
+        return [(str(a), str(t)) for a, t in db.execute(
+            "SELECT action, target FROM audit_log ORDER BY id")]
+
+
+def _batch_count(db_path: Path, batch: str) -> int:
+    with sqlite3.connect(db_path) as db:
+        return int(db.execute("SELECT count(*) FROM posts WHERE ingest_batch = ?",
+                              (batch,)).fetchone()[0])

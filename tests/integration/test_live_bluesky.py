@@ -57,9 +57,9 @@ def test_search_posts_are_stored_and_cursor_resumes(server: BlueskyServer,
 
     assert (report.received, report.stored, report.duplicates) == (3, 3, 0)
     assert _searches(server)[0] == {"q": "banjir", "sort": "latest", "limit": "100"}
-    cursor = store.get_cursor(source.name)
+    cursor = store.cursors.get(source.name)
     assert cursor == "2026-11-01T08:19:00.000Z"  # newest sortAt (08:20) minus the 60 s overlap
-    post = store.get_post("bluesky", first[0]["uri"])
+    post = store.posts.get("bluesky", first[0]["uri"])
     assert post is not None and post.raw == first[0]  # the JSON as received, no added $type
     assert post.hashtags == ["banjir"] and post.author_key and post.author_handle is None
 
@@ -69,9 +69,9 @@ def test_search_posts_are_stored_and_cursor_resumes(server: BlueskyServer,
     assert _searches(server)[-1]["since"] == cursor
     # the newest old post is inside the overlap window: fetched again, counted as a duplicate
     assert (report.received, report.stored, report.duplicates) == (2, 1, 1)
-    assert store.get_post("bluesky", newer["uri"]) is not None
-    assert store.count_posts(PostQuery(platform="bluesky")) == 4
-    assert store.get_cursor(source.name) == "2026-11-01T08:39:00.000Z"
+    assert store.posts.get("bluesky", newer["uri"]) is not None
+    assert store.posts.count(PostQuery(platform="bluesky")) == 4
+    assert store.cursors.get(source.name) == "2026-11-01T08:39:00.000Z"
 
 
 def test_pages_with_the_cursor_until_the_end(server: BlueskyServer, waits: list[float]) -> None:
@@ -180,9 +180,9 @@ def test_a_bad_post_view_is_quarantined_and_the_rest_stored(server: BlueskyServe
     report = run_watch([source], store, once=True)
     assert (report.received, report.stored, report.quarantined) == (2, 1, 1)
     assert report.balanced
-    entry = store.list_quarantine()[0]
+    entry = store.quarantine.entries()[0]
     assert entry.path == source.name and entry.format == "bluesky"
-    assert store.get_post("bluesky", good["uri"]) is not None
+    assert store.posts.get("bluesky", good["uri"]) is not None
 
 
 def test_non_json_answer_is_retried(server: BlueskyServer, source: BlueskySearchSource,

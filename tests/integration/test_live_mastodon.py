@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from damai.errors import SourceError
+from damai.identity import mastodon_key
 from damai.live.mastodon import MastodonTimelineSource
 from damai.live.watch import run_watch
-from damai.sources.identity import mastodon_key
 from damai.storage import PostQuery, Store
 from tests.integration.platform_servers import (
     MastodonServer,
@@ -55,9 +55,9 @@ def test_hashtag_posts_are_stored_and_cursor_resumes(server: MastodonServer,
     report = run_watch([source], store, once=True)
 
     assert (report.received, report.stored, report.duplicates) == (3, 3, 0)
-    assert store.get_cursor(source.name) == first[-1]["id"]
+    assert store.cursors.get(source.name) == first[-1]["id"]
     assert "since_id" not in _timeline_calls(server)[0]
-    post = store.get_post("mastodon", mastodon_key(first[0]["uri"]))
+    post = store.posts.get("mastodon", mastodon_key(first[0]["uri"]))
     assert post is not None
     assert post.text.startswith("Gempa terasa di Cianjur, laporan 0.")
     assert post.raw == first[0]  # the exact JSON the instance sent
@@ -69,12 +69,12 @@ def test_hashtag_posts_are_stored_and_cursor_resumes(server: MastodonServer,
 
     assert _timeline_calls(server)[-1]["since_id"] == first[-1]["id"]
     assert (report.received, report.stored, report.duplicates) == (2, 2, 0)
-    assert store.get_cursor(source.name) == newer[-1]["id"]
-    assert store.count_posts(PostQuery(platform="mastodon")) == 5
+    assert store.cursors.get(source.name) == newer[-1]["id"]
+    assert store.posts.count(PostQuery(platform="mastodon")) == 5
 
     report = run_watch([source], store, once=True)
     assert (report.received, report.stored) == (0, 0)
-    assert store.get_cursor(source.name) == newer[-1]["id"]
+    assert store.cursors.get(source.name) == newer[-1]["id"]
 
 
 def test_pages_back_with_max_id_until_empty(server: MastodonServer, waits: list[float]) -> None:
@@ -161,7 +161,7 @@ def test_exhausted_retries_raise_source_error(server: MastodonServer,
     server.fail(TAG_PATH, *[service_unavailable()] * 3)
     report = run_watch([source], store, once=True)
     assert report.errors and report.errors[0][0] == source.name
-    assert store.get_cursor(source.name) is None and report.stored == 0
+    assert store.cursors.get(source.name) is None and report.stored == 0
 
 
 def test_rate_limit_exhausted(server: MastodonServer, source: MastodonTimelineSource) -> None:

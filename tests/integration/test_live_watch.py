@@ -108,22 +108,35 @@ def _map(page: Any) -> Mapped:
     return Mapped(posts=[_post(i) for i in page])
 
 
+class _Wrapped:
+    """A repository with some methods replaced."""
+
+    def __init__(self, inner: Any, **replaced: Any) -> None:
+        self._inner = inner
+        self.__dict__.update(replaced)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
 class RecordingStore:
     """Wraps a store; records the order of writes and cursor saves; can crash on set_cursor."""
 
     def __init__(self, store: Store, crash_on_cursor: bool = False) -> None:
         self.store, self.crash_on_cursor = store, crash_on_cursor
         self.calls: list[str] = []
+        self.posts = _Wrapped(store.posts, write_batch=self.write_batch)
+        self.cursors = _Wrapped(store.cursors, set=self.set_cursor)
 
     def write_batch(self, *args: Any) -> WriteResult:
         self.calls.append("write")
-        return self.store.write_batch(*args)
+        return self.store.posts.write_batch(*args)
 
     def set_cursor(self, name: str, value: str) -> None:
         self.calls.append(f"cursor={value}")
         if self.crash_on_cursor:
             raise KeyboardInterrupt  # the process dies between the write and the cursor
-        self.store.set_cursor(name, value)
+        self.store.cursors.set(name, value)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)
@@ -140,7 +153,7 @@ def test_posts_are_written_before_the_cursor(store: Store) -> None:
     assert (report.received, report.stored, report.duplicates, report.rounds) == (5, 5, 0, 3)
     assert source.polls == [None, "1", "2"]
     assert [e.kind for e in events] == ["poll", "wait", "poll", "wait", "poll", "stop"]
-    stored = store.get_post("fake", "1")
+    stored = store.posts.get("fake", "1")
     assert stored is not None and stored.author_key and stored.author_handle is None
     assert stored.ingest_batch == report.batch
 
@@ -149,13 +162,13 @@ def test_a_crash_before_the_cursor_refetches_instead_of_losing(store: Store) -> 
     pages = _pages(3, 2)
     report = run_watch([FakeLiveSource("fake:a", pages, _map)],
                        RecordingStore(store, crash_on_cursor=True), once=True)
-    assert report.interrupted and store.get_cursor("fake:a") is None
-    assert store.count_posts(PostQuery()) == 3
+    assert report.interrupted and store.cursors.get("fake:a") is None
+    assert store.posts.count(PostQuery()) == 3
 
     report = run_watch([FakeLiveSource("fake:a", pages, _map)], store, max_polls=2, interval=0)
     assert (report.received, report.stored, report.duplicates) == (5, 2, 3)
-    assert report.balanced and store.count_posts(PostQuery()) == 5
-    assert store.get_cursor("fake:a") == "2"
+    assert report.balanced and store.posts.count(PostQuery()) == 5
+    assert store.cursors.get("fake:a") == "2"
 
 
 def test_a_failing_source_does_not_stop_the_others(store: Store) -> None:
@@ -169,7 +182,7 @@ def test_a_failing_source_does_not_stop_the_others(store: Store) -> None:
     assert report.errors == [("fake:broken", "E300: fake:broken: the platform kept failing")]
     assert report.sources["fake:broken"].errors == 1
     assert [e.kind for e in events] == ["error", "poll", "stop"]
-    assert store.get_cursor("fake:broken") is None and store.get_cursor("fake:good") == "1"
+    assert store.cursors.get("fake:broken") is None and store.cursors.get("fake:good") == "1"
 
 
 def test_ctrl_c_during_a_poll_stops_cleanly(store: Store) -> None:
@@ -180,7 +193,7 @@ def test_ctrl_c_during_a_poll_stops_cleanly(store: Store) -> None:
             return super().poll(cursor)
 
     report = run_watch([Interrupting("fake:a", _pages(2, 2), _map)], store, interval=0)
-    assert report.interrupted and report.stored == 2 and store.get_cursor("fake:a") == "1"
+    assert report.interrupted and report.stored == 2 and store.cursors.get("fake:a") == "1"
 
 
 def test_stop_event_ends_the_wait_between_rounds(store: Store) -> None:
@@ -210,7 +223,7 @@ def test_notices_failures_and_skipped_events_are_accounted(store: Store) -> None
                        once=True)
     assert (report.received, report.stored, report.quarantined) == (2, 1, 1)
     assert (report.ignored, report.notices) == (1, 1) and report.balanced
-    entry = store.list_quarantine()[0]
+    entry = store.quarantine.entries()[0]
     assert (entry.path, entry.location, entry.format) == ("fake:a", "page 0 (data[1])", "twarc2")
 
 
@@ -219,8 +232,8 @@ def test_notices_failures_and_skipped_events_are_accounted(store: Store) -> None
 def test_dry_run_replays_canned_pages_through_the_real_mappers(spec: str, store: Store) -> None:
     report = watch_specs([spec], store, dry_run=True, max_polls=3, interval=0)
     assert (report.received, report.stored, report.duplicates) == (3, 3, 0)
-    assert store.get_cursor(f"dry-run:{split_spec(spec).canonical}") == "2"
-    assert {p.platform for p in store.query_posts(PostQuery())} == {spec.split(":")[0]}
+    assert store.cursors.get(f"dry-run:{split_spec(spec).canonical}") == "2"
+    assert {p.platform for p in store.posts.query(PostQuery())} == {spec.split(":")[0]}
 
 
 # --- retries and headers -------------------------------------------------------------------------

@@ -54,8 +54,8 @@ def test_recent_search_is_stored_and_since_id_resumes(server: XServer, source: X
     assert query["query"] == "gempa lang:in" and "since_id" not in query
     assert query["expansions"] == EXPANSIONS and "created_at" in query["tweet.fields"]
     assert server.seen[0].headers["authorization"] == f"Bearer {TOKEN}"
-    assert store.get_cursor(source.name) == first[-1]["id"]
-    post = store.get_post("x", first[0]["id"])
+    assert store.cursors.get(source.name) == first[-1]["id"]
+    post = store.posts.get("x", first[0]["id"])
     assert post is not None and post.raw == first[0]
     assert post.author_key and post.author_handle is None and post.hashtags == ["gempa"]
 
@@ -64,8 +64,8 @@ def test_recent_search_is_stored_and_since_id_resumes(server: XServer, source: X
 
     assert _searches(server)[-1]["since_id"] == first[-1]["id"]
     assert (report.received, report.stored, report.duplicates) == (1, 1, 0)
-    assert store.get_cursor(source.name) == newer["id"]
-    assert store.count_posts(PostQuery(platform="x")) == 4
+    assert store.cursors.get(source.name) == newer["id"]
+    assert store.posts.count(PostQuery(platform="x")) == 4
 
 
 def test_pages_with_next_token_keeping_since_id(server: XServer, waits: list[float]) -> None:

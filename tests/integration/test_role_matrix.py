@@ -55,7 +55,7 @@ def matrix_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 def _flagged_post_id(db_url: str) -> int:
     store = open_store(db_url)
     try:
-        recent = store.recent_posts("flagged", 1)
+        recent = store.posts.recent("flagged", 1)
         assert recent, "the matrix needs a flagged post"
         return recent[0].id
     finally:

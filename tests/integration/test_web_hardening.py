@@ -165,7 +165,7 @@ def test_the_server_sends_no_server_header(monkeypatch: pytest.MonkeyPatch) -> N
     seen: dict[str, object] = {}
     monkeypatch.setattr("uvicorn.run", lambda app, **options: seen.update(options))
     monkeypatch.setattr("damai.web.app.create_app", lambda db: None)
-    from damai.web.app import run
+    from damai.cli.serve import run
 
     run(None, host="127.0.0.1", port=0)
     assert seen["server_header"] is False and seen["host"] == "127.0.0.1"
@@ -174,10 +174,10 @@ def test_the_server_sends_no_server_header(monkeypatch: pytest.MonkeyPatch) -> N
 def test_the_post_page_hides_the_handle_of_an_old_row(web_db: str) -> None:
     """A row written by the old mappers (not yet migrated) shows a handle-free link."""
     store = open_store(web_db)
-    store.write_batch([Post(platform="x", platform_id="777", text="baris lama",
+    store.posts.write_batch([Post(platform="x", platform_id="777", text="baris lama",
                             created_at=datetime(2026, 11, 1, tzinfo=UTC),
                             url="https://x.com/warga_rahasia/status/777")], [], [])
-    row = next(s.id for s in store.page_posts(PostQuery(limit=None)).items
+    row = next(s.id for s in store.posts.page(PostQuery(limit=None)).items
                if s.post.platform_id == "777")
     store.close()
     with client_for(web_db) as client:

@@ -53,13 +53,13 @@ def test_hostile_post_text_is_inert_everywhere(web_db: str) -> None:
 
 def test_original_link_is_only_a_link_when_http(web_db: str, tmp_path: Path) -> None:
     store = open_store(web_db)
-    stored = store.page_posts(PostQuery(limit=1)).items[0]
+    stored = store.posts.page(PostQuery(limit=1)).items[0]
     store.close()
     store = open_store(web_db)
-    store.write_batch([Post(platform="csv", platform_id="j1", text="tautan jahat",
+    store.posts.write_batch([Post(platform="csv", platform_id="j1", text="tautan jahat",
                             created_at=datetime(2026, 1, 1, tzinfo=UTC),
                             url="javascript:alert(1)")], [], [])
-    evil = store.page_posts(PostQuery(limit=1, platform="csv")).items[0]
+    evil = store.posts.page(PostQuery(limit=1, platform="csv")).items[0]
     store.close()
     with client_for(web_db) as client:
         login(client, "viewer")
@@ -122,7 +122,7 @@ def test_triage_ranks_assigns_reviews_and_dismisses(web_db: str) -> None:
         assert client.post(f"/triage/{hostile}/assign",
                            data={"assignee": "hantu", "csrf_token": csrf}).status_code == 404
     store = open_store(web_db)
-    assert list(store.iter_corrections()) == [("Banjir di Bekasi, warga butuh perahu karet",
+    assert list(store.triage.iter_corrections()) == [("Banjir di Bekasi, warga butuh perahu karet",
                                                {"disaster": 0})]
     store.close()
     auth = open_auth_store(web_db)

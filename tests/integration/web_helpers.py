@@ -46,7 +46,7 @@ def fill_posts(tmp_path: Path, db_url: str, texts: list[str] | None = None,
     store = open_store(db_url)
     try:
         ingest_paths([path], store, IngestOptions())
-        store.set_labels([LabelUpdate("x", tweets[i - 1]["id"], None, labels, flags,
+        store.labels.set_labels([LabelUpdate("x", tweets[i - 1]["id"], None, labels, flags,
                                       "test-model") for i, (labels, flags)
                           in (SCORES if scores is None else scores).items() if i <= len(tweets)])
     finally:

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from damai.pipeline.ingest import IngestOptions, ingest_paths
-from damai.privacy import Pseudonymiser
-from damai.records import Post
-from damai.sources.identity import (
+from damai.identity import (
     mastodon_key,
     mastodon_url,
     migrate_post_identity,
     migrate_reference,
     url_with_handle,
 )
+from damai.pipeline.ingest import IngestOptions, ingest_paths
+from damai.privacy import Pseudonymiser
+from damai.records import Post
 from damai.storage import PostQuery, Store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -131,7 +131,7 @@ def test_no_stored_link_or_key_names_an_author(folder: str, store: Store) -> Non
     """Every platform mapper, through ingest: no handle in ``url`` or ``platform_id``."""
     report = ingest_paths([FIXTURES / folder], store, IngestOptions())
     assert report.stored > 0
-    for stored in store.query_posts(PostQuery(limit=None)):
+    for stored in store.posts.query(PostQuery(limit=None)):
         for value in (stored.url or "", stored.platform_id, stored.repost_of_id or "",
                       stored.quote_of_id or ""):
             assert not any(name in value for name in NAMES), (folder, value)

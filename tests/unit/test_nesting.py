@@ -141,7 +141,7 @@ def test_a_deep_body_of_any_size_is_quarantined_as_too_deep(tmp_path: Path, stor
     report = ingest_paths([path], store, IngestOptions())
     assert (report.received, report.quarantined, report.stored) == (1, 1, 0)
     assert report.failures[0].reason == "too_deep"
-    assert store.stats().quarantined == 1
+    assert store.posts.stats().quarantined == 1
 
 
 def test_records_within_the_limit_are_read_as_before(tmp_path: Path, store: Store,

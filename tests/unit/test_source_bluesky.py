@@ -64,14 +64,16 @@ def test_jetstream_quote_and_record_tags() -> None:
     assert post.hashtags == ["CekFakta"]
 
 
-def test_jetstream_non_posts_are_skipped_events() -> None:
+def test_jetstream_non_posts_are_skipped_events_and_deletes_are_deletions() -> None:
     mapped = map_all(FIXTURES / "jetstream.jsonl")
     assert [len(m.posts) for m in mapped] == [1, 0, 1, 1, 0, 0, 0]
     notices = [n for m in mapped for n in m.notices]
-    assert {n.kind for n in notices} == {"skipped_event"}
+    assert [n.kind for n in notices] == ["skipped_event", "deletion", "skipped_event",
+                                         "skipped_event"]
     assert [n.detail for n in notices] == [
         {"kind": "commit", "collection": "app.bsky.feed.like", "operation": "create"},
-        {"kind": "commit", "collection": POST, "operation": "delete"},
+        {"platform": "bluesky",
+         "platform_id": f"at://did:plc:adi9z8y7x6w5v4u3t2s1r0qp/{POST}/3kn5hapus001x"},
         {"kind": "identity", "collection": None, "operation": None},
         {"kind": "account", "collection": None, "operation": None},
     ]

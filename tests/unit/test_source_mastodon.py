@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from damai.errors import RecordError
+from damai.identity import mastodon_key
 from damai.sources.base import Mapped, RawRecord, RecordFailure
-from damai.sources.identity import mastodon_key
 from damai.sources.mastodon import MastodonSource, html_to_text, map_event, map_status
 from damai.sources.registry import detect_source
 
@@ -112,8 +112,8 @@ def test_websocket_stream_maps_updates_and_skips_other_events() -> None:
     mapped = map_all(FIXTURES / "stream_websocket.jsonl")
     assert [len(m.posts) for m in mapped] == [1, 0, 1, 0, 2]
     assert [n.detail for m in mapped for n in m.notices] == [
-        {"event": "delete"}, {"event": "notification"}]
-    assert {n.kind for m in mapped for n in m.notices} == {"skipped_event"}
+        {"platform": "mastodon", "status_id": "112330000000000555"}, {"event": "notification"}]
+    assert [n.kind for m in mapped for n in m.notices] == ["deletion", "skipped_event"]
     edited = mapped[2].posts[0]
     assert "situs BMKG" in edited.text
 
@@ -125,7 +125,7 @@ def test_sse_stream_is_read_block_by_block() -> None:
         "update", "delete", "status.update", "update"]
     mapped = map_all(FIXTURES / "stream_sse.txt")
     assert mapped[0].posts[0].platform_id == mastodon_key(GEMPA_URI)
-    assert mapped[1].posts == [] and mapped[1].notices[0].kind == "skipped_event"
+    assert mapped[1].posts == [] and mapped[1].notices[0].kind == "deletion"
     assert mapped[3].posts[0].quote_of_id == mastodon_key(ASLI_URI)
 
 

@@ -1,12 +1,12 @@
 """Accounts, roles, API tokens and the append-only audit log.
 
-The store lives in the same database as the posts (same URL) and records its migrations, named
-``auth_*``, in the same ``schema_migrations`` table.
+The accounts live in the same database as the posts: their tables are declared with the others in
+:mod:`damai.storage.schema` and kept by the store's ``users`` and ``audit`` repositories. This
+package holds the rules: names, roles, passwords and token secrets.
 """
 
 from __future__ import annotations
 
-from damai import settings
 from damai.auth.base import (
     ApiToken,
     AuditEntry,
@@ -18,7 +18,7 @@ from damai.auth.base import (
 )
 from damai.auth.passwords import MIN_PASSWORD_LENGTH, Passwords, check_password
 from damai.auth.roles import ROLES, check_role, role_at_least
-from damai.storage import backend_of
+from damai.storage import open_store
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -41,17 +41,6 @@ __all__ = [
 def open_auth_store(url: str | None = None, *, migrate: bool = True,
                     passwords: Passwords | None = None) -> AuthStore:
     """Open (and by default migrate) the account store at ``url``; default: the SQLite file.
-    ``passwords`` sets the hashing parameters (tests use cheap ones)."""
-    url = url or settings.default_db_url()
-    store: AuthStore
-    if backend_of(url) == "sqlite":
-        from damai.auth.sqlite import SQLiteAuthStore
-
-        store = SQLiteAuthStore(url, passwords)
-    else:
-        from damai.auth.postgres import PostgresAuthStore
-
-        store = PostgresAuthStore(url, passwords)
-    if migrate:
-        store.migrate()
-    return store
+    ``passwords`` sets the hashing parameters (tests use cheap ones). It has a store (and an
+    engine) of its own; :class:`AuthStore` over an open store shares that store's engine."""
+    return AuthStore(open_store(url, migrate=migrate), passwords, owns_store=True)

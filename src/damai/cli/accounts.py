@@ -27,7 +27,7 @@ def accounts(ctx: typer.Context, db: DbOption = None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     with store_from(db) as store:
-        found = store.list_accounts()
+        found = store.accounts.all()
     table = Table("platform", "handle", "peran / role", "ditambahkan / added")
     for account in found:
         table.add_row(plain(account.platform), plain(account.handle), plain(account.role),
@@ -43,7 +43,7 @@ def add(platform: PlatformArg, handle: HandleArg,
     if role not in ACCOUNT_ROLES:
         raise InputError(f"unknown role {role!r}; choose {', '.join(ACCOUNT_ROLES)}")
     with store_from(db) as store:
-        store.add_account(platform, handle, role)
+        store.accounts.add(platform, handle, role)
     out.print(f"terdaftar / registered: {platform} {handle} ({role}). Handle disimpan untuk post "
               "berikutnya / the handle is kept on posts ingested from now on.")
 
@@ -52,7 +52,7 @@ def add(platform: PlatformArg, handle: HandleArg,
 def remove(platform: PlatformArg, handle: HandleArg, db: DbOption = None) -> None:
     """Hapus akun dari daftar. / Unregister an account."""
     with store_from(db) as store:
-        removed = store.remove_account(platform, handle)
+        removed = store.accounts.remove(platform, handle)
     if not removed:
         raise InputError(f"{platform} {handle} is not registered; see `damai accounts`")
     out.print(f"dihapus / removed: {platform} {handle}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from rich.text import Text
 from damai.errors import InputError
 from damai.storage import Store, open_store
 
-__all__ = ["DbOption", "err", "escape", "out", "parse_when", "plain", "store_from"]
+__all__ = ["DbOption", "cli_actor", "err", "escape", "out", "parse_when", "plain", "store_from"]
 
 # Post text, file names and platform messages are user data: no emoji codes, no highlighting.
 # Markup is off unless a call passes markup=True; then user data goes through ``escape``.
@@ -32,13 +33,22 @@ def plain(value: object) -> Text:
 DbOption = Annotated[
     str | None,
     typer.Option("--db", envvar="DAMAI_DB", show_envvar=True,
-                 help="Basis data / database URL: sqlite:///PATH atau/or postgresql://..."),
+                 help="Basis data / database URL: sqlite:////ABS/PATH, sqlite:///REL/PATH "
+                      "atau/or postgresql://USER@HOST/DB"),
 ]
 
 
+def cli_actor() -> str:
+    """The audit actor of a CLI command: ``cli:<os user>``."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):
+        return "cli:unknown"
+
+
 @contextmanager
-def store_from(db: str | None) -> Iterator[Store]:
-    store = open_store(db)
+def store_from(db: str | None, *, migrate: bool = True) -> Iterator[Store]:
+    store = open_store(db, migrate=migrate)
     try:
         yield store
     finally:

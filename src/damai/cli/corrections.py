@@ -73,10 +73,10 @@ def export(out: Annotated[Path, typer.Option("--out", "-o", help="Berkas keluara
     with store_from(db) as store:
         if fmt == "jsonl":
             with out.open("wb") as binary:
-                count, labels = write_corrections_jsonl(store.iter_corrections(), binary)
+                count, labels = write_corrections_jsonl(store.triage.iter_corrections(), binary)
         else:
             with out.open("w", encoding="utf-8", newline="") as text:
-                count, labels = write_corrections_csv(store.iter_corrections(), text)
+                count, labels = write_corrections_csv(store.triage.iter_corrections(), text)
     err.print(f"{count:,} post dikoreksi ditulis ke / corrected posts written to {out}")
     if labels:
         spec = ",".join(f"{label}={label}" for label in labels)

@@ -16,11 +16,21 @@ from damai.cli import accounts as accounts_cli
 from damai.cli import adapt as adapt_cli
 from damai.cli import corrections as corrections_cli
 from damai.cli import labels as labels_cli
+from damai.cli import lifecycle as lifecycle_cli
 from damai.cli import quarantine as quarantine_cli
 from damai.cli import understand as understand_cli
 from damai.cli import users as users_cli
 from damai.cli import watch as watch_cli
-from damai.cli.common import DbOption, err, escape, out, parse_when, plain, store_from
+from damai.cli.common import (
+    DbOption,
+    cli_actor,
+    err,
+    escape,
+    out,
+    parse_when,
+    plain,
+    store_from,
+)
 from damai.cli.labels import (
     FlaggedOpt,
     LabelOpt,
@@ -32,8 +42,8 @@ from damai.cli.labels import (
 )
 from damai.errors import DamaiError
 from damai.export import EXPORT_FORMATS, export_posts, iter_jsonl
-from damai.pipeline.ingest import IngestOptions, IngestReport, ingest_paths
-from damai.sources.base import RecordFailure
+from damai.pipeline.ingest import IngestAudit, IngestOptions, IngestReport, ingest_paths
+from damai.records import RecordFailure
 from damai.sources.registry import FORMATS, CsvColumns
 from damai.storage import PostQuery
 
@@ -59,6 +69,11 @@ app.command("train")(understand_cli.train)
 app.command("evaluate")(understand_cli.evaluate)
 app.command("classify")(understand_cli.classify)
 app.command("reclassify")(labels_cli.reclassify)
+app.command("purge")(lifecycle_cli.purge)
+app.command("erase")(lifecycle_cli.erase)
+app.command("backup")(lifecycle_cli.backup)
+app.command("restore")(lifecycle_cli.restore)
+app.command("copy-store")(lifecycle_cli.copy_store)
 
 _MAX_PRINTED_FAILURES = 20
 
@@ -122,7 +137,7 @@ def ingest(
         report = ingest_paths(paths, store, options,
                               on_failure=lambda f: _print_failure(f, printed),
                               on_progress=lambda n: progress.update(task, completed=n),
-                              classifier=classifier)
+                              classifier=classifier, audit=IngestAudit(cli_actor()))
     if as_json:
         sys.stdout.write(orjson.dumps(report.to_dict()).decode() + "\n")
     else:
@@ -167,8 +182,8 @@ def posts(
     query = _query(search, since, until, platform, language, limit, offset, label=label,
                    min_score=min_score, max_score=max_score, flagged=flagged)
     with store_from(db) as store:
-        found = store.query_posts(query)
-        total = store.count_posts(query)
+        found = store.posts.query(query)
+        total = store.posts.count(query)
     if output == "jsonl":
         for line in iter_jsonl(found):
             sys.stdout.buffer.write(line)
@@ -194,7 +209,7 @@ def stats(
 ) -> None:
     """Hitungan per platform, hari dan bahasa. / Counts by platform, day and language."""
     with store_from(db) as store:
-        result = store.stats()
+        result = store.posts.stats()
     if as_json:
         sys.stdout.write(orjson.dumps(result.to_dict()).decode() + "\n")
         return
@@ -229,28 +244,19 @@ def export(
     query = _query(search, since, until, platform, language, None, label=label,
                    min_score=min_score, max_score=max_score, flagged=flagged)
     with store_from(db) as store:
-        count = export_posts(store.iter_posts(query), fmt, output or sys.stdout.buffer,
-                             labels=store.label_names())
+        count = export_posts(store.posts.iterate(query), fmt, output or sys.stdout.buffer,
+                             labels=store.labels.names())
     err.print(f"{count:,} posts exported")
 
 
 @app.command()
-def purge(db: DbOption = None) -> None:
-    """Hapus JSON mentah yang melewati masa simpan. / Purge raw JSON past its retention."""
-    from datetime import UTC, datetime, timedelta
-
-    days = settings.get_int("raw_retention_days")
-    with store_from(db) as store:
-        count = store.purge_raw(datetime.now(UTC) - timedelta(days=days))
-    out.print(f"{count:,} raw records purged (retention {days} days)")
-
-
-@app.command()
 def migrate(db: DbOption = None) -> None:
-    """Terapkan migrasi skema. / Apply schema migrations and list them."""
-    with store_from(db) as store:
-        for name in store.applied_migrations():
-            out.print(name)
+    """Perbarui skema penyimpanan. / Bring the store's schema up to date (a store of Damai 0.1
+    too), print the revisions applied now and the store's revision."""
+    with store_from(db, migrate=False) as store:
+        for name in store.migrate():
+            out.print(f"applied {name}")
+        out.print(f"revision {store.revision()}")
 
 
 @app.command("settings")
@@ -272,7 +278,7 @@ def serve(
     db: DbOption = None,
 ) -> None:
     """Jalankan dasbor web. / Serve the web dashboard."""
-    from damai.web.app import run
+    from damai.cli.serve import run
 
     run(db, host=host, port=port)
 

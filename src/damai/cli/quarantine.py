@@ -26,7 +26,7 @@ def quarantine(ctx: typer.Context, db: DbOption = None,
     if ctx.invoked_subcommand is not None:
         return
     with store_from(db) as store:
-        entries = store.list_quarantine(include_resolved=all_)
+        entries = store.quarantine.entries(include_resolved=all_)
     table = Table("id", "berkas / file", "lokasi / where", "alasan / reason", "coba / tries",
                   "pesan / message")
     for e in entries:
@@ -41,7 +41,7 @@ def quarantine(ctx: typer.Context, db: DbOption = None,
 def show(entry_id: Annotated[int, typer.Argument(help="id")], db: DbOption = None) -> None:
     """Tulis byte mentah satu rekaman ke stdout. / Write one record's raw bytes to stdout."""
     with store_from(db) as store:
-        found = [e for e in store.list_quarantine(include_resolved=True) if e.id == entry_id]
+        found = [e for e in store.quarantine.entries(include_resolved=True) if e.id == entry_id]
     if not found:
         raise InputError(f"no quarantine record {entry_id}; list them with `damai quarantine`")
     err.print(f"{found[0].path}:{found[0].location}: {found[0].reason} — {found[0].message}")

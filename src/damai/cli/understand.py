@@ -77,10 +77,21 @@ def train(
         "--stream-prevalence", min=0.0, max=0.5,
         help="Porsi post berbahaya di aliran nyata untuk ambang / share of harmful posts in a "
              "real stream the thresholds are tuned for (0 = best F1 on the data)")] = 0.05,
+    background: Annotated[list[Path] | None, typer.Option(
+        "--background", help="Berkas --data berisi post sehari-hari (latar aliran) / a --data "
+                             "file of everyday posts that stand for the stream (repeatable)")]
+    = None,
+    mask_names: Annotated[bool, typer.Option(
+        "--mask-names", help="Samarkan nama orang / mask person names as _tokoh_")] = False,
 ) -> None:
     """Latih model dari CSV/JSONL berlabel. / Train a model from labelled CSV or JSONL files."""
+    unknown = [str(b) for b in background or [] if b not in data]
+    if unknown:
+        raise InputError(f"--background {', '.join(unknown)} is not one of the --data files; "
+                         "give the same path to both")
     table = load_tables(data, text_col, labels, drop_duplicates=drop_duplicates)
-    config = TrainConfig(c=c, stream_prevalence=stream_prevalence)
+    config = TrainConfig(c=c, stream_prevalence=stream_prevalence, mask_names=mask_names,
+                         background=frozenset(str(b) for b in background or []))
     model = train_classifier(table, config, name=name, progress=err.print,
                              extra_meta={"data": [str(p) for p in data]})
     model.save(out_dir)

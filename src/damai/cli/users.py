@@ -5,7 +5,6 @@ Every change is written to the audit log with the actor ``cli:<os user>``.
 
 from __future__ import annotations
 
-import getpass
 import secrets
 import sys
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ import typer
 from rich.table import Column, Table
 
 from damai.auth import ROLES, AuthStore, check_password, export_audit_csv, open_auth_store
-from damai.cli.common import DbOption, err, out, parse_when, plain
+from damai.cli.common import DbOption, cli_actor, err, out, parse_when, plain
 from damai.errors import InputError
 
 __all__ = ["audit", "cli_actor", "demo_admin", "token_app", "user_app"]
@@ -27,14 +26,6 @@ token_app = typer.Typer(help="Token API. / API tokens.", no_args_is_help=True)
 
 NameArg = Annotated[str, typer.Argument(help="nama pengguna / user name")]
 RoleArg = Annotated[str, typer.Argument(help=" | ".join(ROLES))]
-
-
-def cli_actor() -> str:
-    """The audit actor of a CLI command: ``cli:<os user>``."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (OSError, KeyError):
-        return "cli:unknown"
 
 
 @contextmanager

@@ -29,8 +29,8 @@ from typing import Any, Literal, Protocol
 import orjson
 
 from damai.errors import RecordError, SourceError
-from damai.records import Post
-from damai.sources.base import Mapped, Notice, RecordFailure, sort_notices
+from damai.records import Notice, Post, RecordFailure
+from damai.sources.base import Mapped, sort_notices
 
 __all__ = [
     "GAP",
@@ -69,6 +69,8 @@ class PollResult:
     failures: list[RecordFailure] = field(default_factory=list)
     ignored: int = 0
     requests: int = 0
+    #: posts the platform reported deleted (see ``SortedNotices.deletions``)
+    deletions: list[dict[str, Any]] = field(default_factory=list)
 
 
 class LiveSource(Protocol):
@@ -247,6 +249,7 @@ def absorb(result: PollResult, mapped: Mapped, *, source: str, location: str,
     result.failures.extend(sorted_notices.failures)
     result.ignored += sorted_notices.ignored
     result.notices.extend(sorted_notices.notices)
+    result.deletions.extend(sorted_notices.deletions)
 
 
 def gap_notice(source: str, pages: int, cursor: str | None) -> Notice:

@@ -55,7 +55,7 @@ from damai.live.base import (
     failure_of,
     gap_notice,
 )
-from damai.sources.base import Notice
+from damai.records import Notice
 from damai.sources.mastodon import MastodonSource
 
 __all__ = ["MastodonTimelineSource", "sample_pages"]

@@ -20,11 +20,11 @@ A source's canonical spec is also its cursor key in the store.
 
 The loop
 --------
-Each round polls every source once, in order. One poll is one ``write_batch`` transaction
-(posts pseudonymised exactly as by ``damai ingest``), and the cursor is saved with
-``set_cursor`` only after that write: a crash in between re-fetches the poll, and the repeated
-posts count as duplicates. ``received = stored + duplicates + quarantined`` for every poll. With
-a ``classifier``, new posts are scored before the write, as in ``damai ingest``. A
+Each round polls every source once, in order. One poll goes through the same stage chain as
+``damai ingest`` (:class:`~damai.pipeline.chain.StageChain`: pseudonymise → classify → write, one
+transaction), and the cursor is saved only after that write: a crash in between re-fetches the
+poll, and the repeated posts count as duplicates. ``received = stored + duplicates +
+quarantined`` for every poll, counted with the same :class:`IngestCounts`. A
 source that fails after its retries is reported (``error`` event) and tried again next round;
 the other sources go on. Ctrl-C stops cleanly between two database writes.
 """
@@ -39,11 +39,12 @@ from urllib.parse import urlsplit
 
 from damai import settings
 from damai.errors import InputError, SourceError
-from damai.live.base import FakeLiveSource, LiveSource, PollResult, RetryPolicy
-from damai.pipeline.ingest import default_pseudonymiser, new_batch_id
+from damai.live.base import FakeLiveSource, LiveSource, RetryPolicy
+from damai.pipeline.chain import IngestCounts, StageChain
+from damai.pipeline.ingest import new_batch_id
 from damai.privacy import Pseudonymiser
 from damai.sources.base import Mapped
-from damai.storage.base import Store
+from damai.storage import Store
 
 if TYPE_CHECKING:
     from damai.pipeline.classify import ClassifyStage
@@ -231,41 +232,23 @@ def open_sources(specs: Iterable[str], *, policy: RetryPolicy | None = None,
 
 
 @dataclass(slots=True)
-class SourceCounts:
-    received: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    quarantined: int = 0
-    ignored: int = 0
-    notices: int = 0
+class SourceCounts(IngestCounts):
     polls: int = 0
     errors: int = 0
     cursor: str | None = None
 
 
 @dataclass(slots=True)
-class WatchReport:
-    batch: str
-    received: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    quarantined: int = 0
-    ignored: int = 0
-    notices: int = 0
+class WatchReport(IngestCounts):
+    batch: str = ""
     polls: int = 0
     rounds: int = 0
     interrupted: bool = False
     errors: list[tuple[str, str]] = field(default_factory=list)
     sources: dict[str, SourceCounts] = field(default_factory=dict)
 
-    @property
-    def balanced(self) -> bool:
-        return self.received == self.stored + self.duplicates + self.quarantined
-
     def to_dict(self) -> dict[str, Any]:
-        return {"batch": self.batch, "received": self.received, "stored": self.stored,
-                "duplicates": self.duplicates, "quarantined": self.quarantined,
-                "ignored": self.ignored, "notices": self.notices, "polls": self.polls,
+        return {"batch": self.batch, **self.counts(), "polls": self.polls,
                 "rounds": self.rounds, "interrupted": self.interrupted,
                 "errors": [{"source": s, "message": m} for s, m in self.errors],
                 "balanced": self.balanced,
@@ -302,7 +285,7 @@ def run_watch(sources: Sequence[LiveSource], store: Store, *, once: bool = False
     """
     report = WatchReport(batch=batch or new_batch_id())
     report.sources = {s.name: SourceCounts() for s in sources}
-    pseudonymise = pseudonymiser or default_pseudonymiser(store)
+    chain = StageChain(store, report.batch, pseudonymiser=pseudonymiser, classifier=classifier)
     stop = stop or threading.Event()
     emit = on_event or (lambda event: None)
     limit = 1 if once else max_polls
@@ -311,7 +294,7 @@ def run_watch(sources: Sequence[LiveSource], store: Store, *, once: bool = False
             for source in sources:
                 if stop.is_set():
                     break
-                _poll_one(source, store, report, pseudonymise, emit, classifier)
+                _poll_one(source, chain, report, emit)
             report.rounds += 1
             if limit is not None and report.rounds >= limit:
                 break
@@ -324,10 +307,10 @@ def run_watch(sources: Sequence[LiveSource], store: Store, *, once: bool = False
     return report
 
 
-def _poll_one(source: LiveSource, store: Store, report: WatchReport, pseudonymise: Pseudonymiser,
-              emit: EventHook, classifier: ClassifyStage | None = None) -> None:
+def _poll_one(source: LiveSource, chain: StageChain, report: WatchReport,
+              emit: EventHook) -> None:
     counts = report.sources.setdefault(source.name, SourceCounts())
-    cursor = store.get_cursor(source.name)
+    cursor = chain.store.cursors.get(source.name)
     try:
         result = source.poll(cursor)
     except SourceError as exc:
@@ -335,36 +318,18 @@ def _poll_one(source: LiveSource, store: Store, report: WatchReport, pseudonymis
         report.errors.append((source.name, str(exc)))
         emit(WatchEvent("error", source.name, cursor=cursor, message=str(exc)))
         return
-    stored, duplicates = _write(source, store, result, report.batch, pseudonymise, classifier)
+    polled = chain.write(result.posts, [(f, source.format) for f in result.failures],
+                         result.notices, result.deletions)
     if result.next_cursor is not None and result.next_cursor != cursor:
-        store.set_cursor(source.name, result.next_cursor)
-    received = len(result.posts) + len(result.failures)
+        chain.store.cursors.set(source.name, result.next_cursor)
+    polled.received = len(result.posts) + len(result.failures)
+    polled.quarantined, polled.ignored = len(result.failures), result.ignored
     for target in (counts, report):
-        target.received += received
-        target.stored += stored
-        target.duplicates += duplicates
-        target.quarantined += len(result.failures)
-        target.ignored += result.ignored
-        target.notices += len(result.notices)
+        target.add(polled)
         target.polls += 1
     counts.cursor = result.next_cursor
-    emit(WatchEvent("poll", source.name, received, stored, duplicates, len(result.failures),
-                    result.next_cursor))
-
-
-def _write(source: LiveSource, store: Store, result: PollResult, batch: str,
-           pseudonymise: Pseudonymiser, classifier: ClassifyStage | None) -> tuple[int, int]:
-    if not (result.posts or result.failures or result.notices):
-        return 0, 0
-    for post in result.posts:
-        post.ingest_batch = batch
-    posts = pseudonymise(result.posts)
-    if classifier is not None:
-        posts = classifier(posts)
-    written = store.write_batch(posts,
-                                [(f, source.format) for f in result.failures],
-                                [(batch, n) for n in result.notices])
-    return written.stored, written.duplicates
+    emit(WatchEvent("poll", source.name, polled.received, polled.stored, polled.duplicates,
+                    polled.quarantined, result.next_cursor))
 
 
 def watch_specs(specs: Iterable[str], store: Store, *, once: bool = False,

@@ -47,7 +47,7 @@ from damai.live.base import (
     failure_of,
     gap_notice,
 )
-from damai.sources.base import Notice
+from damai.records import Notice
 from damai.sources.twarc2 import Twarc2Source
 
 __all__ = ["EXPANSIONS", "TWEEPY_HOST", "RebasedSession", "XSearchSource", "sample_pages"]

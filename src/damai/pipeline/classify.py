@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from damai.records import Post
-from damai.storage.base import LabelUpdate, Store
+from damai.storage import Store
+from damai.storage.base import LabelUpdate
 from damai.understand.types import Prediction
 
 __all__ = ["Classifier", "ClassifyStage", "ReclassifyReport", "reclassify"]
@@ -90,11 +91,11 @@ def reclassify(store: Store, stage: ClassifyStage, *, everything: bool = False,
     """
     version = stage.version
     wanted = None if everything else version
-    report = ReclassifyReport(version, candidates=store.count_unlabelled(wanted))
+    report = ReclassifyReport(version, candidates=store.posts.count_unlabelled(wanted))
     done = 0
-    for posts in store.iter_unlabelled(wanted, batch_size):
+    for posts in store.posts.iter_unlabelled(wanted, batch_size):
         stage(posts)
-        report.updated += store.set_labels([LabelUpdate.of(p) for p in posts])
+        report.updated += store.labels.set_labels([LabelUpdate.of(p) for p in posts])
         report.flagged += sum(1 for p in posts if p.flags)
         done += len(posts)
         if on_progress is not None:

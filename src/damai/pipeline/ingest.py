@@ -1,9 +1,12 @@
 """Ingest files into the store without losing a record.
 
 ``received = stored + duplicates + quarantined`` holds for every run. Records that are valid but
-are not posts (a Bluesky delete event, a Telegram service message) are counted apart as
-``ignored``. Each batch is one transaction, so a run killed halfway leaves whole batches behind;
-running it again stores the rest and counts the first part as duplicates.
+are not posts (a Telegram service message, a like) are counted apart as ``ignored``; a platform's
+delete events as ``deletions`` (they tombstone the stored post). Each batch goes through the one
+stage chain (:class:`~damai.pipeline.chain.StageChain`: pseudonymise → classify → write) in one
+transaction, so a run killed halfway leaves whole batches behind; running it again stores the rest
+and counts the first part as duplicates. With an ``actor``, the run is audited when it starts and
+again when it ends, so a run killed part-way shows as a start with no end.
 
 With a ``classifier`` (:class:`~damai.pipeline.classify.ClassifyStage`), each batch is scored
 after pseudonymisation and before the write, so new posts are stored with their labels. Posts that
@@ -21,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from damai import settings
 from damai.errors import InputError, RecordError
-from damai.privacy import Pseudonymiser, installation_secret
-from damai.records import Post
-from damai.sources.base import FileSource, Notice, RawRecord, RecordFailure, sort_notices
+from damai.pipeline.chain import IngestCounts, StageChain, default_pseudonymiser
+from damai.privacy import Pseudonymiser
+from damai.records import Notice, Post, RecordFailure
+from damai.sources.base import FileSource, RawRecord, sort_notices
 from damai.sources.reader import check_encoding
 from damai.sources.registry import (
     FORMATS,
@@ -32,12 +36,13 @@ from damai.sources.registry import (
     get_source,
     undetected_failures,
 )
-from damai.storage.base import Store
+from damai.storage import Store
 
 if TYPE_CHECKING:
     from damai.pipeline.classify import ClassifyStage
 
 __all__ = [
+    "IngestAudit",
     "IngestOptions",
     "IngestReport",
     "default_pseudonymiser",
@@ -70,43 +75,41 @@ class IngestOptions:
         return options
 
 
+@dataclass(frozen=True, slots=True)
+class IngestAudit:
+    """Who runs an ingest, for the audit log: ``{action}_start`` is written when it starts and
+    ``{action}`` when it ends, with the counts, so a run killed part-way shows as a start with no
+    end (its batch id names the posts it stored)."""
+
+    actor: str
+    action: str = "ingest"
+    ip: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def end(self, report: IngestReport) -> dict[str, Any]:
+        formats = set(report.files.values())
+        return {**self.detail, "format": formats.pop() if len(formats) == 1 else None,
+                **{k: getattr(report, k) for k in ("received", "stored", "duplicates",
+                                                     "quarantined")}}
+
+
 @dataclass(slots=True)
-class IngestReport:
-    batch: str
-    received: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    quarantined: int = 0
-    ignored: int = 0
-    notices: int = 0
+class IngestReport(IngestCounts):
+    batch: str = ""
     raw_purged: int = 0
-    classified: int = 0
     model_version: str | None = None
     files: dict[str, str] = field(default_factory=dict)
     failures: list[RecordFailure] = field(default_factory=list)
 
-    @property
-    def balanced(self) -> bool:
-        return self.received == self.stored + self.duplicates + self.quarantined
-
     def to_dict(self) -> dict[str, Any]:
-        return {"batch": self.batch, "received": self.received, "stored": self.stored,
-                "duplicates": self.duplicates, "quarantined": self.quarantined,
-                "ignored": self.ignored, "notices": self.notices, "raw_purged": self.raw_purged,
-                "classified": self.classified, "model_version": self.model_version,
-                "files": self.files, "balanced": self.balanced}
+        return {"batch": self.batch, **self.counts(), "raw_purged": self.raw_purged,
+                "model_version": self.model_version, "files": self.files,
+                "balanced": self.balanced}
 
 
 def new_batch_id(now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
-
-
-def default_pseudonymiser(store: Store) -> Pseudonymiser:
-    """The installation's pseudonymiser: its secret, its registered accounts, its opt-in."""
-    return Pseudonymiser(installation_secret(),
-                         registered=[(a.platform, a.handle) for a in store.list_accounts()],
-                         keep_handles=settings.get_bool("store_handles"))
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -123,21 +126,18 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 class _Batcher:
-    """Collects mapped posts, failures and notices; writes them one transaction at a time."""
+    """Collects mapped posts, failures, notices and deletions; hands them to the stage chain
+    one batch (one transaction) at a time."""
 
-    def __init__(self, store: Store, report: IngestReport, options: IngestOptions,
-                 pseudonymise: Pseudonymiser, on_failure: FailureHook | None,
-                 classifier: ClassifyStage | None = None) -> None:
-        self.store, self.report, self.options = store, report, options
-        self.pseudonymise, self.on_failure = pseudonymise, on_failure
-        self.classifier = classifier
+    def __init__(self, chain: StageChain, report: IngestReport, options: IngestOptions,
+                 on_failure: FailureHook | None) -> None:
+        self.chain, self.report, self.options, self.on_failure = chain, report, options, on_failure
         self.posts: list[Post] = []
         self.failures: list[tuple[RecordFailure, str | None]] = []
-        self.notices: list[tuple[str, Notice]] = []
+        self.notices: list[Notice] = []
+        self.deletions: list[dict[str, Any]] = []
 
     def add_posts(self, posts: list[Post]) -> None:
-        for post in posts:
-            post.ingest_batch = self.report.batch
         self.posts.extend(posts)
         self.report.received += len(posts)
         if len(self.posts) >= self.options.batch_size:
@@ -153,21 +153,13 @@ class _Batcher:
         if self.options.quarantine:
             self.failures.append((failure, fmt))
 
-    def add_notice(self, notice: Notice) -> None:
-        self.report.notices += 1
-        self.notices.append((self.report.batch, notice))
-
     def flush(self) -> None:
-        if not (self.posts or self.failures or self.notices):
+        if not (self.posts or self.failures or self.notices or self.deletions):
             return
-        posts = self.pseudonymise(self.posts)
-        if self.classifier is not None and posts:
-            posts = self.classifier(posts)
-            self.report.classified += len(posts)
-        result = self.store.write_batch(posts, self.failures, self.notices)
-        self.report.stored += result.stored
-        self.report.duplicates += result.duplicates
-        self.posts, self.failures, self.notices = [], [], []
+        counts = self.chain.write(self.posts, self.failures, self.notices, self.deletions)
+        for name in ("stored", "duplicates", "notices", "classified", "deletions", "deleted"):
+            setattr(self.report, name, getattr(self.report, name) + getattr(counts, name))
+        self.posts, self.failures, self.notices, self.deletions = [], [], [], []
 
 
 def _unknown_format(path: Path, options: IngestOptions) -> Iterator[RecordFailure]:
@@ -201,44 +193,72 @@ def _map_record(record: RawRecord, source: FileSource, batcher: _Batcher) -> Non
     for failure in sorted_notices.failures:
         batcher.add_failure(failure, source.name)
     batcher.report.ignored += sorted_notices.ignored
-    for notice in sorted_notices.notices:
-        batcher.add_notice(notice)
+    batcher.notices.extend(sorted_notices.notices)
+    batcher.deletions.extend(sorted_notices.deletions)
 
 
 def ingest_paths(paths: Iterable[Path], store: Store, options: IngestOptions | None = None, *,
                  batch: str | None = None, on_failure: FailureHook | None = None,
                  on_progress: ProgressHook | None = None,
                  pseudonymiser: Pseudonymiser | None = None,
-                 classifier: ClassifyStage | None = None) -> IngestReport:
+                 classifier: ClassifyStage | None = None, audit: IngestAudit | None = None,
+                 names: dict[Path, str] | None = None) -> IngestReport:
     """Ingest every file in ``paths`` (folders are walked) and return the counts.
 
     ``classifier`` scores each batch before it is written; ``None`` stores posts unscored.
+    ``audit`` records the run at its start and its end. ``names`` gives a file the
+    name its records carry in quarantine and messages instead of its path (the API names its
+    temporary file "request body", so the same bad body is quarantined once, not once per
+    temporary path).
     """
     options = options or IngestOptions.from_settings()
     check_encoding(options.encoding)
     report = IngestReport(batch=batch or new_batch_id(),
                           model_version=classifier.version if classifier else None)
-    pseudonymise = pseudonymiser or default_pseudonymiser(store)
-    batcher = _Batcher(store, report, options, pseudonymise, on_failure, classifier)
+    files = expand_paths(paths)
+    if audit is not None:
+        store.audit.record(audit.actor, f"{audit.action}_start", report.batch,
+                           {**audit.detail, "files": len(files)}, ip=audit.ip)
+    chain = StageChain(store, report.batch, pseudonymiser=pseudonymiser, classifier=classifier)
+    batcher = _Batcher(chain, report, options, on_failure)
     done = 0
-    for path in expand_paths(paths):
-        source = _resolve_source(path, options)
-        report.files[str(path)] = source.name if source else "unknown"
-        if source is None:
-            for failure in _unknown_format(path, options):
-                batcher.add_failure(failure, None)
-            continue
-        for record in _records(source, path, options):
-            if isinstance(record, RecordFailure):
-                batcher.add_failure(record, source.name)
-            else:
-                _map_record(record, source, batcher)
-            done += 1
-            if on_progress is not None and done % 500 == 0:
-                on_progress(done)
+    for path in files:
+        done = _ingest_file(path, (names or {}).get(path), options, batcher, done, on_progress)
     batcher.flush()
     if on_progress is not None:
         on_progress(done)
     retention = settings.get_int("raw_retention_days")
-    report.raw_purged = store.purge_raw(datetime.now(UTC) - timedelta(days=retention))
+    report.raw_purged = store.posts.purge_raw(datetime.now(UTC) - timedelta(days=retention))
+    if audit is not None:
+        store.audit.record(audit.actor, audit.action, report.batch, audit.end(report),
+                           ip=audit.ip)
     return report
+
+
+def _ingest_file(path: Path, name: str | None, options: IngestOptions, batcher: _Batcher,
+                 done: int, on_progress: ProgressHook | None) -> int:
+    source = _resolve_source(path, options)
+    label = name or str(path)
+    batcher.report.files[label] = source.name if source else "unknown"
+    if source is None:
+        for failure in _unknown_format(path, options):
+            batcher.add_failure(_renamed(failure, path, name), None)
+        return done
+    for record in _records(source, path, options):
+        if isinstance(record, RecordFailure):
+            batcher.add_failure(_renamed(record, path, name), source.name)
+        else:
+            if name is not None:
+                record.path = name
+            _map_record(record, source, batcher)
+        done += 1
+        if on_progress is not None and done % 500 == 0:
+            on_progress(done)
+    return done
+
+
+def _renamed(failure: RecordFailure, path: Path, name: str | None) -> RecordFailure:
+    if name is None:
+        return failure
+    return RecordFailure(name, failure.location, failure.reason,
+                         failure.message.replace(str(path), name), failure.raw_bytes)

@@ -9,7 +9,8 @@ from pathlib import Path
 from damai.pipeline.ingest import IngestOptions, ingest_paths
 from damai.privacy import Pseudonymiser
 from damai.sources.reader import check_encoding
-from damai.storage.base import QuarantineEntry, Store
+from damai.storage import Store
+from damai.storage.base import QuarantineEntry
 
 __all__ = ["RetryReport", "retry_quarantine"]
 
@@ -69,7 +70,7 @@ def retry_quarantine(store: Store, options: IngestOptions, *, ids: list[int] | N
     check_encoding(options.encoding)
     report = RetryReport()
     wanted = set(ids) if ids else None
-    for entry in store.list_quarantine():
+    for entry in store.quarantine.entries():
         if wanted is not None and entry.id not in wanted:
             continue
         report.tried += 1
@@ -78,6 +79,6 @@ def retry_quarantine(store: Store, options: IngestOptions, *, ids: list[int] | N
                                       encoding=options.encoding, batch_size=options.batch_size,
                                       max_line_bytes=options.max_line_bytes, quarantine=False)
         _retry_one(entry, store, entry_options, pseudonymiser, report)
-    store.mark_quarantine(report.resolved, resolved=True)
-    store.mark_quarantine(list(report.failing), resolved=False)
+    store.quarantine.mark(report.resolved, resolved=True)
+    store.quarantine.mark(list(report.failing), resolved=False)
     return report

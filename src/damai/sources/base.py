@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Protocol
 
 import orjson
 
-from damai.records import Post
+from damai.records import Notice, Post, RecordFailure
 
 __all__ = ["FileSource", "Mapped", "Notice", "RawRecord", "RecordFailure"]
 
@@ -38,28 +38,6 @@ class RawRecord:
 
 
 @dataclass(slots=True)
-class RecordFailure:
-    """A record the reader could not parse. It goes to quarantine with its raw bytes."""
-
-    path: str
-    location: str
-    reason: str
-    message: str
-    raw_bytes: bytes
-
-
-@dataclass(slots=True)
-class Notice:
-    """Something a platform reported inside the data (e.g. Twitter ``errors`` objects).
-
-    Recorded in the ingest report and the ``source_notices`` table; not a post, not fatal.
-    """
-
-    kind: str
-    detail: dict[str, Any]
-
-
-@dataclass(slots=True)
 class Mapped:
     """What ``map_item`` returns: the posts, plus any notices found in the record."""
 
@@ -74,12 +52,15 @@ class SortedNotices:
     failures: list[RecordFailure] = field(default_factory=list)
     ignored: int = 0
     notices: list[Notice] = field(default_factory=list)
+    #: what a platform deleted: ``{"platform", "platform_id"}`` or ``{"platform", "status_id"}``
+    deletions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def sort_notices(notices: list[Notice], *, path: str, location: str) -> SortedNotices:
     """``quarantine`` notices (one bad item in a record that also held good ones) become
     failures; ``skipped_event`` notices (valid records that are not posts) are counted as
-    ignored; every other notice (e.g. ``platform_error``) is kept to be recorded."""
+    ignored; ``deletion`` notices (the platform deleted a post) are kept apart for the pipeline
+    to honour; every other notice (e.g. ``platform_error``) is kept to be recorded."""
     out = SortedNotices()
     for notice in notices:
         if notice.kind == "quarantine":
@@ -90,6 +71,8 @@ def sort_notices(notices: list[Notice], *, path: str, location: str) -> SortedNo
                 orjson.dumps(detail.get("raw"))))
         elif notice.kind == "skipped_event":
             out.ignored += 1
+        elif notice.kind == "deletion":
+            out.deletions.append(notice.detail)
         else:
             out.notices.append(notice)
     return out

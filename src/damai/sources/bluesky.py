@@ -9,10 +9,12 @@ Accepted files (recognised from their content, never their name):
   bad post is quarantined alone; a truncated document keeps every complete post before the cut;
 - a JSON array of PostViews or of Jetstream events.
 
-Only ``create`` and ``update`` commits to ``app.bsky.feed.post`` are posts. Every other event
-(likes, follows, reposts, deletes, ``identity`` and ``account`` events) is accounted as
-received-and-skipped: ``map_jetstream`` returns no post and one ``Notice(kind="skipped_event",
-detail={"kind", "collection", "operation"})``.
+Only ``create`` and ``update`` commits to ``app.bsky.feed.post`` are posts. A ``delete`` of one
+is the author deleting it: ``map_jetstream`` returns ``Notice(kind="deletion",
+detail={"platform": "bluesky", "platform_id": URI})`` and the pipeline tombstones the stored post.
+Every other event (likes, follows, reposts, ``identity`` and ``account`` events) is accounted as
+received-and-skipped: no post and one ``Notice(kind="skipped_event", detail={"kind",
+"collection", "operation"})``.
 
 ``platform_id`` is the ``at://`` URI, ``author_id`` the DID, ``url`` the bsky.app link by DID (a
 kept handle is put back by :mod:`damai.privacy`). ``mentions`` hold the mentioned DIDs from the
@@ -32,9 +34,9 @@ from typing import Any, ClassVar
 import orjson
 
 from damai.errors import RecordError
+from damai.identity import bluesky_url
 from damai.records import Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
-from damai.sources.identity import bluesky_url
 from damai.sources.reader import (
     DEFAULT_MAX_LINE,
     container_kind,
@@ -113,6 +115,12 @@ def map_jetstream(event: dict[str, Any]) -> Mapped:
     commit = _dict(event.get("commit"))
     collection = commit.get("collection")
     operation = commit.get("operation")
+    if event.get("kind") == "commit" and collection == POST_NSID and operation == "delete":
+        did, rkey = _str(event.get("did")), _str(commit.get("rkey"))
+        if did and rkey:
+            uri = f"at://{did}/{POST_NSID}/{rkey}"
+            return Mapped(posts=[], notices=[Notice("deletion", {"platform": PLATFORM,
+                                                                 "platform_id": uri})])
     if (event.get("kind") != "commit" or collection != POST_NSID
             or operation not in ("create", "update")):
         detail = {"kind": event.get("kind"), "collection": collection, "operation": operation}
@@ -154,7 +162,7 @@ def map_post_view(view: dict[str, Any]) -> Post:
 
 def post_url(uri: str) -> str | None:
     """The bsky.app address of a post, by DID, never by handle: :mod:`damai.privacy` puts a
-    kept handle back (:func:`damai.sources.identity.url_with_handle`)."""
+    kept handle back (:func:`damai.identity.url_with_handle`)."""
     return bluesky_url(uri)
 
 

@@ -10,14 +10,16 @@ Accepted files (recognised from their content, never their name):
 - raw server-sent events text from ``/api/v1/streaming/...``: ``event: update`` / ``data: {...}``
   blocks separated by blank lines, with ``:`` heartbeat comments.
 
-``update`` and ``status.update`` (an edited status) events become posts. Every other event
-(``delete``, ``notification``, ``filters_changed``, ...) is not a post: ``map_item`` returns no post
-and one ``Notice(kind="skipped_event", detail={"event": name})`` so the record is accounted as
-received-and-skipped.
+``update`` and ``status.update`` (an edited status) events become posts. A ``delete`` event is
+the author deleting a status: ``Notice(kind="deletion", detail={"platform": "mastodon",
+"status_id": ID})`` (the id on the streaming instance), and the pipeline tombstones the stored
+post. Every other event (``notification``, ``filters_changed``, ...) is not a post: ``map_item``
+returns no post and one ``Notice(kind="skipped_event", detail={"event": name})`` so the record is
+accounted as received-and-skipped.
 
 Identity is global across instances: ``platform_id`` is a SHA-256 prefix of the status ``uri``
-(its ActivityPub id, which holds the account name: :func:`damai.sources.identity.mastodon_key`),
-``url`` the handle-free ``https://HOST/web/statuses/ID`` (:mod:`damai.sources.identity`),
+(its ActivityPub id, which holds the account name: :func:`damai.identity.mastodon_key`),
+``url`` the handle-free ``https://HOST/web/statuses/ID`` (:mod:`damai.identity`),
 ``author_id`` the account's profile ``url`` and ``author_handle`` / ``mentions`` the full
 ``user@instance`` form (Mastodon gives local accounts as bare ``user``; the instance is taken from
 the account URL). ``reply_to_id`` is ``in_reply_to_id``, which is local to the instance the data
@@ -41,9 +43,9 @@ import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from damai.errors import RecordError
+from damai.identity import mastodon_key, mastodon_url, migrate_reference
 from damai.records import Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
-from damai.sources.identity import mastodon_key, mastodon_url, migrate_reference
 from damai.sources.nesting import max_depth, too_deep, too_deep_message
 from damai.sources.reader import (
     DEFAULT_MAX_LINE,
@@ -123,6 +125,10 @@ def is_stream_event(data: Any) -> bool:
 def map_event(event: dict[str, Any]) -> Mapped:
     """Map one streaming event; non-status events give a ``skipped_event`` notice."""
     name = str(event.get("event"))
+    if name == "delete" and isinstance(event.get("payload"), (str, int)):
+        # the author deleted a status; the payload is its id on the streaming instance
+        return Mapped(posts=[], notices=[Notice("deletion", {
+            "platform": PLATFORM, "status_id": str(event["payload"]).strip()})])
     if name not in STATUS_EVENTS:
         return Mapped(posts=[], notices=[Notice("skipped_event", {"event": name})])
     payload = event.get("payload")

@@ -40,9 +40,9 @@ import ijson
 import orjson
 
 from damai.errors import RecordError
+from damai.identity import telegram_url
 from damai.records import Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
-from damai.sources.identity import telegram_url
 from damai.sources.nesting import TooDeep
 from damai.sources.reader import DEFAULT_MAX_LINE, GuardedReader, open_utf8
 from damai.sources.text import extract_hashtags, extract_links, extract_mentions

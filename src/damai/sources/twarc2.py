@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from damai.errors import RecordError
+from damai.identity import x_url
 from damai.records import Geo, Post, utc
 from damai.sources.base import Mapped, Notice, RawRecord, RecordFailure
-from damai.sources.identity import x_url
 from damai.sources.reader import (
     DEFAULT_MAX_LINE,
     container_kind,

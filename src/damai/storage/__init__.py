@@ -1,47 +1,115 @@
-"""Storage: open a store from a URL. The only place that knows which backend is used."""
+"""Storage: one pooled engine per store, a small repository per aggregate.
+
+``open_store(url)`` is the only place that reads a database URL. The :class:`Store` it returns
+holds one :class:`~damai.storage.engine.Database` (a SQLAlchemy ``Engine`` with a connection pool)
+and the repositories that take their connections from it:
+
+====================  ===========================================================
+``store.posts``       posts: write batches, read, page, count, stats
+``store.labels``      scores and flags of stored posts, flag volume
+``store.quarantine``  records that could not become posts
+``store.triage``      review states and corrections (human labels)
+``store.accounts``    registered accounts; ``store.cursors``: live-source cursors
+``store.users``       dashboard users, API tokens, sessions (hashes only)
+``store.audit``       the append-only audit log
+``store.lifecycle``   retention, erasure, platform deletions
+``store.jobs``        background work (ingest uploads), kept across restarts
+====================  ===========================================================
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from damai import settings
-from damai.errors import InputError
+from damai.storage.accounts import AccountRepository, CursorRepository
+from damai.storage.audit import AuditEntry, AuditRepository
 from damai.storage.base import (
     PostCursor,
     PostPage,
     PostQuery,
     QuarantineEntry,
     Stats,
-    Store,
+    StoredPost,
     WriteResult,
 )
+from damai.storage.copy import copy_tables
+from damai.storage.engine import Database, StoreUnavailable, parse_url, safe_url
+from damai.storage.jobs import Job, JobRepository
+from damai.storage.labels import LabelRepository
+from damai.storage.lifecycle import LifecycleRepository
+from damai.storage.migrate import MigrationError, current_revision, migrate, revisions
+from damai.storage.posts import PostRepository
+from damai.storage.quarantine import QuarantineRepository
+from damai.storage.triage import TriageRepository
+from damai.storage.users import UserRepository
 
-__all__ = ["PostCursor", "PostPage", "PostQuery", "QuarantineEntry", "Stats", "Store",
-           "WriteResult", "backend_of", "open_store"]
+__all__ = ["AuditEntry", "Job", "MigrationError", "PostCursor", "PostPage", "PostQuery",
+           "QuarantineEntry", "Stats", "Store", "StoreUnavailable", "StoredPost", "WriteResult",
+           "backend_of", "current_revision", "open_store", "revisions"]
+
+
+class Store:
+    """One database and its repositories (see the module doc)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.url = safe_url(db.url)
+        self.backend = backend_of_dialect(db.dialect)
+        self.posts = PostRepository(db)
+        self.labels = LabelRepository(db)
+        self.quarantine = QuarantineRepository(db)
+        self.triage = TriageRepository(db)
+        self.accounts = AccountRepository(db)
+        self.cursors = CursorRepository(db)
+        self.users = UserRepository(db)
+        self.audit = AuditRepository(db)
+        self.lifecycle = LifecycleRepository(db)
+        self.jobs = JobRepository(db)
+
+    def copy_into(self, target: Store,
+                  on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:
+        """Copy every row of this store into ``target``, which must be empty (see
+        :mod:`damai.storage.copy`); return the rows copied per table."""
+        with self.db.read() as source, target.db.write() as conn:
+            return copy_tables(source, conn, on_table)
+
+    def migrate(self) -> list[str]:
+        """Apply pending revisions; return the ones applied now (every one for a new store)."""
+        return migrate(self.db)
+
+    def revision(self) -> str | None:
+        return current_revision(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def backend_of_dialect(dialect: str) -> Literal["sqlite", "postgres"]:
+    return "sqlite" if dialect == "sqlite" else "postgres"
 
 
 def backend_of(url: str) -> Literal["sqlite", "postgres"]:
     """Which backend a database URL names; :class:`InputError` for any other URL."""
-    if url.startswith("sqlite:"):
-        return "sqlite"
-    if url.startswith(("postgresql:", "postgres:")):
-        return "postgres"
-    raise InputError(
-        f"unknown database URL {url!r}; use sqlite:///PATH or postgresql://USER@HOST/DB")
+    return "sqlite" if parse_url(url).drivername == "sqlite" else "postgres"
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
-    """Open (and by default migrate) the store at ``url``; default: the SQLite file."""
-    url = url or settings.default_db_url()
-    store: Store
-    if backend_of(url) == "sqlite":
-        from damai.storage.sqlite import SQLiteStore
-
-        store = SQLiteStore(url)
-    else:
-        from damai.storage.postgres import PostgresStore
-
-        store = PostgresStore(url)
+    """Open (and by default migrate) the store at ``url``; default: the SQLite file in the data
+    directory."""
+    store = Store(Database(parse_url(url or settings.default_db_url())))
     if migrate:
-        store.migrate()
+        try:
+            store.migrate()
+        except BaseException:
+            store.close()
+            raise
     return store
+

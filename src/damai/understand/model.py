@@ -61,7 +61,9 @@ class TrainConfig:
     #: the share of positives the threshold is tuned for (a stream, not the labelled set),
     #: within ``threshold_tolerance`` of the labelled set's best F1; 0 = the best F1 alone
     stream_prevalence: float = 0.05
-    threshold_tolerance: float = 0.01
+    threshold_tolerance: float = 0.005
+    #: sources (``Table.source`` values) whose rows are everyday background posts
+    background: frozenset[str] = frozenset()
     #: mask person names as ``_tokoh_`` (see :mod:`damai.understand.normalise`)
     mask_names: bool = False
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -135,7 +137,8 @@ def _best_f1(scores: NDArray[np.float64], y: NDArray[np.int64]) -> float:
     return best_threshold(scores, y)[1]
 
 
-def fit_label(x: sp.csr_matrix, y: NDArray[np.int64], config: TrainConfig) -> LabelFit:
+def fit_label(x: sp.csr_matrix, y: NDArray[np.int64], config: TrainConfig,
+              background: NDArray[np.bool_] | None = None) -> LabelFit:
     """Out-of-fold decision values of every candidate member; the subset of members whose
     standardised sum has the best out-of-fold F1 is the label's ensemble, calibrated and
     thresholded on that sum and then fitted on all rows."""
@@ -154,7 +157,9 @@ def fit_label(x: sp.csr_matrix, y: NDArray[np.int64], config: TrainConfig) -> La
     platt = LogisticRegression(C=1e4).fit(np.reshape(combined, (-1, 1)), y)
     a, c = float(platt.coef_[0, 0]), float(platt.intercept_[0])
     threshold = stream_threshold(_sigmoid(a * combined + c), y, config.stream_prevalence,
-                                 config.threshold_tolerance)
+                                 config.threshold_tolerance,
+                                 background if background is not None and background.any()
+                                 else None)
     members = [config.members[k] for k in chosen]
     scales = [(float(oof[:, k].mean()), float(spread[k]) or 1.0) for k in chosen]
     w, b = _fit_linear(x, y, members, config, scales)
@@ -366,6 +371,7 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
     featurizer = Featurizer(config.features)
     featurizer.fit_idf(clean)
     x = featurizer.transform(clean)
+    background = np.asarray([s in config.background for s in table.source], dtype=bool)
     fits: dict[str, LabelFit] = {}
     skipped: dict[str, str] = {}
     conditional: list[str] = []
@@ -380,7 +386,8 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
             say(f"skip {label}: {skipped[label]}")
             continue
         say(f"train {label} on {len(y):,} rows ({int(y.sum()):,} positive)")
-        fits[label] = fit_label(x[np.flatnonzero(known)], y, config)
+        rows = np.flatnonzero(known)
+        fits[label] = fit_label(x[rows], y, config, background[rows])
     if not fits:
         raise InputError("no label could be trained: " + "; ".join(
             f"{k}: {v}" for k, v in skipped.items()))
@@ -404,6 +411,7 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
                   "nb_svm_c": config.nb_svm_c, "members": list(config.members),
                   "stream_prevalence": config.stream_prevalence,
                   "threshold_tolerance": config.threshold_tolerance,
+                  "background_rows": int(background.sum()),
                   "rows": len(table.texts),
                   "seconds": round(time.time() - started, 1)},
         **(extra_meta or {}),

@@ -60,11 +60,11 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
                                               "error": error}, status)
 
     @app.get("/users")
-    async def users(request: Request) -> Response:
+    def users(request: Request) -> Response:
         return users_page(request)
 
     @app.post("/users", dependencies=CSRF)
-    async def add_user(request: Request, name: Annotated[str, Form(max_length=64)],
+    def add_user(request: Request, name: Annotated[str, Form(max_length=64)],
                        role: Annotated[str, Form(max_length=20)],
                        password: Annotated[str, Form(max_length=1000)]) -> Response:
         user, ip = who(request)
@@ -75,7 +75,7 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
         return RedirectResponse("/users", status_code=303)
 
     @app.post("/users/{name}/role", dependencies=CSRF)
-    async def change_role(request: Request, name: str,
+    def change_role(request: Request, name: str,
                           role: Annotated[str, Form(max_length=20)]) -> Response:
         user, ip = who(request)
         try:
@@ -86,7 +86,7 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
         return RedirectResponse("/users", status_code=303)
 
     @app.post("/users/{name}/disable", dependencies=CSRF)
-    async def disable(request: Request, name: str) -> Response:
+    def disable(request: Request, name: str) -> Response:
         user, ip = who(request)
         try:
             check_keeps_an_admin(ctx.auth.list_users(), name, disable=True)
@@ -101,7 +101,7 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
                 "since": _when(since), "until": _when(until)}
 
     @app.get("/audit")
-    async def audit(request: Request, actor: Filter = None, action: Filter = None,
+    def audit(request: Request, actor: Filter = None, action: Filter = None,
                     since: Filter = None, until: Filter = None) -> Response:
         form = {"actor": actor or "", "action": action or "", "since": since or "",
                 "until": until or ""}
@@ -116,7 +116,7 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
                                               "query": request.url.query})
 
     @app.get("/audit.csv")
-    async def audit_csv(request: Request, actor: Filter = None, action: Filter = None,
+    def audit_csv(request: Request, actor: Filter = None, action: Filter = None,
                         since: Filter = None, until: Filter = None) -> Response:
         filters = audit_filters(actor, action, since, until)
         buffer = io.StringIO()

@@ -1,9 +1,10 @@
 """The web app of ``damai serve``: the dashboard pages (:mod:`damai.web.pages`) and the HTTP API
 (:mod:`damai.web.api`) over one :class:`~damai.web.context.WebContext`.
 
-Post text is hostile input: templates autoescape everything, and every response carries a strict
-Content-Security-Policy (:data:`damai.web.security.SECURITY_HEADERS`) and, but for static assets,
-``Cache-Control: no-store`` (:mod:`damai.web.guards`).
+The server itself is started by ``damai serve`` (:mod:`damai.cli.serve`): the web layer never
+imports the CLI. Post text is hostile input: templates autoescape everything, and every response
+carries a strict Content-Security-Policy (:data:`damai.web.security.SECURITY_HEADERS`) and, but
+for static assets, ``Cache-Control: no-store`` (:mod:`damai.web.guards`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from damai.storage import PostQuery
+from damai.pipeline.jobs import JobRunner
+from damai.storage import PostQuery, StoreUnavailable
 from damai.web.api import mount_api
+from damai.web.api.errors import RETRY_AFTER
+from damai.web.api.ingest import ingest_stage
+from damai.web.authz import unavailable
 from damai.web.context import WebContext
 from damai.web.guards import install_guards
 from damai.web.pages import mount_pages
 
-__all__ = ["create_app", "run"]
+__all__ = ["create_app"]
 
 
 def create_app(db: str | None = None) -> FastAPI:
@@ -29,7 +34,10 @@ def create_app(db: str | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        ctx.jobs = JobRunner(store, lambda: ingest_stage(ctx), model_dir=ctx.model_dir)
+        ctx.jobs.start()
         yield
+        ctx.jobs.stop()
         ctx.close()
 
     # the API serves its own schema under /api/v1; no CDN-loaded Swagger pages on the app
@@ -37,23 +45,18 @@ def create_app(db: str | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None)
 
     @app.get("/healthz")
-    async def health() -> JSONResponse:
-        return JSONResponse({"status": "ok", "posts": store.count_posts(PostQuery(limit=None))})
+    def health() -> JSONResponse:
+        try:
+            posts = store.posts.count(PostQuery(limit=None))
+        except StoreUnavailable:
+            return JSONResponse({"status": "unavailable"}, status_code=503,
+                                headers={"Retry-After": RETRY_AFTER})
+        return JSONResponse({"status": "ok", "posts": posts})
 
     mount_api(app, ctx)
     mount_pages(app, ctx)
+    app.add_exception_handler(StoreUnavailable, lambda _request, _exc: unavailable())
 
     # added last, so the headers are outermost: redirects, denials and crashes carry them too
     install_guards(app)
     return app
-
-
-def run(db: str | None, *, host: str, port: int) -> None:
-    import uvicorn
-
-    from damai.cli.common import out
-
-    out.print(f"Dasbor Damai / Damai dashboard: http://{host}:{port}/  (Ctrl-C untuk berhenti / "
-              "to stop)", highlight=False)
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning",
-                server_header=False)  # no "server: uvicorn": it tells an attacker the stack

@@ -17,10 +17,12 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from damai.auth import role_at_least
+from damai.storage import StoreUnavailable
 from damai.web.context import WebContext
 from damai.web.security import SESSION_COOKIE
 
@@ -78,6 +80,14 @@ def _deny(request: Request, status: int) -> Response:
     return PlainTextResponse("Akses ditolak / access denied", status_code=status)
 
 
+def unavailable() -> Response:
+    """What a page answers while the database cannot be reached (the server recovers by
+    itself once it is back)."""
+    return PlainTextResponse("Basis data tidak terjangkau; coba lagi sebentar lagi / The database "
+                             "cannot be reached; try again shortly.", status_code=503,
+                             headers={"Retry-After": "5"})
+
+
 def install_authz(app: FastAPI, ctx: WebContext) -> None:
     """Add the middleware that loads the session and applies :data:`ROUTE_ROLES`."""
     app.add_middleware(Authorise, routes=app, ctx=ctx)
@@ -105,7 +115,13 @@ class Authorise:
             return
         if key is not None:  # (no key: the router answers 404 or 405)
             cookie = request.cookies.get(SESSION_COOKIE)
-            session = self.ctx.auth.get_session(cookie) if cookie else None
+            # a database read: in the thread pool, never on the event loop
+            try:
+                session = (await run_in_threadpool(self.ctx.auth.get_session, cookie)
+                           if cookie else None)
+            except StoreUnavailable:
+                await unavailable()(scope, receive, send)
+                return
             request.state.session = session
             if minimum is not None and minimum != PUBLIC:
                 if session is None:

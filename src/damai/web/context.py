@@ -1,7 +1,8 @@
-"""What every web route needs, built once per app: the post store, the account store and the model.
+"""What every web route needs, built once per app: the store, the account service and the model.
 
 Pages (``damai.web.pages``) and the HTTP API (``damai.web.api``) both take a ``WebContext``; neither
-opens a database by itself.
+opens a database by itself. The store's engine has a connection pool, so a route may run on the
+event loop or in the thread pool: each store call takes its own connection.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from damai.auth import AuthStore, open_auth_store
+from damai.auth import AuthStore
+from damai.pipeline.jobs import JobRunner
 from damai.storage import Store, open_store
 
 __all__ = ["WebContext"]
@@ -22,11 +24,13 @@ class WebContext:
     db_url: str | None = None
     model_dir: Path | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    #: runs ingest jobs while the app is up (started and stopped by the app's lifespan)
+    jobs: JobRunner | None = None
 
     @classmethod
     def open(cls, db: str | None, *, model_dir: Path | None = None) -> WebContext:
-        return cls(store=open_store(db), auth=open_auth_store(db), db_url=db, model_dir=model_dir)
+        store = open_store(db)
+        return cls(store=store, auth=AuthStore(store), db_url=db, model_dir=model_dir)
 
     def close(self) -> None:
         self.store.close()
-        self.auth.close()

@@ -52,12 +52,12 @@ def add_login_routes(app: FastAPI, ctx: WebContext) -> None:
         return response
 
     @router.get("/login")
-    async def login_form(request: Request,
+    def login_form(request: Request,
                          next: Annotated[str | None, Query(max_length=500)] = None) -> Response:
         return login_page(request, safe_next(next), None)
 
     @router.post("/login")
-    async def login(request: Request, name: Annotated[str, Form(max_length=200)],
+    def login(request: Request, name: Annotated[str, Form(max_length=200)],
                     password: Annotated[str, Form(max_length=1000)],
                     csrf_token: Annotated[str, Form(max_length=200)] = "",
                     next: Annotated[str, Form(max_length=500)] = "/") -> Response:
@@ -69,6 +69,7 @@ def add_login_routes(app: FastAPI, ctx: WebContext) -> None:
             ctx.auth.audit(name.strip().lower()[:64] or "-", "login_rate_limited", None, {},
                            ip=ip)
             return login_page(request, target, "login.limited", 429)
+        # a plain `def` route: argon2 (tens of milliseconds) runs in the thread pool
         user = ctx.auth.authenticate(name, password, ip=ip)
         if user is None:
             limiter.failed(ip, name)
@@ -85,7 +86,7 @@ def add_login_routes(app: FastAPI, ctx: WebContext) -> None:
         return response
 
     @router.post("/logout", dependencies=CSRF)
-    async def logout(request: Request) -> Response:
+    def logout(request: Request) -> Response:
         session = current_session(request)
         if session is not None:
             ctx.auth.end_session(session.id)
@@ -96,7 +97,7 @@ def add_login_routes(app: FastAPI, ctx: WebContext) -> None:
         return response
 
     @router.get("/lang")
-    async def switch_language(to: Annotated[str, Query(max_length=5)] = "id",
+    def switch_language(to: Annotated[str, Query(max_length=5)] = "id",
                               next: Annotated[str | None, Query(max_length=500)] = None
                               ) -> Response:
         response = RedirectResponse(safe_next(next), status_code=303)

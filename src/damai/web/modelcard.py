@@ -40,7 +40,7 @@ def _metrics(folder: Path) -> list[dict[str, Any]]:
 
 def add_model_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.get("/model")
-    async def model_page(request: Request) -> Response:
+    def model_page(request: Request) -> Response:
         folder = (ctx.model_dir or DEFAULT_MODEL_DIR).resolve()
         model = load_model(ctx.model_dir)
         thresholds = [(label, float(value)) for label, value

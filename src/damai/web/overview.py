@@ -29,7 +29,8 @@ TOP: Final = 10
 
 
 def _volume(ctx: WebContext) -> dict[str, Any]:
-    volume = {label: days for label, days in ctx.store.flag_volume().items() if "." not in label}
+    volume = {label: days for label, days in ctx.store.labels.flag_volume().items()
+              if "." not in label}
     days = sorted({day for per_day in volume.values() for day in per_day})[-CHART_DAYS:]
     series = [{"label": label, "data": [per_day.get(d, 0) for d in days],
                "total": sum(per_day.get(d, 0) for d in days)}
@@ -41,7 +42,7 @@ def _tops(ctx: WebContext) -> tuple[dict[str, list[tuple[str, int]]], int]:
     hashtags: Counter[str] = Counter()
     links: Counter[str] = Counter()
     domains: Counter[str] = Counter()
-    sample = ctx.store.recent_fields("flagged", ("hashtags", "links"), FLAGGED_SAMPLE)
+    sample = ctx.store.posts.recent_fields("flagged", ("hashtags", "links"), FLAGGED_SAMPLE)
     for row in sample:
         tags, urls = row["hashtags"] or [], row["links"] or []
         hashtags.update({"#" + str(h).lower().lstrip("#") for h in tags})
@@ -61,7 +62,7 @@ def _domain(link: str) -> str:
 
 def _provinces(ctx: WebContext) -> tuple[list[dict[str, Any]], int]:
     counts: Counter[str] = Counter()
-    sample = ctx.store.recent_fields("geo", ("geo",), GEO_SAMPLE)
+    sample = ctx.store.posts.recent_fields("geo", ("geo",), GEO_SAMPLE)
     for row in sample:
         province = province_of(Geo.from_dict(row["geo"]))
         if province:
@@ -75,7 +76,7 @@ def overview_data(ctx: WebContext) -> dict[str, Any]:
     """Everything the overview shows, as plain data (also what its chart and map read)."""
     tops, flagged_sample = _tops(ctx)
     provinces, geo_sample = _provinces(ctx)
-    counts = ctx.store.post_counts()
+    counts = ctx.store.posts.post_counts()
     return {"volume": _volume(ctx), "tops": tops, "flagged_sample": flagged_sample,
             "provinces": provinces, "geo_sample": geo_sample, "counts": counts,
             "total": sum(counts["platform"].values())}
@@ -83,7 +84,7 @@ def overview_data(ctx: WebContext) -> dict[str, Any]:
 
 def add_overview_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.get("/")
-    async def overview(request: Request) -> Response:
+    def overview(request: Request) -> Response:
         data = overview_data(ctx)
         chart = {"volume": data["volume"], "provinces": data["provinces"]}
         return render(request, "overview.html", {**data, "chart": chart})

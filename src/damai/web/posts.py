@@ -70,7 +70,7 @@ def explain_flags(ctx: WebContext, stored: StoredPost) -> dict[str, list[tuple[s
 
 def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.get("/posts")
-    async def posts(request: Request, q: Text = None, label: Text = None,
+    def posts(request: Request, q: Text = None, label: Text = None,
                     min_score: Score = None, max_score: Score = None, since: Text = None,
                     until: Text = None, platform: Text = None, language: Text = None,
                     before: Text = None) -> Response:
@@ -89,23 +89,23 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
                               until=_day(until, "until"), platform=platform or None,
                               language=language or None, limit=PAGE_SIZE,
                               before=_cursor(before))
-            page = ctx.store.page_posts(query)
+            page = ctx.store.posts.page(query)
             items, next_cursor = page.items, page.next
         except InputError as exc:
             error = exc.message
-        counts = ctx.store.post_counts()
+        counts = ctx.store.posts.post_counts()
         kept = {k: v for k, v in form.items() if v not in (None, "")}
         return render(request, "posts.html", {
             "form": form, "items": items, "error": error, "paged": bool(before),
             "first_qs": urlencode(kept),
             "next_qs": urlencode({**kept, "before": next_cursor.encode()}) if next_cursor
             else None,
-            "labels": [n for n in ctx.store.label_names() if "." not in n],
+            "labels": [n for n in ctx.store.labels.names() if "." not in n],
             "platforms": sorted(counts["platform"]), "languages": sorted(counts["language"])})
 
     @app.get("/posts/{post_id}")
-    async def post_detail(request: Request, post_id: int) -> Response:
-        stored = ctx.store.get_post_by_id(post_id) if row_id_ok(post_id) else None
+    def post_detail(request: Request, post_id: int) -> Response:
+        stored = ctx.store.posts.get_by_id(post_id) if row_id_ok(post_id) else None
         if stored is None:
             return render(request, "error.html", {"message": "error.not_found"}, 404)
         model = load_model(ctx.model_dir)
@@ -114,4 +114,4 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
         return render(request, "post.html", {
             "stored": stored, "post": stored.post, "scores": scores, "thresholds": thresholds,
             "explanations": explain_flags(ctx, stored),
-            "triage": ctx.store.get_triage(post_id)})
+            "triage": ctx.store.triage.get(post_id)})

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from damai.auth import Session, role_at_least
-from damai.sources.identity import display_url
+from damai.identity import display_url
 from damai.web.i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, translator
 
 __all__ = ["TEMPLATES", "current_session", "language", "render", "safe_href"]

@@ -78,24 +78,24 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
         return session.user.name, request.client.host if request.client else None
 
     def found(post_id: int) -> StoredPost | None:
-        stored = ctx.store.get_post_by_id(post_id) if row_id_ok(post_id) else None
+        stored = ctx.store.posts.get_by_id(post_id) if row_id_ok(post_id) else None
         return stored if stored is not None and stored.post.flags else None
 
     @app.get("/triage")
-    async def triage(request: Request) -> Response:
-        ranked = rank(ctx.store.triage_queue(CANDIDATES))[:SHOWN]
+    def triage(request: Request) -> Response:
+        ranked = rank(ctx.store.triage.queue(CANDIDATES))[:SHOWN]
         users = [u.name for u in ctx.auth.list_users() if can_triage(u)]
         return render(request, "triage.html", {"ranked": ranked, "users": users})
 
     @app.post("/triage/{post_id}/assign", dependencies=CSRF)
-    async def assign(request: Request, post_id: int,
-                     assignee: Annotated[str, Form(max_length=64)] = "") -> Response:
+    def assign(request: Request, post_id: int,
+               assignee: Annotated[str, Form(max_length=64)] = "") -> Response:
         user, ip = actor(request)
         target = ctx.auth.get_user(assignee) if assignee else None
         if found(post_id) is None or (assignee and (target is None or not can_triage(target))):
             return render(request, "error.html", {"message": "error.not_found"}, 404)
         name = target.name if target else None
-        ctx.store.set_triage(post_id, status="open", assignee=name, user=user)
+        ctx.store.triage.set(post_id, status="open", assignee=name, user=user)
         ctx.auth.audit(user, "triage_assign", f"post:{post_id}", {"assignee": name}, ip=ip)
         if request.headers.get("HX-Request"):
             return render(request, "_triage_done.html", {
@@ -103,27 +103,27 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
         return RedirectResponse("/triage", status_code=303)
 
     @app.post("/triage/{post_id}/review", dependencies=CSRF)
-    async def review(request: Request, post_id: int) -> Response:
+    def review(request: Request, post_id: int) -> Response:
         user, ip = actor(request)
         if found(post_id) is None:
             return render(request, "error.html", {"message": "error.not_found"}, 404)
-        previous = ctx.store.get_triage(post_id)
-        ctx.store.set_triage(post_id, status="reviewed",
+        previous = ctx.store.triage.get(post_id)
+        ctx.store.triage.set(post_id, status="reviewed",
                              assignee=previous.assignee if previous else None, user=user)
         ctx.auth.audit(user, "triage_review", f"post:{post_id}", {}, ip=ip)
         return done(request, post_id, "triage.done_reviewed")
 
     @app.post("/triage/{post_id}/dismiss", dependencies=CSRF)
-    async def dismiss(request: Request, post_id: int) -> Response:
+    def dismiss(request: Request, post_id: int) -> Response:
         user, ip = actor(request)
         stored = found(post_id)
         if stored is None:
             return render(request, "error.html", {"message": "error.not_found"}, 404)
-        previous = ctx.store.get_triage(post_id)
-        ctx.store.set_triage(post_id, status="dismissed",
+        previous = ctx.store.triage.get(post_id)
+        ctx.store.triage.set(post_id, status="dismissed",
                              assignee=previous.assignee if previous else None, user=user)
         corrections = dict.fromkeys(stored.post.flags, 0)
-        ctx.store.add_corrections(post_id, corrections, user)
+        ctx.store.triage.add_corrections(post_id, corrections, user)
         ctx.auth.audit(user, "triage_dismiss", f"post:{post_id}",
                        {"corrections": corrections}, ip=ip)
         return done(request, post_id, "triage.done_dismissed")

@@ -23,10 +23,10 @@ from damai.web.api.errors import (
 )
 from damai.web.api.ingest import add_ingest_route
 from damai.web.api.routes import add_read_routes
-from damai.web.api.security import API_PREFIX, API_ROUTE_ROLES, db_lock, require
+from damai.web.api.security import API_PREFIX, API_ROUTE_ROLES, require
 from damai.web.context import WebContext
 
-__all__ = ["API_PREFIX", "API_ROUTE_ROLES", "build_api", "db_lock", "mount_api"]
+__all__ = ["API_PREFIX", "API_ROUTE_ROLES", "build_api", "mount_api"]
 
 _DESCRIPTION = """API HTTP Damai untuk sistem mitra: cari dan ambil post, masukkan post, klasifikasi
 teks, dan statistik. Setiap permintaan perlu `Authorization: Bearer TOKEN` (buat dengan

@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from damai.errors import DamaiError
+from damai.storage import StoreUnavailable
 
 __all__ = ["ERROR_RESPONSES", "Answer", "ApiError", "BodyLimit", "BodyTooLarge", "CatchCrashes",
            "ErrorBody",
@@ -50,7 +51,11 @@ _STATUS: Final[dict[int, tuple[str, str]]] = {
                                "many requests: wait a moment and retry."),
     500: ("internal_error", "Terjadi kesalahan di server; sudah dicatat. Coba lagi nanti / "
                             "Server error; it was logged. Try again later."),
+    503: ("store_unavailable", "Basis data tidak terjangkau saat ini; coba lagi sebentar lagi / "
+                               "The database cannot be reached now; try again shortly."),
 }
+#: seconds a client should wait before retrying a 503
+RETRY_AFTER = "5"
 
 _OTHER: Final = ("request_failed", "Permintaan gagal / The request failed.")
 
@@ -128,6 +133,9 @@ async def _on_validation_error(_: Request, exc: Exception) -> Response:
 
 async def _on_damai_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, DamaiError)
+    if isinstance(exc, StoreUnavailable):  # the database went away: not the client's fault
+        log.warning("database unavailable: %s", exc.message)
+        return error_response(ApiError(503, headers={"Retry-After": RETRY_AFTER}))
     return error_response(ApiError(400, "invalid_input", exc.message, {"damai_code": exc.code}))
 
 

@@ -22,7 +22,7 @@ from damai.web.api.schemas import (
     StatsOut,
     post_json,
 )
-from damai.web.api.security import db_lock, require
+from damai.web.api.security import require
 from damai.web.checks import utc_ok
 from damai.web.context import WebContext
 
@@ -99,7 +99,7 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
     @router.get("/posts", response_model=PostPageOut, summary="Cari post / Query posts",
                 responses=documented((400, "Kursor atau filter tidak sah / Invalid cursor or "
                                            "filters.")))
-    async def posts(
+    def posts(
         _: Annotated[User, Depends(require(ctx, "GET", "/posts"))],
         q: Annotated[str | None, Query(max_length=200, description=(
             "Teks penuh: setiap kata harus ada / Full text: every word must match."))] = None,
@@ -124,32 +124,29 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
                           language=language or None, limit=limit)
         _check_query(query)
         query.before = decode_cursor(cursor, query) if cursor else None
-        with db_lock(ctx):
-            page = store.page_posts(query)
+        page = store.posts.page(query)
         return JSONBody({"items": [post_json(p.post) for p in page.items],
                          "next_cursor": encode_cursor(page.next, query) if page.next else None})
 
     @router.get("/posts/{post_id:path}", response_model=PostDetailOut,
                 summary="Ambil satu post / Get one post",
                 responses=documented((404, "Tidak ada / Not found.")))
-    async def post(post_id: str,
+    def post(post_id: str,
              _: Annotated[User, Depends(require(ctx, "GET", "/posts/{post_id}"))]) -> JSONBody:
         """`post_id` adalah `platform:platform_id` (garis miring boleh, mis. id Bluesky) /
         `post_id` is `platform:platform_id` (slashes allowed, e.g. Bluesky ids)."""
-        with db_lock(ctx):
-            found = store.get_post(*_split_id(post_id))
+        found = store.posts.get(*_split_id(post_id))
         if found is None:
             raise ApiError(404, message=f"Post {post_id!r} tidak ditemukan / Post not found.")
         return JSONBody(post_json(found) | {"explanations": _explain(ctx, found)})
 
     @router.get("/stats", response_model=StatsOut, summary="Ringkasan isi / Store statistics")
-    async def stats(_: Annotated[User, Depends(require(ctx, "GET", "/stats"))]) -> JSONBody:
+    def stats(_: Annotated[User, Depends(require(ctx, "GET", "/stats"))]) -> JSONBody:
         """Jumlah post per platform, hari dan bahasa, karantina, dan yang ditandai per label /
         Counts per platform, day and language, quarantine, and flagged posts per label."""
-        with db_lock(ctx):
-            flagged = {name: store.count_posts(PostQuery(label=name, limit=None))
-                       for name in store.label_names()}
-            counts = store.stats().to_dict()
+        flagged = {name: store.posts.count(PostQuery(label=name, limit=None))
+                   for name in store.labels.names()}
+        counts = store.posts.stats().to_dict()
         return JSONBody(counts | {"flagged": flagged})
 
     limit_texts = settings.get_int("api_max_classify_texts")
@@ -159,7 +156,7 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
                  summary="Klasifikasi teks / Classify text",
                  responses=documented((413, "Teks melebihi DAMAI_API_MAX_CLASSIFY_CHARS / Texts "
                                             "over DAMAI_API_MAX_CLASSIFY_CHARS.")))
-    async def classify(body: ClassifyIn,
+    def classify(body: ClassifyIn,
                  _: Annotated[User, Depends(require(ctx, "POST", "/classify"))]) -> JSONBody:
         """Skor tiap label, flag, bahasa dan istilah penyebab flag; tidak menyimpan apa pun /
         Scores, flags, language and the terms behind each flag; stores nothing."""

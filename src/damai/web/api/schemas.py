@@ -4,15 +4,15 @@ tests check every answer against it (routes build plain dicts, rendered fast wit
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from damai.identity import display_url
 from damai.records import Post
-from damai.sources.identity import display_url
 
-__all__ = ["ClassifyIn", "ClassifyOut", "GeoOut", "IngestOut", "PostOut", "PostPageOut",
-           "StatsOut", "post_id", "post_json"]
+__all__ = ["ClassifyIn", "ClassifyOut", "GeoOut", "IngestOut", "JobAcceptedOut", "JobOut",
+           "PostOut", "PostPageOut", "StatsOut", "post_id", "post_json"]
 
 
 class GeoOut(BaseModel):
@@ -132,6 +132,27 @@ class IngestOut(BaseModel):
     model_version: str | None
     failures: list[FailureOut] = Field(description="Rekaman yang dikarantina (maks. 100) / "
                                                    "Quarantined records (at most 100).")
+
+
+class JobAcceptedOut(BaseModel):
+    """Isi besar diterima sebagai tugas / A large body accepted as a job."""
+
+    job_id: int
+    status_url: str = Field(description="GET alamat ini untuk kemajuannya / GET this for its "
+                                        "progress.")
+
+
+class JobOut(BaseModel):
+    """Setelah `done`: `received = stored + duplicates + quarantined` / Once `done`: `received =
+    stored + duplicates + quarantined`."""
+
+    id: int
+    state: Literal["queued", "running", "done", "failed"]
+    received: int
+    stored: int
+    duplicates: int
+    quarantined: int
+    error: str | None
 
 
 class StatsOut(BaseModel):

@@ -7,8 +7,7 @@ whose user ranks below the route's role gets 403.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Annotated, Final
 
 from fastapi import Depends
@@ -18,7 +17,7 @@ from damai.auth import User, role_at_least
 from damai.web.api.errors import ApiError
 from damai.web.context import WebContext
 
-__all__ = ["API_PREFIX", "API_ROUTE_ROLES", "bearer", "db_lock", "require"]
+__all__ = ["API_PREFIX", "API_ROUTE_ROLES", "bearer", "require"]
 
 API_PREFIX: Final = "/api/v1"
 
@@ -30,6 +29,7 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", f"{API_PREFIX}/stats"): "viewer",
     ("POST", f"{API_PREFIX}/classify"): "analyst",
     ("POST", f"{API_PREFIX}/ingest"): "analyst",
+    ("GET", f"{API_PREFIX}/jobs/{{job_id}}"): "analyst",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
@@ -39,33 +39,15 @@ bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-def db_lock(ctx: WebContext) -> threading.RLock:
-    """The lock around every use of the context's stores from the API.
-
-    Every route of the app (pages and API, and their dependencies) is ``async def``, so they all
-    run on the event loop's thread, one at a time, and never share a connection between threads:
-    a SQLite connection used by two threads at once fails ("bad parameter or other API misuse"),
-    and psycopg runs one transaction per connection. The lock keeps that true for any store call
-    that is ever moved off the loop (``run_in_threadpool``): such code must hold it. Several
-    uvicorn workers (processes) each have their own connections and lock."""
-    lock = ctx.extra.setdefault("db_lock", threading.RLock())
-    assert isinstance(lock, _RLOCK)
-    return lock
-
-
-_RLOCK = type(threading.RLock())
-
-
-def require(ctx: WebContext, method: str, path: str) -> Callable[..., Awaitable[User]]:
+def require(ctx: WebContext, method: str, path: str) -> Callable[..., User]:
     """A dependency that lets the request through only with a token of the route's role."""
     minimum = API_ROUTE_ROLES[(method, API_PREFIX + path)]
 
-    async def authorised(credentials: Annotated[HTTPAuthorizationCredentials | None,
+    def authorised(credentials: Annotated[HTTPAuthorizationCredentials | None,
                                           Depends(bearer)]) -> User:
         if credentials is None or not credentials.credentials:
             raise ApiError(401, headers=_CHALLENGE)
-        with db_lock(ctx):
-            user = ctx.auth.verify_token(credentials.credentials)
+        user = ctx.auth.verify_token(credentials.credentials)
         if user is None:
             raise ApiError(401, headers=_CHALLENGE)
         if not role_at_least(user.role, minimum):

@@ -1,0 +1,99 @@
+"""The one stage chain every ingest path runs: pseudonymise → classify → write.
+
+Files (``damai ingest``), live sources (``damai watch``), the HTTP API and ingest jobs all hand a
+batch to :meth:`StageChain.write`, and all count with :class:`IngestCounts`, so the balance
+``received = stored + duplicates + quarantined`` means the same everywhere. The chain never
+computes explanations: the classify stage scores with ``explain=False``.
+
+A platform's deletions (sorted out of a mapper's notices by
+:func:`damai.sources.base.sort_notices`) go through the chain too: they tombstone the stored post.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from damai import settings
+from damai.privacy import Pseudonymiser, installation_secret
+from damai.records import Notice, Post, RecordFailure
+from damai.storage import Store
+
+if TYPE_CHECKING:
+    from damai.pipeline.classify import ClassifyStage
+
+__all__ = ["IngestCounts", "StageChain", "default_pseudonymiser"]
+
+
+@dataclass(slots=True)
+class IngestCounts:
+    """What one ingest (a run, a poll, a request, a job) did. ``ignored`` records were valid but
+    not posts; ``deletions`` were a platform's delete events, ``deleted`` the stored posts they
+    removed; both are apart from the balance."""
+
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    ignored: int = 0
+    notices: int = 0
+    classified: int = 0
+    deletions: int = 0
+    deleted: int = 0
+
+    @property
+    def balanced(self) -> bool:
+        return self.received == self.stored + self.duplicates + self.quarantined
+
+    def add(self, other: IngestCounts) -> None:
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in _COUNTS}
+
+
+_COUNTS = tuple(f.name for f in fields(IngestCounts))
+
+
+def default_pseudonymiser(store: Store) -> Pseudonymiser:
+    """The installation's pseudonymiser: its secret, its registered accounts, its opt-in."""
+    return Pseudonymiser(installation_secret(),
+                         registered=[(a.platform, a.handle) for a in store.accounts.all()],
+                         keep_handles=settings.get_bool("store_handles"))
+
+
+class StageChain:
+    """pseudonymise → classify → write, for one ingest batch id."""
+
+    def __init__(self, store: Store, batch: str, *, pseudonymiser: Pseudonymiser | None = None,
+                 classifier: ClassifyStage | None = None) -> None:
+        self.store, self.batch, self.classifier = store, batch, classifier
+        self.pseudonymise = pseudonymiser or default_pseudonymiser(store)
+
+    def write(self, posts: list[Post], failures: list[tuple[RecordFailure, str | None]],
+              notices: list[Notice], deletions: list[dict[str, Any]] | None = None) -> IngestCounts:
+        """Run one batch through the chain in one transaction; the counts of what it stored.
+        (``received``, ``quarantined`` and ``ignored`` are counted by the reader.)"""
+        counts = IngestCounts(notices=len(notices))
+        for post in posts:
+            post.ingest_batch = self.batch
+        posts = self.pseudonymise(posts)
+        if self.classifier is not None and posts:
+            posts = self.classifier(posts)
+            counts.classified = len(posts)
+        if posts or failures or notices:
+            written = self.store.posts.write_batch(posts, failures,
+                                                   [(self.batch, n) for n in notices])
+            counts.stored, counts.duplicates = written.stored, written.duplicates
+        if deletions:
+            counts.deletions = len(deletions)
+            counts.deleted = self._delete(deletions)
+        return counts
+
+    def _delete(self, deletions: list[dict[str, Any]]) -> int:
+        keys = [(str(d["platform"]), str(d["platform_id"])) for d in deletions
+                if d.get("platform_id")]
+        local = [str(d["status_id"]) for d in deletions if d.get("status_id")]
+        return (self.store.lifecycle.platform_deleted(keys)
+                + self.store.lifecycle.mastodon_deleted(local))

@@ -1,0 +1,287 @@
+"""Every table of the store, declared once (SQLAlchemy Core).
+
+A fresh store is created from this declaration (``metadata.create_all``) and stamped with the
+newest Alembic revision; an existing store is brought here by the revisions in
+:mod:`damai.storage.migrations`. ``tests/integration/test_migrations.py`` checks that both roads
+end in the same tables, columns and indexes. Adding a table is a one-place change: declare it here
+and add a revision that calls ``helpers.create_tables("name")``, which creates it from this
+declaration.
+
+Dialect-specific objects exist only where the databases truly differ, each as one small function
+per dialect below: full-text search (an FTS5 table on SQLite, a generated ``tsvector`` column on
+PostgreSQL) and the database-enforced append-only audit log (triggers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    Table,
+    UniqueConstraint,
+    event,
+    text,
+)
+from sqlalchemy.engine import Connection
+
+from damai.roles import ROLES
+from damai.storage.types import Json, RawJson, SafeText, UtcTime
+
+__all__ = ["DIALECT_DDL", "TRIAGE_STATUSES", "metadata", "tables"]
+
+metadata = MetaData()
+
+#: triage states of a flagged post; ``open`` is the default of a post with no triage row
+TRIAGE_STATUSES: tuple[str, ...] = ("open", "reviewed", "dismissed")
+_ROLE_CHECK = "role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")"
+_STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in TRIAGE_STATUSES) + ")"
+
+
+def _id() -> Column[int]:
+    """A surrogate key: ``INTEGER PRIMARY KEY`` (the rowid) on SQLite, an identity on PostgreSQL
+    (``BY DEFAULT``, so ``damai restore`` and ``copy-store`` can keep every id)."""
+    return Column("id", BigInteger().with_variant(Integer(), "sqlite"), Identity(),
+                  primary_key=True)
+
+
+def _ref(table: str, **kwargs: Any) -> Column[int]:
+    return Column(f"{table.rstrip('s')}_id", BigInteger().with_variant(Integer(), "sqlite"),
+                  ForeignKey(f"{table}.id", ondelete="CASCADE"), nullable=False, **kwargs)
+
+
+def _t(name: str, *, null: bool = True) -> Column[str]:
+    return Column(name, SafeText(), nullable=null)
+
+
+# -- posts and what is derived from them ----------------------------------------------------------
+posts = Table(
+    "posts", metadata, _id(),
+    _t("platform", null=False), _t("platform_id", null=False), _t("url"), _t("author_key"),
+    _t("author_handle"), Column("created_at", UtcTime(), nullable=False),
+    _t("text", null=False), _t("language"), _t("reply_to_id"), _t("quote_of_id"),
+    _t("repost_of_id"), _t("conversation_id"), Column("hashtags", Json()),
+    Column("mentions", Json()), Column("links", Json()),
+    Column("media_count", BigInteger().with_variant(Integer(), "sqlite"), nullable=False,
+           server_default=text("0")),
+    Column("geo", Json()), Column("engagement", Json()), Column("fetched_at", UtcTime()),
+    _t("ingest_batch"), Column("raw", RawJson()), Column("ingested_at", UtcTime(), nullable=False),
+    Column("labels", Json()), Column("flags", Json()), _t("model_version"),
+    Column("truncated", Boolean(), nullable=False, server_default=text("false")),
+    UniqueConstraint("platform", "platform_id", name="posts_platform_platform_id_key"),
+)
+Index("posts_created_at", posts.c.created_at)
+Index("posts_language", posts.c.language)
+Index("posts_ingested_at", posts.c.ingested_at, sqlite_where=posts.c.raw.isnot(None),
+      postgresql_where=posts.c.raw.isnot(None))
+Index("posts_flagged", posts.c.created_at, sqlite_where=posts.c.flags.isnot(None),
+      postgresql_where=posts.c.flags.isnot(None))
+Index("posts_geo", posts.c.created_at, sqlite_where=posts.c.geo.isnot(None),
+      postgresql_where=posts.c.geo.isnot(None))
+# newest-first pages filtered by language or platform read these in order
+Index("posts_language_time", posts.c.language, posts.c.created_at)
+Index("posts_platform_time", posts.c.platform, posts.c.created_at)
+Index("posts_author_key", posts.c.author_key)
+
+#: one row per flagged label of a post (score at or above the model's threshold). All scores,
+#: flagged or not, stay in ``posts.labels``; see docs/architecture.md for why (measured).
+post_flags = Table(
+    "post_flags", metadata, _ref("posts"), _t("label", null=False),
+    Column("score", Float(), nullable=False), Column("created_at", UtcTime(), nullable=False),
+    PrimaryKeyConstraint("post_id", "label", name="post_flags_pkey"),
+    # a page of one label's posts, newest first, is read from this index alone
+    Index("post_flags_time", "label", "created_at", "score"),
+    sqlite_with_rowid=False,
+)
+
+#: posts the platform deleted, or erased on request: never stored again by a later ingest
+post_tombstones = Table(
+    "post_tombstones", metadata, Column("platform", SafeText(), primary_key=True),
+    Column("platform_id", SafeText(), primary_key=True), _t("reason", null=False),
+    Column("deleted_at", UtcTime(), nullable=False),
+)
+
+post_daily = Table(
+    "post_daily", metadata, _t("day", null=False), _t("platform", null=False),
+    _t("language", null=False), Column("n", BigInteger(), nullable=False),
+    PrimaryKeyConstraint("day", "platform", "language",
+                                                  name="post_daily_pkey"),
+    sqlite_with_rowid=False,
+)
+flag_daily = Table(
+    "flag_daily", metadata, _t("label", null=False), _t("day", null=False),
+    Column("n", BigInteger(), nullable=False),
+    PrimaryKeyConstraint("label", "day", name="flag_daily_pkey"),
+    sqlite_with_rowid=False,
+)
+
+# -- what ingest keeps besides posts --------------------------------------------------------------
+quarantine = Table(
+    "quarantine", metadata, _id(), _t("fingerprint", null=False), _t("path", null=False),
+    _t("location", null=False), _t("format"), _t("reason", null=False),
+    _t("message", null=False), Column("raw", LargeBinary(), nullable=False),
+    Column("created_at", UtcTime(), nullable=False),
+    Column("retries", Integer(), nullable=False, server_default=text("0")),
+    Column("resolved", Boolean(), nullable=False, server_default=text("false")),
+    UniqueConstraint("fingerprint", name="quarantine_fingerprint_key"),
+)
+source_notices = Table(
+    "source_notices", metadata, _id(), _t("ingest_batch", null=False), _t("kind", null=False),
+    Column("detail", Json(), nullable=False), Column("created_at", UtcTime(), nullable=False),
+)
+cursors = Table(
+    "cursors", metadata, Column("name", SafeText(), primary_key=True),
+    _t("value", null=False), Column("updated_at", UtcTime(), nullable=False),
+)
+accounts = Table(
+    "accounts", metadata, Column("platform", SafeText(), primary_key=True),
+    Column("handle", SafeText(), primary_key=True), _t("role", null=False),
+    Column("added_at", UtcTime(), nullable=False),
+)
+
+# -- triage and corrections -----------------------------------------------------------------------
+triage = Table(
+    "triage", metadata,
+    Column("post_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    _t("status", null=False), _t("assignee"), _t("updated_by", null=False),
+    Column("updated_at", UtcTime(), nullable=False),
+    CheckConstraint(_STATUS_CHECK, name="triage_status_check"),
+)
+#: a human label: 1, 0, or NULL for "unknown" (the person could not tell), with who and when
+corrections = Table(
+    "corrections", metadata, _id(), _ref("posts"), _t("label", null=False),
+    Column("value", SmallInteger(), nullable=True), _t("user_name", null=False),
+    Column("at", UtcTime(), nullable=False),
+    CheckConstraint("value IN (0, 1)", name="corrections_value_check"),
+    Index("corrections_post", "post_id", "id"),
+)
+
+# -- accounts of the dashboard, and the audit log -------------------------------------------------
+users = Table(
+    "users", metadata, _id(), _t("name", null=False), _t("role", null=False),
+    _t("password_hash", null=False), Column("created_at", UtcTime(), nullable=False),
+    Column("disabled", Boolean(), nullable=False, server_default=text("false")),
+    UniqueConstraint("name", name="users_name_key"),
+    CheckConstraint(_ROLE_CHECK, name="users_role_check"),
+)
+api_tokens = Table(
+    "api_tokens", metadata, _id(), _t("token_hash", null=False), _t("name", null=False),
+    Column("user_id", BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("users.id"),
+           nullable=False),
+    Column("created_at", UtcTime(), nullable=False), Column("last_used_at", UtcTime()),
+    Column("revoked", Boolean(), nullable=False, server_default=text("false")),
+    UniqueConstraint("token_hash", name="api_tokens_token_hash_key"),
+    Index("api_tokens_user", "user_id"),
+)
+sessions = Table(
+    "sessions", metadata, Column("id_hash", SafeText(), primary_key=True),
+    Column("user_id", BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("users.id"),
+           nullable=False),
+    _t("csrf", null=False), Column("created_at", UtcTime(), nullable=False),
+    Column("expires_at", UtcTime(), nullable=False), _t("ip"),
+    Index("sessions_user", "user_id"), Index("sessions_expires", "expires_at"),
+)
+#: append-only: the database refuses UPDATE and DELETE (see ``_audit_sqlite``/``_audit_postgresql``)
+audit_log = Table(
+    "audit_log", metadata, _id(), Column("at", UtcTime(), nullable=False),
+    _t("actor", null=False), _t("action", null=False), _t("target"),
+    Column("detail", Json(), nullable=False, server_default=text("'{}'")), _t("ip"),
+    Index("audit_log_at", "at"), Index("audit_log_actor", "actor", "id"),
+    Index("audit_log_action", "action", "id"),
+    sqlite_autoincrement=True,  # ids are never reused, even after the newest row
+)
+
+# -- background work ------------------------------------------------------------------------------
+#: an accepted upload (``POST /api/v1/ingest`` over the synchronous limit) and its progress; the
+#: body waits in ``path`` until the job is done, so a restart resumes it or fails it, file kept
+jobs = Table(
+    "jobs", metadata, _id(), _t("kind", null=False), _t("state", null=False),
+    _t("actor", null=False), _t("ip"), _t("path", null=False), _t("batch"),
+    Column("detail", Json(), nullable=False, server_default=text("'{}'")),
+    *(Column(n, BigInteger(), nullable=False, server_default=text("0"))
+      for n in ("received", "stored", "duplicates", "quarantined")),
+    _t("error"), Column("created_at", UtcTime(), nullable=False),
+    Column("updated_at", UtcTime(), nullable=False),
+    CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="jobs_state_check"),
+    Index("jobs_state", "state", "id"),
+)
+
+#: every table by name
+tables: dict[str, Table] = dict(metadata.tables)
+
+
+# -- where the dialects differ --------------------------------------------------------------------
+def _search_sqlite() -> list[str]:
+    """An external-content FTS5 index. Deletes and text updates reach it by trigger; inserts are
+    indexed in bulk by the post repository (three times faster than a row trigger)."""
+    return [
+        "CREATE VIRTUAL TABLE posts_fts USING fts5(text, content='posts', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2')",
+        "CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN INSERT INTO "
+        "posts_fts(posts_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
+        "CREATE TRIGGER posts_fts_update AFTER UPDATE OF text ON posts BEGIN INSERT INTO "
+        "posts_fts(posts_fts, rowid, text) VALUES ('delete', old.id, old.text); INSERT INTO "
+        "posts_fts(rowid, text) VALUES (new.id, new.text); END",
+    ]
+
+
+def _search_postgresql() -> list[str]:
+    """A generated ``tsvector`` with the ``simple`` configuration (no stemming, no stop words, so
+    Indonesian and English words match as written) and its GIN index."""
+    return [
+        "ALTER TABLE posts ADD COLUMN text_search tsvector "
+        "GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED",
+        "CREATE INDEX posts_text_search ON posts USING gin (text_search)",
+    ]
+
+
+def _audit_sqlite() -> list[str]:
+    return [
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN "
+        "SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be updated'); END",
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN "
+        "SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be deleted'); END",
+    ]
+
+
+def _audit_postgresql() -> list[str]:
+    return [
+        "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "RAISE EXCEPTION 'audit_log is append-only: % is not allowed', TG_OP "
+        "USING ERRCODE = 'insufficient_privilege'; END $$",
+        "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+        "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+    ]
+
+
+#: table → dialect → the statements that follow its CREATE TABLE
+DIALECT_DDL: dict[str, dict[str, Callable[[], list[str]]]] = {
+    "posts": {"sqlite": _search_sqlite, "postgresql": _search_postgresql},
+    "audit_log": {"sqlite": _audit_sqlite, "postgresql": _audit_postgresql},
+}
+
+
+def _after_create(target: Table, connection: Connection, **_: Any) -> None:
+    for statement in DIALECT_DDL[target.name][connection.dialect.name]():
+        connection.execute(text(statement))
+
+
+for _name in DIALECT_DDL:
+    event.listen(tables[_name], "after_create", _after_create)
+

@@ -1,0 +1,106 @@
+"""The triage repository: each flagged post's review state, and the human labels (corrections)
+a review produces.
+
+A correction is 1, 0, or ``None`` for "unknown" (the reviewer could not tell), with the user and
+the time; the newest correction per post and label is what training reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from damai.errors import InputError
+from damai.storage.base import PAGE_COLUMNS, StoredPost, TriageState, row_to_post
+from damai.storage.engine import Repository
+from damai.storage.schema import TRIAGE_STATUSES, corrections, posts, triage
+
+__all__ = ["CORRECTION_VALUES", "TriageRepository"]
+
+#: what a correction may say: the label applies (1), does not (0), or the reviewer cannot tell
+CORRECTION_VALUES: tuple[int | None, ...] = (1, 0, None)
+_PAGE = (posts.c.id, *(posts.c[c] for c in PAGE_COLUMNS))
+_STATE = (triage.c.status, triage.c.assignee, triage.c.updated_by, triage.c.updated_at)
+
+
+def _state(row: Any) -> TriageState | None:
+    m = row._mapping
+    if m["status"] is None:
+        return None
+    return TriageState(m["status"], m["assignee"], m["updated_by"], m["updated_at"])
+
+
+class TriageRepository(Repository):
+    def queue(self, limit: int) -> list[tuple[StoredPost, TriageState | None]]:
+        """The newest ``limit`` flagged posts still open (never triaged, or assigned only)."""
+        statement = (select(*_PAGE, *_STATE)
+                     .outerjoin(triage, triage.c.post_id == posts.c.id)
+                     .where(posts.c.flags.isnot(None),
+                            (triage.c.status.is_(None)) | (triage.c.status == "open"))
+                     .order_by(posts.c.created_at.desc()).limit(limit))
+        with self.db.read() as conn:
+            rows = conn.execute(statement).all()
+        return [(StoredPost(int(r.id), row_to_post(r)), _state(r)) for r in rows]
+
+    def get(self, post_id: int) -> TriageState | None:
+        with self.db.read() as conn:
+            row = conn.execute(select(*_STATE).where(triage.c.post_id == post_id)).first()
+        return _state(row) if row else None
+
+    def set(self, post_id: int, *, status: str, assignee: str | None,
+            user: str) -> TriageState:
+        """Record a post's triage status and assignee (one row per post, replaced)."""
+        if status not in TRIAGE_STATUSES:
+            raise InputError(f"unknown triage status {status!r}; choose "
+                             f"{', '.join(TRIAGE_STATUSES)}")
+        now = datetime.now(UTC)
+        values = {"post_id": post_id, "status": status, "assignee": assignee,
+                  "updated_by": user, "updated_at": now}
+        insert = self.dialect.insert(triage).values(values)
+        with self.db.write() as conn:
+            conn.execute(insert.on_conflict_do_update(
+                index_elements=["post_id"],
+                set_={k: insert.excluded[k] for k in values if k != "post_id"}))
+        return TriageState(status, assignee, user, now)
+
+    def add_corrections(self, post_id: int, labels: Mapping[str, int | None], user: str) -> int:
+        """Record human labels for a post (1, 0 or None for unknown), e.g. 0 for each label of a
+        dismissed flag; return how many were recorded."""
+        for value in labels.values():
+            if value not in CORRECTION_VALUES:
+                raise InputError(f"a correction is 0, 1 or unknown, not {value!r}")
+        now = datetime.now(UTC)
+        rows = [{"post_id": post_id, "label": label, "value": value, "user_name": user,
+                 "at": now} for label, value in sorted(labels.items())]
+        if rows:
+            with self.db.write() as conn:
+                conn.execute(corrections.insert(), rows)
+        return len(rows)
+
+    def iter_corrections(self) -> Iterator[tuple[str, dict[str, int]]]:
+        """Each corrected post's text and its latest known human label per label (0 or 1),
+        oldest first. A newer "unknown" hides an older answer."""
+        statement = (select(corrections.c.post_id, posts.c.text, corrections.c.label,
+                            corrections.c.value)
+                     .join(posts, posts.c.id == corrections.c.post_id)
+                     .order_by(corrections.c.post_id, corrections.c.id))
+        with self.db.read() as conn:
+            rows = conn.execute(statement).all()
+        current: int | None = None
+        text = ""
+        labels: dict[str, int | None] = {}
+        for post_id, post_text, label, value in rows:
+            if post_id != current:
+                if current is not None and (known := _known(labels)):
+                    yield text, known
+                current, text, labels = post_id, post_text, {}
+            labels[str(label)] = None if value is None else int(value)
+        if current is not None and (known := _known(labels)):
+            yield text, known
+
+
+def _known(labels: dict[str, int | None]) -> dict[str, int]:
+    return {k: v for k, v in labels.items() if v is not None}
