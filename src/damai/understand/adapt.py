@@ -2,14 +2,21 @@
 data (the bundled model cannot ship the rows it learned from). What to label first is
 :mod:`damai.understand.suggest`.
 
-**Learning** (:func:`adapt_label`). The base model is a linear model per label. For a label the
-base has, the adapted decision is ``alpha * base(x) + x . delta + beta``, fitted on the new rows
-by logistic loss with ``lambda / 2 * |delta|^2``: the weights are pulled toward the base model's
-(Chelba & Acero's prior adaptation). ``lambda = inf`` keeps ``delta = 0`` and only recalibrates
-the base score (Platt scale and threshold). Several ``lambda`` are tried; each is judged by
-K-fold cross-validation on the new rows, so no row is used both to fit and to judge, and the
-best is kept. Its threshold maximises F1 on the out-of-fold scores. A label the base lacks is
-trained from the new rows alone, as ``damai train`` would.
+**Learning** (:func:`adapt_label`). The base model is a linear model per label. The candidates:
+
+- ``prior``: the adapted decision is ``alpha * base(x) + x . delta + beta``, fitted on the new
+  rows by logistic loss with ``lambda / 2 * |delta|^2``, so the weights are pulled toward the
+  base model's (Chelba & Acero's prior adaptation); one candidate per ``lambda``;
+- ``recalibrate``: ``lambda = inf`` keeps ``delta = 0`` and only recalibrates the base score
+  (Platt scale and threshold);
+- ``own``: a model of the new rows alone, fitted as ``damai train`` fits one; it wins where the
+  installation's notion of a label shares little with the base's;
+- ``blend``: the mean of the best prior candidate's and the own model's logits.
+
+Each is judged by K-fold cross-validation on the new rows, on the same folds, so no row is used
+both to fit and to judge; the best is fitted on every row, and its threshold maximises F1 on its
+out-of-fold scores. A label the base lacks is trained from the new rows alone, as ``damai
+train`` would. ``bench/adapt.py`` measures what each choice buys.
 """
 
 from __future__ import annotations
@@ -44,13 +51,15 @@ ALPHA_RANGE = (0.25, 4.0)
 @dataclass(frozen=True, slots=True)
 class AdaptConfig:
     #: strengths of the pull toward the base weights; ``inf`` = recalibrate only
-    lambdas: tuple[float, ...] = (math.inf, 3.0, 1.0, 0.3, 0.1)
+    lambdas: tuple[float, ...] = (math.inf, 0.3, 0.1, 0.03, 0.01)
     folds: int = 5
     #: weight of one source row against one of the installation's rows
     source_weight: float = 0.1
     min_positives: int = 10
     min_negatives: int = 10
     seed: int = 13
+    #: also try a model of the new rows alone, and its blend with the best prior candidate
+    own_model: bool = True
 
 
 @dataclass(slots=True)
@@ -68,7 +77,7 @@ class LabelAdaptation:
     cv_f1: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
-        return {"method": self.method, "lambda": None if math.isinf(self.strength)
+        return {"method": self.method, "lambda": None if not math.isfinite(self.strength)
                 else self.strength, "positives": self.positives, "negatives": self.negatives,
                 "cv_f1": self.cv_f1, "threshold": round(self.threshold, 4)}
 
@@ -127,15 +136,21 @@ class _Rows:
         return np.where(self.target, 1.0, source_weight)
 
 
-def _cv_scores(rows: _Rows, strength: float, config: AdaptConfig) -> Floats:
+def _folds(y: Ints, config: AdaptConfig) -> list[tuple[Ints, Ints]]:
+    """The cross-validation folds of the installation's rows, the same for every candidate."""
+    folds = min(config.folds, int(y.sum()), int((1 - y).sum()))
+    splitter = StratifiedKFold(max(folds, 2), shuffle=True, random_state=config.seed)
+    return [(np.asarray(tr), np.asarray(te)) for tr, te in splitter.split(np.zeros(len(y)), y)]
+
+
+def _cv_scores(rows: _Rows, strength: float, config: AdaptConfig,
+               folds: list[tuple[Ints, Ints]]) -> Floats:
     """Out-of-fold scores of the target rows; source rows are always in training."""
     target = np.flatnonzero(rows.target)
     source = np.flatnonzero(~rows.target)
-    folds = min(config.folds, int(rows.y[target].sum()), int((1 - rows.y[target]).sum()))
-    splitter = StratifiedKFold(max(folds, 2), shuffle=True, random_state=config.seed)
     out = np.zeros(len(target))
     weight = rows.weights(config.source_weight)
-    for train, test in splitter.split(np.zeros(len(target)), rows.y[target]):
+    for train, test in folds:
         fit = np.concatenate([target[train], source])
         delta, alpha, beta = _fit_offset(rows.x[fit], rows.base[fit], rows.y[fit],
                                          weight[fit], strength)
@@ -145,6 +160,27 @@ def _cv_scores(rows: _Rows, strength: float, config: AdaptConfig) -> Floats:
             z = z + rows.x[held] @ delta
         out[test] = _sigmoid(z)
     return out
+
+
+def _fit_own(x: sp.csr_matrix, y: Ints) -> tuple[Floats, float]:
+    """A model of the installation's rows alone, as ``damai train`` fits one (its ensemble,
+    calibration folded in): weights and bias of its calibrated logit."""
+    fit = fit_label(x, y, TrainConfig(stream_prevalence=0.0, min_examples=2))
+    a, c = fit.platt
+    return a * fit.weights.astype(np.float64), a * fit.bias + c
+
+
+def _cv_own(x: sp.csr_matrix, y: Ints, folds: list[tuple[Ints, Ints]]) -> Floats:
+    out = np.zeros(len(y))
+    for train, test in folds:
+        w, b = _fit_own(x[train], y[train])
+        out[test] = _sigmoid(np.asarray(x[test] @ w).ravel() + b)
+    return out
+
+
+def _logit(p: Floats) -> Floats:
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return np.asarray(np.log(p / (1 - p)))
 
 
 def check_counts(label: str, y: Ints, config: AdaptConfig) -> None:
@@ -171,7 +207,13 @@ def check_counts(label: str, y: Ints, config: AdaptConfig) -> None:
 def adapt_label(label: str, x: sp.csr_matrix, base_weights: Floats, base_bias: float,
                 y: Ints, config: AdaptConfig, *, source_x: sp.csr_matrix | None = None,
                 source_y: Ints | None = None) -> LabelAdaptation:
-    """Adapt one label of the base model to the rows ``x`` labelled ``y``."""
+    """Adapt one label of the base model to the rows ``x`` labelled ``y``.
+
+    Candidates: the base recalibrated, the base with a prior-pulled correction for each
+    ``lambda``, a model of the new rows alone (``own``), and the mean of the best prior's and
+    the own model's logits (``blend``). Each is judged by the F1 of its out-of-fold scores on
+    the same folds; the best is fitted on every row, with its out-of-fold threshold.
+    """
     check_counts(label, y, config)
     if source_x is not None and source_y is not None:
         full = sp.vstack([x, source_x]).tocsr()
@@ -182,24 +224,46 @@ def adapt_label(label: str, x: sp.csr_matrix, base_weights: Floats, base_bias: f
     active = np.unique(full.indices)
     rows = _Rows(full[:, active].tocsr(), np.asarray(full @ base_weights).ravel() + base_bias,
                  labels, target)
-    cv: dict[str, float] = {}
-    best: tuple[float, float, float] | None = None
+    folds = _folds(y, config)
+    oof: dict[str, tuple[Floats, float]] = {}
     for strength in config.lambdas:
-        p = _cv_scores(rows, strength, config)
-        threshold, f1 = best_threshold(p, rows.y[rows.target])
-        cv["recalibrate" if math.isinf(strength) else f"prior_{strength:g}"] = round(f1, 4)
-        if best is None or f1 > best[1] + 1e-9:
-            best = (strength, f1, threshold)
-    assert best is not None
-    strength, _, threshold = best
-    delta, alpha, beta = _fit_offset(rows.x, rows.base, rows.y,
-                                     rows.weights(config.source_weight), strength)
-    weights = (alpha * base_weights).astype(np.float64)
-    if len(delta):
-        weights[active] += delta
-    return LabelAdaptation(label, weights.astype(np.float32), alpha * base_bias + beta,
-                           threshold, "recalibrate" if math.isinf(strength) else "prior",
-                           strength, int(y.sum()), int(len(y) - y.sum()), cv)
+        name = "recalibrate" if math.isinf(strength) else f"prior_{strength:g}"
+        oof[name] = (_cv_scores(rows, strength, config, folds), strength)
+    prior = max((n for n in oof if n.startswith("prior_")),
+                key=lambda n: best_threshold(oof[n][0], y)[1], default=None)
+    if config.own_model:
+        oof["own"] = (_cv_own(x, y, folds), math.nan)
+        if prior is not None:
+            blend = _sigmoid((_logit(oof[prior][0]) + _logit(oof["own"][0])) / 2)
+            oof["blend"] = (blend, oof[prior][1])
+    judged = {n: best_threshold(p, y) for n, (p, _) in oof.items()}
+    chosen = max(judged, key=lambda n: judged[n][1])
+    threshold = judged[chosen][0]
+    cv = {n: round(f1, 4) for n, (_, f1) in judged.items()}
+    weights, bias = _final(chosen, oof[chosen][1], rows, x, y, active, base_weights,
+                           base_bias, config)
+    method = chosen.split("_")[0]
+    return LabelAdaptation(label, weights.astype(np.float32), bias, threshold, method,
+                           oof[chosen][1], int(y.sum()), int(len(y) - y.sum()), cv)
+
+
+def _final(chosen: str, strength: float, rows: _Rows, x: sp.csr_matrix, y: Ints,
+           active: Ints, base_weights: Floats, base_bias: float,
+           config: AdaptConfig) -> tuple[Floats, float]:
+    """The chosen candidate fitted on every row: weights over all features and a bias, on the
+    logit scale (Platt scale 1, offset 0)."""
+    parts: list[tuple[Floats, float]] = []
+    if chosen != "own":
+        delta, alpha, beta = _fit_offset(rows.x, rows.base, rows.y,
+                                         rows.weights(config.source_weight), strength)
+        weights = alpha * base_weights.astype(np.float64)
+        if len(delta):
+            weights[active] += delta
+        parts.append((weights, alpha * base_bias + beta))
+    if chosen in ("own", "blend"):
+        parts.append(_fit_own(x, y))
+    return (sum((w for w, _ in parts), np.zeros(len(base_weights))) / len(parts),
+            sum(b for _, b in parts) / len(parts))
 
 
 def _rows_for(table: Table, label: str) -> tuple[NDArray[np.int64], Ints]:
