@@ -75,8 +75,9 @@ def train(
     drop_duplicates: DedupeOpt = False,
     stream_prevalence: Annotated[float, typer.Option(
         "--stream-prevalence", min=0.0, max=0.5,
-        help="Porsi post berbahaya di aliran nyata untuk ambang / share of harmful posts in a "
-             "real stream the thresholds are tuned for (0 = best F1 on the data)")] = 0.05,
+        help="Porsi post berlabel di aliran nyata untuk setiap ambang / share of a real stream "
+             "every label's threshold is tuned for (0 = the taxonomy's stream_share per label, "
+             "else the best F1 on the data)")] = 0.0,
     background: Annotated[list[Path] | None, typer.Option(
         "--background", help="Berkas --data berisi post sehari-hari (latar aliran) / a --data "
                              "file of everyday posts that stand for the stream (repeatable)")]
@@ -123,8 +124,11 @@ def evaluate(
         return
     for name, m in result["labels"].items():
         out.print(f"{name:<32} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  "
-                  f"support {m['support']}  threshold {m['threshold']:.3f}")
+                  f"support {m['support']}  threshold {m['threshold']:.3f}  "
+                  f"flagged {m['flag_rate']:.1%}")
     out.print(f"macro F1 {result['macro_f1']:.4f}")
+    if "any_flag_rate" in result:
+        out.print(f"rows with any flag / baris bertanda {result['any_flag_rate']:.1%}")
 
 
 def _read_jsonl(handle: IO[bytes], name: str) -> Iterator[dict[str, Any] | None]:

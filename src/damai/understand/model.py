@@ -58,10 +58,11 @@ class TrainConfig:
     calibration_folds: int = 3
     min_examples: int = 8
     seed: int = 13
-    #: the share of positives the threshold is tuned for (a stream, not the labelled set),
-    #: within ``threshold_tolerance`` of the labelled set's best F1; 0 = the best F1 alone
-    stream_prevalence: float = 0.05
-    threshold_tolerance: float = 0.005
+    #: the share of positives every label's threshold is tuned for (a stream, not the labelled
+    #: set), within ``threshold_tolerance`` of the labelled set's best F1; 0 = each label's
+    #: ``stream_share`` in the taxonomy, and the best F1 where it states none
+    stream_prevalence: float = 0.0
+    threshold_tolerance: float = 0.02
     #: sources (``Table.source`` values) whose rows are everyday background posts
     background: frozenset[str] = frozenset()
     #: mask person names as ``_tokoh_`` (see :mod:`damai.understand.normalise`)
@@ -138,7 +139,8 @@ def _best_f1(scores: NDArray[np.float64], y: NDArray[np.int64]) -> float:
 
 
 def fit_label(x: sp.csr_matrix, y: NDArray[np.int64], config: TrainConfig,
-              background: NDArray[np.bool_] | None = None) -> LabelFit:
+              background: NDArray[np.bool_] | None = None,
+              stream_share: float = 0.0) -> LabelFit:
     """Out-of-fold decision values of every candidate member; the subset of members whose
     standardised sum has the best out-of-fold F1 is the label's ensemble, calibrated and
     thresholded on that sum and then fitted on all rows."""
@@ -156,7 +158,8 @@ def fit_label(x: sp.csr_matrix, y: NDArray[np.int64], config: TrainConfig,
     combined = standard[:, list(chosen)].sum(axis=1)
     platt = LogisticRegression(C=1e4).fit(np.reshape(combined, (-1, 1)), y)
     a, c = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-    threshold = stream_threshold(_sigmoid(a * combined + c), y, config.stream_prevalence,
+    threshold = stream_threshold(_sigmoid(a * combined + c), y,
+                                 config.stream_prevalence or stream_share,
                                  config.threshold_tolerance,
                                  background if background is not None and background.any()
                                  else None)
@@ -372,6 +375,7 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
     featurizer.fit_idf(clean)
     x = featurizer.transform(clean)
     background = np.asarray([s in config.background for s in table.source], dtype=bool)
+    taxonomy = load_taxonomy()
     fits: dict[str, LabelFit] = {}
     skipped: dict[str, str] = {}
     conditional: list[str] = []
@@ -387,7 +391,8 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
             continue
         say(f"train {label} on {len(y):,} rows ({int(y.sum()):,} positive)")
         rows = np.flatnonzero(known)
-        fits[label] = fit_label(x[rows], y, config, background[rows])
+        fits[label] = fit_label(x[rows], y, config, background[rows],
+                                taxonomy.stream_share(label))
     if not fits:
         raise InputError("no label could be trained: " + "; ".join(
             f"{k}: {v}" for k, v in skipped.items()))
@@ -404,6 +409,9 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
                     for n in labels},
         "ensemble": {n: fits[n].members for n in labels},
         "conditional": [n for n in conditional if n in fits],
+        "stream_shares": {n: config.stream_prevalence or taxonomy.stream_share(n)
+                          for n in labels if config.stream_prevalence or
+                          taxonomy.stream_share(n)},
         "skipped": skipped,
         "features": asdict(config.features),
         "normalise": normaliser.to_config(),

@@ -9,6 +9,9 @@ bundled file's, label by label.
   counter-speech) or ``signal`` (scored and ranked, never a flag). Sub-labels, named
   ``parent.kind.value``, take their parent's kind. A label the taxonomy does not know is ``harm``
   if it is new to the taxonomy, so an unknown label is never silently dropped from triage.
+- ``stream_share``: the share of a real stream that carries the label, given where the training
+  data is far from it (hoax seeds are 45% hoaxes; a stream holds about 1%); ``damai train``
+  tunes that label's threshold for the stream (:mod:`damai.understand.thresholds`).
 - ``exclusions``: ``{label: [other, ...]}``: ``label`` never flags while ``other`` flags. A post
   that predicts an earthquake is a hoax, not safety advice, so
   ``disaster.info.warning_advice`` is excluded by ``hoax``.
@@ -41,10 +44,15 @@ class Taxonomy:
     kinds: dict[str, Kind] = field(default_factory=dict)
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
     exclusions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    stream_shares: dict[str, float] = field(default_factory=dict)
 
     def kind(self, label: str) -> Kind:
         top = parent_of(label) or label
         return self.kinds.get(top, "harm")
+
+    def stream_share(self, label: str) -> float:
+        """The label's share of a real stream, or 0 when the taxonomy states none."""
+        return self.stream_shares.get(label, 0.0)
 
     def is_harmful(self, label: str) -> bool:
         return self.kind(label) in HARMFUL_KINDS
@@ -60,11 +68,14 @@ class Taxonomy:
             return self
         other = _parse(override, "model.json taxonomy")
         return Taxonomy(other.version or self.version, {**self.kinds, **other.kinds},
-                        {**self.names, **other.names}, {**self.exclusions, **other.exclusions})
+                        {**self.names, **other.names}, {**self.exclusions, **other.exclusions},
+                        {**self.stream_shares, **other.stream_shares})
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.version,
-                "labels": {k: {"kind": v, "id": self.name(k, "id"), "en": self.name(k, "en")}
+                "labels": {k: {"kind": v, "id": self.name(k, "id"), "en": self.name(k, "en"),
+                               **({"stream_share": self.stream_shares[k]}
+                                  if k in self.stream_shares else {})}
                            for k, v in self.kinds.items()},
                 "exclusions": {k: list(v) for k, v in self.exclusions.items()}}
 
@@ -72,6 +83,7 @@ class Taxonomy:
 def _parse(data: dict[str, Any], where: str) -> Taxonomy:
     kinds: dict[str, Kind] = {}
     names: dict[str, tuple[str, str]] = {}
+    shares: dict[str, float] = {}
     for label, entry in (data.get("labels") or {}).items():
         kind = entry.get("kind", "harm")
         if kind not in KINDS:
@@ -79,8 +91,10 @@ def _parse(data: dict[str, Any], where: str) -> Taxonomy:
                              f"{', '.join(KINDS)}")
         kinds[label] = kind
         names[label] = (str(entry.get("id", label)), str(entry.get("en", label)))
+        if "stream_share" in entry:
+            shares[label] = float(entry["stream_share"])
     exclusions = {k: tuple(v) for k, v in (data.get("exclusions") or {}).items()}
-    return Taxonomy(str(data.get("version", "")), kinds, names, exclusions)
+    return Taxonomy(str(data.get("version", "")), kinds, names, exclusions, shares)
 
 
 @cache

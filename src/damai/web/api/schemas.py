@@ -98,6 +98,9 @@ class ClassifyIn(BaseModel):
 class ClassifiedOut(BaseModel):
     labels: dict[str, float]
     flags: list[str]
+    signals: list[str] = Field(description="Sinyal yang mencapai ambang: ikut mengurutkan, "
+                                           "tidak pernah menandai / Signals over their "
+                                           "threshold: they rank posts, never flag them.")
     language: str
     truncated: bool
     empty: bool = Field(description="Tidak ada yang bisa dinilai setelah normalisasi / "
