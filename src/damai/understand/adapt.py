@@ -53,6 +53,8 @@ class AdaptConfig:
     #: strengths of the pull toward the base weights; ``inf`` = recalibrate only
     lambdas: tuple[float, ...] = (math.inf, 0.3, 0.1, 0.03, 0.01)
     folds: int = 5
+    #: cross-validation runs with other shuffles; their out-of-fold scores are judged together
+    repeats: int = 1
     #: weight of one source row against one of the installation's rows
     source_weight: float = 0.1
     min_positives: int = 10
@@ -136,11 +138,14 @@ class _Rows:
         return np.where(self.target, 1.0, source_weight)
 
 
-def _folds(y: Ints, config: AdaptConfig) -> list[tuple[Ints, Ints]]:
-    """The cross-validation folds of the installation's rows, the same for every candidate."""
-    folds = min(config.folds, int(y.sum()), int((1 - y).sum()))
-    splitter = StratifiedKFold(max(folds, 2), shuffle=True, random_state=config.seed)
-    return [(np.asarray(tr), np.asarray(te)) for tr, te in splitter.split(np.zeros(len(y)), y)]
+def _folds(y: Ints, config: AdaptConfig) -> list[list[tuple[Ints, Ints]]]:
+    """The cross-validation folds of the installation's rows, one set per repeat, the same for
+    every candidate. Repeating with other shuffles steadies the judgement of a few hundred
+    rows, where one split's F1 varies by several points."""
+    folds = max(2, min(config.folds, int(y.sum()), int((1 - y).sum())))
+    return [[(np.asarray(tr), np.asarray(te)) for tr, te in
+             StratifiedKFold(folds, shuffle=True, random_state=config.seed + r).split(
+                 np.zeros(len(y)), y)] for r in range(config.repeats)]
 
 
 def _cv_scores(rows: _Rows, strength: float, config: AdaptConfig,
@@ -215,6 +220,7 @@ def adapt_label(label: str, x: sp.csr_matrix, base_weights: Floats, base_bias: f
     the same folds; the best is fitted on every row, with its out-of-fold threshold.
     """
     check_counts(label, y, config)
+    positives, negatives = int(y.sum()), int(len(y) - y.sum())
     if source_x is not None and source_y is not None:
         full = sp.vstack([x, source_x]).tocsr()
         labels = np.concatenate([y, source_y])
@@ -224,15 +230,18 @@ def adapt_label(label: str, x: sp.csr_matrix, base_weights: Floats, base_bias: f
     active = np.unique(full.indices)
     rows = _Rows(full[:, active].tocsr(), np.asarray(full @ base_weights).ravel() + base_bias,
                  labels, target)
-    folds = _folds(y, config)
+    repeats = _folds(y, config)
+    y = np.tile(y, len(repeats))  # out-of-fold scores of every repeat, one after another
     oof: dict[str, tuple[Floats, float]] = {}
     for strength in config.lambdas:
         name = "recalibrate" if math.isinf(strength) else f"prior_{strength:g}"
-        oof[name] = (_cv_scores(rows, strength, config, folds), strength)
+        oof[name] = (np.concatenate([_cv_scores(rows, strength, config, f) for f in repeats]),
+                     strength)
     prior = max((n for n in oof if n.startswith("prior_")),
                 key=lambda n: best_threshold(oof[n][0], y)[1], default=None)
     if config.own_model:
-        oof["own"] = (_cv_own(x, y, folds), math.nan)
+        oof["own"] = (np.concatenate([_cv_own(x, rows.y[rows.target], f) for f in repeats]),
+                      math.nan)
         if prior is not None:
             blend = _sigmoid((_logit(oof[prior][0]) + _logit(oof["own"][0])) / 2)
             oof["blend"] = (blend, oof[prior][1])
@@ -240,11 +249,11 @@ def adapt_label(label: str, x: sp.csr_matrix, base_weights: Floats, base_bias: f
     chosen = max(judged, key=lambda n: judged[n][1])
     threshold = judged[chosen][0]
     cv = {n: round(f1, 4) for n, (_, f1) in judged.items()}
-    weights, bias = _final(chosen, oof[chosen][1], rows, x, y, active, base_weights,
-                           base_bias, config)
+    weights, bias = _final(chosen, oof[chosen][1], rows, x, rows.y[rows.target], active,
+                           base_weights, base_bias, config)
     method = chosen.split("_")[0]
     return LabelAdaptation(label, weights.astype(np.float32), bias, threshold, method,
-                           oof[chosen][1], int(y.sum()), int(len(y) - y.sum()), cv)
+                           oof[chosen][1], positives, negatives, cv)
 
 
 def _final(chosen: str, strength: float, rows: _Rows, x: sp.csr_matrix, y: Ints,

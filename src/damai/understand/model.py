@@ -65,6 +65,9 @@ class TrainConfig:
     threshold_tolerance: float = 0.02
     #: sources (``Table.source`` values) whose rows are everyday background posts
     background: frozenset[str] = frozenset()
+    #: sub-labels learn P(sub | parent) from the rows where the parent is true; without it they
+    #: learn from every row, and a page shows them capped at their parent's score
+    conditional: bool = True
     #: mask person names as ``_tokoh_`` (see :mod:`damai.understand.normalise`)
     mask_names: bool = False
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -351,13 +354,14 @@ def _block_scales(x: sp.csr_matrix, idf: NDArray[np.float32], n_word: int) -> tu
     return scales[0], scales[1]
 
 
-def label_rows(table: Table, j: int) -> tuple[NDArray[np.bool_], bool]:
+def label_rows(table: Table, j: int, *, conditional: bool = True
+               ) -> tuple[NDArray[np.bool_], bool]:
     """The rows that teach label ``j``: those where it is known and, for a sub-label whose
-    parent is in the table, where the parent is true (it learns P(sub | parent)); and whether
-    the label is learnt conditionally."""
+    parent is in the table (with ``conditional``), where the parent is true (it learns
+    P(sub | parent)); and whether the label is learnt conditionally."""
     known = ~np.isnan(table.y[:, j])
     parent = parent_of(table.labels[j])
-    if parent is None or parent not in table.labels:
+    if not conditional or parent is None or parent not in table.labels:
         return known, False
     return known & (table.y[:, table.labels.index(parent)] == 1), True
 
@@ -380,7 +384,7 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
     skipped: dict[str, str] = {}
     conditional: list[str] = []
     for j, label in enumerate(table.labels):
-        known, is_conditional = label_rows(table, j)
+        known, is_conditional = label_rows(table, j, conditional=config.conditional)
         if is_conditional:
             conditional.append(label)
         y = table.y[known, j].astype(np.int64)
