@@ -86,7 +86,8 @@ def test_judgements_corrected_posts_and_the_unlabelled_pool(db: Store) -> None:
     db.triage.add_corrections(first, {"hate": 0}, "budi")
     db.triage.add_corrections(second, {"hate": None}, "rina")
     assert [s.post.platform_id for s in db.triage.uncorrected(10)] == ["1003", "1002"]
-    judged = db.triage.judgements(first)
+    judged = db.triage.judgements([first, pool[0].id])[first]
+    assert set(db.triage.judgements([first, pool[0].id])) == {first}
     assert {k: (j.value, j.user) for k, j in judged.items()} == {"hate": (0, "budi"),
                                                                 "sara": (None, "rina")}
     corrected = list(db.triage.corrected_posts())

@@ -122,8 +122,10 @@ def test_triage_ranks_assigns_reviews_and_dismisses(web_db: str) -> None:
         assert client.post(f"/triage/{hostile}/assign",
                            data={"assignee": "hantu", "csrf_token": csrf}).status_code == 404
     store = open_store(web_db)
-    assert list(store.triage.iter_corrections()) == [("Banjir di Bekasi, warga butuh perahu karet",
-                                               {"disaster": 0})]
+    # review confirms every flag (1), dismiss refutes every flag (0): issue #9
+    assert list(store.triage.iter_corrections()) == [
+        (HOSTILE, {"hate_speech": 1, "radicalism": 1}),
+        ("Banjir di Bekasi, warga butuh perahu karet", {"disaster": 0})]
     store.close()
     auth = open_auth_store(web_db)
     actions = [e.action for e in auth.query_audit(actor="analyst")]

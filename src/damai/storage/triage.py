@@ -7,7 +7,7 @@ the time; the newest correction per post and label is what training reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -105,15 +105,22 @@ class TriageRepository(Repository):
                 conn.execute(corrections.insert(), rows)
         return len(rows)
 
-    def judgements(self, post_id: int) -> dict[str, Judgement]:
-        """The newest answer per label for one post, with who gave it and when."""
-        statement = (select(corrections.c.label, corrections.c.value, corrections.c.user_name,
-                            corrections.c.at)
-                     .where(corrections.c.post_id == post_id).order_by(corrections.c.id))
+    def judgements(self, post_ids: Sequence[int]) -> dict[int, dict[str, Judgement]]:
+        """The newest answer per label for each of these posts, with who gave it and when
+        (posts nobody labelled are absent)."""
+        if not post_ids:
+            return {}
+        statement = (select(corrections.c.post_id, corrections.c.label, corrections.c.value,
+                            corrections.c.user_name, corrections.c.at)
+                     .where(corrections.c.post_id.in_(sorted(set(post_ids))))
+                     .order_by(corrections.c.id))
         with self.db.read() as conn:
             rows = conn.execute(statement).all()
-        return {str(r.label): Judgement(None if r.value is None else int(r.value), r.user_name,
-                                        r.at) for r in rows}
+        found: dict[int, dict[str, Judgement]] = {}
+        for r in rows:
+            found.setdefault(int(r.post_id), {})[str(r.label)] = Judgement(
+                None if r.value is None else int(r.value), r.user_name, r.at)
+        return found
 
     def corrected_posts(self) -> Iterator[CorrectedPost]:
         """Every post with at least one answer, its newest answer per label, oldest post

@@ -48,6 +48,7 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     # analysts work the triage queue
     ("GET", "/triage"): "analyst",
     ("POST", "/triage/{post_id}/assign"): "analyst",
+    ("POST", "/triage/{post_id}/label"): "analyst",
     ("POST", "/triage/{post_id}/review"): "analyst",
     ("POST", "/triage/{post_id}/dismiss"): "analyst",
     # administrators

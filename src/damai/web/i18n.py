@@ -104,25 +104,38 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "post.place": ("Lokasi", "Place"),
     "post.hashtags": ("Tagar", "Hashtags"),
     "post.links": ("Tautan dalam teks", "Links in the text"),
+    "post.judge": ("Nilai setiap tanda", "Judge each flag"),
+    "post.judge_explain": (
+        "Benar atau salah untuk setiap tanda disimpan sebagai label manusia (dengan nama dan "
+        "waktu) yang dipakai untuk melatih dan menguji model.",
+        "Right or wrong for each flag is kept as a human label (with name and time) that "
+        "teaches and tests the model."),
     # triage
     "triage.title": ("Antrean triase", "Triage queue"),
     "triage.explain": (
         "Post ditandai yang belum ditinjau, diurutkan menurut keparahan × jangkauan. "
         "Keparahan = skor tertinggi di antara label yang ditandai; jangkauan = 1 + ln(1 + "
-        "suka + bagikan + balasan + kutipan).",
+        "suka + bagikan + balasan + kutipan). Nilai setiap tanda Benar atau Salah: setiap "
+        "jawaban disimpan sebagai label yang melatih model.",
         "Flagged posts not yet reviewed, ranked by severity × reach. Severity = the highest "
-        "score among the flagged labels; reach = 1 + ln(1 + likes + reposts + replies + quotes)."),
+        "score among the flagged labels; reach = 1 + ln(1 + likes + reposts + replies + quotes). "
+        "Judge each flag Right or Wrong: every answer is kept as a label that teaches the model."),
     "triage.priority": ("Prioritas", "Priority"),
     "triage.severity": ("Keparahan", "Severity"),
     "triage.reach": ("Jangkauan", "Reach"),
     "triage.assignee": ("Ditugaskan ke", "Assigned to"),
     "triage.assign": ("Tugaskan", "Assign"),
     "triage.nobody": ("(belum ada)", "(nobody)"),
-    "triage.review": ("Tandai sudah ditinjau", "Mark reviewed"),
-    "triage.dismiss": ("Tolak: salah tanda", "Dismiss as false positive"),
+    "triage.review": ("Benar semua: tandai ditinjau", "All right: mark reviewed"),
+    "triage.dismiss": ("Salah semua: tolak", "All wrong: dismiss as false positive"),
+    "triage.yes": ("Benar", "Right"),
+    "triage.no": ("Salah", "Wrong"),
+    "triage.judged_yes": ("✓ benar", "✓ right"),
+    "triage.judged_no": ("✗ salah", "✗ wrong"),
     "triage.empty": ("Antrean kosong. Tidak ada post ditandai yang menunggu.",
                      "The queue is empty. No flagged post is waiting."),
-    "triage.done_reviewed": ("Sudah ditinjau", "Reviewed"),
+    "triage.done_reviewed": ("Sudah ditinjau; label disimpan untuk melatih model",
+                             "Reviewed; labels kept to teach the model"),
     "triage.done_dismissed": ("Ditolak sebagai salah tanda; koreksi disimpan",
                               "Dismissed as a false positive; correction kept"),
     "triage.status": ("Status", "Status"),
