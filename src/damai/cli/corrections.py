@@ -1,8 +1,9 @@
 """``damai corrections export``: human corrections from the triage queue as training data.
 
 A judged flag is kept as a correction (post, label, value 1 or 0, user, time): benar or review
-in triage keeps 1, salah or dismiss keeps 0, and the teach queue keeps 1, 0 or unknown. The export writes one
-record per corrected post: its exact text and, for each label someone judged, 1 or 0. A label
+in triage keeps 1, salah or dismiss keeps 0, and the teach queue keeps 1, 0 or unknown. The
+export writes one record per corrected post: its exact text and, for each label someone judged,
+1 or 0. A label
 nobody judged on that post is unknown, so it is left out (JSONL) or left empty (CSV), never 0.
 
 - **JSONL** (the default) keeps the text byte for byte: ``{"text": "...", "radicalism": 0}`` per
