@@ -127,13 +127,13 @@ def ingest(
                          author_col=author_col, platform=platform, encoding=encoding)
     options = IngestOptions.from_settings(format=fmt, csv_columns=columns, encoding=encoding)
     printed = [0]
-    classifier = classifier_for(model_dir, enabled=not no_classify)
     with store_from(db) as store, Progress(
         SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
         TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
         console=err, transient=True, disable=as_json,
     ) as progress:
         task = progress.add_task("ingest", total=None)
+        classifier = classifier_for(store, model_dir, enabled=not no_classify)
         report = ingest_paths(paths, store, options,
                               on_failure=lambda f: _print_failure(f, printed),
                               on_progress=lambda n: progress.update(task, completed=n),
@@ -296,7 +296,7 @@ def demo(
 
     with store_from(db) as store:
         report = ingest_paths(demo_paths(), store, IngestOptions.from_settings(),
-                              classifier=classifier_for(None))
+                              classifier=classifier_for(store, None))
     print_report(report)
     password = users_cli.demo_admin(db)
     if password:

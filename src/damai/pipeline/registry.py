@@ -31,6 +31,7 @@ import logging
 import shutil
 import tarfile
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,9 +44,10 @@ from damai.storage import Job, Store
 from damai.storage.models import AuditNote, ModelRecord
 from damai.understand import bundled
 from damai.understand.model import MODEL_FILE, TextClassifier
+from damai.understand.types import Prediction
 
-__all__ = ["SYSTEM", "Change", "Served", "cache_dir", "describe", "ensure_bundled", "load_version",
-           "pack", "promote", "register", "rollback", "serving", "unpack"]
+__all__ = ["SYSTEM", "Change", "InService", "Served", "cache_dir", "describe", "ensure_bundled",
+           "load_version", "pack", "promote", "register", "rollback", "serving", "unpack"]
 
 log = logging.getLogger("damai.registry")
 #: the audit actor of what Damai does by itself (registering the bundled model, marking broken)
@@ -156,7 +158,8 @@ def describe(model: TextClassifier, folder: Path, *, created_by: str) -> ModelRe
 def register(store: Store, folder: Path, *, actor: str, ip: str | None = None,
              extra: dict[str, Any] | None = None) -> ModelRecord:
     """Register the model in ``folder`` as a candidate (the same files again: the row it has)."""
-    model = TextClassifier.load(folder)  # an InputError names what is wrong with the folder
+    # an InputError names what is wrong with the folder (the bundled model is loaded once)
+    model = bundled.load_model(None) if _is_bundled(folder) else TextClassifier.load(folder)
     record = describe(model, folder, created_by=actor)
     if extra:
         record = replace(record, metrics={**record.metrics, **extra.get("metrics", {})},
@@ -256,6 +259,22 @@ def _mark_broken(store: Store, record: ModelRecord, error: str) -> None:
             SYSTEM, "model_broken", {"status": record.status}))
     except StorageError:  # the service goes on; the next process tries again
         log.exception("could not mark model %s broken", record.version)
+
+
+class InService:
+    """A classifier that is always the model in service, looked up for each batch, so a
+    long-running ingest or ``damai watch`` scores with a newly promoted model from its next
+    batch on (:class:`damai.pipeline.classify.Classifier`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @property
+    def version(self) -> str:
+        return serving(self.store).version
+
+    def predict(self, texts: Sequence[str], *, explain: bool = True) -> list[Prediction]:
+        return serving(self.store).model.predict(texts, explain=explain)
 
 
 # -- promoting ----------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from markdown_it import MarkdownIt
 
-from damai.understand.bundled import DEFAULT_MODEL_DIR, load_model
 from damai.web.context import WebContext
 from damai.web.render import render
 
@@ -41,8 +40,8 @@ def _metrics(folder: Path) -> list[dict[str, Any]]:
 def add_model_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.get("/model")
     def model_page(request: Request) -> Response:
-        folder = (ctx.model_dir or DEFAULT_MODEL_DIR).resolve()
-        model = load_model(ctx.model_dir)
+        served = ctx.served()
+        folder, model = served.folder.resolve(), served.model
         thresholds = [(label, float(value)) for label, value
                       in zip(model.labels, model.thresholds, strict=True)]
         return render(request, "model.html", {

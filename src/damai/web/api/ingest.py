@@ -74,7 +74,8 @@ def ingest_stage(ctx: WebContext) -> ClassifyStage | None:
     from damai.understand.bundled import DEFAULT_MODEL_DIR
     from damai.understand.model import MODEL_FILE
 
-    if ctx.model_dir is None and not (DEFAULT_MODEL_DIR / MODEL_FILE).is_file():
+    if (ctx.model_dir is None and ctx.store.models.in_service() is None
+            and not (DEFAULT_MODEL_DIR / MODEL_FILE).is_file()):
         return None  # posts are stored unscored; `damai reclassify` scores them later
     return ClassifyStage(model_of(ctx))
 
