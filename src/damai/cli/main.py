@@ -17,6 +17,7 @@ from damai.cli import adapt as adapt_cli
 from damai.cli import corrections as corrections_cli
 from damai.cli import labels as labels_cli
 from damai.cli import lifecycle as lifecycle_cli
+from damai.cli import models as models_cli
 from damai.cli import quarantine as quarantine_cli
 from damai.cli import understand as understand_cli
 from damai.cli import users as users_cli
@@ -61,6 +62,7 @@ app.add_typer(quarantine_cli.app, name="quarantine")
 app.add_typer(accounts_cli.app, name="accounts")
 app.add_typer(corrections_cli.app, name="corrections")
 app.add_typer(adapt_cli.app, name="adapt")
+app.add_typer(models_cli.app, name="model")
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)

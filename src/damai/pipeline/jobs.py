@@ -96,14 +96,19 @@ def job_classifier(store: Store, model_dir: Path | None) -> ClassifyStage | None
     return ClassifyStage(serving(store, model_dir).model)
 
 
-def run_reclassify_job(store: Store, job: Job, model_dir: Path | None = None) -> None:
+def run_reclassify_job(store: Store, job: Job, model_dir: Path | None = None,
+                       on_progress: Callable[[int, int], None] | None = None) -> None:
     """Re-score the stored posts with the model in service, keeping ``done`` of ``total``."""
     from damai.pipeline.classify import ClassifyStage, reclassify
     from damai.pipeline.registry import serving
 
+    def progress(done: int, total: int) -> None:
+        store.jobs.progress(job.id, done, total)
+        if on_progress is not None:
+            on_progress(done, total)
+
     stage = ClassifyStage(serving(store, model_dir).model)
-    report = reclassify(store, stage, on_progress=lambda done, total: store.jobs.progress(
-        job.id, done, total))
+    report = reclassify(store, stage, on_progress=progress)
     store.jobs.progress(job.id, report.updated, report.candidates)
     store.jobs.update(job.id, state="done", detail={**job.detail, **report.to_dict()})
 
