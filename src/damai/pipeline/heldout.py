@@ -38,7 +38,7 @@ from damai.understand.model import TextClassifier
 
 __all__ = ["HELDOUT_PERCENT", "LABEL_MORE_POSITIVES", "LABEL_MORE_WIDTH", "RESAMPLES",
            "LabelCount", "Split", "compare", "count_labels", "difference", "is_heldout",
-           "label_more", "split_corrections", "to_table", "training_table"]
+           "label_more", "split_corrections", "to_table", "total", "training_table"]
 
 #: the share of labelled texts held out, in percent
 HELDOUT_PERCENT: Final = 20
@@ -97,6 +97,15 @@ class LabelCount:
     def add(self, value: int | None) -> LabelCount:
         return LabelCount(self.positives + (value == 1), self.negatives + (value == 0),
                           self.unknown + (value is None))
+
+    def __add__(self, other: LabelCount) -> LabelCount:
+        return LabelCount(self.positives + other.positives, self.negatives + other.negatives,
+                          self.unknown + other.unknown)
+
+
+def total(sides: Mapping[str, LabelCount]) -> LabelCount:
+    """The training and held-out counts of a label together."""
+    return sum(sides.values(), LabelCount())
 
 
 def count_labels(split: Split) -> dict[str, dict[str, LabelCount]]:

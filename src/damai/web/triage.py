@@ -29,7 +29,7 @@ from damai.storage.triage import Judgement
 from damai.web.authz import ROUTE_ROLES
 from damai.web.checks import row_id_ok
 from damai.web.context import WebContext
-from damai.web.render import current_session, render
+from damai.web.render import render, signed_in
 from damai.web.security import CSRF
 
 __all__ = ["CANDIDATES", "Ranked", "add_triage_routes", "can_triage", "judge_flags", "rank"]
@@ -94,9 +94,8 @@ def judge_flags(ctx: WebContext, stored: StoredPost, verdicts: dict[str, int], *
 
 
 def _actor(request: Request) -> tuple[str, str | None]:
-    session = current_session(request)
-    assert session is not None  # the authorisation middleware let only users through
-    return session.user.name, request.client.host if request.client else None
+    user, ip = signed_in(request)
+    return user.name, ip
 
 
 def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
