@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import orjson
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from damai.cli.common import DbOption, cli_actor, err, out, plain, store_from
 from damai.pipeline import heldout
@@ -61,8 +61,9 @@ def list_models(as_json: JsonOpt = False, db: DbOption = None) -> None:
     if as_json:
         sys.stdout.write(orjson.dumps([record_json(r) for r in records]).decode() + "\n")
         return
-    table = Table("versi / version", "jenis / kind", "status", "induk / parent",
-                  "data", "dibuat / created", "bertugas sejak / promoted")
+    table = Table(Column("versi / version", overflow="fold"), "jenis / kind", "status",
+                  Column("induk / parent", overflow="fold"), "data", "dibuat / created",
+                  "bertugas sejak / promoted")
     for r in records:
         table.add_row(plain(r.version), r.kind, r.status + (f"\n{r.error}" if r.error else ""),
                       plain(r.parent or "-"), plain(_data(r)),
@@ -124,7 +125,8 @@ def compare(version: Annotated[str, typer.Argument(help="Versi kandidat / candid
 
 
 def print_comparison(result: dict[str, Any]) -> None:
-    table = Table("label", "n (+)", "model", "F1 [95%]", "P [95%]", "R [95%]")
+    table = Table("label", "n (+)", Column("model", overflow="fold"), "F1 [95%]", "P [95%]",
+                  "R [95%]")
     for label, entry in result["labels"].items():
         for name, figures in entry["models"].items():
             table.add_row(plain(label), f"{entry['n']} ({entry['positives']})", plain(name),

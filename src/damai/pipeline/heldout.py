@@ -237,10 +237,10 @@ def label_more(counts: Mapping[str, Mapping[str, LabelCount]], comparison: Mappi
         positives = sum(c.positives for c in sides.values())
         figures = comparison.get("labels", {}).get(label, {}).get("models", {}).get(service)
         if positives < LABEL_MORE_POSITIVES:
-            needs[label] = f"positives {positives} < {LABEL_MORE_POSITIVES}"
+            needs[label] = f"positif / positives {positives} < {LABEL_MORE_POSITIVES}"
         elif figures is None:
-            needs[label] = "no held-out figures"
+            needs[label] = "belum ada angka uji / no held-out figures"
         elif figures["f1"][2] - figures["f1"][1] > LABEL_MORE_WIDTH:
-            needs[label] = (f"F1 interval {figures['f1'][2] - figures['f1'][1]:.2f} > "
-                            f"{LABEL_MORE_WIDTH}")
+            needs[label] = (f"interval F1 / F1 interval {figures['f1'][2] - figures['f1'][1]:.2f}"
+                            f" > {LABEL_MORE_WIDTH}")
     return needs

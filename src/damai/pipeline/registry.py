@@ -114,17 +114,22 @@ def _is_bundled(folder: Path) -> bool:
     return folder.resolve() == bundled.DEFAULT_MODEL_DIR.resolve()
 
 
+def _name(path: object) -> str:
+    """A data file's name with its folder (``radicalism/train.csv``), never the whole path."""
+    parts = Path(str(path)).parts
+    return "/".join(parts[-2:]) if len(parts) > 1 else str(path)
+
+
 def _data(meta: dict[str, Any]) -> list[dict[str, Any]]:
-    """What a model learnt from, by name and count: never a path's folders, never text."""
+    """What a model learnt from, by name and count: never a whole path, never text."""
     rows = meta.get("train", {}).get("rows")
     found = []
     for item in meta.get("data", []):
         if isinstance(item, dict):
-            found.append({"name": Path(str(item.get("name", "?"))).name,
-                          "rows": item.get("rows"), **({"labels": item["labels"]}
-                                                        if "labels" in item else {})})
+            found.append({"name": _name(item.get("name", "?")), "rows": item.get("rows"),
+                          **({"labels": item["labels"]} if "labels" in item else {})})
         else:
-            found.append({"name": Path(str(item)).name, "rows": None})
+            found.append({"name": _name(item), "rows": None})
     return found or ([{"name": "?", "rows": rows}] if rows else [])
 
 

@@ -184,10 +184,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
                        "held-out labels"),
     "model.evidence_explain": (
         "{percent}% label dari analis (dipilih dengan hash berkunci dari teks) tidak pernah "
-        "dipakai untuk melatih kandidat buatan Damai; keduanya dinilai pada {rows} post itu. "
+        "dipakai untuk melatih kandidat buatan Damai; model yang bertugas dan kandidat dinilai "
+        "pada {rows} post itu. "
         "Angka dalam kurung: interval 95% dari bootstrap (baris uji diambil ulang).",
         "{percent}% of the analysts' labels (chosen by a keyed hash of the text) never teach a "
-        "candidate Damai builds; both models are scored on those {rows} posts. In brackets: "
+        "candidate Damai builds; the model in service and the candidate are scored on those "
+        "{rows} posts. In brackets: "
         "the 95% interval from a bootstrap (the held-out rows resampled)."),
     "model.heldout_n": ("n uji (+)", "held-out n (+)"),
     "model.candidate": ("Kandidat", "Candidate"),
