@@ -35,6 +35,8 @@ def test_teach_the_model_in_chromium(server: str) -> None:
         expect(page.locator("h1")).to_have_text("Bantu model")
         cards = page.locator("#teach-queue article.teach-card")
         expect(cards.first).to_be_visible()
+        # htmx (a deferred script) must be listening before a click, or the form posts plainly
+        page.wait_for_function("document.readyState === 'complete' && !!window.htmx")
         total = cards.count()
         assert total >= 2
         page.screenshot(path=str(dashboard.SHOTS / "teach.png"), full_page=True)

@@ -71,7 +71,7 @@ def _request(client: TestClient, method: str, path: str, csrf: str, target: str,
     if method == "GET":
         return client.get(url)
     data = {"csrf_token": csrf, "role": "analyst", "assignee": "", "name": "baru-" + target,
-            "password": PASSWORD, "label": "radicalism", "value": "0", "labels": "radicalism"}
+            "password": PASSWORD, "label": "radicalism", "value": "0", "asked": "radicalism"}
     return client.request(method, url, data=data)
 
 

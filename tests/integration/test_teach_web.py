@@ -69,7 +69,7 @@ def test_the_teach_queue_keeps_yes_no_and_cant_tell(web_db: str) -> None:
         for post_id, value in answers.items():
             response = client.post(f"/teach/{post_id}", data={
                 "csrf_token": csrf, "label": "hate_speech", "value": value,
-                "labels": "hate_speech"}, headers={"HX-Request": "true"})
+                "asked": "hate_speech"}, headers={"HX-Request": "true"})
             assert response.status_code == 200
             assert f'id="teach-{post_id}"' in response.text and "teach-card done" in response.text
         assert _judged(web_db, first) == {"hate_speech": (1, "analyst")}
@@ -79,12 +79,12 @@ def test_the_teach_queue_keeps_yes_no_and_cant_tell(web_db: str) -> None:
         assert not {str(first), str(second), str(third)} & set(after)
         assert len(after) == 10
         # a label the model does not have, a bad value, no CSRF token: refused
-        for bad in ({"label": "sara", "labels": "sara", "value": "1"},
-                    {"label": "hate_speech", "labels": "hate_speech", "value": "2"}):
+        for bad in ({"label": "sara", "asked": "sara", "value": "1"},
+                    {"label": "hate_speech", "asked": "hate_speech", "value": "2"}):
             assert client.post(f"/teach/{after[0]}", data={"csrf_token": csrf, **bad}
                                ).status_code == 404
         assert client.post(f"/teach/{after[0]}", data={
-            "label": "hate_speech", "value": "1", "labels": "hate_speech"}).status_code == 403
+            "label": "hate_speech", "value": "1", "asked": "hate_speech"}).status_code == 403
         assert client.get("/teach?label=sara").status_code == 404
     store = open_store(web_db)
     entries = store.audit.query(action="teach_label")

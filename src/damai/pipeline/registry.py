@@ -31,7 +31,7 @@ import logging
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -240,13 +240,20 @@ def load_version(store: Store, record: ModelRecord) -> tuple[TextClassifier, Pat
     return model, folder
 
 
+def _service_order(store: Store) -> Iterator[ModelRecord]:
+    """The model in service, then (only if it cannot load) the ones in service before it."""
+    current = store.models.in_service()
+    if current is not None:
+        yield current
+    yield from store.models.served_before()
+
+
 def serving(store: Store, model_dir: Path | None = None) -> Served:
     """The model in service (see the module doc), or the one in ``model_dir``."""
     if model_dir is not None:
         return Served(bundled.load_model(model_dir), model_dir, None)
     notices: list[str] = []
-    current = store.models.in_service()
-    for record in ([current] if current else []) + store.models.served_before():
+    for record in _service_order(store):
         try:
             model, folder = load_version(store, record)
         except ModelError as exc:

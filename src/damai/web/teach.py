@@ -70,12 +70,14 @@ def add_teach_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.post("/teach/{post_id}", dependencies=CSRF)
     def answer(request: Request, post_id: int, label: Annotated[str, Form(max_length=200)],
                value: Annotated[str, Form(max_length=8)],
-               labels: Annotated[str, Form(max_length=4000)]) -> Response:
+               asked: Annotated[str, Form(max_length=4000)]) -> Response:
+        """One answer (``label``) or the same answer for every label asked (``*``); ``asked``
+        lists the labels the card asks about."""
         user, ip = signed_in(request)
         model = ctx.model()
         stored = ctx.store.posts.get_by_id(post_id) if row_id_ok(post_id) else None
         try:
-            shown = _labels_of(model, labels)
+            shown = _labels_of(model, asked)
         except InputError:
             shown = []
         if stored is None or value not in ANSWERS or not shown or (

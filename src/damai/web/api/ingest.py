@@ -160,7 +160,7 @@ def add_ingest_route(router: APIRouter, ctx: WebContext) -> None:
         """Status tugas dari `POST /ingest` yang dijawab 202 / The state of a job that `POST
         /ingest` answered with 202."""
         found = ctx.store.jobs.get(job_id)
-        if found is None:
+        if found is None or found.kind != "ingest":  # re-scoring jobs: the model page
             raise ApiError(404, message=f"Tugas {job_id} tidak ada / No job {job_id}.")
         return JSONBody({"id": found.id, "state": found.state, "received": found.received,
                          "stored": found.stored, "duplicates": found.duplicates,
