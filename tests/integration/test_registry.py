@@ -235,3 +235,23 @@ def test_the_teach_queue_picks_unlabelled_posts(store: Store, tiny_bundled: Path
     assert len(after) == len(target_posts()) - 1
     with pytest.raises(InputError, match="no label"):
         teach_labels(served.model, "sara")
+
+
+def test_a_bundled_model_this_damai_no_longer_ships_keeps_the_service_up(
+        store: Store, tiny_bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from damai.understand import bundled
+
+    old = ensure_bundled(store)
+    assert old is not None
+    # an upgrade ships another bundled model in the same place
+    newer = tmp_path / "newer"
+    train_tiny(TARGET, "newer-bundled").save(newer)
+    monkeypatch.setattr(bundled, "DEFAULT_MODEL_DIR", newer)
+    served = serving(store)
+    assert served.version != old.version and served.folder == newer
+    assert served.notices and "no longer ships" in served.notices[0]
+    assert store.models.get(old.version).status == "broken"  # type: ignore[union-attr]
+    fresh = ensure_bundled(store)  # registered as a candidate, for an approver to promote
+    assert fresh is not None and fresh.status == "candidate" and fresh.kind == "bundled"
+    promote(store, fresh.version, confirm_worse=True, rescore=False, **APPROVER)
+    assert serving(store).record is not None and serving(store).notices == []
