@@ -112,3 +112,23 @@ def test_the_runner_rescores_in_a_child_process(tiny_bundled: Path, db_url: str)
         assert (job.done, job.total) == (total, total)
     finally:
         store.close()
+
+
+def test_a_rescoring_job_cut_off_by_a_restart_goes_on(store: Store, tiny_bundled: Path) -> None:
+    ensure_bundled(store)
+    total = label_all(store)
+    change = promote(store, adapt_candidate(store, actor="rina").version, **APPROVER)
+    assert change.job is not None and store.jobs.claim(change.job.id)  # "running" ...
+    runner = JobRunner(store, lambda: None)  # ... when the server stopped; it starts again
+    runner.start()
+    try:
+        for _ in range(300):
+            job = store.jobs.get(change.job.id)
+            assert job is not None
+            if job.state in ("done", "failed"):
+                break
+            time.sleep(0.1)
+    finally:
+        runner.stop()
+    assert job.state == "done", job.error
+    assert (job.done, job.total) == (total, total)

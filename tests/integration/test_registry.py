@@ -143,6 +143,13 @@ def test_a_damaged_archive_keeps_the_model_in_service(store: Store, tiny_bundled
     assert [e.target for e in store.audit.query(action="model_broken")] == [f"model:{version}"]
     with pytest.raises(ModelError, match="broken"):
         promote(store, version, confirm_worse=True, **APPROVER)
+    # the same files registered again (adapting again gives the same bytes) repair it
+    repaired = adapt_candidate(store, actor="rina")
+    assert repaired.version == version and repaired.status == "candidate"
+    assert repaired.error is None
+    assert [e.actor for e in store.audit.query(action="model_repair")] == ["rina"]
+    promote(store, version, **APPROVER)
+    assert serving(store).version == version
 
 
 def test_a_model_in_service_that_cannot_load_falls_back(store: Store, tiny_bundled: Path,

@@ -162,7 +162,8 @@ def describe(model: TextClassifier, folder: Path, *, created_by: str) -> ModelRe
 
 def register(store: Store, folder: Path, *, actor: str, ip: str | None = None,
              extra: dict[str, Any] | None = None) -> ModelRecord:
-    """Register the model in ``folder`` as a candidate (the same files again: the row it has)."""
+    """Register the model in ``folder`` as a candidate. The same files again give the row it
+    has; for a version marked broken (its stored archive damaged), they repair it."""
     # an InputError names what is wrong with the folder (the bundled model is loaded once)
     model = bundled.load_model(None) if _is_bundled(folder) else TextClassifier.load(folder)
     record = describe(model, folder, created_by=actor)
@@ -174,6 +175,9 @@ def register(store: Store, folder: Path, *, actor: str, ip: str | None = None,
         record = replace(record, sha256=hashlib.sha256(archive).hexdigest(), size=len(archive))
     existing = store.models.get(record.version)
     if existing is not None:
+        if existing.sha256 == record.sha256 and existing.status == "broken" and archive:
+            return store.models.repair(record.version, archive, AuditNote(
+                actor, "model_repair", {"error": existing.error}, ip))
         if existing.sha256 == record.sha256:
             return existing
         raise InputError(f"model {record.version} is already registered with other files; "

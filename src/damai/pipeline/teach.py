@@ -41,12 +41,14 @@ ADAPTED_NAME: Final = "damai-adapted"
 
 def teach_labels(model: TextClassifier, label: str | None = None) -> list[str]:
     """The labels the queue asks about: ``label`` alone, or the model's top-level harmful
-    labels (what :func:`~damai.understand.suggest.suggest` picks for by default)."""
+    labels (what :func:`~damai.understand.suggest.suggest` picks for by default), or for a
+    model with none of those, its top-level labels."""
     if label:
         if label not in model.labels:
             raise InputError(f"the model in service has no label {label!r}")
         return [label]
-    return [n for n in model.labels if "." not in n and model.taxonomy.is_harmful(n)]
+    top = [n for n in model.labels if "." not in n]
+    return [n for n in top if model.taxonomy.is_harmful(n)] or top
 
 
 def pick(store: Store, model: TextClassifier, labels: Sequence[str], *, k: int = SHOWN,

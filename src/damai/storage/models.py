@@ -139,6 +139,17 @@ class ModelRepository(Repository):
                 append(conn, note.actor, note.action, f"model:{version}",
                        {**note.detail, "error": error[:500]}, note.ip)
 
+    def repair(self, version: str, archive: bytes, note: AuditNote) -> ModelRecord:
+        """Give a broken model its archive back (the same files: same SHA-256) and make it a
+        candidate again, audited."""
+        with self.db.write() as conn:
+            conn.execute(update(models).where(models.c.version == version,
+                                              models.c.status == "broken")
+                         .values(archive=archive, status="candidate", error=None))
+            append(conn, note.actor, note.action, f"model:{version}", note.detail, note.ip)
+            row = conn.execute(select(*_ROW).where(models.c.version == version)).one()
+        return _record(row)
+
     def set_metrics(self, version: str, metrics: dict[str, Any]) -> None:
         with self.db.write() as conn:
             conn.execute(update(models).where(models.c.version == version)

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Final
 
-from fastapi import FastAPI, Form, Query, Request, Response
+from fastapi import FastAPI, Form, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from markdown_it import MarkdownIt
 
@@ -43,20 +43,21 @@ __all__ = ["JOB_KINDS", "add_model_routes", "model_view", "render_card"]
 JOB_KINDS: Final = ("reclassify", "adapt")
 JOBS_SHOWN: Final = 5
 Version = Annotated[str | None, Query(max_length=200)]
+VersionPath = Annotated[str, Path(max_length=200)]
 
 
 @cache
 def render_card(folder: str) -> str:
     """The model card as HTML. Raw HTML in the Markdown is escaped, never passed through, and
     markdown-it refuses ``javascript:`` links."""
-    path = Path(folder) / "MODEL_CARD.md"
+    path = FilePath(folder) / "MODEL_CARD.md"
     if not path.is_file():
         return ""
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
     return str(parser.render(path.read_text(encoding="utf-8")))
 
 
-def _metrics(folder: Path) -> list[dict[str, Any]]:
+def _metrics(folder: FilePath) -> list[dict[str, Any]]:
     path = folder / "metrics.json"
     if not path.is_file():
         return []
@@ -148,7 +149,7 @@ def add_model_routes(app: FastAPI, ctx: WebContext) -> None:
         return RedirectResponse("/model", status_code=303)
 
     @app.post("/model/{version}/promote", dependencies=CSRF)
-    def promote_version(request: Request, version: str,
+    def promote_version(request: Request, version: VersionPath,
                         confirm_worse: Annotated[str, Form(max_length=8)] = "") -> Response:
         user, ip = signed_in(request)
         try:
@@ -159,7 +160,7 @@ def add_model_routes(app: FastAPI, ctx: WebContext) -> None:
         return changed(request, change)
 
     @app.post("/model/{version}/rollback", dependencies=CSRF)
-    def rollback_version(request: Request, version: str) -> Response:
+    def rollback_version(request: Request, version: VersionPath) -> Response:
         user, ip = signed_in(request)
         try:
             change = rollback(ctx.store, version, approver=user.name, approver_role=user.role,
