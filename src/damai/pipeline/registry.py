@@ -169,7 +169,7 @@ def register(store: Store, folder: Path, *, actor: str, ip: str | None = None,
     record = describe(model, folder, created_by=actor)
     if extra:
         record = replace(record, metrics={**record.metrics, **extra.get("metrics", {})},
-                       data=extra.get("data", record.data))
+                         data=extra.get("data", record.data))
     archive = None if record.kind == "bundled" else pack(folder)
     if archive is not None:
         record = replace(record, sha256=hashlib.sha256(archive).hexdigest(), size=len(archive))

@@ -249,6 +249,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "model.status": ("Status", "Status"),
     "model.parent": ("Induk", "Parent"),
     "model.data": ("Data latih (nama, jumlah)", "Training data (name, count)"),
+    "model.figures": ("Angka", "Figures"),
     "model.created": ("Dibuat", "Created"),
     "model.promoted": ("Ditugaskan", "Promoted"),
     "model.compare": ("bandingkan", "compare"),

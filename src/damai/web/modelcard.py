@@ -31,13 +31,14 @@ from damai.pipeline import heldout
 from damai.pipeline.registry import Change, load_version, promote, rollback
 from damai.pipeline.teach import teach_labels
 from damai.storage import Job
+from damai.storage.models import ModelRecord
 from damai.understand.adapt import AdaptConfig
 from damai.understand.model import TextClassifier
 from damai.web.context import WebContext
 from damai.web.render import language, render, signed_in
 from damai.web.security import CSRF
 
-__all__ = ["JOB_KINDS", "add_model_routes", "model_view", "render_card"]
+__all__ = ["JOB_KINDS", "add_model_routes", "metric_summary", "model_view", "render_card"]
 
 #: the jobs the model page follows
 JOB_KINDS: Final = ("reclassify", "adapt")
@@ -84,6 +85,7 @@ def _candidate(ctx: WebContext, wanted: str | None, service: str
 def model_view(ctx: WebContext, wanted: str | None = None, lang: str = "id") -> dict[str, Any]:
     """Everything the model page shows (see the module doc)."""
     served = ctx.served()
+    records = ctx.store.models.all()
     version, candidate, candidate_error = _candidate(ctx, wanted, served.version)
     split = heldout.split_corrections(ctx.store)
     counts = heldout.count_labels(split)
@@ -93,7 +95,7 @@ def model_view(ctx: WebContext, wanted: str | None = None, lang: str = "id") -> 
     labels = list(dict.fromkeys([*teach_labels(served.model), *counts]))
     model = served.model
     return {
-        "served": served, "version": served.version, "records": ctx.store.models.all(),
+        "served": served, "version": served.version, "records": records,
         "candidate": version if candidate else None, "candidate_error": candidate_error,
         "comparison": comparison, "labels": labels,
         "gain": heldout.difference(comparison, version, served.version) if candidate and version
@@ -105,9 +107,24 @@ def model_view(ctx: WebContext, wanted: str | None = None, lang: str = "id") -> 
         "rule": {"positives": heldout.LABEL_MORE_POSITIVES, "width": heldout.LABEL_MORE_WIDTH,
                  "percent": heldout.HELDOUT_PERCENT, "min": AdaptConfig().min_positives},
         "jobs": ctx.store.jobs.recent(JOB_KINDS, JOBS_SHOWN),
+        "summaries": {r.version: metric_summary(r) for r in records},
         "thresholds": [(n, float(v)) for n, v in zip(model.labels, model.thresholds,
                                                       strict=True)],
         "metrics": _metrics(served.folder), "card": render_card(str(served.folder.resolve()))}
+
+
+def metric_summary(record: ModelRecord) -> str:
+    """A version's figures in one line: macro F1 on this installation's held-out labels when it
+    was built, or the range of macro F1 over the test sets of its own card."""
+    at_creation = record.metrics.get("heldout_at_creation", {}).get("macro_f1", {})
+    if record.version in at_creation:
+        return f"F1 makro uji / held-out macro F1 {at_creation[record.version][0]:.3f}"
+    scores = [e["macro_f1"] for e in record.metrics.get("evaluations", [])
+              if isinstance(e.get("macro_f1"), int | float)]
+    if scores:
+        return (f"F1 makro / macro F1 {min(scores):.3f}–{max(scores):.3f} "
+                f"({len(scores)} set uji / test sets)")
+    return "—"
 
 
 def _running(jobs: list[Job]) -> bool:
