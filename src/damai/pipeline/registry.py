@@ -24,6 +24,7 @@ that holds the figures. :func:`rollback` puts an earlier version back, in one ac
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -65,7 +66,9 @@ def pack(folder: Path) -> bytes:
     """The model files of ``folder`` as a gzip tar that depends only on their content (sorted,
     no times, no owners), so the same model always has the same SHA-256."""
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=6) as tar:
+    # gzip writes the time into its header unless told not to (mtime=0)
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=6, mtime=0) as zipped, \
+            tarfile.open(fileobj=zipped, mode="w") as tar:
         for name in _FILES:
             path = folder / name
             if not path.is_file():
