@@ -29,6 +29,7 @@ from damai.privacy import installation_secret
 from damai.storage import Store
 from damai.storage.schema import models
 from damai.understand.adapt import AdaptConfig
+from tests.integration import test_store_contract as contract
 from tests.integration.model_helpers import (
     TARGET,
     label_all,
@@ -38,6 +39,8 @@ from tests.integration.model_helpers import (
 )
 
 APPROVER = {"approver": "ani", "approver_role": "approver", "actor": "ani"}
+# the storage contract's two stores: SQLite, and PostgreSQL on a schema of its own
+store_url, db = contract.store_url, contract.db
 
 
 def _adapted(store: Store) -> str:
@@ -45,8 +48,9 @@ def _adapted(store: Store) -> str:
     return adapt_candidate(store, actor="rina").version
 
 
-def test_register_list_promote_and_roll_back_with_their_audit(store: Store,
+def test_register_list_promote_and_roll_back_with_their_audit(db: Store,
                                                                tiny_bundled: Path) -> None:
+    store = db  # SQLite, and PostgreSQL (archives as bytea, the one-in-service index)
     base = ensure_bundled(store)
     assert base is not None and base.kind == "bundled" and base.sha256 is None
     assert store.models.in_service() is not None
