@@ -73,7 +73,7 @@ def test_the_model_commands_from_adapt_to_rollback(capsys: pytest.CaptureFixture
     assert overridden["model_version"] == base["version"]
     code, stdout, stderr = run(capsys, "model", "rollback", "--approver", "ani", "--db",
                                labelled_db)
-    assert code == 0 and "back in service" in stdout, stderr
+    assert code == 0 and f"model {base['version']} bertugas / in service" in stdout, stderr
     assert _list(capsys, labelled_db)[base["version"]]["status"] == "in_service"  # type: ignore[index]
     code, stdout, _ = run(capsys, "reclassify", "--json", "--db", labelled_db)
     assert orjson.loads(stdout)["model_version"] == base["version"]

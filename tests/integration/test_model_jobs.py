@@ -27,6 +27,22 @@ def _score_all(store: Store) -> None:
     reclassify(store, ClassifyStage(serving(store).model))
 
 
+def _run_by_a_new_runner(store: Store, job_id: int) -> Job:
+    """Start a runner (as a server does) and wait for the job to end (polled, at most 60 s)."""
+    runner = JobRunner(store, lambda: None)
+    runner.start()
+    try:
+        for _ in range(600):
+            job = store.jobs.get(job_id)
+            assert job is not None
+            if job.state in ("done", "failed"):
+                return job
+            time.sleep(0.1)
+    finally:
+        runner.stop()
+    raise AssertionError(f"job {job_id} never ended")
+
+
 def _run(store: Store, job: Job) -> Job:
     assert store.jobs.claim(job.id)
     claimed = store.jobs.get(job.id)
@@ -97,17 +113,7 @@ def test_the_runner_rescores_in_a_child_process(tiny_bundled: Path, db_url: str)
         total = label_all(store)
         change = promote(store, adapt_candidate(store, actor="rina").version, **APPROVER)
         assert change.job is not None
-        runner = JobRunner(store, lambda: None)
-        runner.start()  # takes up the queued re-scoring job
-        try:
-            for _ in range(600):
-                job = store.jobs.get(change.job.id)
-                assert job is not None
-                if job.state in ("done", "failed"):
-                    break
-                time.sleep(0.1)
-        finally:
-            runner.stop()
+        job = _run_by_a_new_runner(store, change.job.id)  # it takes up the queued job
         assert job.state == "done", job.error
         assert (job.done, job.total) == (total, total)
     finally:
@@ -118,17 +124,7 @@ def test_a_rescoring_job_cut_off_by_a_restart_goes_on(store: Store, tiny_bundled
     ensure_bundled(store)
     total = label_all(store)
     change = promote(store, adapt_candidate(store, actor="rina").version, **APPROVER)
-    assert change.job is not None and store.jobs.claim(change.job.id)  # "running" ...
-    runner = JobRunner(store, lambda: None)  # ... when the server stopped; it starts again
-    runner.start()
-    try:
-        for _ in range(300):
-            job = store.jobs.get(change.job.id)
-            assert job is not None
-            if job.state in ("done", "failed"):
-                break
-            time.sleep(0.1)
-    finally:
-        runner.stop()
+    assert change.job is not None and store.jobs.claim(change.job.id)  # "running" when ...
+    job = _run_by_a_new_runner(store, change.job.id)  # ... the server stopped and started
     assert job.state == "done", job.error
     assert (job.done, job.total) == (total, total)

@@ -10,6 +10,8 @@ leaves them to ``damai reclassify``).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -171,15 +173,8 @@ def promote_model(
     db: DbOption = None,
 ) -> None:
     """Tugaskan kandidat. / Put a candidate in service, on the held-out evidence."""
-    with store_from(db) as store:
-        ensure_bundled(store)
-        change = promote(store, version, approver=approver,
-                         approver_role=_approver_role(store, approver), actor=cli_actor(),
-                         confirm_worse=confirm_worse, rescore=not no_rescore)
-        print_comparison(change.comparison)
-        out.print(f"model {version} bertugas / in service (sebelumnya / before: "
-                  f"{change.previous})")
-        _rescore(store, change)
+    _change(db, partial(promote, version=version, confirm_worse=confirm_worse), approver,
+            not no_rescore)
 
 
 @app.command("rollback")
@@ -192,11 +187,17 @@ def rollback_model(
     db: DbOption = None,
 ) -> None:
     """Kembalikan model sebelumnya. / Put an earlier model back in service."""
+    _change(db, partial(rollback, version=version), approver, not no_rescore)
+
+
+def _change(db: str | None, act: Callable[..., Change], approver: str, rescore: bool) -> None:
+    """Run ``promote`` or ``rollback`` for the approver, say what changed, re-score."""
     with store_from(db) as store:
         ensure_bundled(store)
-        change = rollback(store, version, approver=approver,
-                          approver_role=_approver_role(store, approver), actor=cli_actor(),
-                          rescore=not no_rescore)
-        out.print(f"model {change.record.version} bertugas lagi / back in service "
-                  f"(sebelumnya / before: {change.previous})")
+        change = act(store, approver=approver, approver_role=_approver_role(store, approver),
+                     actor=cli_actor(), rescore=rescore)
+        if change.comparison:
+            print_comparison(change.comparison)
+        out.print(f"model {change.record.version} bertugas / in service (sebelumnya / before: "
+                  f"{change.previous})")
         _rescore(store, change)
