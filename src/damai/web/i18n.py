@@ -212,8 +212,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "model.promote_explain": (
         "Dicatat di log audit beserta angkanya; semua post dinilai ulang di latar belakang.",
         "Audited with the figures; every stored post is re-scored in the background."),
-    "model.labels": ("Label per kategori, dan kapan perlu label lagi",
-                     "Labels per label, and when to label more"),
+    "model.labels": ("Label yang sudah ada, dan kapan perlu label lagi",
+                     "Labels so far, and when to label more"),
     "model.rule": (
         "Aturan: beri label lagi bila sebuah label punya kurang dari {positives} contoh positif, "
         "atau interval 95% F1 model yang bertugas lebih lebar dari {width}. Adaptasi perlu "
