@@ -1,8 +1,9 @@
 """Damai's error tree.
 
 Every error a user can cause carries a short code (``E1xx`` input, ``E2xx`` storage, ``E3xx``
-sources and network, ``E4xx`` configuration) and a message that says what to do next. The CLI
-prints ``code: message`` and exits with status 2; it never shows a traceback for these.
+sources and network, ``E4xx`` configuration, ``E5xx`` models) and a message that says what to do
+next. The CLI prints ``code: message`` and exits with status 2; it never shows a traceback for
+these.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ __all__ = [
     "ConfigError",
     "DamaiError",
     "InputError",
+    "ModelError",
     "RecordError",
     "SourceError",
     "StorageError",
@@ -72,3 +74,10 @@ class ConfigError(DamaiError):
     """A setting is missing or has a value Damai cannot use."""
 
     code = "E400"
+
+
+class ModelError(DamaiError):
+    """A registered model cannot be loaded or put in service (a damaged or missing archive, a
+    bundled model this Damai no longer ships, a candidate worse than the model in service)."""
+
+    code = "E500"

@@ -59,3 +59,26 @@ def test_an_unknown_format_is_refused(corrected: str, tmp_path: Path,
     code, _, err = run_cli(capsys, "corrections", "export", "--format", "xlsx", "--out",
                            str(tmp_path / "k.xlsx"), "--db", corrected)
     assert code == 2 and "jsonl" in err
+
+
+def test_the_training_and_heldout_parts_are_exported_apart(
+        db_url: str, tiny_bundled: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue #9: a model trained outside Damai on ``--part train`` never sees a held-out text."""
+    from tests.integration.model_helpers import label_all
+
+    store = open_store(db_url)
+    total = label_all(store)
+    store.close()
+    texts: dict[str, set[str]] = {}
+    for part in ("train", "heldout"):
+        out = tmp_path / f"{part}.jsonl"
+        code, _, err = run_cli(capsys, "corrections", "export", "--part", part, "--out",
+                               str(out), "--db", db_url)
+        assert code == 0, err
+        texts[part] = {orjson.loads(line)["text"] for line in out.read_bytes().splitlines()}
+    assert texts["train"] and texts["heldout"] and not texts["train"] & texts["heldout"]
+    assert len(texts["train"]) + len(texts["heldout"]) == total
+    code, _, err = run_cli(capsys, "corrections", "export", "--part", "semua", "--out",
+                           str(tmp_path / "x.jsonl"), "--db", db_url)
+    assert code == 2 and "--part" in err

@@ -19,6 +19,7 @@ from starlette.routing import Mount, Route
 
 from damai.auth import ROLES, open_auth_store, role_at_least
 from damai.storage import open_store
+from damai.understand.bundled import load_model
 from damai.web.authz import API_PREFIX, PUBLIC, ROUTE_ROLES
 from tests.integration.web_helpers import PASSWORD, add_users, client_for, fill_posts
 
@@ -65,11 +66,12 @@ def _flagged_post_id(db_url: str) -> int:
 def _request(client: TestClient, method: str, path: str, csrf: str, target: str,
              post_id: int) -> Any:
     url = (path.replace("{post_id}", str(post_id)).replace("{name}", target)
+           .replace("{version}", load_model(None).version)  # the model in service
            .replace("/static", "/static/damai.css"))
     if method == "GET":
         return client.get(url)
     data = {"csrf_token": csrf, "role": "analyst", "assignee": "", "name": "baru-" + target,
-            "password": PASSWORD}
+            "password": PASSWORD, "label": "radicalism", "value": "0", "asked": "radicalism"}
     return client.request(method, url, data=data)
 
 

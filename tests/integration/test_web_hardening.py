@@ -79,7 +79,7 @@ def test_a_page_crash_is_a_500_with_the_security_headers(web_db: str,
     def broken(*_: object) -> None:
         raise RuntimeError("rahasia internal")
 
-    monkeypatch.setattr("damai.web.posts.load_model", broken)
+    monkeypatch.setattr("damai.web.context.WebContext.model", broken)
     with client_for(web_db) as client:
         login(client, "viewer")
         post_id = re.findall(r'href="/posts/(\d+)"', client.get("/posts").text)[0]

@@ -14,7 +14,10 @@ import pytest
 from damai.auth import open_auth_store
 from damai.records import Post
 from damai.storage import PostQuery, open_store
+from damai.storage.jobs import JOB_STATES
+from damai.storage.schema import MODEL_STATUSES
 from damai.web.i18n import MESSAGES
+from damai.web.modelcard import JOB_KINDS
 from tests.integration.web_helpers import (
     HOSTILE,
     PASSWORD,
@@ -122,8 +125,10 @@ def test_triage_ranks_assigns_reviews_and_dismisses(web_db: str) -> None:
         assert client.post(f"/triage/{hostile}/assign",
                            data={"assignee": "hantu", "csrf_token": csrf}).status_code == 404
     store = open_store(web_db)
-    assert list(store.triage.iter_corrections()) == [("Banjir di Bekasi, warga butuh perahu karet",
-                                               {"disaster": 0})]
+    # review confirms every flag (1), dismiss refutes every flag (0): issue #9
+    assert list(store.triage.iter_corrections()) == [
+        (HOSTILE, {"hate_speech": 1, "radicalism": 1}),
+        ("Banjir di Bekasi, warga butuh perahu karet", {"disaster": 0})]
     store.close()
     auth = open_auth_store(web_db)
     actions = [e.action for e in auth.query_audit(actor="analyst")]
@@ -174,6 +179,11 @@ def test_every_message_key_used_by_a_template_exists_in_both_languages() -> None
         used.update(re.findall(r"t\('([a-z_.]+[a-z_])'\)", text))
         used.update(f"triage.status.{s}" for s in ("open", "reviewed", "dismissed")
                     if "triage.status." in text)
+        # keys a template builds from a value (issue #9: the model page and the teach queue)
+        used.update(f"model.job.{k}" for k in JOB_KINDS if '"model.job." +' in text)
+        used.update(f"model.state.{s}" for s in (*JOB_STATES, *MODEL_STATUSES)
+                    if '"model.state." +' in text)
+        used.update(re.findall(r'"((?:teach|triage)\.[a-z_]+)", "', text))
     assert len(used) > 50 and used - set(MESSAGES) == set()
     assert all(len(pair) == 2 and all(text.strip() for text in pair)
                for pair in MESSAGES.values())

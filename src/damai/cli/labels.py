@@ -15,6 +15,7 @@ from damai.cli.common import DbOption, err, out, store_from
 from damai.pipeline.classify import ClassifyStage
 from damai.pipeline.classify import reclassify as reclassify_store
 from damai.records import Post
+from damai.storage import Store
 
 __all__ = [
     "FlaggedOpt",
@@ -40,7 +41,8 @@ FlaggedOpt = Annotated[bool | None, typer.Option(
     "--flagged/--not-flagged", help="Dengan --label: hanya yang ditandai / tidak ditandai / "
                                     "with --label: only flagged / only not flagged posts")]
 ModelOpt = Annotated[Path | None, typer.Option(
-    "--model", help="Folder model (bawaan: model bawaan) / model folder (default: bundled)")]
+    "--model", help="Folder model (bawaan: model yang bertugas) / model folder (default: the "
+                    "model in service, `damai model list`)")]
 NoClassifyOpt = Annotated[bool, typer.Option(
     "--no-classify", help="Simpan tanpa label / store posts without scoring them")]
 
@@ -60,21 +62,27 @@ def text_cell(post: Post) -> Text:
     return cell
 
 
-def classifier_for(model_dir: Path | None, *, enabled: bool = True) -> ClassifyStage | None:
-    """The classify stage for ingest and watch: ``model_dir``, or the bundled model.
+def classifier_for(store: Store, model_dir: Path | None, *,
+                   enabled: bool = True) -> ClassifyStage | None:
+    """The classify stage for ingest and watch: ``model_dir``, or the model in service (looked
+    up for each batch, so a model promoted meanwhile scores the next batch).
 
-    Without the bundled model, posts are stored unscored and one notice says what to do; a
+    Without any model, posts are stored unscored and one notice says what to do; a
     ``model_dir`` that is not a model is the user's mistake and raises.
     """
     if not enabled:
         return None
+    from damai.pipeline.registry import InService
     from damai.understand import bundled
     from damai.understand.model import MODEL_FILE
 
-    if model_dir is None and not (bundled.DEFAULT_MODEL_DIR / MODEL_FILE).is_file():
+    if model_dir is not None:
+        return ClassifyStage(bundled.load_model(model_dir))
+    if (store.models.in_service() is None
+            and not (bundled.DEFAULT_MODEL_DIR / MODEL_FILE).is_file()):
         err.print(MISSING_MODEL_NOTICE)
         return None
-    return ClassifyStage(bundled.load_model(model_dir))
+    return ClassifyStage(InService(store))
 
 
 def reclassify(
@@ -87,16 +95,17 @@ def reclassify(
     as_json: Annotated[bool, typer.Option("--json", help="Ringkasan JSON / JSON summary")] = False,
     db: DbOption = None,
 ) -> None:
-    """Nilai ulang post dengan model terbaru. / Re-score stored posts with the current model."""
-    from damai.understand.bundled import load_model
+    """Nilai ulang post dengan model yang bertugas. / Re-score stored posts with the model in
+    service (or --model)."""
+    from damai.pipeline.registry import serving
 
-    stage = ClassifyStage(load_model(model_dir))
     with store_from(db) as store, Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(),
         MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
         disable=as_json,
     ) as progress:
         task = progress.add_task("reclassify", total=None)
+        stage = ClassifyStage(serving(store, model_dir).model)
         report = reclassify_store(
             store, stage, everything=everything, batch_size=batch_size,
             on_progress=lambda done, total: progress.update(task, completed=done, total=total))

@@ -17,6 +17,7 @@ from damai.cli import adapt as adapt_cli
 from damai.cli import corrections as corrections_cli
 from damai.cli import labels as labels_cli
 from damai.cli import lifecycle as lifecycle_cli
+from damai.cli import models as models_cli
 from damai.cli import quarantine as quarantine_cli
 from damai.cli import understand as understand_cli
 from damai.cli import users as users_cli
@@ -61,6 +62,7 @@ app.add_typer(quarantine_cli.app, name="quarantine")
 app.add_typer(accounts_cli.app, name="accounts")
 app.add_typer(corrections_cli.app, name="corrections")
 app.add_typer(adapt_cli.app, name="adapt")
+app.add_typer(models_cli.app, name="model")
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)
@@ -127,13 +129,13 @@ def ingest(
                          author_col=author_col, platform=platform, encoding=encoding)
     options = IngestOptions.from_settings(format=fmt, csv_columns=columns, encoding=encoding)
     printed = [0]
-    classifier = classifier_for(model_dir, enabled=not no_classify)
     with store_from(db) as store, Progress(
         SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
         TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
         console=err, transient=True, disable=as_json,
     ) as progress:
         task = progress.add_task("ingest", total=None)
+        classifier = classifier_for(store, model_dir, enabled=not no_classify)
         report = ingest_paths(paths, store, options,
                               on_failure=lambda f: _print_failure(f, printed),
                               on_progress=lambda n: progress.update(task, completed=n),
@@ -296,7 +298,7 @@ def demo(
 
     with store_from(db) as store:
         report = ingest_paths(demo_paths(), store, IngestOptions.from_settings(),
-                              classifier=classifier_for(None))
+                              classifier=classifier_for(store, None))
     print_report(report)
     password = users_cli.demo_admin(db)
     if password:

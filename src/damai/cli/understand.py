@@ -14,15 +14,15 @@ from typing import IO, Annotated, Any
 import orjson
 import typer
 
-from damai.cli.common import err, out
-from damai.errors import InputError
+from damai.cli.common import DbOption, err, out, store_from
+from damai.errors import InputError, StorageError
 from damai.understand.bundled import load_model
 from damai.understand.data import Table, columns_of, combine, dedupe, parse_labels, read_table
 from damai.understand.evaluate import cross_validate, evaluate_model
 from damai.understand.model import TrainConfig, train_classifier
 from damai.understand.records import annotate, parse_line
 
-__all__ = ["classify", "evaluate", "train"]
+__all__ = ["classify", "evaluate", "served_folder", "train"]
 
 DataOpt = Annotated[list[Path], typer.Option("--data", help="CSV berlabel / labelled CSV "
                                              "(ulangi / repeat for several files)")]
@@ -165,9 +165,26 @@ def classify_stream(source: IO[bytes], sink: IO[bytes], model_dir: Path | None, 
     return done, skipped
 
 
+def served_folder(db: str | None, model_dir: Path | None) -> Path | None:
+    """``--model``, or the folder of the model in service in the store (None, the bundled
+    model, when the store cannot be read: classifying a file never needs the database)."""
+    if model_dir is not None:
+        return model_dir
+    from damai.pipeline.registry import serving
+
+    try:
+        with store_from(db) as store:
+            return serving(store).folder
+    except StorageError as exc:
+        err.print(f"catatan / note: {exc.message}; memakai model bawaan / using the bundled "
+                  "model")
+        return None
+
+
 def classify(
-    model_dir: Annotated[Path | None, typer.Option("--model", help="Folder model (bawaan: "
-                                                   "model bawaan / default: bundled)")] = None,
+    model_dir: Annotated[Path | None, typer.Option("--model", help=(
+        "Folder model (bawaan: model yang bertugas) / model folder (default: the model in "
+        "service, `damai model list`)"))] = None,
     input_path: Annotated[str, typer.Option("--input", help="JSONL (- = stdin); dengan --engine "
                                             "ray: GLOB")] = "-",
     output: Annotated[str, typer.Option("--output", help="JSONL (- = stdout); dengan --engine "
@@ -178,11 +195,13 @@ def classify(
     explain: Annotated[bool, typer.Option("--explain/--no-explain", help=(
         "Tulis istilah penyebab tiap flag (lebih lambat) / write the terms behind each flag "
         "(slower)"))] = True,
+    db: DbOption = None,
 ) -> None:
     """Klasifikasikan JSONL. / Classify JSONL posts (needs a 'text' field)."""
     if engine == "ray" and not explain:
         raise InputError("--no-explain works with --engine local only for now; the Ray engine "
                          "always writes explanations")
+    model_dir = served_folder(db, model_dir)
     if engine == "ray":
         from damai.understand.ray_engine import classify_archive
 

@@ -50,8 +50,8 @@ def watch(
     no_classify: NoClassifyOpt = False,
 ) -> None:
     """Ikuti sumber langsung. / Follow live sources (Mastodon, Bluesky, X)."""
-    classifier = classifier_for(model_dir, enabled=not no_classify)
     with store_from("sqlite://:memory:" if dry_run else db) as store:
+        classifier = classifier_for(store, model_dir, enabled=not no_classify)
         report = watch_specs(sources, store, once=once, interval=interval, max_polls=max_polls,
                              dry_run=dry_run, on_event=_print_event, classifier=classifier)
     if as_json:

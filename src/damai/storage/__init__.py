@@ -13,7 +13,9 @@ and the repositories that take their connections from it:
 ``store.users``       dashboard users, API tokens, sessions (hashes only)
 ``store.audit``       the append-only audit log
 ``store.lifecycle``   retention, erasure, platform deletions
-``store.jobs``        background work (ingest uploads), kept across restarts
+``store.jobs``        background work (ingest uploads, re-scoring, adaptation), kept across
+                      restarts
+``store.models``      every registered model version and which one is in service
 ====================  ===========================================================
 """
 
@@ -40,6 +42,7 @@ from damai.storage.jobs import Job, JobRepository
 from damai.storage.labels import LabelRepository
 from damai.storage.lifecycle import LifecycleRepository
 from damai.storage.migrate import MigrationError, current_revision, migrate, revisions
+from damai.storage.models import ModelRepository
 from damai.storage.posts import PostRepository
 from damai.storage.quarantine import QuarantineRepository
 from damai.storage.triage import TriageRepository
@@ -67,6 +70,7 @@ class Store:
         self.audit = AuditRepository(db)
         self.lifecycle = LifecycleRepository(db)
         self.jobs = JobRepository(db)
+        self.models = ModelRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

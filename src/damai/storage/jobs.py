@@ -39,6 +39,9 @@ class Job:
     created_at: datetime
     updated_at: datetime
     detail: dict[str, Any] = field(default_factory=dict)
+    #: progress of work that is not an upload (re-scoring): ``done`` of ``total`` (None: unknown)
+    done: int = 0
+    total: int | None = None
 
 
 def _job(row: Any) -> Job:
@@ -52,7 +55,7 @@ def _now() -> datetime:
 
 
 class JobRepository(Repository):
-    def add(self, kind: str, *, actor: str, ip: str | None, path: str,
+    def add(self, kind: str, *, actor: str, ip: str | None, path: str = "",
             detail: dict[str, Any]) -> Job:
         now = _now()
         with self.db.write() as conn:
@@ -73,6 +76,18 @@ class JobRepository(Repository):
                                 .values(state="running", updated_at=_now()))
         return int(done.rowcount) == 1
 
+    def recent(self, kinds: tuple[str, ...], limit: int) -> list[Job]:
+        """The newest ``limit`` jobs of these kinds, newest first."""
+        with self.db.read() as conn:
+            rows = conn.execute(select(jobs).where(jobs.c.kind.in_(kinds))
+                                .order_by(jobs.c.id.desc()).limit(limit)).all()
+        return [_job(r) for r in rows]
+
+    def progress(self, job_id: int, done: int, total: int | None) -> None:
+        with self.db.write() as conn:
+            conn.execute(update(jobs).where(jobs.c.id == job_id).values(
+                done=done, total=total, updated_at=_now()))
+
     def unfinished(self) -> list[Job]:
         """Queued and running jobs, oldest first (what a restarted server takes up again)."""
         with self.db.read() as conn:
@@ -81,8 +96,11 @@ class JobRepository(Repository):
         return [_job(r) for r in rows]
 
     def update(self, job_id: int, *, state: str | None = None, batch: str | None = None,
-               error: str | None = None, counts: dict[str, int] | None = None) -> None:
+               error: str | None = None, counts: dict[str, int] | None = None,
+               detail: dict[str, Any] | None = None) -> None:
         values: dict[str, Any] = {"updated_at": _now()}
+        if detail is not None:
+            values["detail"] = detail
         if state is not None:
             values["state"] = state
         if batch is not None:

@@ -41,14 +41,24 @@ from sqlalchemy.engine import Connection
 from damai.roles import ROLES
 from damai.storage.types import Json, RawJson, SafeText, UtcTime
 
-__all__ = ["DIALECT_DDL", "TRIAGE_STATUSES", "metadata", "tables"]
+__all__ = ["DIALECT_DDL", "MODEL_KINDS", "MODEL_STATUSES", "TRIAGE_STATUSES", "metadata", "tables"]
 
 metadata = MetaData()
 
 #: triage states of a flagged post; ``open`` is the default of a post with no triage row
 TRIAGE_STATUSES: tuple[str, ...] = ("open", "reviewed", "dismissed")
-_ROLE_CHECK = "role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")"
-_STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in TRIAGE_STATUSES) + ")"
+#: where a registered model came from: shipped with Damai, ``damai train``, or adapted
+MODEL_KINDS: tuple[str, ...] = ("bundled", "trained", "adapted")
+#: a registered model's state; at most one is ``in_service`` at a time
+MODEL_STATUSES: tuple[str, ...] = ("candidate", "in_service", "retired", "broken")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+_ROLE_CHECK = _in("role", ROLES)
+_STATUS_CHECK = _in("status", TRIAGE_STATUSES)
 
 
 def _id() -> Column[int]:
@@ -216,8 +226,30 @@ jobs = Table(
       for n in ("received", "stored", "duplicates", "quarantined")),
     _t("error"), Column("created_at", UtcTime(), nullable=False),
     Column("updated_at", UtcTime(), nullable=False),
+    Column("done", BigInteger(), nullable=False, server_default=text("0")),
+    Column("total", BigInteger()),
     CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="jobs_state_check"),
     Index("jobs_state", "state", "id"),
+)
+
+# -- models: every version, and which one is in service (issue #9) ---------------------------------
+#: a registered model. An adapted or trained model's folder is kept in ``archive`` (a tar, with
+#: its SHA-256), so every process on every host loads the same files; the bundled model is kept
+#: by reference (``archive`` NULL). ``data`` names what it learnt from with counts, never text.
+models = Table(
+    "models", metadata, _id(), _t("version", null=False), _t("parent"), _t("kind", null=False),
+    _t("status", null=False), Column("labels", Json(), nullable=False),
+    Column("data", Json(), nullable=False), Column("metrics", Json(), nullable=False),
+    _t("created_by", null=False), Column("created_at", UtcTime(), nullable=False),
+    _t("promoted_by"), Column("promoted_at", UtcTime()), _t("error"),
+    _t("sha256"), Column("size", BigInteger()), Column("archive", LargeBinary()),
+    UniqueConstraint("version", name="models_version_key"),
+    CheckConstraint(_in("kind", MODEL_KINDS), name="models_kind_check"),
+    CheckConstraint(_in("status", MODEL_STATUSES), name="models_status_check"),
+    # the database itself keeps a second model from entering service
+    Index("models_one_in_service", "status", unique=True,
+          sqlite_where=text("status = 'in_service'"),
+          postgresql_where=text("status = 'in_service'")),
 )
 
 #: every table by name

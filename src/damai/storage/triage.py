@@ -7,23 +7,48 @@ the time; the newest correction per post and label is what training reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from damai.errors import InputError
 from damai.storage.base import PAGE_COLUMNS, StoredPost, TriageState, row_to_post
 from damai.storage.engine import Repository
 from damai.storage.schema import TRIAGE_STATUSES, corrections, posts, triage
 
-__all__ = ["CORRECTION_VALUES", "TriageRepository"]
+__all__ = ["CORRECTION_VALUES", "CorrectedPost", "Judgement", "TriageRepository"]
 
 #: what a correction may say: the label applies (1), does not (0), or the reviewer cannot tell
 CORRECTION_VALUES: tuple[int | None, ...] = (1, 0, None)
 _PAGE = (posts.c.id, *(posts.c[c] for c in PAGE_COLUMNS))
 _STATE = (triage.c.status, triage.c.assignee, triage.c.updated_by, triage.c.updated_at)
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """The newest human label of one post and label: 1, 0 or None (could not tell)."""
+
+    value: int | None
+    user: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectedPost:
+    """A post someone labelled, with its newest answer per label (None: could not tell)."""
+
+    post_id: int
+    platform: str
+    platform_id: str
+    text: str
+    labels: dict[str, int | None]
+
+    @property
+    def known(self) -> dict[str, int]:
+        return {k: v for k, v in self.labels.items() if v is not None}
 
 
 def _state(row: Any) -> TriageState | None:
@@ -80,27 +105,55 @@ class TriageRepository(Repository):
                 conn.execute(corrections.insert(), rows)
         return len(rows)
 
-    def iter_corrections(self) -> Iterator[tuple[str, dict[str, int]]]:
-        """Each corrected post's text and its latest known human label per label (0 or 1),
-        oldest first. A newer "unknown" hides an older answer."""
-        statement = (select(corrections.c.post_id, posts.c.text, corrections.c.label,
-                            corrections.c.value)
+    def judgements(self, post_ids: Sequence[int]) -> dict[int, dict[str, Judgement]]:
+        """The newest answer per label for each of these posts, with who gave it and when
+        (posts nobody labelled are absent)."""
+        if not post_ids:
+            return {}
+        statement = (select(corrections.c.post_id, corrections.c.label, corrections.c.value,
+                            corrections.c.user_name, corrections.c.at)
+                     .where(corrections.c.post_id.in_(sorted(set(post_ids))))
+                     .order_by(corrections.c.id))
+        with self.db.read() as conn:
+            rows = conn.execute(statement).all()
+        found: dict[int, dict[str, Judgement]] = {}
+        for r in rows:
+            found.setdefault(int(r.post_id), {})[str(r.label)] = Judgement(
+                None if r.value is None else int(r.value), r.user_name, r.at)
+        return found
+
+    def corrected_posts(self) -> Iterator[CorrectedPost]:
+        """Every post with at least one answer, its newest answer per label, oldest post
+        first (what training, held-out evaluation and the label counts read)."""
+        statement = (select(corrections.c.post_id, posts.c.platform, posts.c.platform_id,
+                            posts.c.text, corrections.c.label, corrections.c.value)
                      .join(posts, posts.c.id == corrections.c.post_id)
                      .order_by(corrections.c.post_id, corrections.c.id))
         with self.db.read() as conn:
             rows = conn.execute(statement).all()
-        current: int | None = None
-        text = ""
-        labels: dict[str, int | None] = {}
-        for post_id, post_text, label, value in rows:
-            if post_id != current:
-                if current is not None and (known := _known(labels)):
-                    yield text, known
-                current, text, labels = post_id, post_text, {}
-            labels[str(label)] = None if value is None else int(value)
-        if current is not None and (known := _known(labels)):
-            yield text, known
+        current: CorrectedPost | None = None
+        for post_id, platform, platform_id, text, label, value in rows:
+            if current is None or post_id != current.post_id:
+                if current is not None:
+                    yield current
+                current = CorrectedPost(int(post_id), platform, platform_id, text, {})
+            current.labels[str(label)] = None if value is None else int(value)
+        if current is not None:
+            yield current
 
+    def iter_corrections(self) -> Iterator[tuple[str, dict[str, int]]]:
+        """Each corrected post's text and its latest known human label per label (0 or 1),
+        oldest first. A newer "unknown" hides an older answer."""
+        for post in self.corrected_posts():
+            if known := post.known:
+                yield post.text, known
 
-def _known(labels: dict[str, int | None]) -> dict[str, int]:
-    return {k: v for k, v in labels.items() if v is not None}
+    def uncorrected(self, limit: int) -> list[StoredPost]:
+        """The newest ``limit`` posts nobody has labelled yet (the pool the teach queue picks
+        from): a walk of the ``created_at`` index, each post checked on ``corrections_post``."""
+        labelled = exists().where(corrections.c.post_id == posts.c.id)
+        statement = (select(*_PAGE).where(~labelled)
+                     .order_by(posts.c.created_at.desc(), posts.c.id.desc()).limit(limit))
+        with self.db.read() as conn:
+            rows = conn.execute(statement).all()
+        return [StoredPost(int(r.id), row_to_post(r)) for r in rows]

@@ -14,8 +14,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from damai.pipeline.jobs import JobRunner
+from damai.pipeline.registry import ensure_bundled
 from damai.storage import PostQuery, StoreUnavailable
 from damai.web.api import mount_api
 from damai.web.api.errors import RETRY_AFTER
@@ -34,6 +36,7 @@ def create_app(db: str | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(ensure_bundled, store)  # a model in service from the start
         ctx.jobs = JobRunner(store, lambda: ingest_stage(ctx), model_dir=ctx.model_dir)
         ctx.jobs.start()
         yield

@@ -45,11 +45,20 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/posts"): "viewer",
     ("GET", "/posts/{post_id}"): "viewer",
     ("GET", "/model"): "viewer",
+    ("GET", "/model/jobs"): "viewer",
     # analysts work the triage queue
     ("GET", "/triage"): "analyst",
     ("POST", "/triage/{post_id}/assign"): "analyst",
+    ("POST", "/triage/{post_id}/label"): "analyst",
     ("POST", "/triage/{post_id}/review"): "analyst",
     ("POST", "/triage/{post_id}/dismiss"): "analyst",
+    # ... and teach the model (issue #9)
+    ("GET", "/teach"): "analyst",
+    ("POST", "/teach/{post_id}"): "analyst",
+    ("POST", "/model/adapt"): "analyst",
+    # approvers put a model in service, or an earlier one back
+    ("POST", "/model/{version}/promote"): "approver",
+    ("POST", "/model/{version}/rollback"): "approver",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users"): "admin",

@@ -22,6 +22,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "nav.overview": ("Ringkasan", "Overview"),
     "nav.posts": ("Post", "Posts"),
     "nav.triage": ("Antrean triase", "Triage queue"),
+    "nav.teach": ("Bantu model", "Teach the model"),
     "nav.model": ("Model", "Model"),
     "nav.users": ("Pengguna", "Users"),
     "nav.audit": ("Log audit", "Audit log"),
@@ -104,31 +105,66 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "post.place": ("Lokasi", "Place"),
     "post.hashtags": ("Tagar", "Hashtags"),
     "post.links": ("Tautan dalam teks", "Links in the text"),
+    "post.judge": ("Nilai setiap tanda", "Judge each flag"),
+    "post.judge_explain": (
+        "Benar atau salah untuk setiap tanda disimpan sebagai label manusia (dengan nama dan "
+        "waktu) yang dipakai untuk melatih dan menguji model.",
+        "Right or wrong for each flag is kept as a human label (with name and time) that "
+        "teaches and tests the model."),
     # triage
     "triage.title": ("Antrean triase", "Triage queue"),
     "triage.explain": (
         "Post ditandai yang belum ditinjau, diurutkan menurut keparahan × jangkauan. "
         "Keparahan = skor tertinggi di antara label yang ditandai; jangkauan = 1 + ln(1 + "
-        "suka + bagikan + balasan + kutipan).",
+        "suka + bagikan + balasan + kutipan). Nilai setiap tanda Benar atau Salah: setiap "
+        "jawaban disimpan sebagai label yang melatih model.",
         "Flagged posts not yet reviewed, ranked by severity × reach. Severity = the highest "
-        "score among the flagged labels; reach = 1 + ln(1 + likes + reposts + replies + quotes)."),
+        "score among the flagged labels; reach = 1 + ln(1 + likes + reposts + replies + quotes). "
+        "Judge each flag Right or Wrong: every answer is kept as a label that teaches the model."),
     "triage.priority": ("Prioritas", "Priority"),
     "triage.severity": ("Keparahan", "Severity"),
     "triage.reach": ("Jangkauan", "Reach"),
     "triage.assignee": ("Ditugaskan ke", "Assigned to"),
     "triage.assign": ("Tugaskan", "Assign"),
     "triage.nobody": ("(belum ada)", "(nobody)"),
-    "triage.review": ("Tandai sudah ditinjau", "Mark reviewed"),
-    "triage.dismiss": ("Tolak: salah tanda", "Dismiss as false positive"),
+    "triage.review": ("Benar semua: tandai ditinjau", "All right: mark reviewed"),
+    "triage.dismiss": ("Salah semua: tolak", "All wrong: dismiss as false positive"),
+    "triage.yes": ("Benar", "Right"),
+    "triage.no": ("Salah", "Wrong"),
+    "triage.judged_yes": ("✓ benar", "✓ right"),
+    "triage.judged_no": ("✗ salah", "✗ wrong"),
     "triage.empty": ("Antrean kosong. Tidak ada post ditandai yang menunggu.",
                      "The queue is empty. No flagged post is waiting."),
-    "triage.done_reviewed": ("Sudah ditinjau", "Reviewed"),
+    "triage.done_reviewed": ("Sudah ditinjau; label disimpan untuk melatih model",
+                             "Reviewed; labels kept to teach the model"),
     "triage.done_dismissed": ("Ditolak sebagai salah tanda; koreksi disimpan",
                               "Dismissed as a false positive; correction kept"),
     "triage.status": ("Status", "Status"),
     "triage.status.open": ("terbuka", "open"),
     "triage.status.reviewed": ("ditinjau", "reviewed"),
     "triage.status.dismissed": ("ditolak", "dismissed"),
+    # teach the model (issue #9)
+    "teach.title": ("Bantu model", "Teach the model"),
+    "teach.explain": (
+        "Post di bawah dipilih karena labelnya paling banyak mengajari model: yang skornya "
+        "ragu, dan yang mungkin positif untuk label yang jarang. Jawab satu klik per label. "
+        "Setiap jawaban disimpan dengan nama dan waktu Anda; post yang sudah dijawab keluar "
+        "dari antrean.",
+        "These posts were picked because their labels teach the model most: posts it is "
+        "unsure of, and likely positives of rare labels. Answer in one click per label. Each "
+        "answer is kept with your name and the time; answered posts leave the queue."),
+    "teach.yes": ("Ya", "Yes"),
+    "teach.no": ("Tidak", "No"),
+    "teach.unknown": ("Tidak tahu", "Can't tell"),
+    "teach.none": ("Tidak ada yang cocok", "None of these"),
+    "teach.done": ("Terima kasih, jawaban tersimpan.", "Thank you, the answers are kept."),
+    "teach.empty": ("Antrean kosong: semua post terbaru sudah diberi label.",
+                    "The queue is empty: every recent post has a label."),
+    "teach.all_labels": ("semua label berbahaya", "every harmful label"),
+    "teach.focus": ("Tampilkan", "Show"),
+    "teach.counts": ("Label yang sudah ada", "Labels so far"),
+    "teach.to_model": ("Lihat mutu model dan kapan perlu label lagi",
+                       "See the model's quality and when to label more"),
     # model
     "model.title": ("Model", "Model"),
     "model.version": ("Versi", "Version"),
@@ -138,6 +174,86 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "model.card": ("Kartu model", "Model card"),
     "model.set": ("Data uji", "Test set"),
     "model.macro_f1": ("F1 makro", "Macro F1"),
+    "model.in_service": ("Model yang bertugas", "Model in service"),
+    "model.promoted_by": ("ditugaskan oleh", "promoted by"),
+    "model.broken_notice": ("Versi ini tidak bisa dimuat, jadi ditandai rusak; layanan tetap "
+                            "memakai model sebelumnya:",
+                            "This version cannot load, so it is marked broken; the service "
+                            "keeps the model before it:"),
+    "model.evidence": ("Bukti: label uji instalasi ini", "Evidence: this installation's "
+                       "held-out labels"),
+    "model.evidence_explain": (
+        "{percent}% label dari analis (dipilih dengan hash berkunci dari teks) tidak pernah "
+        "dipakai untuk melatih kandidat buatan Damai; model yang bertugas dan kandidat dinilai "
+        "pada {rows} post itu. "
+        "Angka dalam kurung: interval 95% dari bootstrap (baris uji diambil ulang).",
+        "{percent}% of the analysts' labels (chosen by a keyed hash of the text) never teach a "
+        "candidate Damai builds; the model in service and the candidate are scored on those "
+        "{rows} posts. In brackets: "
+        "the 95% interval from a bootstrap (the held-out rows resampled)."),
+    "model.heldout_n": ("n uji (+)", "held-out n (+)"),
+    "model.candidate": ("Kandidat", "Candidate"),
+    "model.candidate_broken": ("Kandidat tidak bisa dimuat:", "The candidate cannot load:"),
+    "model.no_heldout": ("Belum ada label uji. Beri label di Bantu model.",
+                         "No held-out labels yet. Label posts in Teach the model."),
+    "model.no_evidence": (
+        "Belum ada bukti: label uji belum menilai label yang dimiliki kedua model (perlu contoh "
+        "positif dan negatif). Menugaskan kandidat ini perlu konfirmasi.",
+        "No evidence yet: the held-out labels judge no label both models have (both classes "
+        "are needed). Promoting this candidate needs a confirmation."),
+    "model.worse": ("Kandidat lebih buruk dari model yang bertugas (F1 makro).",
+                    "The candidate is worse than the model in service (macro F1)."),
+    "model.not_worse": ("Kandidat setidaknya sama baik (F1 makro).",
+                        "The candidate is at least as good (macro F1)."),
+    "model.confirm_worse": ("Saya paham kandidat ini tidak terbukti lebih baik; tetap tugaskan.",
+                            "I understand this candidate is not shown to be better; promote it "
+                            "anyway."),
+    "model.promote": ("Tugaskan kandidat", "Put the candidate in service"),
+    "model.promote_explain": (
+        "Dicatat di log audit beserta angkanya; semua post dinilai ulang di latar belakang.",
+        "Audited with the figures; every stored post is re-scored in the background."),
+    "model.labels": ("Label yang sudah ada, dan kapan perlu label lagi",
+                     "Labels so far, and when to label more"),
+    "model.rule": (
+        "Aturan: beri label lagi bila sebuah label punya kurang dari {positives} contoh positif, "
+        "atau interval 95% F1 model yang bertugas lebih lebar dari {width}. Adaptasi perlu "
+        "minimal {min} positif dan {min} negatif di bagian latih.",
+        "Rule: label more while a label has fewer than {positives} positives, or while the "
+        "model in service's 95% F1 interval is wider than {width}. Adapting needs at least "
+        "{min} positives and {min} negatives in the training part."),
+    "model.heldout_part": ("uji (ya / tidak)", "held out (yes / no)"),
+    "model.label_more": ("Beri label lagi", "Label more"),
+    "model.enough": ("cukup", "enough"),
+    "model.adapt": ("Bangun kandidat dari label ini", "Build a candidate from these labels"),
+    "model.adapt_explain": (
+        "Model yang bertugas diadaptasi ke bagian latih label di latar belakang; hasilnya "
+        "kandidat yang bisa dibandingkan.",
+        "The model in service is adapted to the training part of the labels in the background; "
+        "the result is a candidate to compare."),
+    "model.jobs": ("Pekerjaan latar belakang", "Background jobs"),
+    "model.job_kind": ("Jenis", "Kind"),
+    "model.job_state": ("Status", "State"),
+    "model.job_progress": ("Kemajuan", "Progress"),
+    "model.job.reclassify": ("nilai ulang post", "re-score posts"),
+    "model.job.adapt": ("bangun kandidat", "build a candidate"),
+    "model.state.queued": ("menunggu", "queued"),
+    "model.state.running": ("berjalan", "running"),
+    "model.state.done": ("selesai", "done"),
+    "model.state.failed": ("gagal", "failed"),
+    "model.state.candidate": ("kandidat", "candidate"),
+    "model.state.in_service": ("bertugas", "in service"),
+    "model.state.retired": ("pensiun", "retired"),
+    "model.state.broken": ("rusak", "broken"),
+    "model.versions": ("Semua versi", "Every version"),
+    "model.kind": ("Jenis", "Kind"),
+    "model.status": ("Status", "Status"),
+    "model.parent": ("Induk", "Parent"),
+    "model.data": ("Data latih (nama, jumlah)", "Training data (name, count)"),
+    "model.figures": ("Angka", "Figures"),
+    "model.created": ("Dibuat", "Created"),
+    "model.promoted": ("Ditugaskan", "Promoted"),
+    "model.compare": ("bandingkan", "compare"),
+    "model.rollback": ("Kembalikan versi ini", "Put this version back"),
     # users
     "users.title": ("Pengguna", "Users"),
     "users.add": ("Tambah pengguna", "Add a user"),

@@ -12,7 +12,6 @@ from fastapi import FastAPI, Query, Request, Response
 from damai.errors import InputError
 from damai.storage import PostQuery
 from damai.storage.base import PostCursor, StoredPost
-from damai.understand.bundled import load_model
 from damai.web.checks import row_id_ok, utc_ok
 from damai.web.context import WebContext
 from damai.web.render import render
@@ -60,7 +59,7 @@ def _cursor(value: str | None) -> PostCursor | None:
 
 def explain_flags(ctx: WebContext, stored: StoredPost) -> dict[str, list[tuple[str, float]]]:
     """The terms that drove each flag of the post, by the model that is loaded now."""
-    model = load_model(ctx.model_dir)
+    model = ctx.model()
     flags = [f for f in stored.post.flags if f in model.labels]
     if not flags:
         return {}
@@ -108,10 +107,11 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
         stored = ctx.store.posts.get_by_id(post_id) if row_id_ok(post_id) else None
         if stored is None:
             return render(request, "error.html", {"message": "error.not_found"}, 404)
-        model = load_model(ctx.model_dir)
+        model = ctx.model()
         thresholds = dict(zip(model.labels, (float(t) for t in model.thresholds), strict=True))
         scores = sorted(stored.post.labels.items(), key=lambda item: -item[1])
         return render(request, "post.html", {
             "stored": stored, "post": stored.post, "scores": scores, "thresholds": thresholds,
             "explanations": explain_flags(ctx, stored),
-            "triage": ctx.store.triage.get(post_id)})
+            "triage": ctx.store.triage.get(post_id),
+            "judged": ctx.store.triage.judgements([post_id]).get(post_id, {})})

@@ -11,11 +11,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from damai.auth import Session, role_at_least
+from damai.auth import Session, User, role_at_least
 from damai.identity import display_url
 from damai.web.i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, translator
 
-__all__ = ["TEMPLATES", "current_session", "language", "render", "safe_href"]
+__all__ = ["TEMPLATES", "current_session", "language", "render", "safe_href", "signed_in"]
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -44,6 +44,14 @@ def language(request: Request) -> str:
 def current_session(request: Request) -> Session | None:
     session: Session | None = getattr(request.state, "session", None)
     return session
+
+
+def signed_in(request: Request) -> tuple[User, str | None]:
+    """The signed-in user of a page route and the client's address (what an audit entry
+    keeps); the authorisation middleware lets only signed-in users reach such a route."""
+    session = current_session(request)
+    assert session is not None
+    return session.user, request.client.host if request.client else None
 
 
 def render(request: Request, name: str, context: dict[str, Any],

@@ -74,7 +74,8 @@ def ingest_stage(ctx: WebContext) -> ClassifyStage | None:
     from damai.understand.bundled import DEFAULT_MODEL_DIR
     from damai.understand.model import MODEL_FILE
 
-    if ctx.model_dir is None and not (DEFAULT_MODEL_DIR / MODEL_FILE).is_file():
+    if (ctx.model_dir is None and ctx.store.models.in_service() is None
+            and not (DEFAULT_MODEL_DIR / MODEL_FILE).is_file()):
         return None  # posts are stored unscored; `damai reclassify` scores them later
     return ClassifyStage(model_of(ctx))
 
@@ -159,7 +160,7 @@ def add_ingest_route(router: APIRouter, ctx: WebContext) -> None:
         """Status tugas dari `POST /ingest` yang dijawab 202 / The state of a job that `POST
         /ingest` answered with 202."""
         found = ctx.store.jobs.get(job_id)
-        if found is None:
+        if found is None or found.kind != "ingest":  # re-scoring jobs: the model page
             raise ApiError(404, message=f"Tugas {job_id} tidak ada / No job {job_id}.")
         return JSONBody({"id": found.id, "state": found.state, "received": found.received,
                          "stored": found.stored, "duplicates": found.duplicates,

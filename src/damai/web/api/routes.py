@@ -33,10 +33,8 @@ MAX_PAGE = 200
 
 
 def model_of(ctx: WebContext) -> TextClassifier:
-    """The context's model (``ctx.model_dir`` or the bundled one), loaded once."""
-    from damai.understand.bundled import load_model
-
-    return load_model(ctx.model_dir)
+    """The model in service (or ``ctx.model_dir``), loaded once per process."""
+    return ctx.model()
 
 
 def _utc(value: datetime | None, name: str) -> datetime | None:
