@@ -6,6 +6,7 @@ The names and flags are a contract: external evaluations call them.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -93,8 +94,10 @@ def train(
     table = load_tables(data, text_col, labels, drop_duplicates=drop_duplicates)
     config = TrainConfig(c=c, stream_prevalence=stream_prevalence, mask_names=mask_names,
                          background=frozenset(str(b) for b in background or []))
-    model = train_classifier(table, config, name=name, progress=err.print,
-                             extra_meta={"data": [str(p) for p in data]})
+    rows = Counter(table.source)  # by file name and count: never a path or a row's text
+    model = train_classifier(table, config, name=name, progress=err.print, extra_meta={
+        "data": [{"name": "/".join(Path(p).parts[-2:]), "rows": rows[str(p)]}
+                 for p in dict.fromkeys(data)]})
     model.save(out_dir)
     out.print(f"model {model.version} saved to {out_dir}: labels {', '.join(model.labels)}")
 

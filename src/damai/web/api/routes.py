@@ -67,8 +67,8 @@ def _terms(explanations: dict[str, list[tuple[str, float]]]) -> dict[str, list[d
 
 def _prediction_json(p: Prediction) -> dict[str, Any]:
     return {"labels": {k: round(v, 4) for k, v in p.labels.items()}, "flags": p.flags,
-            "signals": p.signals, "language": p.language, "truncated": p.truncated, "empty": p.empty,
-            "explanations": _terms(p.explanations)}
+            "signals": p.signals, "language": p.language, "truncated": p.truncated,
+            "empty": p.empty, "explanations": _terms(p.explanations)}
 
 
 def _explain(ctx: WebContext, post: Post) -> dict[str, list[dict[str, Any]]]:
