@@ -68,6 +68,10 @@ def test_a_disaster_prediction_is_a_hoax_not_safety_advice(model: TextClassifier
     assert advice.flags == ["disaster", "disaster.info.warning_advice"]
     assert "hoax" in prediction.flags
     assert "disaster.info.warning_advice" not in prediction.flags
+    # nor is it shown as likely advice: the score is discounted by the hoax
+    shown = prediction.labels["disaster.info.warning_advice"]
+    assert shown <= prediction.labels["disaster"] * (1 - prediction.labels["hoax"]) + 1e-9
+    assert shown < advice.labels["disaster.info.warning_advice"]
 
 
 def test_an_old_model_without_conditional_sub_labels_is_capped(model: TextClassifier) -> None:
@@ -75,7 +79,8 @@ def test_an_old_model_without_conditional_sub_labels_is_capped(model: TextClassi
     old = TextClassifier(meta, model.featurizer, model.weights, model.bias)
     raw = np.asarray([[0.09, 0.85, 0.1]])
     shown = old.reported(raw)
-    assert shown[0, old.labels.index("disaster.info.warning_advice")] == pytest.approx(0.09)
+    # capped at the parent (0.09), then discounted by the chance of a hoax (0.1)
+    assert shown[0, old.labels.index("disaster.info.warning_advice")] == pytest.approx(0.09 * 0.9)
 
 
 def test_signal_labels_rank_but_never_flag(model: TextClassifier) -> None:

@@ -212,11 +212,15 @@ class TextClassifier:
     def reported(self, raw: NDArray[np.float64]) -> NDArray[np.float64]:
         """The scores a page, export or API shows: a sub-label's score is never above its
         parent's. A conditional sub-label shows P(parent) x P(sub | parent); an older model's
-        sub-label is capped at its parent's score."""
+        sub-label is capped at its parent's score. A label that another excludes is shown
+        times the chance that the other is absent (a likely hoax is not shown as advice)."""
         out = raw.copy()
         for j, parent, conditional in self._subs:
             out[:, j] = (raw[:, parent] * raw[:, j] if conditional
                          else np.minimum(raw[:, j], raw[:, parent]))
+        for j, others in self._exclusions:
+            for other in others:
+                out[:, j] *= 1.0 - raw[:, other]
         return out
 
     def decide(self, raw: NDArray[np.float64]) -> NDArray[np.bool_]:
