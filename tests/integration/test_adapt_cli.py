@@ -57,6 +57,7 @@ def labelled(tmp_path: Path) -> Path:
                   [[t.format(n), y, ""] for n in NAMES for t, y in TARGET])
 
 
+@pytest.mark.slow  # adapts a model: a few dozen fits
 def test_issue_9_adaptation_flips_a_missed_decision(capsys: pytest.CaptureFixture[str],
                                                     base: Path, labelled: Path,
                                                     tmp_path: Path) -> None:
@@ -82,6 +83,7 @@ def test_issue_9_adaptation_flips_a_missed_decision(capsys: pytest.CaptureFixtur
     assert adapted.version in stdout
 
 
+@pytest.mark.slow  # adapts a model: a few dozen fits
 def test_source_rows_keep_the_base_domain(capsys: pytest.CaptureFixture[str], base: Path,
                                          labelled: Path, tmp_path: Path) -> None:
     source = _write(tmp_path / "source.csv", ["Tweet", "HS"],

@@ -46,6 +46,7 @@ def _classify(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatc
     return result
 
 
+@pytest.mark.slow  # adapts a model: a few dozen fits
 def test_the_model_commands_from_adapt_to_rollback(capsys: pytest.CaptureFixture[str],
                                                    monkeypatch: pytest.MonkeyPatch,
                                                    labelled_db: str, tiny_bundled: Path) -> None:

@@ -90,6 +90,7 @@ def test_register_list_promote_and_roll_back_with_their_audit(db: Store,
     assert registered == {f"model:{version}", f"model:{base.version}"}
 
 
+@pytest.mark.slow  # adapts a model: a few dozen fits
 def test_promotion_asks_for_an_approver(store: Store, tiny_bundled: Path) -> None:
     ensure_bundled(store)
     version = _adapted(store)
@@ -101,6 +102,7 @@ def test_promotion_asks_for_an_approver(store: Store, tiny_bundled: Path) -> Non
     assert store.models.get(version).status == "candidate"  # type: ignore[union-attr]
 
 
+@pytest.mark.slow  # adapts a model: a few dozen fits
 def test_a_worse_candidate_needs_an_explicit_confirmation(store: Store, tiny_bundled: Path,
                                                           tmp_path: Path) -> None:
     base = ensure_bundled(store)
@@ -133,6 +135,7 @@ def _damage(store: Store, version: str) -> None:
                      .values(archive=b"bukan arsip"))
 
 
+@pytest.mark.slow  # adapts a model: a few dozen fits
 def test_a_damaged_archive_keeps_the_model_in_service(store: Store, tiny_bundled: Path,
                                                       tmp_path: Path) -> None:
     base = ensure_bundled(store)
@@ -156,6 +159,7 @@ def test_a_damaged_archive_keeps_the_model_in_service(store: Store, tiny_bundled
     assert serving(store).version == version
 
 
+@pytest.mark.slow  # adapts a model: a few dozen fits
 def test_a_model_in_service_that_cannot_load_falls_back(store: Store, tiny_bundled: Path,
                                                         monkeypatch: pytest.MonkeyPatch,
                                                         tmp_path: Path) -> None:
@@ -207,6 +211,7 @@ def test_the_heldout_part_is_never_in_the_training_part(store: Store,
     assert {p.post_id for p in other.heldout} != {p.post_id for p in split.heldout}
 
 
+@pytest.mark.slow  # adapts a model: a few dozen fits
 def test_a_candidate_learns_only_from_the_training_part(store: Store, tiny_bundled: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from damai.pipeline import teach

@@ -115,6 +115,7 @@ def _label_everything(db_url: str) -> None:
     store.close()
 
 
+@pytest.mark.slow  # adapts a model: a few dozen fits
 def test_the_model_page_adapts_compares_promotes_and_rolls_back(web_db: str,
                                                                 tmp_path: Path) -> None:
     with client_for(web_db) as client:
@@ -171,6 +172,7 @@ def test_the_model_page_adapts_compares_promotes_and_rolls_back(web_db: str,
     assert rollbacks[0].detail == {"from": version, "approver": "approver"}
 
 
+@pytest.mark.slow  # adapts a model: a few dozen fits
 def test_a_broken_model_in_service_never_takes_the_pages_down(web_db: str,
                                                               monkeypatch: pytest.MonkeyPatch,
                                                               tmp_path: Path) -> None:
