@@ -47,7 +47,7 @@ pg-stop:
 
 test: $(STAMP) lint pg-start
 	bash scripts/ensure-chromium.sh
-	DAMAI_TEST_PG_URL="$$(cat $(VENV)/pg-url)" $(BIN)/pytest -m ""
+	DAMAI_TEST_PG_URL="$$(cat $(VENV)/pg-url)" $(BIN)/pytest -n 0 -m ""
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit
