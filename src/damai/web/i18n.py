@@ -297,6 +297,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "library.themes": ("Tema (satu atau dua)", "Themes (one or two)"),
     "library.labels": ("Label yang dijawab (pisahkan dengan koma)",
                        "Labels it answers (separated by commas)"),
+    "library.theme_names": ("Tema", "Themes"),
+    "library.answers": ("Menjawab label", "Answers labels"),
     "library.tone": ("Nada", "Tone"),
     "library.source": ("Sumber atau rujukan", "Source or reference"),
     "library.author": ("Penulis", "Author"),

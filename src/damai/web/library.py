@@ -39,7 +39,7 @@ _RESERVED: Final = frozenset({"new"})
 FIELD_KEYS: Final = {"title": "library.entry_title", "status": "library.status",
                      "text_id": "library.text_id", "text_en": "library.text_en",
                      "short_280": "library.short_280", "short_500": "library.short_500",
-                     "themes": "library.themes", "labels": "library.labels",
+                     "themes": "library.theme_names", "labels": "library.answers",
                      "tone": "library.tone", "source": "library.source",
                      "author": "library.author"}
 EntryPath = Annotated[str, Path(max_length=80)]
