@@ -19,19 +19,14 @@ from damai.cli.common import DbOption, cli_actor, err, out, plain, store_from
 from damai.errors import InputError
 from damai.pipeline.library import EXPORT_FORMATS, export_library, import_library
 from damai.respond.entries import STATUSES, THEMES, TONES, ImportRefused
-from damai.storage.library import LibraryVersion, SaveResult
+from damai.storage.library import SaveResult
 
-__all__ = ["app", "version_json"]
+__all__ = ["app", "print_result"]
 
 app = typer.Typer(help="Pustaka narasi tandingan. / The counter-narrative library.",
                   no_args_is_help=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON untuk skrip / JSON for scripts")]
-
-
-def version_json(version: LibraryVersion) -> dict[str, Any]:
-    return {**version.entry.as_dict(), "created_by": version.created_by,
-            "created_at": version.created_at.isoformat()}
 
 
 def print_result(result: SaveResult) -> None:
@@ -105,7 +100,7 @@ def list_entries(
     with store_from(db) as store:
         found = store.library.current(status=status, theme=theme, tone=tone)
     if as_json:
-        sys.stdout.write(orjson.dumps([version_json(v) for v in found]).decode() + "\n")
+        sys.stdout.write(orjson.dumps([v.to_dict() for v in found]).decode() + "\n")
         return
     table = Table(Column("id", overflow="fold"), "versi / version", "status",
                   "tema / themes", "nada / tone", Column("judul / title", overflow="fold"))

@@ -40,6 +40,12 @@ class LibraryVersion:
     created_at: datetime
     current: bool
 
+    def to_dict(self) -> dict[str, Any]:
+        """The entry's fields with who made this version and when (what ``damai library list
+        --json`` and ``GET /api/v1/library`` answer)."""
+        return {**self.entry.as_dict(), "created_by": self.created_by,
+                "created_at": self.created_at}
+
 
 @dataclass(frozen=True, slots=True)
 class Usage:

@@ -7,20 +7,14 @@ from fastapi import APIRouter, Depends, Query
 
 from damai.auth import User
 from damai.respond.entries import STATUSES, THEMES, TONES
-from damai.storage.library import LibraryVersion
 from damai.web.api.errors import ApiError, JSONBody, documented
 from damai.web.api.schemas import LibraryOut
 from damai.web.api.security import require
 from damai.web.context import WebContext
 
-__all__ = ["add_library_route", "library_json"]
+__all__ = ["add_library_route"]
 
 Choice = Annotated[str | None, Query(max_length=40)]
-
-
-def library_json(version: LibraryVersion) -> dict[str, Any]:
-    return {**version.entry.as_dict(), "created_by": version.created_by,
-            "created_at": version.created_at}
 
 
 def _check(value: str | None, choices: Any, name: str) -> str | None:
@@ -43,4 +37,4 @@ def add_library_route(router: APIRouter, ctx: WebContext) -> None:
         found = ctx.store.library.current(theme=_check(theme, THEMES, "theme"),
                                           tone=_check(tone, TONES, "tone"),
                                           status=_check(status, STATUSES, "status"))
-        return JSONBody({"entries": [library_json(v) for v in found]})
+        return JSONBody({"entries": [v.to_dict() for v in found]})
