@@ -15,8 +15,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -106,6 +108,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.wait(timeout=10)
         if process.stderr:
             process.stderr.close()
+
+
+@contextmanager
+def signed_in_page(server: str, user: str, path: str) -> Iterator[tuple[Any, list[str]]]:
+    """A Chromium page signed in as ``user`` (through the login form) and sent on to ``path``,
+    and the Content-Security-Policy errors its console reports (a test asserts none)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    csp_errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("console", lambda m: csp_errors.append(m.text)
+                if "Content Security Policy" in m.text else None)
+        page.goto(server + path)
+        page.fill("input[name=name]", user)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        expect(page).to_have_url(server + path)
+        yield page, csp_errors
+        browser.close()
 
 
 def test_dashboard_in_chromium(server: str) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import test_dashboard as dashboard
-from tests.integration.web_helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -17,21 +16,9 @@ server = dashboard.server
 
 
 def test_teach_the_model_in_chromium(server: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    dashboard.SHOTS.mkdir(parents=True, exist_ok=True)
-    csp_errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(dashboard.CHROMIUM), headless=True,
-                                     args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.on("console", lambda m: csp_errors.append(m.text)
-                if "Content Security Policy" in m.text else None)
-        page.goto(server + "/teach")
-        page.fill("input[name=name]", "analyst")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        expect(page).to_have_url(server + "/teach")
+    with dashboard.signed_in_page(server, "analyst", "/teach") as (page, csp_errors):
         expect(page.locator("h1")).to_have_text("Bantu model")
         cards = page.locator("#teach-queue article.teach-card")
         expect(cards.first).to_be_visible()
@@ -70,5 +57,4 @@ def test_teach_the_model_in_chromium(server: str) -> None:
         expect(page.locator(f"#label-needs tr[data-label='{label}'] td").nth(1)).to_have_text("1")
         expect(page.locator("#label-needs a.label-more").first).to_be_visible()
         page.screenshot(path=str(dashboard.SHOTS / "model.png"), full_page=True)
-        browser.close()
     assert csp_errors == [], "a page broke its own Content-Security-Policy"

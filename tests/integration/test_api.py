@@ -19,7 +19,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from damai.auth import ROLES, open_auth_store
+from damai.pipeline.library import import_library
 from damai.records import Post
+from damai.respond.entries import STARTER, read_entries
 from damai.storage import PostQuery, open_store
 from damai.understand.bundled import load_model
 from damai.web.api import API_PREFIX, API_ROUTE_ROLES
@@ -75,6 +77,7 @@ def open_api(url: str) -> Iterator[Api]:
     store.posts.write_batch(stored_posts(), [], [])
     job = store.jobs.add("ingest", actor="test", ip=None, path="/tmp/selesai.jsonl", detail={})
     store.jobs.update(job.id, state="done")
+    import_library(store, None, actor="test")  # the starter library, for GET /library
     store.close()
     auth = open_auth_store(url, passwords=fast_passwords())
     tokens = {}
@@ -145,6 +148,7 @@ SAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", f"{API}/posts"): {"params": {"limit": 2}},
     ("GET", f"{API}/posts/{{post_id}}"): {"path": f"{API}/posts/twitter:1001"},
     ("GET", f"{API}/stats"): {},
+    ("GET", f"{API}/library"): {"params": {"theme": "literacy"}},
     ("POST", f"{API}/classify"): {"json": {"text": "banjir di Bekasi"}},
     ("POST", f"{API}/ingest"): {"content": orjson.dumps(page([tweet(1)])),
                                 "headers": {"content-type": "application/json"}},
@@ -532,3 +536,22 @@ def test_openapi_schema(lite: Api) -> None:
     assert {"400", "413", "415"} <= set(ingest_op["responses"])
     assert "400" in schema["paths"]["/posts"]["get"]["responses"]
     assert "404" in schema["paths"]["/posts/{post_id}"]["get"]["responses"]
+
+
+# -- the counter-narrative library (issue #11) ----------------------------------------------------
+def test_the_library_lists_entries_as_they_stand(api: Api) -> None:
+    starter = read_entries(STARTER)
+    viewer = api.auth("viewer")
+    body = api.client.get(f"{API}/library", headers=viewer).json()
+    assert [e["id"] for e in body["entries"]] == sorted(e.id for e in starter)
+    first = body["entries"][0]
+    assert first["version"] == 1 and first["created_by"] == "test"
+    assert set(first) >= {"text_id", "short_280", "short_500", "themes", "labels", "tone",
+                          "source", "author", "status", "created_at"}
+    literacy = api.client.get(f"{API}/library", params={"theme": "literacy", "status": "approved"},
+                              headers=viewer).json()["entries"]
+    assert {e["id"] for e in literacy} == {e.id for e in starter
+                                           if "literacy" in e.themes and e.status == "approved"}
+    error = assert_error(api.client.get(f"{API}/library", params={"tone": "sinis"},
+                                        headers=viewer), 400, "unknown_tone")
+    assert error["detail"] == {"parameter": "tone"}

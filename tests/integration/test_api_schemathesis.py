@@ -22,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from damai.auth import open_auth_store
+from damai.pipeline.library import import_library
 from damai.storage import open_store
 from damai.web.api import API_PREFIX
 from damai.web.app import create_app
@@ -39,6 +40,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 def token(db_url: str) -> str:
     store = open_store(db_url)
     store.posts.write_batch(stored_posts(), [], [])
+    import_library(store, None, actor="test")
     store.close()
     with open_auth_store(db_url, passwords=fast_passwords()) as auth:
         auth.add_user("fuzz", "admin", "kata-sandi-yang-panjang", actor="test")
@@ -56,7 +58,7 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
     found = operations(db_url, token)
     assert {f"{o.method.upper()} {o.path}" for o in found} == {
         "GET /posts", "GET /posts/{post_id}", "GET /stats", "POST /classify", "POST /ingest",
-        "GET /jobs/{job_id}"}
+        "GET /jobs/{job_id}", "GET /library"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -71,7 +73,7 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
 
         conforms()
     # the run reached the routes' work, not only their validation
-    for name in ("GET /posts", "GET /stats", "POST /classify", "POST /ingest"):
+    for name in ("GET /posts", "GET /stats", "POST /classify", "POST /ingest", "GET /library"):
         assert 200 in seen[name], (name, seen[name])
     assert 422 in seen["GET /posts"] and 404 in seen["GET /posts/{post_id}"], seen
 
@@ -115,6 +117,10 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
                             "edit_history_tweet_ids": ["2"]}]},
          "media_type": "application/json"},
         {"body": "[" * 100_000 + "]" * 100_000, "media_type": "application/x-ndjson"},
+    ],
+    "GET /library": [
+        {"query": {"theme": "literacy\x00"}}, {"query": {"status": "x" * 5000}},
+        {"query": {"tone": "humorous", "status": "draft"}}, {"query": {"theme": "🕊"}},
     ],
     "GET /jobs/{job_id}": [
         {"path_parameters": {"job_id": "9" * 40}}, {"path_parameters": {"job_id": "-1"}},

@@ -9,6 +9,7 @@ import pytest
 
 from damai.auth import open_auth_store
 from damai.cli.main import main
+from damai.respond.entries import STARTER, read_entries
 from tests.integration.test_store_contract import pg_schema
 
 
@@ -26,6 +27,9 @@ def _demo_stats(capsys: pytest.CaptureFixture[str], db: str) -> dict[str, object
     again = _run(capsys, "demo", "--no-serve", "--db", db)
     assert "stored 0 +" in again and "quarantined 0" in again  # a re-run adds nothing
     assert "Admin demo" not in again  # and creates no second administrator
+    starter = len(read_entries(STARTER))  # the demo loads the starter library, once
+    assert f"baru / new: {starter}," in first and f"tidak berubah / unchanged: {starter}" in again
+    assert len(orjson.loads(_run(capsys, "library", "list", "--json", "--db", db))) == starter
     auth = open_auth_store(db)
     try:
         assert auth.authenticate("admin", password.group(1)) is not None

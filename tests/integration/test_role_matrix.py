@@ -18,6 +18,8 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route
 
 from damai.auth import ROLES, open_auth_store, role_at_least
+from damai.pipeline.library import import_library
+from damai.respond.entries import STARTER, read_entries
 from damai.storage import open_store
 from damai.understand.bundled import load_model
 from damai.web.authz import API_PREFIX, PUBLIC, ROUTE_ROLES
@@ -46,6 +48,9 @@ def matrix_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     db_url = f"sqlite:///{tmp / 'damai.sqlite3'}"
     fill_posts(tmp, db_url)
     add_users(db_url)
+    store = open_store(db_url)
+    import_library(store, None, actor="cli:test")  # for /library/{entry_id}/...
+    store.close()
     auth = open_auth_store(db_url)
     for i in range(len(ROLES) + 1):  # one disposable account per role, for /users/{name}/...
         auth.add_user(f"sasaran{i}", "viewer", PASSWORD, actor="cli:test")
@@ -67,6 +72,7 @@ def _request(client: TestClient, method: str, path: str, csrf: str, target: str,
              post_id: int) -> Any:
     url = (path.replace("{post_id}", str(post_id)).replace("{name}", target)
            .replace("{version}", load_model(None).version)  # the model in service
+           .replace("{entry_id}", read_entries(STARTER)[0].id)
            .replace("/static", "/static/damai.css"))
     if method == "GET":
         return client.get(url)

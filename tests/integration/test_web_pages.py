@@ -13,10 +13,12 @@ import pytest
 
 from damai.auth import open_auth_store
 from damai.records import Post
+from damai.respond.entries import STATUSES
 from damai.storage import PostQuery, open_store
 from damai.storage.jobs import JOB_STATES
 from damai.storage.schema import MODEL_STATUSES
 from damai.web.i18n import MESSAGES
+from damai.web.library import FIELD_KEYS
 from damai.web.modelcard import JOB_KINDS
 from tests.integration.web_helpers import (
     HOSTILE,
@@ -184,6 +186,10 @@ def test_every_message_key_used_by_a_template_exists_in_both_languages() -> None
         used.update(f"model.state.{s}" for s in (*JOB_STATES, *MODEL_STATUSES)
                     if '"model.state." +' in text)
         used.update(re.findall(r'"((?:teach|triage)\.[a-z_]+)", "', text))
+        # issue #11: the library's statuses and the diffed fields' names, and keys with values
+        used.update(f"library.status.{s}" for s in STATUSES if '"library.status." +' in text)
+        used.update(FIELD_KEYS.values() if "t(field_keys[" in text else ())
+        used.update(re.findall(r't\("([a-z_.]+[a-z_])", [a-z_]+=', text))
     assert len(used) > 50 and used - set(MESSAGES) == set()
     assert all(len(pair) == 2 and all(text.strip() for text in pair)
                for pair in MESSAGES.values())

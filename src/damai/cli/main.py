@@ -16,6 +16,7 @@ from damai.cli import accounts as accounts_cli
 from damai.cli import adapt as adapt_cli
 from damai.cli import corrections as corrections_cli
 from damai.cli import labels as labels_cli
+from damai.cli import library as library_cli
 from damai.cli import lifecycle as lifecycle_cli
 from damai.cli import models as models_cli
 from damai.cli import quarantine as quarantine_cli
@@ -63,6 +64,7 @@ app.add_typer(accounts_cli.app, name="accounts")
 app.add_typer(corrections_cli.app, name="corrections")
 app.add_typer(adapt_cli.app, name="adapt")
 app.add_typer(models_cli.app, name="model")
+app.add_typer(library_cli.app, name="library")
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)
@@ -293,13 +295,17 @@ def demo(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Hanya ingest / ingest only")]
     = False,
 ) -> None:
-    """Muat data demo lalu jalankan dasbor. / Ingest the bundled demo set, then serve."""
+    """Muat data demo dan pustaka awal, lalu jalankan dasbor. / Ingest the bundled demo set and
+    load the starter library, then serve."""
     from damai.demo import demo_paths
+    from damai.pipeline.library import import_library
 
     with store_from(db) as store:
         report = ingest_paths(demo_paths(), store, IngestOptions.from_settings(),
                               classifier=classifier_for(store, None))
+        library = import_library(store, None, actor=cli_actor())
     print_report(report)
+    library_cli.print_result(library)
     password = users_cli.demo_admin(db)
     if password:
         out.print(f"Admin demo / demo admin: admin  kata sandi / password: {password}")

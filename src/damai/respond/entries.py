@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from damai.spreadsheet import FORMULA_STARTS
+
 #: Theme ids, with their Indonesian and English names. Exactly these; see issue #11.
 THEMES: dict[str, tuple[str, str]] = {
     "anti_violence": ("Tolak kekerasan", "Rejecting violence and terrorism"),
@@ -191,12 +193,26 @@ def parse_rows(rows: Iterable[Mapping[str, object]], known_labels: Iterable[str]
     return entries
 
 
+def _unquoted(value: object) -> object:
+    """A CSV cell as written before a spreadsheet-safe export quoted it (``'=...`` → ``=...``)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def read_rows(path: Path) -> list[Mapping[str, object]]:
     """The raw rows of a YAML or CSV library file (by suffix; ``.yml``/``.yaml`` or ``.csv``)."""
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".csv":
-        return list(csv.DictReader(io.StringIO(text, newline="")))
-    loaded = yaml.safe_load(text)
+        return [{k: _unquoted(v) for k, v in row.items()}
+                for row in csv.DictReader(io.StringIO(text, newline=""))]
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (baris berkas / file line {mark.line + 1})" if mark is not None else ""
+        raise ImportRefused([RowProblem(0, None, "-", "YAML tidak sah / invalid YAML" + where)]
+                            ) from None
     if isinstance(loaded, Mapping):
         loaded = loaded.get("entries")
     if not isinstance(loaded, list):

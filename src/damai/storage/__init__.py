@@ -16,6 +16,7 @@ and the repositories that take their connections from it:
 ``store.jobs``        background work (ingest uploads, re-scoring, adaptation), kept across
                       restarts
 ``store.models``      every registered model version and which one is in service
+``store.library``     the counter-narrative library: every version of every entry, and its use
 ====================  ===========================================================
 """
 
@@ -40,6 +41,7 @@ from damai.storage.copy import copy_tables
 from damai.storage.engine import Database, StoreUnavailable, parse_url, safe_url
 from damai.storage.jobs import Job, JobRepository
 from damai.storage.labels import LabelRepository
+from damai.storage.library import LibraryRepository
 from damai.storage.lifecycle import LifecycleRepository
 from damai.storage.migrate import MigrationError, current_revision, migrate, revisions
 from damai.storage.models import ModelRepository
@@ -71,6 +73,7 @@ class Store:
         self.lifecycle = LifecycleRepository(db)
         self.jobs = JobRepository(db)
         self.models = ModelRepository(db)
+        self.library = LibraryRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Identity,
     Index,
     Integer,
@@ -38,10 +39,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from damai.respond.entries import STATUSES as LIBRARY_STATUSES
 from damai.roles import ROLES
 from damai.storage.types import Json, RawJson, SafeText, UtcTime
 
-__all__ = ["DIALECT_DDL", "MODEL_KINDS", "MODEL_STATUSES", "TRIAGE_STATUSES", "metadata", "tables"]
+__all__ = ["DIALECT_DDL", "LIBRARY_STATUSES", "MODEL_KINDS", "MODEL_STATUSES", "TRIAGE_STATUSES",
+           "USAGE_KINDS", "metadata", "tables"]
 
 metadata = MetaData()
 
@@ -51,6 +54,8 @@ TRIAGE_STATUSES: tuple[str, ...] = ("open", "reviewed", "dismissed")
 MODEL_KINDS: tuple[str, ...] = ("bundled", "trained", "adapted")
 #: a registered model's state; at most one is ``in_service`` at a time
 MODEL_STATUSES: tuple[str, ...] = ("candidate", "in_service", "retired", "broken")
+#: what used a library entry: a response to a post, a publication, or a campaign message
+USAGE_KINDS: tuple[str, ...] = ("response", "publication", "campaign")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -250,6 +255,39 @@ models = Table(
     Index("models_one_in_service", "status", unique=True,
           sqlite_where=text("status = 'in_service'"),
           postgresql_where=text("status = 'in_service'")),
+)
+
+# -- the counter-narrative library: every version of every entry, and its use (issue #11) --------
+#: one row per version of an entry; a change is a new row, never an update of the text. The
+#: newest version is the entry as it stands (``is_current``), and at most one row of an entry is
+#: current, which the database itself keeps (partial unique index). Library-sized: themes and
+#: labels stay JSON lists, filtered in Python.
+library_entries = Table(
+    "library_entries", metadata, _id(), _t("entry_id", null=False),
+    Column("version", Integer(), nullable=False), _t("title", null=False),
+    _t("text_id", null=False), _t("text_en"), _t("short_280", null=False),
+    _t("short_500", null=False), Column("themes", Json(), nullable=False),
+    Column("labels", Json(), nullable=False), _t("tone", null=False), _t("source"),
+    _t("author", null=False), _t("status", null=False),
+    Column("is_current", Boolean(), nullable=False, server_default=text("false")),
+    _t("created_by", null=False), Column("created_at", UtcTime(), nullable=False),
+    UniqueConstraint("entry_id", "version", name="library_entries_entry_version_key"),
+    CheckConstraint(_in("status", LIBRARY_STATUSES), name="library_entries_status_check"),
+    Index("library_entries_current", "entry_id", unique=True,
+          sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+)
+#: each use of an entry: which version, when, by whom, and what used it (``kind`` and ``ref``,
+#: e.g. a response's id); recommendation reads it to rank recently used entries lower
+library_usage = Table(
+    "library_usage", metadata, _id(), _t("entry_id", null=False),
+    Column("version", Integer(), nullable=False), Column("used_at", UtcTime(), nullable=False),
+    _t("kind", null=False), _t("ref"), _t("user_name", null=False),
+    ForeignKeyConstraint(["entry_id", "version"],
+                         ["library_entries.entry_id", "library_entries.version"],
+                         name="library_usage_entry_fkey"),
+    CheckConstraint(_in("kind", USAGE_KINDS), name="library_usage_kind_check"),
+    Index("library_usage_entry", "entry_id", "used_at"),
+    Index("library_usage_time", "used_at"),
 )
 
 #: every table by name

@@ -46,6 +46,10 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/posts/{post_id}"): "viewer",
     ("GET", "/model"): "viewer",
     ("GET", "/model/jobs"): "viewer",
+    # the counter-narrative library (issue #11): everyone reads it ...
+    ("GET", "/library"): "viewer",
+    ("GET", "/library/{entry_id}"): "viewer",
+    ("GET", "/library/{entry_id}/diff"): "viewer",
     # analysts work the triage queue
     ("GET", "/triage"): "analyst",
     ("POST", "/triage/{post_id}/assign"): "analyst",
@@ -56,9 +60,17 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/teach"): "analyst",
     ("POST", "/teach/{post_id}"): "analyst",
     ("POST", "/model/adapt"): "analyst",
+    # ... write drafts of library entries (a new entry, or a new version of one)
+    ("GET", "/library/new"): "analyst",
+    ("POST", "/library"): "analyst",
+    ("GET", "/library/{entry_id}/edit"): "analyst",
+    ("POST", "/library/{entry_id}"): "analyst",
     # approvers put a model in service, or an earlier one back
     ("POST", "/model/{version}/promote"): "approver",
     ("POST", "/model/{version}/rollback"): "approver",
+    # ... and approve or retire a library entry
+    ("POST", "/library/{entry_id}/approve"): "approver",
+    ("POST", "/library/{entry_id}/retire"): "approver",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users"): "admin",

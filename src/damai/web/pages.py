@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from damai.web.admin import add_admin_routes
 from damai.web.authz import install_authz
 from damai.web.context import WebContext
+from damai.web.library import add_library_routes
 from damai.web.login import add_login_routes
 from damai.web.modelcard import add_model_routes
 from damai.web.overview import add_overview_routes
@@ -35,6 +36,6 @@ def mount_pages(app: FastAPI, ctx: WebContext) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(CsrfRejected, csrf_rejected)
     for add in (add_login_routes, add_overview_routes, add_posts_routes, add_triage_routes,
-                add_teach_routes, add_model_routes, add_admin_routes):
+                add_teach_routes, add_model_routes, add_library_routes, add_admin_routes):
         add(app, ctx)
     install_authz(app, ctx)

@@ -12,7 +12,8 @@ from damai.identity import display_url
 from damai.records import Post
 
 __all__ = ["ClassifyIn", "ClassifyOut", "GeoOut", "IngestOut", "JobAcceptedOut", "JobOut",
-           "PostOut", "PostPageOut", "StatsOut", "post_id", "post_json"]
+           "LibraryEntryOut", "LibraryOut", "PostOut", "PostPageOut", "StatsOut", "post_id",
+           "post_json"]
 
 
 class GeoOut(BaseModel):
@@ -166,6 +167,32 @@ class StatsOut(BaseModel):
     quarantined: int
     flagged: dict[str, int] = Field(description="Jumlah post yang ditandai per label / Flagged "
                                                 "posts per label.")
+
+
+class LibraryEntryOut(BaseModel):
+    """Satu entri pustaka, versi terkini / One library entry as it stands."""
+
+    id: str
+    version: int = Field(description="Nomor versi; setiap perubahan menambah satu / The version "
+                                     "number; every change adds one.")
+    title: str
+    text_id: str = Field(description="Teks bahasa Indonesia / The Indonesian text.")
+    text_en: str | None
+    short_280: str
+    short_500: str
+    themes: list[str]
+    labels: list[str] = Field(description="Label dan sub-label yang dijawab / The labels and "
+                                          "sub-labels it answers.")
+    tone: str
+    source: str | None
+    author: str
+    status: Literal["draft", "approved", "retired"]
+    created_by: str
+    created_at: datetime
+
+
+class LibraryOut(BaseModel):
+    entries: list[LibraryEntryOut]
 
 
 def post_id(post: Post) -> str:
