@@ -6,12 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import comb
+from pathlib import Path
 from typing import Any
 
+import orjson
+
+from damai.errors import InputError
 from damai.respond.entries import THEMES, LibraryEntry
 from damai.respond.recommend import Result
 
-__all__ = ["LabelledPost", "RecommendScores", "random_expectation", "score_rankings"]
+__all__ = ["LabelledPost", "RecommendScores", "random_expectation", "read_labelled",
+           "score_rankings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +84,32 @@ def score_rankings(posts: Sequence[LabelledPost], results: Sequence[Result],
     n = max(len(posts), 1)
     return RecommendScores(len(posts), k, hit1 / n, hitk / n, rr / n, r1 / n, rk / n, rmrr / n,
                            empty)
+
+
+def _labelled(line: bytes, where: str) -> LabelledPost:
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"{where}: bukan JSON / malformed JSON ({exc})") from None
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        raise InputError(f"{where}: perlu field 'text' berupa teks / needs a string 'text'")
+    themes = record.get("themes")
+    if (not isinstance(themes, list) or not 1 <= len(themes) <= 2
+            or not all(isinstance(t, str) and t in THEMES for t in themes)):
+        raise InputError(f"{where}: 'themes' harus berisi 1–2 tema dari {', '.join(THEMES)} / "
+                         "'themes' must list one or two known themes")
+    return LabelledPost(record["text"], frozenset(themes))
+
+
+def read_labelled(path: Path) -> list[LabelledPost]:
+    """The posts of an evaluation file; a bad line stops the evaluation, naming file and line
+    (a score over the lines that happened to parse would not be the score of the file)."""
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError as exc:
+        raise InputError(f"{path}: tidak bisa dibaca / cannot read ({exc.strerror})") from None
+    posts = [_labelled(line, f"{path.name}:{number}")
+             for number, line in enumerate(lines, start=1) if line.strip()]
+    if not posts:
+        raise InputError(f"{path.name}: tidak ada post / no posts")
+    return posts

@@ -20,6 +20,7 @@ mappings it is given and writes nothing.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -84,10 +85,11 @@ class Signals:
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """How much each signal counts. Tuned on ``seeds/recommend/dev.jsonl`` (never on test)."""
+    """How much each signal counts. Equal weights sit on the broad plateau a grid search found on
+    ``seeds/recommend/dev.jsonl`` (never on test); see ``docs/recommend.md``."""
 
     labels: float = 1.0
-    bm25: float = 0.5
+    bm25: float = 1.0
     embeddings: float = 1.0
     recency: float = 0.4
     recency_half_life_days: float = 7.0
@@ -157,12 +159,13 @@ class Recommender:
     BM25 index and the entries' embeddings are made here."""
 
     def __init__(self, entries: Sequence[LibraryEntry], *, classifier: Classifier | None,
-                 embedder: Embedder | None, signals: Signals = Signals(),
-                 weights: Weights = Weights(), cache_dir: Path | None = None) -> None:
+                 embedder: Embedder | None, signals: Signals | None = None,
+                 weights: Weights | None = None, cache_dir: Path | None = None) -> None:
+        signals = signals or Signals()
         self.entries = [e for e in entries if e.status == "approved"]
         self.signals = replace(signals, labels=signals.labels and classifier is not None,
                                embeddings=signals.embeddings and embedder is not None)
-        self.weights = weights
+        self.weights = weights or Weights()
         self.classifier = classifier
         self.embedder = embedder
         self._taxonomy = load_taxonomy()
@@ -171,6 +174,13 @@ class Recommender:
         if self.signals.embeddings and self.entries and embedder is not None:
             self._vectors = cached_passages(embedder, [entry_document(e) for e in self.entries],
                                             cache_dir)
+
+    def using(self, classifier: Classifier) -> Recommender:
+        """This recommender with another classifier (the model in service), sharing the index
+        and the embeddings."""
+        twin = copy.copy(self)
+        twin.classifier = classifier
+        return twin
 
     def _index(self) -> bm25s.BM25:
         index = bm25s.BM25()
@@ -289,9 +299,10 @@ class Recommender:
                            "Used recently, so ranked lower.")
         if perf > 0:
             reasons.append(f"Kinerja sebelumnya {perf:.2f}. / Past performance {perf:.2f}.")
-        if not reasons:
-            reasons.append("Kecocokan lemah; pertimbangkan entri lain atau tulis baru. / A weak "
-                           "match; consider another entry or write a new one.")
+        if fit[0] <= 0.1 and lexical <= 0.3:
+            reasons.append("Kecocokan lemah: tidak ada label atau kata yang cocok; periksa dulu, "
+                           "atau tulis tanggapan baru. / A weak match: no label or words in "
+                           "common; check it, or write a new response.")
         return Recommendation(entry.id, entry.title, entry.themes, score, tuple(reasons))
 
 

@@ -22,6 +22,7 @@ from damai.web.api.errors import (
     install_error_handlers,
 )
 from damai.web.api.ingest import add_ingest_route
+from damai.web.api.recommend import add_recommend_route
 from damai.web.api.routes import add_read_routes
 from damai.web.api.security import API_PREFIX, API_ROUTE_ROLES, require
 from damai.web.context import WebContext
@@ -44,6 +45,7 @@ def build_api(ctx: WebContext) -> FastAPI:
     install_error_handlers(api)
     add_read_routes(api.router, ctx)
     add_ingest_route(api.router, ctx)
+    add_recommend_route(api.router, ctx)
     schema: dict[str, Any] = {}
 
     @api.get("/openapi.json", include_in_schema=False)
