@@ -11,7 +11,7 @@ from damai.understand.taxonomy import load_taxonomy
 
 
 def _known_labels() -> set[str]:
-    return set(load_model().meta["labels"]) | set(load_taxonomy().kinds)
+    return set(load_model().labels) | set(load_taxonomy().kinds)
 
 
 def test_the_starter_library_loads_against_the_taxonomy_labels() -> None:

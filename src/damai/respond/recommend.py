@@ -224,8 +224,9 @@ class Recommender:
         for i, entry in enumerate(self.entries):
             when = usage.last_used.get(entry.id)
             if when is not None:
-                days = max((now - _aware(when)).total_seconds(), 0.0) / 86400
-                out[i] = 0.5 ** (days / self.weights.recency_half_life_days)
+                halvings = (max((now - _aware(when)).total_seconds(), 0.0) / 86400
+                            / self.weights.recency_half_life_days)
+                out[i] = 0.5 ** halvings if halvings < 10 else 0.0  # forgotten after 10
         return out
 
     # -- ranking ---------------------------------------------------------------------------
