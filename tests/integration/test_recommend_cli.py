@@ -101,3 +101,13 @@ def test_a_bad_library_or_evaluation_file_is_refused_row_by_row(
     code, _, stderr = run(capsys, "evaluate-recommend", "--data", str(data), "--library",
                           str(library))
     assert code == 2 and "uji.jsonl:1" in stderr
+
+
+@pytest.mark.slow  # embeds the whole starter library and 164 posts
+def test_issue_11_targets_hold_on_the_test_posts(capsys: pytest.CaptureFixture[str]) -> None:
+    data = Path(__file__).resolve().parents[2] / "seeds" / "recommend" / "test.jsonl"
+    code, stdout, _ = run(capsys, "evaluate-recommend", "--data", str(data), "--json")
+    report = orjson.loads(stdout)
+    assert code == 0 and report["posts"] >= 150 and report["no_recommendation"] == 0
+    assert report["hit@1"] >= 0.75 and report["hit@3"] >= 0.92, report
+    assert report["mrr"] > report["random"]["mrr"] + 0.3
