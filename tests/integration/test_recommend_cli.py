@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -73,6 +74,30 @@ def test_evaluate_recommend_reports_hits_beside_random(
     code, stdout, _ = run(capsys, "evaluate-recommend", "--data", str(data), "--library",
                           str(library), "--signals", "labels,bm25", "--k", "1")
     assert code == 0 and "hit@1" in stdout and "acak/random" in stdout
+
+
+def test_usage_history_lowers_an_entry_used_yesterday(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, library: Path,
+        tmp_path: Path) -> None:
+    post = b'{"text": "Pancasila itu thogut, tegakkan khilafah sekarang"}\n'
+    feed(monkeypatch, post)
+    _, before, _ = run(capsys, "recommend", "--k", "1", "--library", str(library))
+    first = orjson.loads(before)["recommendations"][0]
+    usage = tmp_path / "usage.json"
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    usage.write_text(orjson.dumps({"last_used": {first["entry_id"]: yesterday}}).decode(),
+                     encoding="utf-8")
+    feed(monkeypatch, post)
+    code, after, _ = run(capsys, "recommend", "--k", "14", "--library", str(library), "--usage",
+                         str(usage))
+    (lowered,) = [r for r in orjson.loads(after)["recommendations"]
+                  if r["entry_id"] == first["entry_id"]]
+    assert code == 0 and lowered["score"] < first["score"] - 0.3
+    assert any(x.startswith("Dipakai baru-baru ini") for x in lowered["reasons"])
+    usage.write_text('{"last_used": {"pc-01": "kemarin"}}', encoding="utf-8")
+    feed(monkeypatch, post)
+    code, _, stderr = run(capsys, "recommend", "--library", str(library), "--usage", str(usage))
+    assert code == 2 and "kemarin" in stderr
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -11,11 +11,11 @@ from typing import IO, Annotated, Any
 import orjson
 import typer
 
-from damai.cli.common import err, out
+from damai.cli.common import err, out, parse_when
 from damai.errors import InputError
 from damai.respond.entries import ImportRefused
 from damai.respond.evaluate import read_labelled, score_rankings
-from damai.respond.recommend import Recommender, Signals
+from damai.respond.recommend import Recommender, Signals, Usage
 from damai.respond.service import recommender_for
 from damai.understand.records import parse_line
 
@@ -28,7 +28,25 @@ LibraryOpt = Annotated[Path | None, typer.Option("--library", help=(
 SignalsOpt = Annotated[str, typer.Option("--signals", help=(
     "Sinyal yang dipakai / signals to rank with: all, atau gabungan / or a mix of "
     "labels,bm25,embeddings"))]
+UsageOpt = Annotated[Path | None, typer.Option("--usage", help=(
+    "JSON {\"last_used\": {ID: waktu ISO}, \"performance\": {ID: 0..1}}: entri yang baru dipakai "
+    "diturunkan / recently used entries rank lower"))]
 BATCH = 256
+
+
+def read_usage(path: Path | None) -> Usage:
+    """``--usage FILE``: when each entry was last used, and how it performed (0–1)."""
+    if path is None:
+        return Usage()
+    try:
+        data = orjson.loads(path.read_bytes())
+        last_used = {str(k): parse_when(str(v), "--usage last_used")
+                     for k, v in (data.get("last_used") or {}).items()}
+        performance = {str(k): float(v) for k, v in (data.get("performance") or {}).items()}
+    except (OSError, orjson.JSONDecodeError, AttributeError, TypeError, ValueError) as exc:
+        raise InputError(f"--usage {path}: harus JSON {{\"last_used\", \"performance\"}} / "
+                         f"must be JSON with last_used and performance ({exc})") from None
+    return Usage({k: v for k, v in last_used.items() if v is not None}, performance)
 
 
 def _recommender(library: Path | None, signals: str) -> Recommender:
@@ -51,7 +69,7 @@ def _lines(source: IO[bytes], name: str) -> Iterator[tuple[dict[str, Any] | None
 
 
 def recommend_stream(source: IO[bytes], sink: IO[bytes], recommender: Recommender, k: int, *,
-                     name: str = "-") -> tuple[int, int]:
+                     name: str = "-", usage: Usage | None = None) -> tuple[int, int]:
     """One output line per non-blank input line: ``{"recommendations": [...]}``, or for a bad
     line ``{"recommendations": [], "error": "..."}`` (also printed on stderr). Returns counts."""
     done = bad = 0
@@ -59,7 +77,7 @@ def recommend_stream(source: IO[bytes], sink: IO[bytes], recommender: Recommende
 
     def flush() -> None:
         texts = [record["text"] for record, _ in pending if record is not None]
-        results = iter(recommender.recommend(texts, k=k))
+        results = iter(recommender.recommend(texts, k=k, usage=usage))
         for record, why in pending:
             line: dict[str, Any] = ({"recommendations": [], "error": why} if record is None
                                     else next(results).to_dict())
@@ -79,11 +97,14 @@ def recommend_stream(source: IO[bytes], sink: IO[bytes], recommender: Recommende
     return done, bad
 
 
-def recommend(k: KOpt = 3, library: LibraryOpt = None, signals: SignalsOpt = "all") -> None:
+def recommend(k: KOpt = 3, library: LibraryOpt = None, signals: SignalsOpt = "all",
+              usage: UsageOpt = None) -> None:
     """Rekomendasikan kontra-narasi untuk post JSONL di stdin. / Recommend counter-narratives
     for JSONL posts ({"text": ...}) on stdin."""
+    history = read_usage(usage)
     recommender = _recommender(library, signals)
-    done, bad = recommend_stream(sys.stdin.buffer, sys.stdout.buffer, recommender, k)
+    done, bad = recommend_stream(sys.stdin.buffer, sys.stdout.buffer, recommender, k,
+                                 usage=history)
     err.print(f"{done:,} post diberi rekomendasi / recommended, {bad:,} baris buruk / bad lines")
 
 

@@ -282,14 +282,14 @@ class Recommender:
         if fit[1] is not None and fit[0] > 0.05:
             name = self._taxonomy.name(fit[1], "id")
             themes = ", ".join(THEMES[t][0] for t in entry.themes)
-            reasons.append(f"Post bernada {name} (skor {fit[0]:.2f}); entri ini menjawabnya "
+            reasons.append(f"Post bernada {name} (skor {_id(fit[0])}); entri ini menjawabnya "
                            f"lewat tema {themes}. / The post reads as "
                            f"{self._taxonomy.name(fit[1], 'en')}; this entry answers it.")
         if lexical > 0.3:
-            reasons.append(f"Kata-katanya mirip dengan post (BM25 {lexical:.2f}). / Shares words "
+            reasons.append(f"Kata-katanya mirip dengan post (BM25 {_id(lexical)}). / Shares words "
                            "with the post.")
         if semantic > 0.3:
-            reasons.append(f"Maknanya dekat dengan post (kemiripan {semantic:.2f}). / Close in "
+            reasons.append(f"Maknanya dekat dengan post (kemiripan {_id(semantic)}). / Close in "
                            "meaning to the post.")
         if language not in LEXICAL_LANGUAGES:
             reasons.append(f"Post berbahasa {language}: dipilih lewat makna lintas bahasa. / The "
@@ -299,12 +299,17 @@ class Recommender:
             reasons.append(f"Dipakai baru-baru ini ({_aware(when):%Y-%m-%d}), jadi diturunkan. / "
                            "Used recently, so ranked lower.")
         if perf > 0:
-            reasons.append(f"Kinerja sebelumnya {perf:.2f}. / Past performance {perf:.2f}.")
+            reasons.append(f"Kinerja sebelumnya {_id(perf)}. / Past performance {perf:.2f}.")
         if fit[0] <= 0.1 and lexical <= 0.3:
             reasons.append("Kecocokan lemah: tidak ada label atau kata yang cocok; periksa dulu, "
                            "atau tulis tanggapan baru. / A weak match: no label or words in "
                            "common; check it, or write a new response.")
         return Recommendation(entry.id, entry.title, entry.themes, score, tuple(reasons))
+
+
+def _id(value: float) -> str:
+    """A number as Indonesian writes it: ``0,82``."""
+    return f"{value:.2f}".replace(".", ",")
 
 
 def _aware(when: datetime) -> datetime:
