@@ -24,8 +24,9 @@ from rich.table import Table
 from damai import settings
 from damai.cli.common import DbOption, cli_actor, err, out, plain, store_from
 from damai.errors import InputError
-from damai.respond.claim_eval import evaluate_matcher, read_labelled
+from damai.respond.claim_eval import LabelledPost, evaluate_matcher, read_labelled
 from damai.respond.claims import Claim, ImportRefused, read_claims
+from damai.respond.idnhoax import CORPUS_FILE, build_evaluation
 from damai.respond.matching import ClaimMatcher
 
 __all__ = ["app", "evaluate_claims"]
@@ -128,17 +129,37 @@ def match(claims: Annotated[Path | None, typer.Option(
         sys.stdout.buffer.flush()
 
 
+def _evaluation(claims: Path | None, data: Path | None, idnhoax: Path | None,
+                max_claims: int | None) -> tuple[list[Claim], list[LabelledPost]]:
+    if idnhoax is not None:
+        try:
+            return build_evaluation(idnhoax, max_claims=max_claims)
+        except FileNotFoundError:
+            raise InputError(f"tidak ada / not found: {idnhoax / CORPUS_FILE}") from None
+    if claims is None or data is None:
+        raise InputError("beri --claims dan --data, atau --idnhoax / pass --claims and --data, "
+                         "or --idnhoax")
+    if not data.is_file():
+        raise InputError(f"tidak ada berkas / no such file: {data}")
+    return _read(claims), read_labelled(data)
+
+
 def evaluate_claims(
-    claims: Annotated[Path, typer.Option("--claims", help="CSV/JSON/JSONL klaim / claims")],
-    data: Annotated[Path, typer.Option("--data", help='JSONL {"text", "claim_id"}')],
+    claims: Annotated[Path | None, typer.Option(
+        "--claims", help="CSV/JSON/JSONL klaim / claims")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help='JSONL {"text", "claim_id"}')] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON")] = False,
     threshold: Annotated[float | None, typer.Option(
         help="Ambang skor / score threshold (bawaan / default: DAMAI_CLAIMS_THRESHOLD)")] = None,
+    idnhoax: Annotated[Path | None, typer.Option(
+        help="Folder shared/data: evaluasi dari IDNHoaxCorpus, dibangun saat jalan / build the "
+             "evaluation from IDNHoaxCorpus at run time")] = None,
+    max_claims: Annotated[int | None, typer.Option(
+        help="Dengan/with --idnhoax: paling banyak / at most N claims")] = None,
 ) -> None:
     """Akurasi top-1 dan laju salah cocok. / Top-1 accuracy and the false-match rate."""
-    if not data.is_file():
-        raise InputError(f"tidak ada berkas / no such file: {data}")
-    report = evaluate_matcher(_matcher(_read(claims), threshold), read_labelled(data))
+    library, posts = _evaluation(claims, data, idnhoax, max_claims)
+    report = evaluate_matcher(_matcher(library, threshold), posts)
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
         return
