@@ -177,3 +177,22 @@ def test_evaluate_claims_on_idnhoax(capsys: pytest.CaptureFixture[str]) -> None:
     report = orjson.loads(out)
     assert code == 0 and report["repeating"] > 50 and report["not_repeating"] > 0
     assert report["top1_accuracy"] >= 0.7 and report["false_match_rate"] <= 0.2
+
+
+def test_the_post_page_shows_the_claim_and_the_suggested_response(
+        tmp_path: Path, db_url: str) -> None:
+    from tests.integration.web_helpers import add_users, client_for, login
+
+    with open_store(db_url) as store:
+        store.claims.import_claims(read_claims(SEEDS / "claims.csv"))
+        _ingest(store, tmp_path, [FALSE_REPOST, UNRELATED])
+        ((post_id, _),) = store.claims.matched_posts().items()
+    add_users(db_url)
+    with client_for(db_url) as client:
+        login(client, "viewer")
+        body = client.get(f"/posts/{post_id}").text
+        assert 'id="post-claim"' in body and "Salah" in body and "CK-017" in body
+        assert "Tidak ada pengumuman resmi kenaikan harga BBM" in body  # the explanation
+        assert 'href="https://contoh.damai.invalid/cek/CK-017"' in body
+        other = client.get(f"/posts/{post_id + 1}").text
+        assert "Selamat pagi semua" in other and 'id="post-claim"' not in other
