@@ -196,3 +196,23 @@ def test_the_post_page_shows_the_claim_and_the_suggested_response(
         assert 'href="https://contoh.damai.invalid/cek/CK-017"' in body
         other = client.get(f"/posts/{post_id + 1}").text
         assert "Selamat pagi semua" in other and 'id="post-claim"' not in other
+
+
+def test_reclassify_keeps_a_claims_hoax_flag_and_matches_claims_imported_later(
+        store: Store, tmp_path: Path) -> None:
+    from damai.pipeline.classify import ClassifyStage, reclassify
+    from tests.integration.test_classify_ingest import tiny_model
+
+    _ingest(store, tmp_path, [FALSE_REPOST, UNRELATED])  # no claims yet: nothing matched
+    assert store.claims.matched_posts() == {}
+    store.claims.import_claims(read_claims(SEEDS / "claims.csv"))
+    report = reclassify(store, ClassifyStage(tiny_model("v1")))
+    assert report.updated == 2
+    ((post_id, claim_id),) = store.claims.matched_posts().items()
+    stored = store.posts.get_by_id(post_id)
+    assert claim_id == "CK-017" and stored is not None and "hoax" in stored.post.flags
+    # a later model keeps the flag: the claims stage runs after it
+    reclassify(store, ClassifyStage(tiny_model("v2", drop=1)))
+    stored = store.posts.get_by_id(post_id)
+    assert stored is not None and "hoax" in stored.post.flags
+    assert store.claims.matched_posts() == {post_id: "CK-017"}

@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, tuple_
 
+from damai.records import ClaimHit, PostKey
 from damai.respond.claims import Claim
 from damai.storage.engine import Repository
-from damai.storage.schema import claims, post_claims
+from damai.storage.schema import claims, post_claims, posts
 
 __all__ = ["ClaimImport", "ClaimRepository", "PostClaim"]
 
 _FIELDS = ("claim_id", "claim", "verdict", "explanation", "source_url", "date")
+_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,3 +106,24 @@ class ClaimRepository(Repository):
             query = query.where(post_claims.c.claim_id == claim_id)
         with self.db.read() as conn:
             return {int(r[0]): str(r[1]) for r in conn.execute(query)}
+
+    def replace_matches(self, matches: Sequence[tuple[PostKey, ClaimHit | None]]) -> int:
+        """Put the new match of each stored post in place of its old one (``None``: it repeats
+        no claim now), in one transaction; return how many posts now repeat a claim."""
+        now = datetime.now(UTC)
+        keys = [k for k, _ in matches]
+        with self.db.write() as conn:
+            ids: dict[PostKey, int] = {}
+            key = tuple_(posts.c.platform, posts.c.platform_id)
+            for start in range(0, len(keys), _CHUNK):
+                found = conn.execute(select(posts.c.id, posts.c.platform, posts.c.platform_id)
+                                     .where(key.in_(keys[start:start + _CHUNK])))
+                ids.update({(r[1], r[2]): int(r[0]) for r in found})
+            if ids:
+                conn.execute(delete(post_claims).where(post_claims.c.post_id.in_(ids.values())))
+            rows = [{"post_id": ids[k], "claim_id": h.claim_id, "score": h.score,
+                     "verdict": h.verdict, "suggestion": h.suggestion, "matched_at": now}
+                    for k, h in matches if h is not None and k in ids]
+            if rows:
+                conn.execute(post_claims.insert(), rows)
+        return len(rows)
