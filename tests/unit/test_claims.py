@@ -143,3 +143,10 @@ def test_claim_vectors_are_cached_on_disk_by_content(tmp_path: Path) -> None:
     (saved,) = tmp_path.glob("claims-*.npy")
     assert claims_hash(claims)[:32] in saved.name
     assert np.load(saved).shape == (1, 384)
+
+
+def test_the_stores_verdicts_are_the_domains() -> None:
+    from damai.respond.claims import VERDICTS
+    from damai.storage.schema import CLAIM_VERDICTS
+
+    assert tuple(VERDICTS) == CLAIM_VERDICTS
