@@ -52,6 +52,7 @@ def _matcher(claims: list[Claim], threshold: float | None = None) -> ClaimMatche
         claims, threshold=threshold if threshold is not None
         else float(settings.get("claims_threshold")),
         min_lexical=float(settings.get("claims_min_lexical")),
+            min_shared=settings.get_int("claims_min_shared"),
         cache_dir=settings.data_dir() / "cache")
 
 

@@ -41,6 +41,7 @@ class ClaimsStage:
         return cls(ClaimMatcher(
             claims, embedder, threshold=float(settings.get("claims_threshold")),
             min_lexical=float(settings.get("claims_min_lexical")),
+            min_shared=settings.get_int("claims_min_shared"),
             cache_dir=settings.data_dir() / "cache"))
 
     @classmethod
