@@ -58,6 +58,13 @@ ada adalah agar akan aku anda atau bagi bahwa baru bisa buat dalam dan dari deng
 itu ini jadi juga kalau kami kamu kan karena kata katanya ke kita lagi lah mau masih mereka
 nya oleh pada para pun saja sama sampai saya sebagai sedang sekarang semua sih sudah supaya
 telah tentang tersebut tidak untuk yang ya ayo gaes guys deh dong kok loh tuh nih banget
+lebih banyak tahun orang lalu boleh daripada belum besar lain lama hari cara mana apa siapa
+kenapa mengapa bukan harus sangat hanya setiap satu dua tiga baik jangan terus pernah kalian
+ia beliau sini situ begitu begini seperti tapi tetapi namun maka jika bila saat ketika sejak
+hingga antara atas bawah luar dapat ingin perlu sedikit paling tanpa pula tak gimana bagaimana
+kayak emang memang aja udah gitu bikin jadi punya sendiri tahu tau lihat liat bilang ngomong
+kasih sih lho kan pak bu bapak ibu mas mbak kak bang min yuk mari sekali kali begitu hal
+waktu baru dulu nanti kemarin besok malam pagi siang sore ini itu sana kita kami mereka
 """
 _STOP = frozenset(_STOP_WORDS.split())
 _PREFIXES = ("meng", "meny", "mem", "men", "me", "peng", "pem", "pen", "pe", "ber", "ter",
@@ -81,7 +88,8 @@ def _stem(word: str) -> str:
 def _token(word: str) -> str | None:
     if word in _STOP or not _WORD.match(word):
         return None
-    return _stem(word)
+    stem = _stem(word)
+    return None if stem in _STOP else stem
 
 
 def claim_tokens(normalised: str) -> list[str]:
