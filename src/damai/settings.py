@@ -85,8 +85,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "paraphrases and costs more."),
     Setting("claims_min_shared", "2", "Distinct content words a post must share with a claim "
             "for the claim to be a candidate (all of them for a shorter claim). Each post that "
-            "has a candidate is embedded, about 40 ms of CPU: higher keeps ingest faster and "
-            "misses more paraphrases."),
+            "has a candidate is embedded, about 40 ms of CPU: higher is faster and misses "
+            "more paraphrases. Used by `damai claims match` and `damai evaluate-claims`."),
+    Setting("claims_ingest_min_shared", "3", "The same for the claims stage of ingest and "
+            "reclassify, where speed matters most (see docs/architecture.md, \"Claim "
+            "matching\", for what each value costs and finds)."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}

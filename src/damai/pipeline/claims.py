@@ -8,7 +8,10 @@ suggested response) and, when its verdict is ``false`` or ``misleading``, the ``
 the match's score. A match to a ``true`` or ``unproven`` claim is recorded and not flagged.
 
 The chain runs it after the classify stage, and only when the store holds claims
-(:meth:`ClaimsStage.for_store`).
+(:meth:`ClaimsStage.for_store`). It asks a post for three shared words with a claim before
+embedding it (``DAMAI_CLAIMS_INGEST_MIN_SHARED``), where ``damai claims match`` asks for two:
+embedding is about 40 ms of CPU a post, and with two words 8% of a stream of real tweets was
+embedded against 300 claims (ingest at 0.06× its speed without claims), with three 0.5% (0.42×).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ class ClaimsStage:
         return cls(ClaimMatcher(
             claims, embedder, threshold=float(settings.get("claims_threshold")),
             min_lexical=float(settings.get("claims_min_lexical")),
-            min_shared=settings.get_int("claims_min_shared"),
+            min_shared=settings.get_int("claims_ingest_min_shared"),
             cache_dir=settings.data_dir() / "cache"))
 
     @classmethod
