@@ -5,6 +5,7 @@ post repeating a true claim is recorded and not flagged. The bundled model (nano
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from damai.respond.idnhoax import CORPUS_FILE
 from damai.storage import Store, open_store
 from tests.conftest import page, tweet, write_jsonl
 from tests.conftest import run_cli as run
+from tests.integration.test_store_contract import store_url  # noqa: F401  (fixture)
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "claims"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -216,3 +218,32 @@ def test_reclassify_keeps_a_claims_hoax_flag_and_matches_claims_imported_later(
     stored = store.posts.get_by_id(post_id)
     assert stored is not None and "hoax" in stored.post.flags
     assert store.claims.matched_posts() == {post_id: "CK-017"}
+
+
+def test_the_claims_repository_on_both_backends(store_url: str) -> None:  # noqa: F811
+    """Import (add, then replace), the match written with its post, read back, replaced, and
+    gone with the post; the same on SQLite and PostgreSQL."""
+    from datetime import UTC, datetime
+
+    from damai.records import ClaimHit, Post
+
+    claims = read_claims(SEEDS / "claims.csv")[:3]
+    with open_store(store_url) as store:
+        assert store.claims.import_claims(claims).to_dict() == {"added": 3, "replaced": 0}
+        changed = [dataclasses.replace(claims[0], verdict="misleading")]
+        assert store.claims.import_claims(changed).to_dict() == {"added": 0, "replaced": 1}
+        assert [c.verdict for c in store.claims.all()] == ["misleading", "false", "false"]
+        hit = ClaimHit("CK-002", 0.95, "false", claims[1].explanation)
+        post = Post(platform="csv", platform_id="k1", text="vaksin MR bikin autis",
+                    created_at=datetime(2026, 11, 1, tzinfo=UTC), flags=["hoax"], claim=hit)
+        store.posts.write_batch([post], [], [])
+        ((post_id, claim_id),) = store.claims.matched_posts().items()
+        found = store.claims.for_post(post_id)
+        assert claim_id == "CK-002" and found is not None
+        assert (found.verdict, found.suggestion, found.score) == ("false", hit.suggestion, 0.95)
+        assert found.claim == claims[1].claim and found.source_url == claims[1].source_url
+        assert store.claims.replace_matches([(post.key, None)]) == 0
+        assert store.claims.for_post(post_id) is None
+        store.claims.replace_matches([(post.key, hit)])
+        store.lifecycle.platform_deleted([post.key])
+        assert store.claims.matched_posts() == {}
