@@ -13,7 +13,7 @@ better threshold could reach), and ``embedded`` how many posts passed the lexica
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,10 +65,12 @@ def evaluate_matcher(matcher: ClaimMatcher, posts: Sequence[LabelledPost],
     misses: list[dict[str, Any]] = []
     for start in range(0, len(posts), batch_size):
         chunk = posts[start:start + batch_size]
-        matches = matcher.predict([p.text for p in chunk])
-        best = _best_ids(matcher, [p.text for p in chunk])
-        for post, match, top in zip(chunk, matches, best, strict=True):
+        texts = [p.text for p in chunk]
+        matches = matcher.predict(texts)
+        best = matcher.predict(texts, threshold=float("-inf"))  # embeddings are cached
+        for post, match, top_match in zip(chunk, matches, best, strict=True):
             got = match.claim.claim_id if match.claim else None
+            top = top_match.claim.claim_id if top_match.claim else None
             if post.claim_id is None:
                 negatives += 1
                 false_matches += got is not None
@@ -86,12 +88,3 @@ def evaluate_matcher(matcher: ClaimMatcher, posts: Sequence[LabelledPost],
             "k": matcher.k, "claims": len(matcher.claims), "embedded": matcher.embedded,
             "errors": misses}
 
-
-def _best_ids(matcher: ClaimMatcher, texts: Iterable[str]) -> list[str | None]:
-    """The best candidate of each text whatever its score (no threshold)."""
-    saved = matcher.threshold
-    matcher.threshold = float("-inf")
-    try:
-        return [m.claim.claim_id if m.claim else None for m in matcher.predict(list(texts))]
-    finally:
-        matcher.threshold = saved

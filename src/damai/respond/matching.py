@@ -217,8 +217,11 @@ class ClaimMatcher:
                     self._posts.popitem(last=False)
         return np.stack([self._posts[t] for t in texts])
 
-    def predict(self, texts: Sequence[str]) -> list[ClaimMatch]:
-        """The match of each text, in order."""
+    def predict(self, texts: Sequence[str], *, threshold: float | None = None
+                ) -> list[ClaimMatch]:
+        """The match of each text, in order; ``threshold`` overrides the matcher's (``-inf``:
+        the best candidate whatever its score)."""
+        cut = self.threshold if threshold is None else threshold
         found = [self.candidates(normalise(t)) for t in texts]
         todo = [i for i, (c, _) in enumerate(found) if len(c)]
         out = [ClaimMatch(None, 0.0)] * len(texts)
@@ -230,6 +233,6 @@ class ClaimMatcher:
             scores = self.vectors[indices] @ posts[row] + LEXICAL_WEIGHT * shares
             best = int(np.argmax(scores))
             score = float(scores[best])
-            claim = self.claims[int(indices[best])] if score >= self.threshold else None
+            claim = self.claims[int(indices[best])] if score >= cut else None
             out[i] = ClaimMatch(claim, score)
         return out
