@@ -12,12 +12,18 @@ always warm. Everything runs in this one process, pinned to one core, and in the
 - ``model``: Damai's bundled model alone, ``predict(explain=False)`` on the same texts;
 - ``ingest``: ``ingest_paths`` with the classify stage into a fresh SQLite file, ``close()``
   included, with a model loaded apart (its per-token cache cold, not warmed by ``model``);
-- ``ingest_no_classify``: the same without the classify stage.
+- ``ingest_no_classify``: the same without the classify stage;
+- with ``--claims N`` (issue #11), ``ingest_claims``: ``ingest`` into a store that holds a claims
+  library of N claims (the 45 of ``seeds/claims`` plus keywords of IDNHoaxCorpus as claims), so
+  the claims stage runs; its claim embeddings are computed before the clock starts (they are
+  cached on disk once per library), and ``claims_embedded_share`` says how many posts passed the
+  lexical filter and were embedded.
 
 Targets (issue #10): ingest with classification >= 3,000 posts/s and >= 0.6x the reference's
 predict speed.
 
-    taskset -c 0 .venv/bin/python bench/ingest.py [--posts 20000] [--shared ../shared/data]
+    taskset -c 0 .venv/bin/python bench/ingest.py [--posts 20000] [--shared ../shared/data] \
+        [--claims 300]
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from damai.pipeline.classify import ClassifyStage  # noqa: E402
 from damai.pipeline.ingest import IngestOptions, ingest_paths  # noqa: E402
 from damai.privacy import Pseudonymiser  # noqa: E402
+from damai.respond.claims import Claim, read_claims  # noqa: E402
+from damai.respond.idnhoax import build_evaluation  # noqa: E402
 from damai.storage import open_store  # noqa: E402
 
 #: (file below the shared folder, its text column, its encoding)
@@ -145,8 +153,18 @@ def _timed(fn: Callable[[], int]) -> tuple[int, float, float]:
 CLOSE_SECONDS: dict[str, float] = {}
 
 
-def _ingest(source: Path, db_path: Path, stage: ClassifyStage | None) -> int:
+def claims_library(shared: Path, n: int) -> list[Claim]:
+    """The seed claims plus IDNHoaxCorpus keywords as claims, ``n`` in all."""
+    seeds = read_claims(ROOT / "seeds" / "claims" / "claims.csv")
+    extra, _ = build_evaluation(shared, holdout=0.0)
+    return [*seeds, *extra][:n]
+
+
+def _ingest(source: Path, db_path: Path, stage: ClassifyStage | None,
+            claims: list[Claim] | None = None) -> int:
     store = open_store(f"sqlite:////{db_path.resolve().as_posix().lstrip('/')}")
+    if claims:
+        store.claims.import_claims(claims)
     try:
         report = ingest_paths([source], store, IngestOptions(batch_size=2000),
                               pseudonymiser=Pseudonymiser(b"bench-secret"), classifier=stage)
@@ -158,14 +176,27 @@ def _ingest(source: Path, db_path: Path, stage: ClassifyStage | None) -> int:
     return report.stored
 
 
-def run(posts: int, shared: Path) -> dict[str, Any]:
+def _embedded_share(claims: list[Claim], texts: list[str]) -> float:
+    """Warm the claim embeddings (as a store's first ingest after an import would) and count
+    the posts the lexical filter lets through to the embedder."""
+    from damai.pipeline.claims import ClaimsStage
+    from damai.understand.normalise import normalise
+
+    matcher = ClaimsStage.for_claims(claims).matcher
+    matcher.vectors  # noqa: B018
+    return round(sum(1 for t in texts if len(matcher.candidates(normalise(t))[0])) / len(texts),
+                 4)
+
+
+def run(posts: int, shared: Path, n_claims: int = 0) -> dict[str, Any]:
     from damai.understand.bundled import DEFAULT_MODEL_DIR
     from damai.understand.model import TextClassifier
 
     texts = distinct_texts(dataset_texts(shared), posts)
     reference = reference_pipeline(shared)
     # one fresh model per phase: its per-token feature cache starts cold in each
-    model, ingest_model = (TextClassifier.load(DEFAULT_MODEL_DIR) for _ in range(2))
+    model, ingest_model, claims_model = (TextClassifier.load(DEFAULT_MODEL_DIR) for _ in range(3))
+    claims = claims_library(shared, n_claims) if n_claims else []
     figures: dict[str, float] = {}
     cpu_figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="damai-bench-") as folder:
@@ -173,18 +204,30 @@ def run(posts: int, shared: Path) -> dict[str, Any]:
         os.environ["DAMAI_DATA_DIR"] = str(tmp)
         source = tmp / "tweets.jsonl"
         write_twarc2(source, texts)
-        for name, fn in (
+        share = _embedded_share(claims, texts) if claims else None
+        phases: list[tuple[str, Callable[[], int]]] = [
             ("reference_predict", lambda: sum(len(reference.predict(b)) for b in _batches(texts))),
             ("model_predict", lambda: sum(len(model.predict(b, explain=False))
                                           for b in _batches(texts))),
             ("ingest", lambda: _ingest(source, tmp / "a.sqlite3", ClassifyStage(ingest_model))),
             ("ingest_no_classify", lambda: _ingest(source, tmp / "b.sqlite3", None)),
-        ):
+        ]
+        if claims:
+            phases.append(("ingest_claims", lambda: _ingest(
+                source, tmp / "c.sqlite3", ClassifyStage(claims_model), claims)))
+        for name, fn in phases:
             count, seconds, cpu = _timed(fn)
             assert count == posts, (name, count)
             figures[name] = round(posts / seconds)
             cpu_figures[name] = round(posts / cpu)
+    extra: dict[str, Any] = {}
+    if claims:
+        extra = {"claims": len(claims), "claims_embedded_share": share,
+                 "ingest_claims_vs_ingest": round(figures["ingest_claims"] / figures["ingest"], 3),
+                 "ingest_claims_vs_ingest_cpu": round(
+                     cpu_figures["ingest_claims"] / cpu_figures["ingest"], 3)}
     return {
+        **extra,
         "posts": posts, "distinct_texts": len(set(texts)),
         "posts_per_s": figures,
         "ingest_vs_reference_predict": round(figures["ingest"] / figures["reference_predict"], 2),
@@ -201,10 +244,12 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=20_000)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--claims", type=int, default=0,
+                        help="also ingest into a store holding this many claims")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    print(json.dumps(run(args.posts, args.shared), indent=2))
+    print(json.dumps(run(args.posts, args.shared, args.claims), indent=2))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ registered or the installation opted in. Storage never writes ``author_id``.
 The classify stage adds ``labels`` (a calibrated score in [0, 1] per label of the model),
 ``flags`` (the labels whose score reached their threshold), ``model_version`` (the model that
 scored the post; ``None`` until one has) and ``truncated`` (the text was too long to score whole).
+The claims stage (issue #11) adds ``claim``: the known claim the post repeats, kept in
+``post_claims`` when the post is stored.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["ENGAGEMENT_KEYS", "Geo", "Notice", "Post", "PostKey", "RecordFailure", "utc"]
+__all__ = ["ENGAGEMENT_KEYS", "ClaimHit", "Geo", "Notice", "Post", "PostKey", "RecordFailure",
+           "utc"]
 
 ENGAGEMENT_KEYS = ("likes", "reposts", "replies", "quotes", "views")
 
@@ -45,6 +48,17 @@ class Geo:
             return None
         return cls(lat=data.get("lat"), lon=data.get("lon"), place=data.get("place"),
                    country_code=data.get("country_code"))
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimHit:
+    """The known claim a post repeats (issue #11): which, how close (``score``), its verdict,
+    and the suggested response (the claim's explanation at the time of the match)."""
+
+    claim_id: str
+    score: float
+    verdict: str
+    suggestion: str
 
 
 @dataclass(slots=True)
@@ -75,6 +89,7 @@ class Post:
     flags: list[str] = field(default_factory=list)
     model_version: str | None = None
     truncated: bool = False
+    claim: ClaimHit | None = None
 
     @property
     def key(self) -> PostKey:

@@ -77,6 +77,19 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "again."),
     Setting("login_rate", "5/minute;20/hour", "Login attempts allowed per IP address and, "
             "separately, per user name (limits syntax; counted in memory per process)."),
+    Setting("claims_threshold", "0.91", "Score (cosine of multilingual-e5 embeddings plus a "
+            "small share for shared words) at which a post repeats a known claim; tuned on "
+            "seeds/claims/dev.jsonl."),
+    Setting("claims_min_lexical", "0.5", "BM25 score a post must reach against some claim to "
+            "be embedded at all: the cheap filter that keeps ingest fast. Lower finds more "
+            "paraphrases and costs more."),
+    Setting("claims_min_shared", "2", "Distinct content words a post must share with a claim "
+            "for the claim to be a candidate (all of them for a shorter claim). Each post that "
+            "has a candidate is embedded, about 40 ms of CPU: higher is faster and misses "
+            "more paraphrases. Used by `damai claims match` and `damai evaluate-claims`."),
+    Setting("claims_ingest_min_shared", "3", "The same for the claims stage of ingest and "
+            "reclassify, where speed matters most (see docs/architecture.md, \"Claim "
+            "matching\", for what each value costs and finds)."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}

@@ -14,6 +14,7 @@ from rich.table import Table
 from damai import settings
 from damai.cli import accounts as accounts_cli
 from damai.cli import adapt as adapt_cli
+from damai.cli import claims as claims_cli
 from damai.cli import corrections as corrections_cli
 from damai.cli import labels as labels_cli
 from damai.cli import library as library_cli
@@ -66,12 +67,14 @@ app.add_typer(corrections_cli.app, name="corrections")
 app.add_typer(adapt_cli.app, name="adapt")
 app.add_typer(models_cli.app, name="model")
 app.add_typer(library_cli.app, name="library")
+app.add_typer(claims_cli.app, name="claims")
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)
 app.command("watch")(watch_cli.watch)
 app.command("train")(understand_cli.train)
 app.command("evaluate")(understand_cli.evaluate)
+app.command("evaluate-claims")(claims_cli.evaluate_claims)
 app.command("classify")(understand_cli.classify)
 app.command("reclassify")(labels_cli.reclassify)
 app.command("recommend")(respond_cli.recommend)

@@ -1,9 +1,10 @@
-"""The one stage chain every ingest path runs: pseudonymise → classify → write.
+"""The one stage chain every ingest path runs: pseudonymise → classify → claims → write.
 
 Files (``damai ingest``), live sources (``damai watch``), the HTTP API and ingest jobs all hand a
 batch to :meth:`StageChain.write`, and all count with :class:`IngestCounts`, so the balance
 ``received = stored + duplicates + quarantined`` means the same everywhere. The chain never
-computes explanations: the classify stage scores with ``explain=False``.
+computes explanations: the classify stage scores with ``explain=False``. The claims stage
+(issue #11) runs only when the store holds claims.
 
 A platform's deletions (sorted out of a mapper's notices by
 :func:`damai.sources.base.sort_notices`) go through the chain too: they tombstone the stored post.
@@ -12,7 +13,7 @@ A platform's deletions (sorted out of a mapper's notices by
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from damai import settings
 from damai.privacy import Pseudonymiser, installation_secret
@@ -20,6 +21,7 @@ from damai.records import Notice, Post, RecordFailure
 from damai.storage import Store
 
 if TYPE_CHECKING:
+    from damai.pipeline.claims import ClaimsStage
     from damai.pipeline.classify import ClassifyStage
 
 __all__ = ["IngestCounts", "StageChain", "default_pseudonymiser"]
@@ -64,12 +66,19 @@ def default_pseudonymiser(store: Store) -> Pseudonymiser:
 
 
 class StageChain:
-    """pseudonymise → classify → write, for one ingest batch id."""
+    """pseudonymise → classify → claims → write, for one ingest batch id. ``claims`` defaults
+    to a stage over the store's claims (none when the store holds none); ``False`` turns it off."""
 
     def __init__(self, store: Store, batch: str, *, pseudonymiser: Pseudonymiser | None = None,
-                 classifier: ClassifyStage | None = None) -> None:
+                 classifier: ClassifyStage | None = None,
+                 claims: ClaimsStage | Literal[False] | None = None) -> None:
         self.store, self.batch, self.classifier = store, batch, classifier
         self.pseudonymise = pseudonymiser or default_pseudonymiser(store)
+        self.claims: ClaimsStage | None = claims or None
+        if claims is None:
+            from damai.pipeline.claims import ClaimsStage
+
+            self.claims = ClaimsStage.for_store(store)
 
     def write(self, posts: list[Post], failures: list[tuple[RecordFailure, str | None]],
               notices: list[Notice], deletions: list[dict[str, Any]] | None = None) -> IngestCounts:
@@ -82,6 +91,8 @@ class StageChain:
         if self.classifier is not None and posts:
             posts = self.classifier(posts)
             counts.classified = len(posts)
+        if self.claims is not None and posts:
+            posts = self.claims(posts)
         if posts or failures or notices:
             written = self.store.posts.write_batch(posts, failures,
                                                    [(self.batch, n) for n in notices])

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
+from damai.pipeline.claims import ClaimsStage
 from damai.records import Post
 from damai.storage import Store
 from damai.storage.base import LabelUpdate
@@ -83,18 +84,26 @@ class ReclassifyReport:
 
 
 def reclassify(store: Store, stage: ClassifyStage, *, everything: bool = False,
-               batch_size: int = 1000, on_progress: ProgressHook | None = None) -> ReclassifyReport:
+               batch_size: int = 1000, on_progress: ProgressHook | None = None,
+               claims: ClaimsStage | Literal[False] | None = None) -> ReclassifyReport:
     """Re-score the posts the stage's model has not scored (every post with ``everything``).
 
     Each batch is one transaction, so an interrupted run keeps what it did, and running it again
-    goes on with the rest. A second run with the same model finds nothing to do.
+    goes on with the rest. A second run with the same model finds nothing to do. The claims
+    stage (by default over the store's claims, when it holds any) runs after the model, so a
+    post repeating a false claim keeps its ``hoax`` flag; its match is written before the new
+    scores, so a run killed between the two redoes that batch.
     """
     version = stage.version
     wanted = None if everything else version
     report = ReclassifyReport(version, candidates=store.posts.count_unlabelled(wanted))
+    matcher = ClaimsStage.for_store(store) if claims is None else (claims or None)
     done = 0
     for posts in store.posts.iter_unlabelled(wanted, batch_size):
         stage(posts)
+        if matcher is not None:
+            matcher(posts)
+            store.claims.replace_matches([(p.key, p.claim) for p in posts])
         report.updated += store.labels.set_labels([LabelUpdate.of(p) for p in posts])
         report.flagged += sum(1 for p in posts if p.flags)
         done += len(posts)

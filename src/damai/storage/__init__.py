@@ -17,6 +17,7 @@ and the repositories that take their connections from it:
                       restarts
 ``store.models``      every registered model version and which one is in service
 ``store.library``     the counter-narrative library: every version of every entry, and its use
+``store.claims``      fact-check claims, and the claim a stored post repeats
 ====================  ===========================================================
 """
 
@@ -37,6 +38,7 @@ from damai.storage.base import (
     StoredPost,
     WriteResult,
 )
+from damai.storage.claims import ClaimImport, ClaimRepository, PostClaim
 from damai.storage.copy import copy_tables
 from damai.storage.engine import Database, StoreUnavailable, parse_url, safe_url
 from damai.storage.jobs import Job, JobRepository
@@ -50,9 +52,10 @@ from damai.storage.quarantine import QuarantineRepository
 from damai.storage.triage import TriageRepository
 from damai.storage.users import UserRepository
 
-__all__ = ["AuditEntry", "Job", "MigrationError", "PostCursor", "PostPage", "PostQuery",
-           "QuarantineEntry", "Stats", "Store", "StoreUnavailable", "StoredPost", "WriteResult",
-           "backend_of", "current_revision", "open_store", "revisions"]
+__all__ = ["AuditEntry", "ClaimImport", "Job", "MigrationError", "PostClaim", "PostCursor",
+           "PostPage", "PostQuery", "QuarantineEntry", "Stats", "Store", "StoreUnavailable",
+           "StoredPost", "WriteResult", "backend_of", "current_revision", "open_store",
+           "revisions"]
 
 
 class Store:
@@ -74,6 +77,7 @@ class Store:
         self.jobs = JobRepository(db)
         self.models = ModelRepository(db)
         self.library = LibraryRepository(db)
+        self.claims = ClaimRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

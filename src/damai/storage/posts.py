@@ -1,7 +1,8 @@
 """The post repository: write batches of posts, read them back for the CLI, API and pages.
 
 Writing a batch is one transaction: new posts (idempotent on platform + platform id; a post with a
-tombstone is never stored again), their flagged labels (``post_flags``), the summary tables,
+tombstone is never stored again), their flagged labels (``post_flags``), the claim each repeats
+(``post_claims``), the summary tables,
 refreshed engagement for posts seen before, quarantined records and platform notices. Every read
 is bounded or streamed, and pages never read the ``raw`` column.
 """
@@ -35,6 +36,7 @@ from damai.storage.engine import Repository
 from damai.storage.filters import flag_conditions, label_page, newest_first, where
 from damai.storage.quarantine import insert_failures
 from damai.storage.schema import (
+    post_claims,
     post_daily,
     post_flags,
     post_tombstones,
@@ -125,6 +127,11 @@ class PostRepository(Repository):
                   "created_at": p.created_at} for p in stored for label in p.flags]
         if flags:
             conn.execute(post_flags.insert(), flags)
+        matched = [{"post_id": ids[p.key], "claim_id": p.claim.claim_id, "score": p.claim.score,
+                    "verdict": p.claim.verdict, "suggestion": p.claim.suggestion,
+                    "matched_at": now} for p in stored if p.claim is not None]
+        if matched:
+            conn.execute(post_claims.insert(), matched)
         summary = Summary()
         summary.add_posts(stored)
         summary.apply(conn, self.dialect)

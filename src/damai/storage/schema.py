@@ -22,6 +22,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     Float,
     ForeignKey,
     ForeignKeyConstraint,
@@ -43,8 +44,8 @@ from damai.respond.entries import STATUSES as LIBRARY_STATUSES
 from damai.roles import ROLES
 from damai.storage.types import Json, RawJson, SafeText, UtcTime
 
-__all__ = ["DIALECT_DDL", "LIBRARY_STATUSES", "MODEL_KINDS", "MODEL_STATUSES", "TRIAGE_STATUSES",
-           "USAGE_KINDS", "metadata", "tables"]
+__all__ = ["CLAIM_VERDICTS", "DIALECT_DDL", "LIBRARY_STATUSES", "MODEL_KINDS", "MODEL_STATUSES",
+           "TRIAGE_STATUSES", "USAGE_KINDS", "metadata", "tables"]
 
 metadata = MetaData()
 
@@ -56,6 +57,9 @@ MODEL_KINDS: tuple[str, ...] = ("bundled", "trained", "adapted")
 MODEL_STATUSES: tuple[str, ...] = ("candidate", "in_service", "retired", "broken")
 #: what used a library entry: a response to a post, a publication, or a campaign message
 USAGE_KINDS: tuple[str, ...] = ("response", "publication", "campaign")
+#: a fact-check claim's verdict (the same as :data:`damai.respond.claims.VERDICTS`; a test keeps
+#: the two equal)
+CLAIM_VERDICTS: tuple[str, ...] = ("false", "misleading", "true", "unproven")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -288,6 +292,27 @@ library_usage = Table(
     CheckConstraint(_in("kind", USAGE_KINDS), name="library_usage_kind_check"),
     Index("library_usage_entry", "entry_id", "used_at"),
     Index("library_usage_time", "used_at"),
+)
+
+# -- fact-check claims and the posts that repeat them (issue #11) ---------------------------------
+#: a checked claim; verdicts are those of :data:`damai.respond.claims.VERDICTS`
+claims = Table(
+    "claims", metadata, Column("claim_id", SafeText(), primary_key=True),
+    _t("claim", null=False), _t("verdict", null=False), _t("explanation", null=False),
+    _t("source_url", null=False), Column("date", Date(), nullable=False),
+    Column("imported_at", UtcTime(), nullable=False),
+    CheckConstraint(_in("verdict", CLAIM_VERDICTS), name="claims_verdict_check"),
+)
+#: the claim a post repeats, with the verdict and the suggested response (the explanation) as
+#: they were at the match, so a later edit of the claim does not rewrite what was shown
+post_claims = Table(
+    "post_claims", metadata,
+    Column("post_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    _t("claim_id", null=False), Column("score", Float(), nullable=False),
+    _t("verdict", null=False), _t("suggestion", null=False),
+    Column("matched_at", UtcTime(), nullable=False),
+    Index("post_claims_claim", "claim_id"),
 )
 
 #: every table by name

@@ -114,4 +114,5 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
             "stored": stored, "post": stored.post, "scores": scores, "thresholds": thresholds,
             "explanations": explain_flags(ctx, stored),
             "triage": ctx.store.triage.get(post_id),
-            "judged": ctx.store.triage.judgements([post_id]).get(post_id, {})})
+            "judged": ctx.store.triage.judgements([post_id]).get(post_id, {}),
+            "claim": ctx.store.claims.for_post(post_id)})
