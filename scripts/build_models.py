@@ -277,7 +277,7 @@ def write_card(model_dir: Path, command: str, results: list[dict[str, Any]]) -> 
         "kept (listed per label under `ensemble` in `model.json`) and folded into one weight "
         "vector. Platt calibration and a threshold per label are fitted on out-of-fold "
         "scores: F1-optimal, except for a label whose share of a real stream the taxonomy "
-        "states (`hoax`: 1%), whose threshold is tuned for that stream, with the everyday "
+        "states (`hoax` 1%, `radicalism` 1%, `sara` 2%), whose threshold is tuned for that stream, with the everyday "
         "background posts weighed as the stream's ordinary posts "
         "(`damai.understand.thresholds`). Person names are masked (`_tokoh_`) before "
         "featurising, so the model learns what is said, not about whom. Sub-labels are "
