@@ -21,6 +21,7 @@ import csv
 import io
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -107,12 +108,12 @@ def adapted_f1(base: Path, pool: list[tuple[str, int]], rows: list[int], test: P
     return _f1(model, test), ""
 
 
-def run_target(shared: Path, base: Path, base_seen: set[str], name: str, seeds: int,
+def run_target(shared: Path, base: Path, base_seen: set[str], name: str, seeds: range,
                ks: list[int], work: Path) -> dict[str, Any]:
     rows = target_rows(shared, name, base_seen)
     curve: dict[str, dict[int, list[float]]] = {"suggest": {}, "random": {}}
     ceiling, notes = [], []
-    for seed in range(seeds):
+    for seed in seeds:
         pool, test_rows = split(rows, seed)
         test = _write(work / "test.csv", test_rows)
         pool_file = _write(work / "pool.csv", pool)
@@ -144,23 +145,69 @@ def run_target(shared: Path, base: Path, base_seen: set[str], name: str, seeds: 
         ceiling.append(_f1(work / "ceiling", test))
         print(f"{name} seed {seed} ceiling F1 {ceiling[-1]:.3f}", flush=True)
     return {"rows": len(rows), "positives": sum(r[1] for r in rows), "curve": curve,
-            "ceiling": ceiling, "notes": notes}
+            "ceiling": ceiling, "notes": notes, "seeds": ", ".join(map(str, seeds))}
+
+
+_LINE = re.compile(r"^(\S+) seed (\d+) (?:K (\d+) (suggest|random|base): .*?F1 ([0-9.]+)"
+                   r"(?: \(kept the base model: (.*)\))?|ceiling F1 ([0-9.]+))$")
+
+
+def from_logs(paths: list[Path]) -> dict[str, dict[str, Any]]:
+    """The results of one or more runs, read back from their printed lines (runs split by
+    ``--first-seed`` over several processes, or a run stopped before its report). A seed's
+    K = 0 figure is its ``base`` line; logs from before that line existed use a run of the
+    same seed where ``adapt train`` refused, which scores the base model on the same test part."""
+    seen: dict[tuple[str, int, int, str], tuple[float, str]] = {}
+    ceilings: dict[tuple[str, int], float] = {}
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            m = _LINE.match(line.strip())
+            if not m:
+                continue
+            name, seed = m.group(1), int(m.group(2))
+            if m.group(7):
+                ceilings[(name, seed)] = float(m.group(7))
+                continue
+            k, strategy = int(m.group(3)), m.group(4)
+            seen[(name, seed, k, strategy)] = (float(m.group(5)), m.group(6) or "")
+            if m.group(6) and (name, seed, 0, "base") not in seen:
+                seen[(name, seed, 0, "base")] = (float(m.group(5)), "")
+    results: dict[str, dict[str, Any]] = {}
+    for name, seed in sorted(ceilings):  # only seeds that ran to their ceiling are complete
+        if (name, seed, 0, "base") not in seen:
+            continue
+        result = results.setdefault(name, {"curve": {"suggest": {}, "random": {}},
+                                           "ceiling": [], "notes": [], "done": []})
+        result["ceiling"].append(ceilings[(name, seed)])
+        result["done"].append(seed)
+        for (n, s, k, strategy), (f1, why) in sorted(seen.items()):
+            if n != name or s != seed:
+                continue
+            for side in (("suggest", "random") if strategy == "base" else (strategy,)):
+                result["curve"][side].setdefault(k, []).append(f1)
+            if why:
+                result["notes"].append(f"{name} seed {seed} K={k} {strategy}: {why}")
+    for result in results.values():
+        result["seeds"] = ", ".join(map(str, result.pop("done")))
+    return results
 
 
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
-def report(results: dict[str, dict[str, Any]], ks: list[int], seeds: int, seconds: float,
-           command: str) -> str:
+def report(results: dict[str, dict[str, Any]], ks: list[int], seeds: str,
+           seconds: float | None, command: str) -> str:
+    took = f", {seconds / 60:.0f} min" if seconds is not None else ""
     lines = ["# Learning curve of `damai adapt` / Kurva belajar adaptasi", "",
-             f"Command: `{command}` ({seeds} seeds, {seconds / 60:.0f} min). Test F1 of the "
+             f"Command: `{command}` ({seeds}{took}). Test F1 of the "
              "positive class, mean over seeds; base = `damai train` on ibrohim2019 HS alone.", ""]
     for name, result in results.items():
         base = _mean(result["curve"]["suggest"][0]) if 0 in ks else float("nan")
         ceiling = _mean(result["ceiling"])
-        lines += [f"## {name} ({result['rows']:,} distinct rows, {result['positives']:,} "
-                  "positive)", "",
+        size = (f"{result['rows']:,} distinct rows, {result['positives']:,} positive"
+                if "rows" in result else "from the log")
+        lines += [f"## {name} ({size}, seeds {result.get('seeds', '?')})", "",
                   "| K | `adapt suggest` | random | gap closed (suggest) |", "|---|---|---|---|"]
         for k in ks:
             s, r = _mean(result["curve"]["suggest"][k]), _mean(result["curve"]["random"][k])
@@ -180,12 +227,24 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--ks", default="0,50,100,200,400")
     parser.add_argument("--targets", default=",".join(TARGETS))
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="run seeds first..first+seeds-1 (to split a run over processes)")
+    parser.add_argument("--from-log", type=Path, nargs="+",
+                        help="write the report from the printed lines of earlier runs")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "adapt.md")
     args = parser.parse_args()
+    ks = [int(k) for k in args.ks.split(",")]
+    command = " ".join(["python", "bench/adapt.py", *sys.argv[1:]])
+    if args.from_log:
+        results = from_logs(args.from_log)
+        text = report(results, ks, "seeds as listed per target", None, command)
+        print(text)
+        args.out.write_text(text + "\n", encoding="utf-8")
+        return
     if not (args.shared / "ibrohim2019" / "re_dataset.csv").is_file():
         sys.exit(f"{args.shared} holds no shared datasets")
-    ks = [int(k) for k in args.ks.split(",")]
     started = time.time()
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         base = work / "base"
@@ -195,10 +254,9 @@ def main() -> None:
         if done.returncode:
             sys.exit(done.stderr)
         seen = {_key(r["Tweet"]) for r in _read(args.shared / "ibrohim2019" / "re_dataset.csv")}
-        results = {name: run_target(args.shared, base, seen, name, args.seeds, ks, work)
+        results = {name: run_target(args.shared, base, seen, name, seeds, ks, work)
                    for name in args.targets.split(",")}
-    command = " ".join(["python", "bench/adapt.py", *sys.argv[1:]])
-    text = report(results, ks, args.seeds, time.time() - started, command)
+    text = report(results, ks, f"{len(seeds)} seeds", time.time() - started, command)
     print(text)
     args.out.write_text(text + "\n", encoding="utf-8")
 
