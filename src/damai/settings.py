@@ -77,6 +77,16 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "again."),
     Setting("login_rate", "5/minute;20/hour", "Login attempts allowed per IP address and, "
             "separately, per user name (limits syntax; counted in memory per process)."),
+    Setting("dry_run_file", "", "File the dry-run publishing channel appends each new "
+            "publication to, one JSON line each (besides the outbox in the database); empty: "
+            "the outbox only."),
+    Setting("drafter_url", "", "Base URL of an OpenAI-compatible model server (Ollama, vLLM, "
+            "llama.cpp) for drafting responses, e.g. http://127.0.0.1:11434; empty: the offline "
+            "template drafter only."),
+    Setting("drafter_model", "", "Model name the drafting server is asked for (with "
+            "DAMAI_DRAFTER_URL)."),
+    Setting("drafter_timeout", "20", "Seconds to wait for the drafting server before giving "
+            "up (the template drafter still works)."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}
