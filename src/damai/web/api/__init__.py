@@ -23,6 +23,7 @@ from damai.web.api.errors import (
 )
 from damai.web.api.ingest import add_ingest_route
 from damai.web.api.library import add_library_route
+from damai.web.api.responses import add_response_routes
 from damai.web.api.routes import add_read_routes
 from damai.web.api.security import API_PREFIX, API_ROUTE_ROLES, require
 from damai.web.context import WebContext
@@ -46,6 +47,7 @@ def build_api(ctx: WebContext) -> FastAPI:
     add_read_routes(api.router, ctx)
     add_ingest_route(api.router, ctx)
     add_library_route(api.router, ctx)
+    add_response_routes(api.router, ctx)
     schema: dict[str, Any] = {}
 
     @api.get("/openapi.json", include_in_schema=False)
