@@ -132,3 +132,10 @@ def test_bad_bodies_are_refused_before_any_work(api: Api) -> None:
                  "validation_failed")
     assert_error(api.get("/responses/0"), 422, "validation_failed")
     assert outbox(api) == []
+
+
+def test_a_line_break_in_an_api_path_is_a_404_in_the_error_shape(api: Api) -> None:
+    """Found by the schemathesis run: the API's mount pattern stops at a line break, so such a
+    path fell through to the outer app's plain ``{"detail": ...}``."""
+    for path in ("/responses/1%0A/reject", "/jobs/a%0Ab", "/posts/x%0D%0Ay"):
+        assert_error(api.client.post(API + path, headers=api.auth("admin")), 404, "not_found")

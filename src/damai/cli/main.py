@@ -20,6 +20,7 @@ from damai.cli import library as library_cli
 from damai.cli import lifecycle as lifecycle_cli
 from damai.cli import models as models_cli
 from damai.cli import quarantine as quarantine_cli
+from damai.cli import responses as responses_cli
 from damai.cli import understand as understand_cli
 from damai.cli import users as users_cli
 from damai.cli import watch as watch_cli
@@ -65,6 +66,8 @@ app.add_typer(corrections_cli.app, name="corrections")
 app.add_typer(adapt_cli.app, name="adapt")
 app.add_typer(models_cli.app, name="model")
 app.add_typer(library_cli.app, name="library")
+app.add_typer(responses_cli.app, name="responses")
+app.command("publish")(responses_cli.publish_command)
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)

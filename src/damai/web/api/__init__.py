@@ -9,16 +9,20 @@ body limit and schema apply to ``/api/v1`` only; the dashboard pages keep their 
 
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.openapi.utils import get_openapi
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from damai import settings
 from damai.auth import User
 from damai.web.api.errors import (
     ERROR_RESPONSES,
+    ApiError,
     BodyLimit,
     CatchCrashes,
     JSONBody,
+    error_response,
     install_error_handlers,
 )
 from damai.web.api.ingest import add_ingest_route
@@ -64,6 +68,17 @@ def build_api(ctx: WebContext) -> FastAPI:
     return api
 
 
+async def _unmatched(request: Request, exc: Exception) -> Response:
+    """A 404 of the outer app under ``/api/v1`` in the API's error shape: a path holding a line
+    break (``%0A``) is matched by no route, not even the API's mount, whose pattern stops at
+    line ends."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404 and request.url.path.startswith(API_PREFIX + "/"):
+        return error_response(ApiError(404))
+    return await http_exception_handler(request, exc)
+
+
 def mount_api(app: FastAPI, ctx: WebContext) -> None:
     """Add the ``/api/v1`` routes and their error handlers to ``app``."""
     app.mount(API_PREFIX, build_api(ctx))
+    app.add_exception_handler(StarletteHTTPException, _unmatched)
