@@ -20,12 +20,14 @@ from typing import Final
 
 from damai.errors import InputError, NotFound, ReviewRefused
 from damai.pipeline.classify import Classifier
+from damai.respond.drafting import Drafter, DraftRequest
 from damai.roles import role_at_least
 from damai.storage import Store
 from damai.storage.responses import HarmCheck, NewResponse, Response
 from damai.understand.taxonomy import load_taxonomy, parent_of
 
-__all__ = ["MAX_TEXT", "Actor", "approve", "edit", "harm_check", "propose", "reject"]
+__all__ = ["MAX_TEXT", "Actor", "approve", "edit", "entry_text", "harm_check", "propose",
+           "propose_draft", "reject"]
 
 #: the longest response text accepted (a long-form post, far above any platform's limit)
 MAX_TEXT: Final = 5000
@@ -100,10 +102,11 @@ def propose(store: Store, model: Classifier, actor: Actor, *, text: str | None =
             entry_id: str | None = None, post_ref: str | None = None,
             drafter: str | None = None) -> Response:
     """A new response in review: ``text`` (a person's, or a machine draft when ``drafter`` is
-    named) or the text of the approved library entry ``entry_id``, optionally answering the
-    post ``platform:platform_id``."""
+    named, then from ``entry_id``) or the text of the approved library entry ``entry_id``,
+    optionally answering the post ``platform:platform_id``."""
     actor.require("analyst", "mengusulkan tanggapan / propose responses")
-    if (text is None) == (entry_id is None):
+    if (text is None and entry_id is None) or (text is not None and entry_id is not None
+                                               and drafter is None):
         raise InputError("beri `text` atau `entry_id`, salah satu / give `text` or `entry_id`, "
                          "one of them")
     post_id = _post_row(store, post_ref)
@@ -119,6 +122,28 @@ def propose(store: Store, model: Classifier, actor: Actor, *, text: str | None =
         store.library.record_use(entry_id, kind="response", ref=f"response:{response.id}",
                                  user=actor.name, version=version)
     return response
+
+
+def propose_draft(store: Store, model: Classifier, actor: Actor, drafter: Drafter, *,
+                  entry_id: str, post_ref: str | None = None, channel: str = "dry-run"
+                  ) -> Response:
+    """A machine draft from an approved entry, adapted to the post and channel by ``drafter``,
+    proposed for review (and scored for harm like any text). :class:`DrafterUnavailable` when
+    the drafting server fails; nothing is stored then."""
+    entry_text(store, entry_id)  # exists and is approved, before any drafting
+    current = store.library.get(entry_id)
+    assert current is not None
+    post = None
+    if post_ref is not None:
+        platform, _, platform_id = post_ref.partition(":")
+        post = store.posts.get(platform, platform_id)
+        if post is None:
+            _post_row(store, post_ref)  # the NotFound with its message
+    topics = tuple(post.flags) if post is not None else ()
+    draft = drafter.draft(DraftRequest(current.entry, channel, post.text if post else None,
+                                       topics))
+    return propose(store, model, actor, text=draft.text, entry_id=entry_id, post_ref=post_ref,
+                   drafter=draft.drafter)
 
 
 def _found(store: Store, response_id: int) -> Response:
