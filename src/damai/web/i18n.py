@@ -362,6 +362,7 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "responses.approve": ("Setujui", "Approve"),
     "responses.reject": ("Tolak", "Reject"),
     "responses.reason": ("Alasan (opsional)", "Reason (optional)"),
+    "responses.edit_open": ("Ubah teks", "Edit the text"),
     "responses.edit": ("Simpan perubahan (kembali ke tinjauan)",
                        "Save the edit (back to review)"),
     "responses.publish": ("Terbitkan ke uji coba", "Publish to dry-run"),
