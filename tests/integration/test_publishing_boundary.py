@@ -252,3 +252,31 @@ def test_the_outbox_cannot_hold_two_publications_of_one_key(db: Store) -> None:
             "state, created_by, created_at, payload FROM publications WHERE id = :i"),
             {"i": published.id})
     assert outbox(db) == [rid]
+
+
+def test_racing_publishers_and_approvers_leave_one_publication_and_one_decision(
+        db: Store) -> None:
+    """Eight threads publish one response (and one entry) at once, and two approvers decide one
+    response at once: one publication each, one decision, the others told so."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rid = approved(db)
+    db.library.save([ENTRY], actor="rina", action="library_import")
+    with ThreadPoolExecutor(8) as pool:
+        runs = list(pool.map(lambda i: publish(db, ADMIN, "dry-run", response_id=rid)
+                             if i % 2 else publish(db, ADMIN, "dry-run", entry_id=ENTRY.id),
+                             range(8)))
+    assert sorted(new for _, new in runs) == [False] * 6 + [True] * 2
+    assert len({p.id for p, _ in runs}) == 2 and len(db.publications.list()) == 2
+    waiting = propose(db, MODEL, ANALYST, text=PEACE).id
+
+    def decide(actor: Actor) -> str:
+        try:
+            return approve(db, actor, waiting).state
+        except ReviewRefused as exc:
+            return exc.reason
+
+    with ThreadPoolExecutor(2) as pool:
+        results = sorted(pool.map(decide, [APPROVER, OTHER_APPROVER]))
+    assert results == ["approved", "wrong_state"]
+    assert len(db.audit.query(action="response_approve")) == 2  # the first response's, and one

@@ -91,11 +91,11 @@ class PublicationRepository(Repository):
         try:
             with self.db.write() as conn:
                 return self._publish(conn, subject, channel, actor, state, ip)
-        except StorageError:  # two first publications raced on the key: the other one won
-            existing = self._by_key(subject, channel)
-            if existing is None:
-                raise
-            return existing, False
+        except StorageError:
+            # two first publications of one key raced (PostgreSQL): the other one won, and
+            # the same checks run again see its row; any other failure fails again
+            with self.db.write() as conn:
+                return self._publish(conn, subject, channel, actor, state, ip)
 
     def _publish(self, conn: Connection, subject: Subject, channel: str, actor: str,
                  state: str, ip: str | None) -> tuple[Publication, bool]:
@@ -152,15 +152,6 @@ class PublicationRepository(Repository):
         payload = {"text": row.text_id, "channel": channel, "entry_id": entry_id,
                    "entry_version": version}
         return f"entry:{entry_id}:v{version}:{channel}", payload, (entry_id, version)
-
-    def _by_key(self, subject: Subject, channel: str) -> Publication | None:
-        prefix = (f"response:{subject.response_id}:" if subject.response_id is not None
-                  else f"entry:{subject.entry_id}:")
-        with self.db.read() as conn:
-            row = conn.execute(select(publications).where(
-                _P.idempotency_key.startswith(prefix, autoescape=True), _P.channel == channel)
-                .order_by(_P.id.desc()).limit(1)).first()
-        return _publication(row) if row else None
 
     def get(self, publication_id: int) -> Publication | None:
         with self.db.read() as conn:
