@@ -168,3 +168,23 @@ def test_an_admin_turns_four_eyes_off_audited_and_then_approving_ones_own_works(
         assert store.settings.get("four_eyes") is False
     assert changes == [("admin", "setting:four_eyes", {"old": True, "new": False})]
     assert states(web_db) == {rid: "approved"}
+
+
+def test_a_drafting_server_that_is_down_is_reported_and_nothing_is_proposed(
+        web_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("DAMAI_DRAFTER_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("DAMAI_DRAFTER_TIMEOUT", "2")
+    post = first_post(web_db)
+    with client_for(web_db) as client:
+        csrf = login(client, "analyst")
+        answer = client.post(f"/posts/{post}/responses", data={
+            "csrf_token": csrf, "mode": "draft", "entry_id": ENTRY.id})
+        assert answer.status_code == 503
+        assert "cannot be reached" in answer.text and "template drafter still works" in answer.text
+        assert propose(client, csrf, post, mode="entry", entry_id=ENTRY.id) > 0
+    assert list(states(web_db).values()) == ["in_review"]

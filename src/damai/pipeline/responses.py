@@ -16,6 +16,7 @@ checked here as well as by the routes, so a script calling these functions obeys
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from damai.errors import InputError, NotFound, ReviewRefused
@@ -33,12 +34,14 @@ __all__ = ["MAX_TEXT", "Actor", "approve", "edit", "entry_text", "harm_check", "
 MAX_TEXT: Final = 5000
 
 
+@dataclass(frozen=True, slots=True)
 class Actor:
-    """Who acts: a user's name and role (the CLI's ``cli:NAME`` counts as an admin, as for
-    every other command run by the operator of the installation)."""
+    """Who acts: a user's name and role, and their address for the audit log (the CLI acts as
+    ``cli:USER`` with the admin role, as every command run by the installation's operator)."""
 
-    def __init__(self, name: str, role: str, ip: str | None = None) -> None:
-        self.name, self.role, self.ip = name, role, ip
+    name: str
+    role: str
+    ip: str | None = None
 
     def require(self, minimum: str, step: str) -> None:
         if not role_at_least(self.role, minimum):

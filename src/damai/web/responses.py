@@ -22,7 +22,7 @@ from fastapi.responses import RedirectResponse
 from damai.errors import DamaiError, InputError, NotFound, ReviewRefused
 from damai.pipeline.publishing import publish
 from damai.pipeline.responses import Actor, approve, edit, propose, propose_draft, reject
-from damai.respond.drafting import configured_drafter
+from damai.respond.drafting import DrafterUnavailable, configured_drafter
 from damai.storage.responses import Response as Reply
 from damai.web.checks import row_id_ok
 from damai.web.context import WebContext
@@ -40,6 +40,8 @@ _STATUS: Final = {"four_eyes": 403, "forbidden": 403}
 def _status(exc: DamaiError) -> int:
     if isinstance(exc, NotFound):
         return 404
+    if isinstance(exc, DrafterUnavailable):
+        return 503
     if isinstance(exc, ReviewRefused):
         return _STATUS.get(exc.reason, 409)
     return 400
