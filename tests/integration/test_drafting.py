@@ -160,4 +160,4 @@ def test_a_draft_is_a_machine_draft_and_passes_the_harm_check(store: Store) -> N
         with pytest.raises(DrafterUnavailable):
             propose_draft(store, MODEL, ANALYST, HttpDrafter(server.url, "m", timeout=0.2),
                           entry_id=ENTRY.id)
-    assert [r.id for r in store.responses.list()] == [made.id, bad.id]  # nothing more stored
+    assert [r.id for r in store.responses.queue()] == [made.id, bad.id]  # nothing more stored

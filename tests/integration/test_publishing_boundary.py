@@ -70,7 +70,7 @@ def refused(reason: str, call: object, *args: object, **kwargs: object) -> Revie
 
 
 def outbox(db: Store) -> list[int | None]:
-    return [p.response_id for p in db.publications.list(channel="dry-run")]
+    return [p.response_id for p in db.publications.recent(channel="dry-run")]
 
 
 # -- the workflow ---------------------------------------------------------------------------------
@@ -267,7 +267,7 @@ def test_racing_publishers_and_approvers_leave_one_publication_and_one_decision(
                              if i % 2 else publish(db, ADMIN, "dry-run", entry_id=ENTRY.id),
                              range(8)))
     assert sorted(new for _, new in runs) == [False] * 6 + [True] * 2
-    assert len({p.id for p, _ in runs}) == 2 and len(db.publications.list()) == 2
+    assert len({p.id for p, _ in runs}) == 2 and len(db.publications.recent()) == 2
     waiting = propose(db, MODEL, ANALYST, text=PEACE).id
 
     def decide(actor: Actor) -> str:

@@ -36,7 +36,7 @@ def publish(api: Api, role: str = "approver", **body: Any) -> Any:
 def outbox(api: Api) -> list[tuple[int | None, str | None]]:
     store = open_store(api.url)
     try:
-        return [(p.response_id, p.entry_id) for p in store.publications.list(channel="dry-run")]
+        return [(p.response_id, p.entry_id) for p in store.publications.recent(channel="dry-run")]
     finally:
         store.close()
 

@@ -41,7 +41,7 @@ def make(url: str, state: str) -> int:
 
 def outbox(url: str) -> list[int | None]:
     with open_store(url) as store:
-        return [p.response_id for p in store.publications.list(channel="dry-run")]
+        return [p.response_id for p in store.publications.recent(channel="dry-run")]
 
 
 @pytest.mark.parametrize("state", ["in_review", "rejected", "edited", "forged"])

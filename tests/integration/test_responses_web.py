@@ -52,7 +52,7 @@ def propose(client: TestClient, csrf: str, post: int, **form: str) -> int:
 
 def states(db_url: str) -> dict[int, str]:
     with opened(db_url) as store:
-        return {r.id: r.state for r in store.responses.list()}
+        return {r.id: r.state for r in store.responses.queue()}
 
 
 def test_an_analyst_proposes_three_ways_from_the_posts_page(web_db: str) -> None:
@@ -71,7 +71,7 @@ def test_an_analyst_proposes_three_ways_from_the_posts_page(web_db: str) -> None
                               data={"csrf_token": csrf, "mode": "entry", "entry_id": "cn-x"})
         assert missing.status_code == 404 and "cn-x" in missing.text
     with opened(web_db) as store:
-        made = {r.id: r for r in store.responses.list()}
+        made = {r.id: r for r in store.responses.queue()}
         stored = store.posts.get_by_id(post)
     assert stored is not None and made[as_is].text == ENTRY.text_id
     assert made[as_is].post_ref == f"{stored.post.platform}:{stored.post.platform_id}"

@@ -64,7 +64,7 @@ def list_responses(
         raise typer.BadParameter(f"choose one of {', '.join(RESPONSE_STATES)}",
                                  param_hint="--state")
     with store_from(db) as store:
-        found = store.responses.list(state=state, limit=limit)
+        found = store.responses.queue(state=state, limit=limit)
     if as_json:
         sys.stdout.write(orjson.dumps([r.to_dict() for r in found]).decode() + "\n")
         return

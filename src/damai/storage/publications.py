@@ -13,6 +13,7 @@ The dry-run channel's publications are the outbox.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -158,10 +159,18 @@ class PublicationRepository(Repository):
             row = conn.execute(select(publications).where(_P.id == publication_id)).first()
         return _publication(row) if row else None
 
-    def list(self, *, channel: str | None = None, limit: int = 200) -> list[Publication]:
+    def recent(self, *, channel: str | None = None, limit: int = 200) -> list[Publication]:
         """Publications, newest first (``channel="dry-run"``: the outbox)."""
         statement = select(publications).order_by(_P.id.desc()).limit(limit)
         if channel is not None:
             statement = statement.where(_P.channel == channel)
         with self.db.read() as conn:
             return [_publication(r) for r in conn.execute(statement)]
+
+    def published(self, response_ids: Sequence[int]) -> set[int]:
+        """Which of these responses have been published (on any channel)."""
+        if not response_ids:
+            return set()
+        with self.db.read() as conn:
+            return {int(r) for (r,) in conn.execute(select(_P.response_id).distinct().where(
+                _P.response_id.in_(list(response_ids))))}

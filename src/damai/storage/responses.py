@@ -145,7 +145,7 @@ class ResponseRepository(Repository):
             row = conn.execute(_SELECT.where(_R.id == response_id)).first()
         return _response(row) if row else None
 
-    def list(self, *, state: str | None = None, limit: int = 200) -> list[Response]:
+    def queue(self, *, state: str | None = None, limit: int = 200) -> list[Response]:
         """Responses in review first (oldest first: the queue), then the rest, newest first."""
         statement = _SELECT.limit(limit)
         if state is not None:

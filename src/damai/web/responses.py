@@ -56,11 +56,12 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
     store = ctx.store
 
     def queue(request: Request, error: str | None = None, status: int = 200) -> Response:
+        found = store.responses.queue(limit=300)
         return render(request, "responses.html", {
-            "responses": store.responses.list(limit=300), "error": error,
+            "responses": found, "error": error,
             "four_eyes": bool(store.settings.get("four_eyes")),
-            "published": {p.response_id for p in store.publications.list(limit=1000)}},
-            status)
+            "published": store.publications.published(
+                [r.id for r in found if r.state == "approved"])}, status)
 
     def step(request: Request, work: Callable[[Actor], object], back: str = "/responses"
              ) -> Response:
@@ -121,7 +122,7 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.get("/outbox")
     def outbox(request: Request) -> Response:
         return render(request, "outbox.html",
-                      {"publications": store.publications.list(channel="dry-run")})
+                      {"publications": store.publications.recent(channel="dry-run")})
 
     @app.post("/settings/four-eyes", dependencies=CSRF)
     def four_eyes(request: Request, enabled: Annotated[str, Form(max_length=5)]) -> Response:
