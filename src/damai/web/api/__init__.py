@@ -35,12 +35,14 @@ from damai.web.context import WebContext
 __all__ = ["API_PREFIX", "API_ROUTE_ROLES", "build_api", "mount_api"]
 
 _DESCRIPTION = """API HTTP Damai untuk sistem mitra: cari dan ambil post, masukkan post, klasifikasi
-teks, dan statistik. Setiap permintaan perlu `Authorization: Bearer TOKEN` (buat dengan
-`damai token create`). Setiap galat berbentuk `{"error": {"code", "message", "detail"}}`.
+teks, statistik, pustaka narasi, tanggapan dan tinjauannya, dan penerbitan (hanya yang
+disetujui). Setiap permintaan perlu `Authorization: Bearer TOKEN` (buat dengan `damai token
+create`). Setiap galat berbentuk `{"error": {"code", "message", "detail"}}`.
 
-Damai's HTTP API for partner systems: query and get posts, ingest posts, classify text, and
-statistics. Every request needs `Authorization: Bearer TOKEN` (`damai token create`). Every error
-is `{"error": {"code", "message", "detail"}}`."""
+Damai's HTTP API for partner systems: query and get posts, ingest posts, classify text,
+statistics, the library, responses and their review, and publishing (approved content only).
+Every request needs `Authorization: Bearer TOKEN` (`damai token create`). Every error is
+`{"error": {"code", "message", "detail"}}`."""
 
 
 def build_api(ctx: WebContext) -> FastAPI:
