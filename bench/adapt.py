@@ -117,6 +117,7 @@ def run_target(shared: Path, base: Path, base_seen: set[str], name: str, seeds: 
         test = _write(work / "test.csv", test_rows)
         pool_file = _write(work / "pool.csv", pool)
         base_f1 = _f1(base, test)
+        print(f"{name} seed {seed} K 0 base: F1 {base_f1:.3f}", flush=True)
         for k in ks:
             if k == 0:
                 for strategy in curve:

@@ -151,6 +151,7 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("GET", f"{API}/stats"): {},
     ("GET", f"{API}/library"): {"params": {"theme": "literacy"}},
     ("POST", f"{API}/classify"): {"json": {"text": "banjir di Bekasi"}},
+    ("POST", f"{API}/recommend"): {"json": {"text": "banjir di Bekasi"}},
     ("POST", f"{API}/ingest"): {"content": orjson.dumps(page([tweet(1)])),
                                 "headers": {"content-type": "application/json"}},
     ("GET", f"{API}/jobs/{{job_id}}"): {"path": f"{API}/jobs/1"},  # made by open_api

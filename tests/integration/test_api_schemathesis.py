@@ -58,9 +58,10 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
     found = operations(db_url, token)
     assert {f"{o.method.upper()} {o.path}" for o in found} == {
         "GET /posts", "GET /posts/{post_id}", "GET /stats", "POST /classify", "POST /ingest",
-        "GET /jobs/{job_id}", "GET /library", "POST /responses", "GET /responses/{response_id}",
-        "PATCH /responses/{response_id}", "POST /responses/{response_id}/approve",
-        "POST /responses/{response_id}/reject", "POST /publications"}
+        "GET /jobs/{job_id}", "GET /library", "POST /recommend", "POST /responses",
+        "GET /responses/{response_id}", "PATCH /responses/{response_id}",
+        "POST /responses/{response_id}/approve", "POST /responses/{response_id}/reject",
+        "POST /publications"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -108,6 +109,10 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "POST /classify": [
         {"body": {"text": "gempa\x00 di Cianjur"}}, {"body": {"text": "a" * 300_000}},
         {"body": {"texts": ["b" * 150_000, "c" * 150_000]}}, {"body": {"text": nested(900)}},
+    ],
+    "POST /recommend": [
+        {"body": {"text": "khilafah\x00 sekarang"}}, {"body": {"text": "a" * 300_000}},
+        {"body": {"texts": ["", "   "]}}, {"body": {"text": nested(900)}},
     ],
     "POST /ingest": [
         {"body": nested(900), "media_type": "application/json"},

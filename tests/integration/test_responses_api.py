@@ -5,11 +5,13 @@ text, and things that do not exist."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from damai.respond.entries import STARTER, read_entries
 from damai.storage import open_store
 from tests.integration.test_api import API, Api, api, assert_error
+from tests.integration.test_library_store import ENTRY
 from tests.integration.web_helpers import HOSTILE
 
 __all__ = ["api"]  # the fixture, on both backends
@@ -105,7 +107,10 @@ def test_an_approved_entry_is_published_by_id_and_a_draft_is_refused(api: Api) -
     first = publish(api, entry_id=entry)
     assert first.status_code == 201 and first.json()["entry_id"] == entry
     assert publish(api, "admin", entry_id=entry).status_code == 200
-    draft = next(e.id for e in read_entries(STARTER) if e.status == "draft")
+    store = open_store(api.url)
+    store.library.save([replace(ENTRY, status="draft")], actor="rina", action="library_create")
+    store.close()
+    draft = ENTRY.id
     assert_error(publish(api, entry_id=draft), 409, "not_approved")
     assert_error(respond(api, entry_id=draft), 409, "entry_not_approved")
     assert outbox(api) == [(None, entry)]

@@ -125,3 +125,15 @@ def test_jsonl_and_empty_cells_are_unknown_not_negative(tmp_path: Path) -> None:
     csv_path.write_text("text,hoax\nx,1\ny,\n", encoding="utf-8")
     table = read_table(csv_path, "text", parse_labels("hoax=hoax"))
     assert table.y[0, 0] == 1.0 and np.isnan(table.y[1, 0])
+
+
+def test_models_that_decide_differently_never_share_a_version() -> None:
+    from damai.understand.model import model_digest
+
+    weights = np.ones((4, 2), dtype=np.float32)
+    platt = {"a": [1.0, 0.0], "b": [1.0, 0.0]}
+    same = model_digest(weights, {"a": 0.5, "b": 0.5}, platt)
+    assert same == model_digest(weights.copy(), {"b": 0.5, "a": 0.5}, dict(platt))
+    assert same != model_digest(weights, {"a": 0.5, "b": 0.6}, platt)
+    assert same != model_digest(weights, {"a": 0.5, "b": 0.5}, {**platt, "b": [2.0, 0.0]})
+    assert same != model_digest(weights * 2, {"a": 0.5, "b": 0.5}, platt)

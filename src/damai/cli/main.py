@@ -20,6 +20,7 @@ from damai.cli import library as library_cli
 from damai.cli import lifecycle as lifecycle_cli
 from damai.cli import models as models_cli
 from damai.cli import quarantine as quarantine_cli
+from damai.cli import respond as respond_cli
 from damai.cli import responses as responses_cli
 from damai.cli import understand as understand_cli
 from damai.cli import users as users_cli
@@ -76,6 +77,8 @@ app.command("train")(understand_cli.train)
 app.command("evaluate")(understand_cli.evaluate)
 app.command("classify")(understand_cli.classify)
 app.command("reclassify")(labels_cli.reclassify)
+app.command("recommend")(respond_cli.recommend)
+app.command("evaluate-recommend")(respond_cli.evaluate_recommend)
 app.command("purge")(lifecycle_cli.purge)
 app.command("erase")(lifecycle_cli.erase)
 app.command("backup")(lifecycle_cli.backup)

@@ -22,7 +22,6 @@ train`` would. ``bench/adapt.py`` measures what each choice buys.
 from __future__ import annotations
 
 import copy
-import hashlib
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -37,7 +36,14 @@ from sklearn.model_selection import StratifiedKFold
 
 from damai.errors import InputError
 from damai.understand.data import Table
-from damai.understand.model import LabelFit, TextClassifier, TrainConfig, fit_label, label_rows
+from damai.understand.model import (
+    LabelFit,
+    TextClassifier,
+    TrainConfig,
+    fit_label,
+    label_rows,
+    model_digest,
+)
 from damai.understand.thresholds import best_threshold
 
 __all__ = ["AdaptConfig", "LabelAdaptation", "adapt_label", "adapt_model", "check_counts"]
@@ -328,7 +334,7 @@ def adapt_model(base: TextClassifier, table: Table, *, source: Table | None = No
         weights[:, k], bias[k] = result.weights, result.bias
         meta["platt"][label], meta["thresholds"][label] = [1.0, 0.0], result.threshold
         adapted[label] = result.summary()
-    digest = hashlib.sha256(weights.tobytes()).hexdigest()[:10]
+    digest = model_digest(weights, meta["thresholds"], meta["platt"])
     meta.update({
         "version": f"{name}-{time.strftime('%Y%m%d', time.gmtime())}-{digest}",
         "labels": labels,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import combinations, pairwise
 from pathlib import Path
@@ -370,6 +370,16 @@ def label_rows(table: Table, j: int, *, conditional: bool = True
     return known & (table.y[:, table.labels.index(parent)] == 1), True
 
 
+def model_digest(weights: NDArray[np.float32], thresholds: Mapping[str, float],
+                 platt: Mapping[str, Sequence[float]]) -> str:
+    """The short hash in a model's version: its weights and everything that turns them into
+    decisions, so two models that flag differently never share a version."""
+    digest = hashlib.sha256(weights.tobytes())
+    digest.update(json.dumps({"thresholds": thresholds, "platt": platt}, sort_keys=True,
+                             default=float).encode())
+    return digest.hexdigest()[:10]
+
+
 def train_classifier(table: Table, config: TrainConfig | None = None, *,
                      name: str = "damai", progress: Progress | None = None,
                      extra_meta: dict[str, Any] | None = None) -> TextClassifier:
@@ -406,13 +416,15 @@ def train_classifier(table: Table, config: TrainConfig | None = None, *,
             f"{k}: {v}" for k, v in skipped.items()))
     labels = list(fits)
     weights = np.stack([fits[n].weights for n in labels], axis=1)
-    digest = hashlib.sha256(weights.tobytes()).hexdigest()[:10]
+    thresholds = {n: fits[n].threshold for n in labels}
+    platt = {n: list(fits[n].platt) for n in labels}
+    digest = model_digest(weights, thresholds, platt)
     meta: dict[str, Any] = {
         "format": FORMAT,
         "version": f"{name}-{time.strftime('%Y%m%d', time.gmtime(started))}-{digest}",
         "labels": labels,
-        "thresholds": {n: fits[n].threshold for n in labels},
-        "platt": {n: list(fits[n].platt) for n in labels},
+        "thresholds": thresholds,
+        "platt": platt,
         "support": {n: {"positive": fits[n].positives, "negative": fits[n].negatives}
                     for n in labels},
         "ensemble": {n: fits[n].members for n in labels},

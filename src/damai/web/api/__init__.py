@@ -27,6 +27,7 @@ from damai.web.api.errors import (
 )
 from damai.web.api.ingest import add_ingest_route
 from damai.web.api.library import add_library_route
+from damai.web.api.recommend import add_recommend_route
 from damai.web.api.responses import add_response_routes
 from damai.web.api.routes import add_read_routes
 from damai.web.api.security import API_PREFIX, API_ROUTE_ROLES, require
@@ -53,6 +54,7 @@ def build_api(ctx: WebContext) -> FastAPI:
     add_read_routes(api.router, ctx)
     add_ingest_route(api.router, ctx)
     add_library_route(api.router, ctx)
+    add_recommend_route(api.router, ctx)
     add_response_routes(api.router, ctx)
     schema: dict[str, Any] = {}
 

@@ -26,7 +26,7 @@ from damai.web.api.security import require
 from damai.web.checks import utc_ok
 from damai.web.context import WebContext
 
-__all__ = ["MAX_PAGE", "add_read_routes", "model_of"]
+__all__ = ["MAX_PAGE", "add_read_routes", "check_text_limits", "model_of"]
 
 #: the largest page ``GET /posts`` returns
 MAX_PAGE = 200
@@ -35,6 +35,25 @@ MAX_PAGE = 200
 def model_of(ctx: WebContext) -> TextClassifier:
     """The model in service (or ``ctx.model_dir``), loaded once per process."""
     return ctx.model()
+
+
+def check_text_limits(texts: list[str]) -> None:
+    """At most ``DAMAI_API_MAX_CLASSIFY_TEXTS`` texts of ``DAMAI_API_MAX_CLASSIFY_CHARS`` in all
+    (``/classify`` and ``/recommend``)."""
+    limit_texts = settings.get_int("api_max_classify_texts")
+    limit_chars = settings.get_int("api_max_classify_chars")
+    if len(texts) > limit_texts:
+        raise ApiError(422, "too_many_texts", (
+            f"Paling banyak {limit_texts} teks per permintaan / At most {limit_texts} texts "
+            "per request (DAMAI_API_MAX_CLASSIFY_TEXTS)."), {"limit": limit_texts})
+    chars = sum(len(text) for text in texts)
+    if chars > limit_chars:
+        raise ApiError(413, "too_many_characters", (
+            f"Teks berjumlah {chars} karakter, lebih dari batas {limit_chars}: kirim teks "
+            f"lebih sedikit atau lebih pendek per permintaan / The texts hold {chars} "
+            f"characters, over the {limit_chars} limit: send fewer or shorter texts per "
+            "request (DAMAI_API_MAX_CLASSIFY_CHARS)."),
+            {"limit_chars": limit_chars, "chars": chars})
 
 
 def _utc(value: datetime | None, name: str) -> datetime | None:
@@ -147,9 +166,6 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
         counts = store.posts.stats().to_dict()
         return JSONBody(counts | {"flagged": flagged})
 
-    limit_texts = settings.get_int("api_max_classify_texts")
-    limit_chars = settings.get_int("api_max_classify_chars")
-
     @router.post("/classify", response_model=ClassifyOut,
                  summary="Klasifikasi teks / Classify text",
                  responses=documented((413, "Teks melebihi DAMAI_API_MAX_CLASSIFY_CHARS / Texts "
@@ -159,18 +175,7 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
         """Skor tiap label, flag, bahasa dan istilah penyebab flag; tidak menyimpan apa pun /
         Scores, flags, language and the terms behind each flag; stores nothing."""
         texts = body.all_texts()
-        if len(texts) > limit_texts:
-            raise ApiError(422, "too_many_texts", (
-                f"Paling banyak {limit_texts} teks per permintaan / At most {limit_texts} texts "
-                "per request (DAMAI_API_MAX_CLASSIFY_TEXTS)."), {"limit": limit_texts})
-        chars = sum(len(text) for text in texts)
-        if chars > limit_chars:
-            raise ApiError(413, "too_many_characters", (
-                f"Teks berjumlah {chars} karakter, lebih dari batas {limit_chars}: kirim teks "
-                f"lebih sedikit atau lebih pendek per permintaan / The texts hold {chars} "
-                f"characters, over the {limit_chars} limit: send fewer or shorter texts per "
-                "request (DAMAI_API_MAX_CLASSIFY_CHARS)."),
-                {"limit_chars": limit_chars, "chars": chars})
+        check_text_limits(texts)
         model = model_of(ctx)
         return JSONBody({"model_version": model.version,
                          "items": [_prediction_json(p) for p in model.predict(texts)]})

@@ -115,6 +115,29 @@ class ClassifyOut(BaseModel):
     items: list[ClassifiedOut]
 
 
+class RecommendIn(ClassifyIn):
+    """Satu teks (`text`) atau beberapa (`texts`) / One text (`text`) or several (`texts`)."""
+
+
+class RecommendationOut(BaseModel):
+    entry_id: str
+    title: str
+    themes: list[str]
+    score: float
+    reasons: list[str] = Field(description="Alasan, bahasa Indonesia lalu Inggris / Why it was "
+                                           "chosen, Indonesian then English.")
+
+
+class RecommendedOut(BaseModel):
+    recommendations: list[RecommendationOut]
+    message: str | None = Field(None, description="Mengapa tidak ada rekomendasi / Why there is "
+                                                  "no recommendation.")
+
+
+class RecommendOut(BaseModel):
+    items: list[RecommendedOut]
+
+
 class FailureOut(BaseModel):
     location: str
     reason: str

@@ -29,6 +29,7 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", f"{API_PREFIX}/stats"): "viewer",
     ("GET", f"{API_PREFIX}/library"): "viewer",
     ("POST", f"{API_PREFIX}/classify"): "analyst",
+    ("POST", f"{API_PREFIX}/recommend"): "analyst",
     ("POST", f"{API_PREFIX}/ingest"): "analyst",
     ("GET", f"{API_PREFIX}/jobs/{{job_id}}"): "analyst",
     # responses (issue #11): analysts propose and edit, approvers decide and publish

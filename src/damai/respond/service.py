@@ -1,0 +1,49 @@
+"""One :class:`Recommender` per library and signal set for the life of a process: the CLI, the
+API and the dashboard ask here, so the embedding model loads once and each library is indexed
+and embedded once (its embeddings also persist under ``DATA_DIR/cache/embeddings``)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from damai import settings
+from damai.respond.embed import e5
+from damai.respond.entries import STARTER, read_entries
+from damai.respond.recommend import Recommender, Signals, Weights
+from damai.understand.bundled import load_model
+from damai.understand.taxonomy import load_taxonomy
+
+__all__ = ["known_labels", "recommender_for"]
+
+_BUILT: dict[tuple[str, int, int, Signals, str | None], Recommender] = {}
+_LOCK = threading.Lock()
+
+
+def known_labels(model_dir: Path | None = None) -> set[str]:
+    """Every label and sub-label an entry may answer: the model's and the taxonomy's."""
+    return set(load_model(model_dir).labels) | set(load_taxonomy().kinds)
+
+
+def cache_dir() -> Path:
+    return settings.data_dir() / "cache" / "embeddings"
+
+
+def recommender_for(library: Path | None = None, signals: Signals | None = None,
+                    model_dir: Path | None = None) -> Recommender:
+    """The recommender over ``library`` (default: the bundled starter library), built on first
+    use and rebuilt when the file changes. Raises ``ImportRefused`` for a bad library file."""
+    signals = signals or Signals()
+    path = (library or STARTER).resolve()
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size, signals,
+           str(model_dir) if model_dir else None)
+    with _LOCK:
+        found = _BUILT.get(key)
+        if found is None:
+            entries = read_entries(path, known_labels(model_dir))
+            found = Recommender(entries, classifier=load_model(model_dir) if signals.labels
+                                else None, embedder=e5() if signals.embeddings else None,
+                                signals=signals, weights=Weights(), cache_dir=cache_dir())
+            _BUILT[key] = found
+        return found
