@@ -17,7 +17,8 @@ import platformdirs
 
 from damai.errors import ConfigError
 
-__all__ = ["SETTINGS", "Setting", "data_dir", "default_db_url", "get", "get_secret", "render_docs"]
+__all__ = ["SETTINGS", "Setting", "data_dir", "default_db_url", "get", "get_float", "get_secret",
+           "render_docs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "again."),
     Setting("login_rate", "5/minute;20/hour", "Login attempts allowed per IP address and, "
             "separately, per user name (limits syntax; counted in memory per process)."),
+    Setting("response_block_score", "0.6", "A response text flagged on a harmful label "
+            "(hate_speech, abusive, radicalism, sara, hoax) with at least this score is blocked "
+            "until an edit clears it. Flag thresholds are tuned to catch posts for triage and "
+            "sit lower (0.2-0.6): at them 31 of the starter library's 252 texts would be "
+            "blocked; at 0.6, 6 (see docs/architecture.md)."),
     Setting("dry_run_file", "", "File the dry-run publishing channel appends each new "
             "publication to, one JSON line each (besides the outbox in the database); empty: "
             "the outbox only."),
@@ -113,6 +119,14 @@ def get_int(name: str) -> int:
         return int(value)
     except ValueError:
         raise ConfigError(f"DAMAI_{name.upper()} must be a whole number, not {value!r}") from None
+
+
+def get_float(name: str) -> float:
+    value = get(name)
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"DAMAI_{name.upper()} must be a number, not {value!r}") from None
 
 
 def get_bool(name: str) -> bool:

@@ -280,3 +280,49 @@ def test_racing_publishers_and_approvers_leave_one_publication_and_one_decision(
         results = sorted(pool.map(decide, [APPROVER, OTHER_APPROVER]))
     assert results == ["approved", "wrong_state"]
     assert len(db.audit.query(action="response_approve")) == 2  # the first response's, and one
+
+
+class MildModel(FakeModel):
+    """Flags ``radicalism`` at 0.5: above its flag threshold, below the block score."""
+
+    def predict(self, texts: Sequence[str], *, explain: bool = False) -> list[Prediction]:
+        return [Prediction({"radicalism": 0.5}, ["radicalism"], "id", self.version)
+                for _ in texts]
+
+
+def test_a_flag_below_the_block_score_is_kept_but_does_not_block(
+        db: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    mild = propose(db, MildModel(), ANALYST, text=PEACE)
+    assert mild.blocked_reason is None and mild.check_scores == {"radicalism": 0.5}
+    monkeypatch.setenv("DAMAI_RESPONSE_BLOCK_SCORE", "0.5")
+    strict = propose(db, MildModel(), ANALYST, text=PEACE)
+    assert strict.blocked_reason is not None and "radicalism 0.50" in strict.blocked_reason
+
+
+#: hostile texts written for this check (not an evaluation set): incitement, abuse, SARA, a hoax,
+#: recruitment; the bundled model scores the last two low (0.30, 0.69 at the time of writing)
+HOSTILE_PROBES = (
+    "Bom rakitan siap, serang kafir di Bekasi #jihad", "Dasar anjing kalian semua bodoh",
+    "Kafir-kafir itu harus diusir dari kampung kita, jangan beri tempat #usir",
+    "Vaksin covid berisi chip pelacak dari Yahudi, jangan mau disuntik!",
+    "Pancasila itu thogut, tegakkan khilafah",
+    "Orang Cina itu penjajah, usir saja dari negeri ini",
+    "Kaum syiah sesat harus dibasmi dari bumi Indonesia",
+    "Bakar saja gereja mereka biar kapok",
+    "Ayo bergabung ke Suriah, jihad di sana adalah kewajiban",
+)
+
+
+def test_issue_11_the_starter_library_passes_the_harm_check_and_hostile_texts_do_not() -> None:
+    """The block score's default, measured with the bundled model: at the flag thresholds 31
+    of the starter library's 252 texts (three lengths of 84 entries) would be blocked, at 0.6
+    six; the first seven probes score 0.76 and more and are blocked."""
+    from damai.pipeline.responses import harm_check
+    from damai.respond.entries import STARTER, read_entries
+    from damai.understand.bundled import load_model
+
+    model = load_model(None)
+    texts = [t for e in read_entries(STARTER) for t in (e.text_id, e.short_280, e.short_500)]
+    assert len([t for t in texts if harm_check(model, t).blocked]) <= 6
+    assert len([t for t in texts if harm_check(model, t, 0.0).blocked]) > 20
+    assert [p for p in HOSTILE_PROBES[:7] if harm_check(model, p).blocked is None] == []

@@ -12,7 +12,7 @@ from damai.respond.entries import STARTER, read_entries
 from damai.storage import open_store
 from tests.integration.test_api import API, Api, api, assert_error
 from tests.integration.test_library_store import ENTRY
-from tests.integration.web_helpers import HOSTILE
+from tests.integration.test_publishing_boundary import HOSTILE_PROBES
 
 __all__ = ["api"]  # the fixture, on both backends
 
@@ -95,7 +95,7 @@ def test_rejected_and_blocked_responses_cannot_be_published(api: Api) -> None:
     rejected = api.post(f"/responses/{rid}/reject", "approver", json={"reason": "tidak relevan"})
     assert rejected.json()["state"] == "rejected" and rejected.json()["reason"] == "tidak relevan"
     assert_error(publish(api, response_id=rid), 409, "not_approved")
-    bad = respond(api, text=HOSTILE).json()  # the model in service scores it
+    bad = respond(api, text=HOSTILE_PROBES[0]).json()  # the model in service scores it
     assert bad["blocked"] and "radicalism" in bad["blocked"] and bad["state"] == "in_review"
     assert_error(approve(api, bad["id"]), 409, "blocked")
     assert_error(publish(api, response_id=bad["id"]), 409, "not_approved")

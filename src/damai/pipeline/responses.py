@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from damai import settings
 from damai.errors import InputError, NotFound, ReviewRefused
 from damai.pipeline.classify import Classifier
 from damai.respond.drafting import Drafter, DraftRequest
@@ -50,13 +51,20 @@ class Actor:
                 f"role {self.role} may not {step}: it needs {minimum} or higher"))
 
 
-def harm_check(model: Classifier, text: str) -> HarmCheck:
-    """Score ``text``; block it when a harmful label (top level) is flagged."""
+def harm_check(model: Classifier, text: str, bar: float | None = None) -> HarmCheck:
+    """Score ``text``; block it when a harmful label (top level) is flagged with a score of at
+    least ``bar`` (``DAMAI_RESPONSE_BLOCK_SCORE``, 0.6). The bar sits above the flag
+    thresholds, which are tuned to catch posts for triage: a counter-narrative speaks of the
+    same things as what it answers. Measured with the bundled model (``tests/integration/
+    test_publishing_boundary.py``): at the thresholds alone 31 of the starter library's 252
+    texts would be blocked, at 0.6 six; 7 of 9 hostile probes are (two score 0.30
+    and 0.69: the block is a safety net under a person's approval, not instead of it)."""
+    bar = settings.get_float("response_block_score") if bar is None else bar
     prediction = model.predict([text], explain=False)[0]
     taxonomy = load_taxonomy()
     harmful = {label: round(score, 4) for label, score in prediction.labels.items()
                if parent_of(label) is None and taxonomy.is_harmful(label)}
-    flagged = [f for f in prediction.flags if f in harmful]
+    flagged = [f for f in prediction.flags if f in harmful and harmful[f] >= bar]
     blocked = None
     if flagged:
         listed = ", ".join(f"{f} {harmful[f]:.2f}" for f in flagged)
