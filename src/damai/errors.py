@@ -13,7 +13,9 @@ __all__ = [
     "DamaiError",
     "InputError",
     "ModelError",
+    "NotFound",
     "RecordError",
+    "ReviewRefused",
     "SourceError",
     "StorageError",
 ]
@@ -52,6 +54,28 @@ class RecordError(DamaiError):
     """
 
     code = "E110"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class NotFound(InputError):
+    """What a request names (a post, a library entry, a response) does not exist."""
+
+    code = "E104"
+
+
+class ReviewRefused(DamaiError):
+    """The review workflow or the publishing boundary refuses a step (issue #11).
+
+    ``reason`` is a short slug a program can test: ``wrong_state`` (the response is not in a
+    state that allows the step), ``blocked`` (its text scored high on a harmful label),
+    ``not_approved`` (publishing anything that is not approved), ``four_eyes`` (approving one's
+    own proposal while four-eyes review is on), ``unknown_channel``.
+    """
+
+    code = "E120"
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)

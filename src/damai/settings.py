@@ -17,7 +17,8 @@ import platformdirs
 
 from damai.errors import ConfigError
 
-__all__ = ["SETTINGS", "Setting", "data_dir", "default_db_url", "get", "get_secret", "render_docs"]
+__all__ = ["SETTINGS", "Setting", "data_dir", "default_db_url", "get", "get_float", "get_secret",
+           "render_docs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,21 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("claims_ingest_min_shared", "3", "The same for the claims stage of ingest and "
             "reclassify, where speed matters most (see docs/architecture.md, \"Claim "
             "matching\", for what each value costs and finds)."),
+    Setting("response_block_score", "0.6", "A response text flagged on a harmful label "
+            "(hate_speech, abusive, radicalism, sara, hoax) with at least this score is blocked "
+            "until an edit clears it. Flag thresholds are tuned to catch posts for triage and "
+            "sit lower (0.2-0.6): at them 31 of the starter library's 252 texts would be "
+            "blocked; at 0.6, 6 (see docs/architecture.md)."),
+    Setting("dry_run_file", "", "File the dry-run publishing channel appends each new "
+            "publication to, one JSON line each (besides the outbox in the database); empty: "
+            "the outbox only."),
+    Setting("drafter_url", "", "Base URL of an OpenAI-compatible model server (Ollama, vLLM, "
+            "llama.cpp) for drafting responses, e.g. http://127.0.0.1:11434; empty: the offline "
+            "template drafter only."),
+    Setting("drafter_model", "", "Model name the drafting server is asked for (with "
+            "DAMAI_DRAFTER_URL)."),
+    Setting("drafter_timeout", "20", "Seconds to wait for the drafting server before giving "
+            "up (the template drafter still works)."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}
@@ -116,6 +132,14 @@ def get_int(name: str) -> int:
         return int(value)
     except ValueError:
         raise ConfigError(f"DAMAI_{name.upper()} must be a whole number, not {value!r}") from None
+
+
+def get_float(name: str) -> float:
+    value = get(name)
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"DAMAI_{name.upper()} must be a number, not {value!r}") from None
 
 
 def get_bool(name: str) -> bool:

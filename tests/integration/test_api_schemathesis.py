@@ -58,7 +58,10 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
     found = operations(db_url, token)
     assert {f"{o.method.upper()} {o.path}" for o in found} == {
         "GET /posts", "GET /posts/{post_id}", "GET /stats", "POST /classify", "POST /ingest",
-        "GET /jobs/{job_id}", "GET /library", "POST /recommend"}
+        "GET /jobs/{job_id}", "GET /library", "POST /recommend", "POST /responses",
+        "GET /responses/{response_id}", "PATCH /responses/{response_id}",
+        "POST /responses/{response_id}/approve", "POST /responses/{response_id}/reject",
+        "POST /publications"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -76,6 +79,7 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
     for name in ("GET /posts", "GET /stats", "POST /classify", "POST /ingest", "GET /library"):
         assert 200 in seen[name], (name, seen[name])
     assert 422 in seen["GET /posts"] and 404 in seen["GET /posts/{post_id}"], seen
+    assert 422 in seen["POST /responses"] and 404 in seen["GET /responses/{response_id}"], seen
 
 
 def nested(depth: int) -> Any:
@@ -129,6 +133,27 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "GET /jobs/{job_id}": [
         {"path_parameters": {"job_id": "9" * 40}}, {"path_parameters": {"job_id": "-1"}},
         {"path_parameters": {"job_id": "1\x00"}},
+    ],
+    "POST /responses": [
+        {"body": {"text": "damai\x00 selalu"}}, {"body": {"text": "a" * 6000}},
+        {"body": {"post_id": "twitter:" + "9" * 5000, "text": "x"}},
+        {"body": {"entry_id": "\x00"}}, {"body": {"text": nested(900)}},
+        {"body": {"post_id": "twitter:99999999999999999999", "text": "salam"}},
+    ],
+    "GET /responses/{response_id}": [
+        {"path_parameters": {"response_id": "9" * 40}}, {"path_parameters": {"response_id": "-1"}},
+    ],
+    "PATCH /responses/{response_id}": [
+        {"path_parameters": {"response_id": "1"}, "body": {"text": "\x00"}},
+        {"path_parameters": {"response_id": "9" * 40}, "body": {"text": "x"}},
+    ],
+    "POST /responses/{response_id}/approve": [{"path_parameters": {"response_id": "9" * 40}}],
+    "POST /responses/{response_id}/reject": [
+        {"path_parameters": {"response_id": "1"}, "body": {"reason": "x" * 600}},
+    ],
+    "POST /publications": [
+        {"body": {"response_id": 2**70, "channel": "dry-run"}},
+        {"body": {"entry_id": "\x00", "channel": "dry-run"}},
     ],
 }
 

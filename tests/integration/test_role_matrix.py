@@ -21,6 +21,7 @@ from damai.auth import ROLES, open_auth_store, role_at_least
 from damai.pipeline.library import import_library
 from damai.respond.entries import STARTER, read_entries
 from damai.storage import open_store
+from damai.storage.responses import HarmCheck, NewResponse
 from damai.understand.bundled import load_model
 from damai.web.authz import API_PREFIX, PUBLIC, ROUTE_ROLES
 from tests.integration.web_helpers import PASSWORD, add_users, client_for, fill_posts
@@ -50,6 +51,8 @@ def matrix_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     add_users(db_url)
     store = open_store(db_url)
     import_library(store, None, actor="cli:test")  # for /library/{entry_id}/...
+    store.responses.propose(NewResponse("Mari jaga persaudaraan.", "pengusul"),
+                            HarmCheck(None, {}, "uji"))  # for /responses/{response_id}/...
     store.close()
     auth = open_auth_store(db_url)
     for i in range(len(ROLES) + 1):  # one disposable account per role, for /users/{name}/...
@@ -73,11 +76,13 @@ def _request(client: TestClient, method: str, path: str, csrf: str, target: str,
     url = (path.replace("{post_id}", str(post_id)).replace("{name}", target)
            .replace("{version}", load_model(None).version)  # the model in service
            .replace("{entry_id}", read_entries(STARTER)[0].id)
+           .replace("{response_id}", "1")  # proposed by matrix_db
            .replace("/static", "/static/damai.css"))
     if method == "GET":
         return client.get(url)
     data = {"csrf_token": csrf, "role": "analyst", "assignee": "", "name": "baru-" + target,
-            "password": PASSWORD, "label": "radicalism", "value": "0", "asked": "radicalism"}
+            "password": PASSWORD, "label": "radicalism", "value": "0", "asked": "radicalism",
+            "text": "Mari jaga persaudaraan.", "enabled": "on"}
     return client.request(method, url, data=data)
 
 

@@ -22,6 +22,7 @@ from damai.cli import lifecycle as lifecycle_cli
 from damai.cli import models as models_cli
 from damai.cli import quarantine as quarantine_cli
 from damai.cli import respond as respond_cli
+from damai.cli import responses as responses_cli
 from damai.cli import understand as understand_cli
 from damai.cli import users as users_cli
 from damai.cli import watch as watch_cli
@@ -68,6 +69,8 @@ app.add_typer(adapt_cli.app, name="adapt")
 app.add_typer(models_cli.app, name="model")
 app.add_typer(library_cli.app, name="library")
 app.add_typer(claims_cli.app, name="claims")
+app.add_typer(responses_cli.app, name="responses")
+app.command("publish")(responses_cli.publish_command)
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)

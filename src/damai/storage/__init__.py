@@ -4,7 +4,7 @@
 holds one :class:`~damai.storage.engine.Database` (a SQLAlchemy ``Engine`` with a connection pool)
 and the repositories that take their connections from it:
 
-====================  ===========================================================
+=====================  ===========================================================
 ``store.posts``       posts: write batches, read, page, count, stats
 ``store.labels``      scores and flags of stored posts, flag volume
 ``store.quarantine``  records that could not become posts
@@ -18,7 +18,11 @@ and the repositories that take their connections from it:
 ``store.models``      every registered model version and which one is in service
 ``store.library``     the counter-narrative library: every version of every entry, and its use
 ``store.claims``      fact-check claims, and the claim a stored post repeats
-====================  ===========================================================
+``store.responses``   proposed responses and their review (draft, in review, approved, rejected)
+``store.publications`` what was published where (the dry-run channel's rows are the outbox); the
+                      publishing boundary is enforced here, in the transaction that writes one
+``store.settings``    settings an admin changes in the dashboard (four-eyes review), audited
+=====================  ===========================================================
 """
 
 from __future__ import annotations
@@ -48,7 +52,10 @@ from damai.storage.lifecycle import LifecycleRepository
 from damai.storage.migrate import MigrationError, current_revision, migrate, revisions
 from damai.storage.models import ModelRepository
 from damai.storage.posts import PostRepository
+from damai.storage.publications import PublicationRepository
 from damai.storage.quarantine import QuarantineRepository
+from damai.storage.responses import ResponseRepository
+from damai.storage.store_settings import SettingsRepository
 from damai.storage.triage import TriageRepository
 from damai.storage.users import UserRepository
 
@@ -78,6 +85,9 @@ class Store:
         self.models = ModelRepository(db)
         self.library = LibraryRepository(db)
         self.claims = ClaimRepository(db)
+        self.responses = ResponseRepository(db)
+        self.publications = PublicationRepository(db)
+        self.settings = SettingsRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

@@ -24,7 +24,8 @@ from damai.storage.audit import append
 from damai.storage.engine import Repository
 from damai.storage.schema import USAGE_KINDS, library_entries, library_usage
 
-__all__ = ["USAGE_KINDS", "LibraryRepository", "LibraryVersion", "SaveResult", "Usage"]
+__all__ = ["USAGE_KINDS", "LibraryRepository", "LibraryVersion", "SaveResult", "Usage",
+           "insert_use"]
 
 _T = library_entries.c
 _FIELDS = ("title", "text_id", "text_en", "short_280", "short_500", "tone", "source", "author",
@@ -86,6 +87,14 @@ def _row(entry: LibraryEntry, by: str, at: datetime) -> dict[str, Any]:
     return {"entry_id": entry.id, "version": entry.version, "themes": list(entry.themes),
             "labels": list(entry.labels), "is_current": True, "created_by": by,
             "created_at": at, **{k: getattr(entry, k) for k in _FIELDS}}
+
+
+def insert_use(conn: Connection, use: Usage) -> Usage:
+    """Keep one use of an entry inside ``conn``'s transaction (a publication's, for one)."""
+    conn.execute(library_usage.insert(), {
+        "entry_id": use.entry_id, "version": use.version, "used_at": use.used_at,
+        "kind": use.kind, "ref": use.ref, "user_name": use.user})
+    return use
 
 
 class LibraryRepository(Repository):
@@ -177,11 +186,8 @@ class LibraryRepository(Repository):
                 if current is None:
                     raise InputError(f"no library entry {entry_id!r}")
                 version = current.entry.version
-            use = Usage(entry_id, version, at or datetime.now(UTC), kind, ref, user)
-            conn.execute(library_usage.insert(), {
-                "entry_id": entry_id, "version": version, "used_at": use.used_at,
-                "kind": kind, "ref": ref, "user_name": user})
-        return use
+            return insert_use(conn, Usage(entry_id, version, at or datetime.now(UTC), kind,
+                                          ref, user))
 
     def usage(self, entry_id: str, limit: int = 100) -> list[Usage]:
         """An entry's uses, newest first."""

@@ -151,6 +151,12 @@ class PostRepository(Repository):
                                                    posts.c.platform_id == platform_id)).first()
         return row_to_post(row) if row else None
 
+    def row_id(self, platform: str, platform_id: str) -> int | None:
+        """The row id of a post (what other tables refer to), or None."""
+        with self.db.read() as conn:
+            return conn.execute(select(posts.c.id).where(
+                posts.c.platform == platform, posts.c.platform_id == platform_id)).scalar()
+
     def get_by_id(self, post_id: int) -> StoredPost | None:
         with self.db.read() as conn:
             row = conn.execute(select(*_PAGE).where(posts.c.id == post_id)).first()

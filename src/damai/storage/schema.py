@@ -45,7 +45,8 @@ from damai.roles import ROLES
 from damai.storage.types import Json, RawJson, SafeText, UtcTime
 
 __all__ = ["CLAIM_VERDICTS", "DIALECT_DDL", "LIBRARY_STATUSES", "MODEL_KINDS", "MODEL_STATUSES",
-           "TRIAGE_STATUSES", "USAGE_KINDS", "metadata", "tables"]
+           "PUBLICATION_STATES", "RESPONSE_STATES", "TRIAGE_STATUSES", "USAGE_KINDS", "metadata",
+           "tables"]
 
 metadata = MetaData()
 
@@ -60,6 +61,10 @@ USAGE_KINDS: tuple[str, ...] = ("response", "publication", "campaign")
 #: a fact-check claim's verdict (the same as :data:`damai.respond.claims.VERDICTS`; a test keeps
 #: the two equal)
 CLAIM_VERDICTS: tuple[str, ...] = ("false", "misleading", "true", "unproven")
+#: a response's review state (issue #11): ``draft → in_review → approved | rejected``
+RESPONSE_STATES: tuple[str, ...] = ("draft", "in_review", "approved", "rejected")
+#: a publication's state: the dry-run channel writes at once (``sent``); real channels queue
+PUBLICATION_STATES: tuple[str, ...] = ("pending", "sent", "failed")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -313,6 +318,58 @@ post_claims = Table(
     _t("verdict", null=False), _t("suggestion", null=False),
     Column("matched_at", UtcTime(), nullable=False),
     Index("post_claims_claim", "claim_id"),
+)
+
+# -- responses, their review, and what was published (issue #11) --------------------------------
+#: a proposed answer: to a post, a narrative or an event (``post_id``, ``narrative_id``,
+#: ``event_id``, all optional), or a campaign message on its own. ``version`` counts the text's
+#: versions (an edit is the next one); ``approved_version`` is the version an approver approved.
+#: The database itself refuses an approved row with no approver, with a harm block, or whose text
+#: changed since approval, so a forged ``UPDATE`` of the state alone cannot make a response
+#: publishable (see :mod:`damai.pipeline.publishing` for the rest of the boundary).
+responses = Table(
+    "responses", metadata, _id(),
+    Column("post_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("posts.id", ondelete="SET NULL")),
+    _t("narrative_id"), _t("event_id"), _t("entry_id"), Column("entry_version", Integer()),
+    _t("text", null=False), Column("version", Integer(), nullable=False,
+                                   server_default=text("1")),
+    _t("state", null=False),
+    Column("machine_draft", Boolean(), nullable=False, server_default=text("false")),
+    _t("drafter"), _t("proposed_by", null=False), Column("proposed_at", UtcTime(), nullable=False),
+    _t("decided_by"), Column("decided_at", UtcTime()), _t("reason"),
+    Column("approved_version", Integer()), Column("updated_at", UtcTime(), nullable=False),
+    _t("blocked_reason"), Column("check_scores", Json()), _t("check_model"),
+    CheckConstraint(_in("state", RESPONSE_STATES), name="responses_state_check"),
+    CheckConstraint("state NOT IN ('approved', 'rejected') OR (decided_by IS NOT NULL AND "
+                    "decided_at IS NOT NULL)", name="responses_decided_check"),
+    CheckConstraint("state <> 'approved' OR (blocked_reason IS NULL AND approved_version = "
+                    "version)", name="responses_approved_check"),
+    Index("responses_state", "state", "id"), Index("responses_post", "post_id"),
+)
+#: each publication of an approved response, or of an approved library entry version, to a
+#: channel. ``idempotency_key`` (what, which version of its text, which channel) is unique, so
+#: the same text goes to the same channel once. The dry-run channel's rows are the outbox.
+publications = Table(
+    "publications", metadata, _id(),
+    Column("response_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("responses.id")),
+    _t("entry_id"), Column("entry_version", Integer()), _t("channel", null=False),
+    _t("idempotency_key", null=False), _t("state", null=False),
+    _t("created_by", null=False), Column("created_at", UtcTime(), nullable=False),
+    Column("payload", Json(), nullable=False),
+    UniqueConstraint("idempotency_key", name="publications_idempotency_key_key"),
+    CheckConstraint(_in("state", PUBLICATION_STATES), name="publications_state_check"),
+    CheckConstraint("(response_id IS NULL) <> (entry_id IS NULL)",
+                    name="publications_subject_check"),
+    Index("publications_channel", "channel", "id"), Index("publications_response", "response_id"),
+)
+#: settings kept in the database because an admin changes them in the dashboard (e.g.
+#: ``four_eyes``); each change is audited
+app_settings = Table(
+    "settings", metadata, Column("key", SafeText(), primary_key=True),
+    Column("value", Json(), nullable=False), _t("updated_by", null=False),
+    Column("updated_at", UtcTime(), nullable=False),
 )
 
 #: every table by name

@@ -50,6 +50,9 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/library"): "viewer",
     ("GET", "/library/{entry_id}"): "viewer",
     ("GET", "/library/{entry_id}/diff"): "viewer",
+    # ... and sees the approver's queue and the dry-run outbox
+    ("GET", "/responses"): "viewer",
+    ("GET", "/outbox"): "viewer",
     # analysts work the triage queue
     ("GET", "/triage"): "analyst",
     ("POST", "/triage/{post_id}/assign"): "analyst",
@@ -65,12 +68,19 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/library"): "analyst",
     ("GET", "/library/{entry_id}/edit"): "analyst",
     ("POST", "/library/{entry_id}"): "analyst",
+    # ... propose responses to a post, and edit them
+    ("POST", "/posts/{post_id}/responses"): "analyst",
+    ("POST", "/responses/{response_id}/edit"): "analyst",
     # approvers put a model in service, or an earlier one back
     ("POST", "/model/{version}/promote"): "approver",
     ("POST", "/model/{version}/rollback"): "approver",
     # ... and approve or retire a library entry
     ("POST", "/library/{entry_id}/approve"): "approver",
     ("POST", "/library/{entry_id}/retire"): "approver",
+    # ... approve or reject a response, and publish an approved one (dry-run)
+    ("POST", "/responses/{response_id}/approve"): "approver",
+    ("POST", "/responses/{response_id}/reject"): "approver",
+    ("POST", "/responses/{response_id}/publish"): "approver",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users"): "admin",
@@ -78,6 +88,7 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/users/{name}/disable"): "admin",
     ("GET", "/audit"): "admin",
     ("GET", "/audit.csv"): "admin",
+    ("POST", "/settings/four-eyes"): "admin",
 }
 
 

@@ -22,6 +22,7 @@ from damai.web.login import add_login_routes
 from damai.web.modelcard import add_model_routes
 from damai.web.overview import add_overview_routes
 from damai.web.posts import add_posts_routes
+from damai.web.responses import add_response_routes
 from damai.web.security import CsrfRejected, csrf_rejected
 from damai.web.teach import add_teach_routes
 from damai.web.triage import add_triage_routes
@@ -36,6 +37,7 @@ def mount_pages(app: FastAPI, ctx: WebContext) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(CsrfRejected, csrf_rejected)
     for add in (add_login_routes, add_overview_routes, add_posts_routes, add_triage_routes,
-                add_teach_routes, add_model_routes, add_library_routes, add_admin_routes):
+                add_teach_routes, add_model_routes, add_library_routes, add_response_routes,
+                add_admin_routes):
         add(app, ctx)
     install_authz(app, ctx)

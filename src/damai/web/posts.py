@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Query, Request, Response
 
 from damai.errors import InputError
+from damai.respond.drafting import CHANNEL_LIMITS
 from damai.storage import PostQuery
 from damai.storage.base import PostCursor, StoredPost
 from damai.web.checks import row_id_ok, utc_ok
@@ -114,5 +115,7 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
             "stored": stored, "post": stored.post, "scores": scores, "thresholds": thresholds,
             "explanations": explain_flags(ctx, stored),
             "triage": ctx.store.triage.get(post_id),
+            "entries": ctx.store.library.current(status="approved"),
+            "channels": sorted(CHANNEL_LIMITS),
             "judged": ctx.store.triage.judgements([post_id]).get(post_id, {}),
             "claim": ctx.store.claims.for_post(post_id)})

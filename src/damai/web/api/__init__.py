@@ -9,21 +9,26 @@ body limit and schema apply to ``/api/v1`` only; the dashboard pages keep their 
 
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.openapi.utils import get_openapi
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from damai import settings
 from damai.auth import User
 from damai.web.api.errors import (
     ERROR_RESPONSES,
+    ApiError,
     BodyLimit,
     CatchCrashes,
     JSONBody,
+    error_response,
     install_error_handlers,
 )
 from damai.web.api.ingest import add_ingest_route
 from damai.web.api.library import add_library_route
 from damai.web.api.recommend import add_recommend_route
+from damai.web.api.responses import add_response_routes
 from damai.web.api.routes import add_read_routes
 from damai.web.api.security import API_PREFIX, API_ROUTE_ROLES, require
 from damai.web.context import WebContext
@@ -31,12 +36,14 @@ from damai.web.context import WebContext
 __all__ = ["API_PREFIX", "API_ROUTE_ROLES", "build_api", "mount_api"]
 
 _DESCRIPTION = """API HTTP Damai untuk sistem mitra: cari dan ambil post, masukkan post, klasifikasi
-teks, dan statistik. Setiap permintaan perlu `Authorization: Bearer TOKEN` (buat dengan
-`damai token create`). Setiap galat berbentuk `{"error": {"code", "message", "detail"}}`.
+teks, statistik, pustaka narasi, tanggapan dan tinjauannya, dan penerbitan (hanya yang
+disetujui). Setiap permintaan perlu `Authorization: Bearer TOKEN` (buat dengan `damai token
+create`). Setiap galat berbentuk `{"error": {"code", "message", "detail"}}`.
 
-Damai's HTTP API for partner systems: query and get posts, ingest posts, classify text, and
-statistics. Every request needs `Authorization: Bearer TOKEN` (`damai token create`). Every error
-is `{"error": {"code", "message", "detail"}}`."""
+Damai's HTTP API for partner systems: query and get posts, ingest posts, classify text,
+statistics, the library, responses and their review, and publishing (approved content only).
+Every request needs `Authorization: Bearer TOKEN` (`damai token create`). Every error is
+`{"error": {"code", "message", "detail"}}`."""
 
 
 def build_api(ctx: WebContext) -> FastAPI:
@@ -48,6 +55,7 @@ def build_api(ctx: WebContext) -> FastAPI:
     add_ingest_route(api.router, ctx)
     add_library_route(api.router, ctx)
     add_recommend_route(api.router, ctx)
+    add_response_routes(api.router, ctx)
     schema: dict[str, Any] = {}
 
     @api.get("/openapi.json", include_in_schema=False)
@@ -64,6 +72,17 @@ def build_api(ctx: WebContext) -> FastAPI:
     return api
 
 
+async def _unmatched(request: Request, exc: Exception) -> Response:
+    """A 404 of the outer app under ``/api/v1`` in the API's error shape: a path holding a line
+    break (``%0A``) is matched by no route, not even the API's mount, whose pattern stops at
+    line ends."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404 and request.url.path.startswith(API_PREFIX + "/"):
+        return error_response(ApiError(404))
+    return await http_exception_handler(request, exc)
+
+
 def mount_api(app: FastAPI, ctx: WebContext) -> None:
     """Add the ``/api/v1`` routes and their error handlers to ``app``."""
     app.mount(API_PREFIX, build_api(ctx))
+    app.add_exception_handler(StarletteHTTPException, _unmatched)

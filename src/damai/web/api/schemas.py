@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from damai.identity import display_url
 from damai.records import Post
 
-__all__ = ["ClassifyIn", "ClassifyOut", "GeoOut", "IngestOut", "JobAcceptedOut", "JobOut",
-           "LibraryEntryOut", "LibraryOut", "PostOut", "PostPageOut", "StatsOut", "post_id",
+__all__ = ["ClassifyIn", "ClassifyOut", "DecisionIn", "GeoOut", "IngestOut", "JobAcceptedOut",
+           "JobOut", "LibraryEntryOut", "LibraryOut", "PostOut", "PostPageOut", "PublicationIn",
+           "PublicationOut", "ResponseEditIn", "ResponseIn", "ResponseOut", "StatsOut", "post_id",
            "post_json"]
 
 
@@ -225,3 +226,98 @@ def post_id(post: Post) -> str:
 def post_json(post: Post) -> dict[str, Any]:
     """A post as :class:`PostOut` describes it."""
     return {"id": post_id(post), **post.to_dict(), "url": display_url(post)}
+
+
+# -- responses and publications (issue #11) ------------------------------------------------------
+class ResponseIn(BaseModel):
+    """Entri pustaka yang disetujui (`entry_id`) atau teks sendiri (`text`), untuk sebuah post
+    (`post_id`, opsional) / An approved library entry (`entry_id`) or a text of your own
+    (`text`), answering a post (`post_id`, optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    post_id: str | None = Field(None, min_length=1, max_length=600,
+                                description="`platform:platform_id`")
+    entry_id: str | None = Field(None, min_length=1, max_length=80)
+    text: str | None = Field(None, min_length=1, max_length=5000)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ResponseIn:
+        if (self.text is None) == (self.entry_id is None):
+            raise ValueError("kirim `entry_id` atau `text`, salah satu / send `entry_id` or "
+                             "`text`, one of them")
+        return self
+
+
+class ResponseEditIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(None, max_length=500)
+
+
+class ResponseOut(BaseModel):
+    """Satu tanggapan dan tinjauannya / One response and its review."""
+
+    id: int
+    post_id: str | None = Field(description="`platform:platform_id` post yang dijawab / of the "
+                                            "post it answers.")
+    narrative_id: str | None
+    event_id: str | None
+    entry_id: str | None
+    entry_version: int | None
+    text: str
+    version: int = Field(description="Versi teks; setiap perubahan menambah satu / The text's "
+                                     "version; every edit adds one.")
+    state: Literal["draft", "in_review", "approved", "rejected"]
+    machine_draft: bool
+    drafter: str | None
+    proposed_by: str
+    proposed_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    reason: str | None
+    updated_at: datetime
+    blocked: str | None = Field(description="Mengapa teks diblokir (skor tinggi pada label "
+                                            "berbahaya); `null` bila tidak / Why the text is "
+                                            "blocked (a high harmful score); `null` if not.")
+    check_scores: dict[str, float]
+    check_model: str | None
+
+
+class PublicationIn(BaseModel):
+    """Tanggapan yang disetujui (`response_id`) atau entri pustaka yang disetujui (`entry_id`)
+    / An approved response (`response_id`) or approved library entry (`entry_id`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    response_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    entry_id: str | None = Field(None, min_length=1, max_length=80)
+    channel: Literal["dry-run"]
+
+    @model_validator(mode="after")
+    def _one_of(self) -> PublicationIn:
+        if (self.response_id is None) == (self.entry_id is None):
+            raise ValueError("kirim `response_id` atau `entry_id`, salah satu / send "
+                             "`response_id` or `entry_id`, one of them")
+        return self
+
+
+class PublicationOut(BaseModel):
+    id: int
+    response_id: int | None
+    entry_id: str | None
+    entry_version: int | None
+    channel: str
+    idempotency_key: str = Field(description="Apa, versi teksnya, dan kanal: unik / What, the "
+                                             "version of its text, and the channel: unique.")
+    state: Literal["pending", "sent", "failed"]
+    created_by: str
+    created_at: datetime
+    payload: dict[str, Any] = Field(description="Apa yang (akan) dikirim / What is (would be) "
+                                                "sent.")

@@ -32,6 +32,13 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", f"{API_PREFIX}/recommend"): "analyst",
     ("POST", f"{API_PREFIX}/ingest"): "analyst",
     ("GET", f"{API_PREFIX}/jobs/{{job_id}}"): "analyst",
+    # responses (issue #11): analysts propose and edit, approvers decide and publish
+    ("GET", f"{API_PREFIX}/responses/{{response_id}}"): "viewer",
+    ("POST", f"{API_PREFIX}/responses"): "analyst",
+    ("PATCH", f"{API_PREFIX}/responses/{{response_id}}"): "analyst",
+    ("POST", f"{API_PREFIX}/responses/{{response_id}}/approve"): "approver",
+    ("POST", f"{API_PREFIX}/responses/{{response_id}}/reject"): "approver",
+    ("POST", f"{API_PREFIX}/publications"): "approver",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",

@@ -1,0 +1,79 @@
+"""``damai publish`` and ``damai responses``: the publishing boundary and the review queue from
+the command line (issue #11).
+
+Thin wrappers over :mod:`damai.pipeline.publishing` and the store. ``damai publish`` obeys the
+same rules as the API and the dashboard, enforced below it: only an approved response, at the
+version of its text that was approved, is published, and publishing it twice to one channel
+prints the first publication. The operator of the installation acts as ``cli:USER`` with the
+admin role, as for every other command.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.table import Column, Table
+
+from damai.cli.common import DbOption, cli_actor, out, plain, store_from
+from damai.pipeline.publishing import CHANNELS, publish
+from damai.pipeline.responses import Actor
+from damai.storage.schema import RESPONSE_STATES
+
+__all__ = ["app", "publish_command"]
+
+app = typer.Typer(help="Tanggapan dan tinjauannya. / Responses and their review.",
+                  no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON untuk skrip / JSON for scripts")]
+
+
+def publish_command(
+    response_id: Annotated[int, typer.Argument(help="ID tanggapan / response id", min=1)],
+    channel: Annotated[str, typer.Option(help=" | ".join(CHANNELS))] = "dry-run",
+    outbox_file: Annotated[Path | None, typer.Option(
+        "--outbox-file", help="Tambahkan juga ke berkas JSONL ini / also append to this JSONL "
+                              "file (default: DAMAI_DRY_RUN_FILE)", dir_okay=False)] = None,
+    as_json: JsonOpt = False,
+    db: DbOption = None,
+) -> None:
+    """Terbitkan tanggapan yang disetujui. / Publish an approved response (once per channel)."""
+    with store_from(db) as store:
+        published, new = publish(store, Actor(cli_actor(), "admin"), channel,
+                                 response_id=response_id, outbox_file=outbox_file)
+    if as_json:
+        sys.stdout.write(orjson.dumps(published.to_dict() | {"new": new}).decode() + "\n")
+        return
+    state = "baru / new" if new else "sudah ada / already published"
+    out.print(f"publikasi / publication {published.id} ({state}) → {published.channel}")
+    out.print(published.payload.get("text", ""))
+
+
+@app.command("list")
+def list_responses(
+    state: Annotated[str | None, typer.Option(help=" | ".join(RESPONSE_STATES))] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 200,
+    as_json: JsonOpt = False,
+    db: DbOption = None,
+) -> None:
+    """Daftar tanggapan: yang ditinjau dulu. / List responses, those in review first."""
+    if state is not None and state not in RESPONSE_STATES:
+        raise typer.BadParameter(f"choose one of {', '.join(RESPONSE_STATES)}",
+                                 param_hint="--state")
+    with store_from(db) as store:
+        found = store.responses.queue(state=state, limit=limit)
+    if as_json:
+        sys.stdout.write(orjson.dumps([r.to_dict() for r in found]).decode() + "\n")
+        return
+    table = Table("id", "status / state", "versi / version", "oleh / by", "post",
+                  Column("diblokir / blocked", overflow="fold"),
+                  Column("teks / text", overflow="fold"))
+    for r in found:
+        table.add_row(str(r.id), r.state, str(r.version), plain(r.proposed_by),
+                      plain(r.post_ref or "—"), "ya / yes" if r.blocked_reason else "—",
+                      plain(r.text[:120]))
+    out.print(table)
+    out.print(f"{len(found)} tanggapan / responses")

@@ -1,0 +1,176 @@
+"""The publishing boundary in the database (issue #11): what was published, and the one rule
+that nothing unapproved is.
+
+:meth:`PublicationRepository.publish` checks, in the same transaction that writes the
+publication and with the response's row locked, that the response is approved *at the version
+of its text that is published*, is not blocked, and that the append-only audit log holds that
+approval by the approver the row names. A state forged with a bare ``UPDATE`` (the database's
+checks refuse an approval with no approver, a block or a stale version) or a race with an edit
+cannot pass. A publication is unique on its idempotency key (what, which version of the text,
+which channel): publishing the same text to the same channel twice returns the first one.
+The dry-run channel's publications are the outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from damai.errors import NotFound, ReviewRefused, StorageError
+from damai.storage.audit import append
+from damai.storage.engine import Repository
+from damai.storage.library import Usage, insert_use
+from damai.storage.responses import Response, ResponseRepository
+from damai.storage.schema import audit_log, library_entries, publications
+
+__all__ = ["Publication", "PublicationRepository", "Subject"]
+
+_P = publications.c
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What is published: a response, or a library entry's approved version (one of the two)."""
+
+    response_id: int | None = None
+    entry_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    id: int
+    channel: str
+    idempotency_key: str
+    state: str
+    created_by: str
+    created_at: datetime
+    payload: dict[str, Any]
+    response_id: int | None = None
+    entry_id: str | None = None
+    entry_version: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "response_id": self.response_id, "entry_id": self.entry_id,
+                "entry_version": self.entry_version, "channel": self.channel,
+                "idempotency_key": self.idempotency_key, "state": self.state,
+                "created_by": self.created_by, "created_at": self.created_at,
+                "payload": self.payload}
+
+
+def _publication(row: Any) -> Publication:
+    m = row._mapping
+    return Publication(**{k: m[k] for k in Publication.__dataclass_fields__})
+
+
+def not_approved(what: str, state: str) -> ReviewRefused:
+    return ReviewRefused("not_approved", (
+        f"{what} berstatus {state}, belum disetujui: hanya yang disetujui yang bisa "
+        f"diterbitkan. Minta approver menyetujuinya dulu / {what} is {state}, not approved: "
+        "only approved content is published. Ask an approver to approve it first"))
+
+
+def _approval_on_record(conn: Connection, found: Response) -> bool:
+    """Whether the audit log's last approval of ``found`` is of this text, by its approver."""
+    a = audit_log.c
+    row = conn.execute(select(a.actor, a.detail).where(
+        a.action == "response_approve", a.target == f"response:{found.id}")
+        .order_by(a.id.desc()).limit(1)).first()
+    return (row is not None and (row.detail or {}).get("version") == found.version
+            and row.actor == found.decided_by)
+
+
+class PublicationRepository(Repository):
+    def publish(self, subject: Subject, channel: str, *, actor: str, state: str = "sent",
+                ip: str | None = None) -> tuple[Publication, bool]:
+        """The publication of ``subject`` on ``channel`` and whether it is new; refused with
+        :class:`ReviewRefused` (``not_approved``) for anything not approved (module doc)."""
+        try:
+            with self.db.write() as conn:
+                return self._publish(conn, subject, channel, actor, state, ip)
+        except StorageError:
+            # two first publications of one key raced (PostgreSQL): the other one won, and
+            # the same checks run again see its row; any other failure fails again
+            with self.db.write() as conn:
+                return self._publish(conn, subject, channel, actor, state, ip)
+
+    def _publish(self, conn: Connection, subject: Subject, channel: str, actor: str,
+                 state: str, ip: str | None) -> tuple[Publication, bool]:
+        key, payload, use = (self._response_payload(conn, subject.response_id, channel)
+                             if subject.response_id is not None
+                             else self._entry_payload(conn, str(subject.entry_id), channel))
+        existing = conn.execute(select(publications).where(_P.idempotency_key == key)).first()
+        if existing is not None:
+            return _publication(existing), False
+        row = conn.execute(publications.insert().returning(*publications.c), {
+            "response_id": subject.response_id, "entry_id": subject.entry_id,
+            "entry_version": payload.get("entry_version") if subject.entry_id else None,
+            "channel": channel, "idempotency_key": key, "state": state, "created_by": actor,
+            "created_at": datetime.now(UTC), "payload": payload}).one()
+        published = _publication(row)
+        if use is not None:
+            insert_use(conn, Usage(use[0], use[1], published.created_at, "publication",
+                                   f"publication:{published.id}", actor))
+        append(conn, actor, "publish", f"publication:{published.id}",
+               {"key": key, "channel": channel, "response_id": subject.response_id,
+                "entry_id": subject.entry_id}, ip)
+        return published, True
+
+    def _response_payload(self, conn: Connection, response_id: int, channel: str
+                          ) -> tuple[str, dict[str, Any], tuple[str, int] | None]:
+        found = ResponseRepository.locked(conn, response_id)
+        if found.state != "approved":
+            raise not_approved(f"tanggapan / response {response_id}", found.state)
+        if not found.publishable or not _approval_on_record(conn, found):
+            raise ReviewRefused("not_approved", (
+                f"tanggapan {response_id} tidak punya persetujuan yang tercatat di log audit "
+                "untuk versi teks ini: ubah teksnya agar kembali ditinjau / response "
+                f"{response_id} has no approval on record in the audit log for this version of "
+                "its text: edit it to send it back to review"))
+        key = f"response:{found.id}:v{found.version}:{channel}"
+        payload = {"text": found.text, "channel": channel, "response_id": found.id,
+                   "version": found.version, "in_reply_to": found.post_ref}
+        use = ((found.entry_id, found.entry_version)
+               if found.entry_id is not None and found.entry_version is not None else None)
+        return key, payload, use
+
+    @staticmethod
+    def _entry_payload(conn: Connection, entry_id: str, channel: str
+                       ) -> tuple[str, dict[str, Any], tuple[str, int] | None]:
+        e = library_entries.c
+        row = conn.execute(select(library_entries).where(e.entry_id == entry_id, e.is_current)
+                           .with_for_update()).first()
+        if row is None:
+            raise NotFound(f"entri pustaka {entry_id!r} tidak ada / no library entry "
+                           f"{entry_id!r}")
+        if row.status != "approved":
+            raise not_approved(f"entri / entry {entry_id}", row.status)
+        version = int(row.version)
+        payload = {"text": row.text_id, "channel": channel, "entry_id": entry_id,
+                   "entry_version": version}
+        return f"entry:{entry_id}:v{version}:{channel}", payload, (entry_id, version)
+
+    def get(self, publication_id: int) -> Publication | None:
+        with self.db.read() as conn:
+            row = conn.execute(select(publications).where(_P.id == publication_id)).first()
+        return _publication(row) if row else None
+
+    def recent(self, *, channel: str | None = None, limit: int = 200) -> list[Publication]:
+        """Publications, newest first (``channel="dry-run"``: the outbox)."""
+        statement = select(publications).order_by(_P.id.desc()).limit(limit)
+        if channel is not None:
+            statement = statement.where(_P.channel == channel)
+        with self.db.read() as conn:
+            return [_publication(r) for r in conn.execute(statement)]
+
+    def published(self, response_ids: Sequence[int]) -> set[int]:
+        """Which of these responses have been published (on any channel)."""
+        if not response_ids:
+            return set()
+        with self.db.read() as conn:
+            return {int(r) for (r,) in conn.execute(select(_P.response_id).distinct().where(
+                _P.response_id.in_(list(response_ids))))}
