@@ -17,8 +17,9 @@ back.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -132,17 +133,23 @@ class Database:
         self.url = url
         self.engine = _sqlite_engine(url) if url.drivername == "sqlite" else _postgres_engine(url)
         self.dialect: str = self.engine.dialect.name
+        #: an in-memory SQLite database is one connection (StaticPool) that every thread shares,
+        #: so its users take turns: two threads beginning on it at once would fail with "cannot
+        #: start a transaction within a transaction" (a job runner and a page, for example)
+        self._turns: AbstractContextManager[Any] = (
+            threading.RLock() if url.drivername == "sqlite"
+            and url.database in (None, "", ":memory:") else nullcontext())
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A connection for queries (its transaction is rolled back at the end)."""
-        with self._errors(), self.engine.connect() as conn:
+        with self._turns, self._errors(), self.engine.connect() as conn:
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One transaction: committed at the end, rolled back on an error."""
-        with self._errors(), self.engine.connect() as conn:
+        with self._turns, self._errors(), self.engine.connect() as conn:
             conn = conn.execution_options(damai_write=True)
             with conn.begin():
                 yield conn
