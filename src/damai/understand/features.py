@@ -72,8 +72,8 @@ class Featurizer:
         cfg = self.config
         word = murmurhash3_32("w" + token, positive=True) & (cfg.n_word - 1)
         padded = f" {token[:30]} "
-        mask = (1 << cfg.char_bits) - 1
-        chars = [cfg.n_word + (murmurhash3_32(padded[i:i + n], positive=True) & mask)
+        mask, offset = (1 << cfg.char_bits) - 1, cfg.n_word  # locals: read once per token
+        chars = [offset + (murmurhash3_32(padded[i:i + n], positive=True) & mask)
                  for n in range(cfg.char_min, cfg.char_max + 1)
                  for i in range(len(padded) - n + 1)]
         entry = (word, np.asarray(chars, dtype=np.int32).tobytes(), len(chars))
