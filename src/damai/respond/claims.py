@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from damai.respond.entries import ImportRefused, RowProblem
+from damai.respond.entries import ImportRefused, RowProblem, check_rows
 
 __all__ = ["FIELDS", "FLAGGING", "VERDICTS", "Claim", "ImportRefused", "RowProblem",
            "check_claim", "claims_hash", "parse_claims", "read_claim_rows", "read_claims"]
@@ -113,27 +113,8 @@ def check_claim(raw: Mapping[str, object], row: int) -> tuple[Claim | None, list
 
 def parse_claims(rows: Iterable[object]) -> list[Claim]:
     """Check every row; raise :class:`ImportRefused` with every problem, or return all claims."""
-    claims: list[Claim] = []
-    problems: list[RowProblem] = []
-    seen: dict[str, int] = {}
-    for number, raw in enumerate(rows, start=1):
-        if not isinstance(raw, Mapping):
-            problems.append(RowProblem(number, None, "-", "bukan objek / not an object"))
-            continue
-        claim, found = check_claim(raw, number)
-        problems.extend(found)
-        if claim is None:
-            continue
-        if claim.claim_id in seen:
-            problems.append(RowProblem(number, claim.claim_id, "claim_id",
-                                       f"id ganda, juga di baris {seen[claim.claim_id]} / "
-                                       "duplicate id"))
-            continue
-        seen[claim.claim_id] = number
-        claims.append(claim)
-    if problems:
-        raise ImportRefused(problems)
-    return claims
+    return check_rows(rows, check_claim, "claim_id", lambda claim: claim.claim_id,
+                      "bukan objek / not an object")
 
 
 def _refused(message: str) -> ImportRefused:

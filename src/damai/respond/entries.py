@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,30 +167,40 @@ def check_entry(raw: Mapping[str, object], row: int, known_labels: Iterable[str]
     ), []
 
 
-def parse_rows(rows: Iterable[Mapping[str, object]], known_labels: Iterable[str] = ()
-               ) -> list[LibraryEntry]:
-    """Check every row; raise ``ImportRefused`` with every problem, or return all entries."""
-    known = list(known_labels)
-    entries: list[LibraryEntry] = []
+def check_rows[T](rows: Iterable[object],
+                  check: Callable[[Mapping[str, object], int], tuple[T | None, list[RowProblem]]],
+                  id_field: str, id_of: Callable[[T], str], not_mapping: str) -> list[T]:
+    """Check every row with ``check`` and refuse duplicate ids; raise ``ImportRefused`` with
+    every problem, or return every checked row (library entries and claims alike)."""
+    checked: list[T] = []
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
     for number, raw in enumerate(rows, start=1):
         if not isinstance(raw, Mapping):
-            problems.append(RowProblem(number, None, "-", "bukan pemetaan / not a mapping"))
+            problems.append(RowProblem(number, None, "-", not_mapping))
             continue
-        entry, found = check_entry(raw, number, known)
+        item, found = check(raw, number)
         problems.extend(found)
-        if entry is None:
+        if item is None:
             continue
-        if entry.id in seen:
-            problems.append(RowProblem(number, entry.id, "id",
-                                       f"id ganda, juga di baris {seen[entry.id]} / duplicate id"))
+        key = id_of(item)
+        if key in seen:
+            problems.append(RowProblem(number, key, id_field,
+                                       f"id ganda, juga di baris {seen[key]} / duplicate id"))
             continue
-        seen[entry.id] = number
-        entries.append(entry)
+        seen[key] = number
+        checked.append(item)
     if problems:
         raise ImportRefused(problems)
-    return entries
+    return checked
+
+
+def parse_rows(rows: Iterable[Mapping[str, object]], known_labels: Iterable[str] = ()
+               ) -> list[LibraryEntry]:
+    """Check every row; raise ``ImportRefused`` with every problem, or return all entries."""
+    known = list(known_labels)
+    return check_rows(rows, lambda raw, number: check_entry(raw, number, known), "id",
+                      lambda entry: entry.id, "bukan pemetaan / not a mapping")
 
 
 def _unquoted(value: object) -> object:
