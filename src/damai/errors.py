@@ -8,12 +8,16 @@ these.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Literal
+
 __all__ = [
     "ConfigError",
     "DamaiError",
     "InputError",
     "ModelError",
     "NotFound",
+    "PublishError",
     "RecordError",
     "ReviewRefused",
     "SourceError",
@@ -105,3 +109,59 @@ class ModelError(DamaiError):
     bundled model this Damai no longer ships, a candidate worse than the model in service)."""
 
     code = "E500"
+
+
+PublishKind = Literal["rate_limited", "server", "network", "auth", "invalid", "unknown"]
+
+#: per kind: what happened, then what to do next (Indonesian / English)
+_LEADS: dict[str, str] = {
+    "auth": "platform menolak kredensial akun / the platform refused the account's credentials",
+    "invalid": "platform menolak teks ini / the platform refused this text",
+    "rate_limited": "batas laju platform tercapai / the platform's rate limit was reached",
+    "server": "platform gagal menjawab / the platform failed",
+    "network": "tidak ada jawaban dari platform / no answer from the platform",
+    "unknown": ("tidak bisa dipastikan apakah sudah terbit / cannot tell whether it was "
+                "published"),
+}
+_HINTS: dict[str, str] = {
+    "auth": ("periksa token/kata sandi akun di pengaturan rahasia (DAMAI_*_PUBLISH_*) dan izin "
+             "akunnya / check the account's token or password in the secret settings and its "
+             "permissions"),
+    "invalid": ("ubah teksnya (panjang, sebutan akun, tautan), lalu ajukan lagi untuk ditinjau / "
+                "edit the text (length, mentions, links), then send it back to review"),
+    "rate_limited": ("tunggu beberapa menit lalu jalankan `damai publish` lagi / wait a few "
+                     "minutes and run `damai publish` again"),
+    "server": ("platform sedang bermasalah; jalankan `damai publish --reconcile` nanti / the "
+               "platform is failing; run `damai publish --reconcile` later"),
+    "network": ("periksa koneksi dan URL API; jalankan `damai publish --reconcile` nanti / check "
+                "the connection and the API URL; run `damai publish --reconcile` later"),
+    "unknown": ("periksa akun di platform lalu tandai publikasinya / check the account on the "
+                "platform, then settle the publication"),
+}
+
+
+class PublishError(DamaiError):
+    """A platform refused or failed a publishing call (issue #12).
+
+    ``kind`` says what may follow: ``rate_limited`` (429: wait as the platform says, retry),
+    ``server`` and ``network`` (5xx, no answer, a timeout: the post may be there, so look it up
+    before a retry), ``auth`` (401, 403) and ``invalid`` (400, 422: the platform refused the
+    text) fail at once, ``unknown`` (a lookup that cannot tell). ``detail`` is the platform's
+    own reason, never a credential.
+    """
+
+    code = "E320"
+
+    def __init__(self, kind: PublishKind, detail: str, *, status: int | None = None,
+                 headers: Mapping[str, str] | None = None) -> None:
+        self.kind: PublishKind = kind
+        self.detail = detail[:300]
+        self.status = status
+        self.headers: Mapping[str, str] = dict(headers or {})
+        http = f"HTTP {status}: " if status else ""
+        super().__init__(f"{_LEADS[kind]} ({http}{self.detail}). {_HINTS[kind]}")
+
+    @property
+    def ambiguous(self) -> bool:
+        """Whether the platform may have accepted the post all the same (5xx, no answer)."""
+        return self.kind in ("server", "network")

@@ -62,7 +62,8 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("web_max_body_bytes", "65536", "Largest request body a dashboard page accepts "
             "(its forms are small); larger bodies get 413. The API has its own limit."),
     Setting("secrets_file", "", "Path of a file with NAME=value lines for secrets "
-            "(x_bearer_token, mastodon_access_token, bluesky_password, installation_secret)."),
+            "(x_bearer_token, mastodon_access_token, bluesky_password, installation_secret, "
+            "the publish tokens)."),
     Setting("installation_secret", "", "Secret key for pseudonymising author ids. Empty means a "
             "random key kept in the data directory.", secret=True),
     Setting("x_bearer_token", "", "Bearer token for the X API v2.", secret=True),
@@ -99,6 +100,30 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("dry_run_file", "", "File the dry-run publishing channel appends each new "
             "publication to, one JSON line each (besides the outbox in the database); empty: "
             "the outbox only."),
+    Setting("publish_timeout", "30", "Seconds to wait for a platform's answer when publishing; "
+            "a post that timed out is looked up on the platform before any retry."),
+    Setting("publish_attempts", "4", "Tries per publication on 429 and 5xx answers (waiting as "
+            "long as the platform's retry headers say, else backing off) before it is marked "
+            "failed; `damai publish` again retries a failed one."),
+    Setting("mastodon_publish_url", "", "API base URL for publishing to Mastodon; empty: "
+            "https://INSTANCE of the channel's account (mastodon:USER@INSTANCE)."),
+    Setting("mastodon_publish_token", "", "Access token (scope write:statuses and "
+            "read:accounts) of the account a mastodon: channel publishes as. One per account: "
+            "DAMAI_MASTODON_PUBLISH_TOKEN__ACCOUNT (the account in capitals, other characters "
+            "as _), else this one.", secret=True),
+    Setting("bluesky_publish_url", "https://bsky.social", "PDS base URL for publishing to "
+            "Bluesky."),
+    Setting("bluesky_publish_password", "", "App password of the handle a bluesky: channel "
+            "publishes as (per account as for DAMAI_MASTODON_PUBLISH_TOKEN).", secret=True),
+    Setting("x_publish_url", "https://api.x.com", "API base URL for publishing to X."),
+    Setting("x_publish_token", "", "OAuth 2.0 user access token (scopes tweet.write, "
+            "tweet.read, users.read) of the account an x: channel publishes as (per account as "
+            "for DAMAI_MASTODON_PUBLISH_TOKEN).", secret=True),
+    Setting("telegram_api_url", "https://api.telegram.org", "Bot API base URL for publishing "
+            "to Telegram channels."),
+    Setting("telegram_bot_token", "", "Token of the bot (from @BotFather) that posts to a "
+            "telegram: channel; the bot must be an admin of the channel (per channel as for "
+            "DAMAI_MASTODON_PUBLISH_TOKEN).", secret=True),
     Setting("drafter_url", "", "Base URL of an OpenAI-compatible model server (Ollama, vLLM, "
             "llama.cpp) for drafting responses, e.g. http://127.0.0.1:11434; empty: the offline "
             "template drafter only."),
@@ -163,14 +188,28 @@ def _secrets_file_values() -> dict[str, str]:
     return values
 
 
-def get_secret(name: str) -> str:
-    """Return a secret from the environment, else from the secrets file, else ''."""
+def get_secret(name: str, *, account: str | None = None) -> str:
+    """Return a secret from the environment, else from the secrets file, else ''.
+
+    With ``account``, the account's own value wins: ``DAMAI_NAME__ACCOUNT`` (the account in
+    capitals, every other character as ``_``) or ``name__account`` in the secrets file.
+    """
     setting = _setting(name)
     if not setting.secret:
         raise ConfigError(f"{name} is not a secret setting")
-    if setting.env in os.environ:
-        return os.environ[setting.env]
-    return _secrets_file_values().get(name, "")
+    names = [(f"{setting.env}__{_slug(account)}", f"{name}__{_slug(account).lower()}")] \
+        if account else []
+    for env, key in [*names, (setting.env, name)]:
+        if env in os.environ:
+            return os.environ[env]
+        value = _secrets_file_values().get(key)
+        if value is not None:
+            return value
+    return ""
+
+
+def _slug(account: str) -> str:
+    return "".join(c if c.isascii() and c.isalnum() else "_" for c in account).upper()
 
 
 def data_dir() -> Path:

@@ -11,6 +11,7 @@ admin role, as for every other command.
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +20,8 @@ import typer
 from rich.table import Column, Table
 
 from damai.cli.common import DbOption, cli_actor, out, plain, store_from
-from damai.pipeline.publishing import CHANNELS, publish
+from damai.errors import InputError
+from damai.pipeline.publishing import CHANNELS, Reconciled, publish, reconcile
 from damai.pipeline.responses import Actor
 from damai.storage.schema import RESPONSE_STATES
 
@@ -32,24 +34,60 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="JSON untuk skrip / JSON f
 
 
 def publish_command(
-    response_id: Annotated[int, typer.Argument(help="ID tanggapan / response id", min=1)],
+    response_id: Annotated[int | None, typer.Argument(help="ID tanggapan / response id",
+                                                      min=1)] = None,
     channel: Annotated[str, typer.Option(help=" | ".join(CHANNELS))] = "dry-run",
+    entry: Annotated[str | None, typer.Option(
+        help="Terbitkan entri pustaka yang disetujui, bukan tanggapan / publish an approved "
+             "library entry instead of a response")] = None,
     outbox_file: Annotated[Path | None, typer.Option(
         "--outbox-file", help="Tambahkan juga ke berkas JSONL ini / also append to this JSONL "
                               "file (default: DAMAI_DRY_RUN_FILE)", dir_okay=False)] = None,
+    reconcile_pending: Annotated[bool, typer.Option(
+        "--reconcile", help="Selesaikan publikasi `pending` yang tertinggal (mis. setelah "
+                            "crash): cari di platform, terbitkan yang pasti belum ada, tandai "
+                            "`uncertain` bila tak bisa dipastikan / settle `pending` "
+                            "publications left by a crash")] = False,
+    older_than: Annotated[float, typer.Option(
+        help="Dengan --reconcile: hanya yang tak tersentuh selama sekian detik / with "
+             "--reconcile: only those untouched for this many seconds", min=0)] = 600.0,
     as_json: JsonOpt = False,
     db: DbOption = None,
 ) -> None:
     """Terbitkan tanggapan yang disetujui. / Publish an approved response (once per channel)."""
+    actor = Actor(cli_actor(), "admin")
+    if reconcile_pending:
+        with store_from(db) as store:
+            done = reconcile(store, actor, older_than=timedelta(seconds=older_than))
+        _print_reconciled(done, as_json)
+        return
+    if response_id is None and entry is None:
+        raise InputError("beri ID tanggapan, --entry, atau --reconcile / give a response id, "
+                         "--entry, or --reconcile")
     with store_from(db) as store:
-        published, new = publish(store, Actor(cli_actor(), "admin"), channel,
-                                 response_id=response_id, outbox_file=outbox_file)
+        published, new = publish(store, actor, channel, response_id=response_id,
+                                 entry_id=entry, outbox_file=outbox_file)
     if as_json:
         sys.stdout.write(orjson.dumps(published.to_dict() | {"new": new}).decode() + "\n")
         return
     state = "baru / new" if new else "sudah ada / already published"
-    out.print(f"publikasi / publication {published.id} ({state}) → {published.channel}")
+    out.print(f"publikasi / publication {published.id} ({state}) → {published.channel}: "
+              f"{published.state}" + (f" {published.post_url}" if published.post_url else ""))
+    if published.reason:
+        out.print(published.reason)
     out.print(published.payload.get("text", ""))
+
+
+def _print_reconciled(done: Reconciled, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(orjson.dumps(done.to_dict()).decode() + "\n")
+        return
+    out.print(f"ditemukan di platform / found: {len(done.found)}; diterbitkan sekarang / "
+              f"posted now: {len(done.posted)}; tidak pasti / uncertain: {len(done.uncertain)}")
+    for publication in done.uncertain:
+        out.print(f"  uncertain {publication.id} {publication.channel}: {publication.reason}")
+    for channel, why in done.skipped.items():
+        out.print(f"  dilewati / skipped {channel}: {why}")
 
 
 @app.command("list")

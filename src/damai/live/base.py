@@ -19,16 +19,15 @@ matching file source (:mod:`damai.sources.mastodon`, :mod:`damai.sources.bluesky
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import orjson
 
 from damai.errors import RecordError, SourceError
+from damai.httpclient import Problem, RetryPolicy, wait_from_headers
 from damai.records import Notice, Post, RecordFailure
 from damai.sources.base import Mapped, sort_notices
 
@@ -96,97 +95,7 @@ class LiveSource(Protocol):
         ...
 
 
-# --- retries -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """How a failed call should be handled, as judged from the client library's exception.
-
-    ``kind``: ``rate_limited`` (429), ``server`` (5xx), ``network`` (no answer) are retried;
-    ``rejected`` (401, 403, 404, 400 ...) is not. ``hint`` says what the user can do about it.
-    """
-
-    kind: Literal["rate_limited", "server", "network", "rejected"]
-    detail: str
-    status: int | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
-    hint: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How hard to try. ``sleep`` and ``clock`` are injectable so tests take no time."""
-
-    attempts: int = 5
-    backoff: float = 1.0
-    max_backoff: float = 60.0
-    #: longest wait honoured for one 429 (X windows are 15 minutes)
-    max_wait: float = 900.0
-    #: shortest wait after a 429, even when the reset time has already passed
-    min_wait: float = 1.0
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.time
-
-    def delay(self, problem: Problem, attempt: int) -> float:
-        """Seconds to wait before attempt ``attempt + 1``."""
-        backoff = min(self.backoff * 2.0 ** (attempt - 1), self.max_backoff)
-        if problem.kind == "rate_limited":
-            told = wait_from_headers(problem.headers, self.clock())
-            return min(max(told if told is not None else backoff, self.min_wait), self.max_wait)
-        # a 503 may say Retry-After; the rate-limit reset headers on it describe the window only
-        told = wait_from_headers(problem.headers, self.clock(), reset=False)
-        return min(max(told, backoff), self.max_wait) if told is not None else backoff
-
-
-def wait_from_headers(headers: Mapping[str, str], now: float, *,
-                      reset: bool = True) -> float | None:
-    """Seconds the server asked us to wait, from the usual headers; ``None`` if it did not say.
-
-    ``Retry-After`` (seconds or an HTTP date) wins; then, unless ``reset`` is false,
-    ``x-rate-limit-reset`` (X, epoch seconds), ``ratelimit-reset`` (Bluesky, epoch seconds; the
-    IETF draft's delta seconds when small) and ``x-ratelimit-reset`` (Mastodon, an ISO 8601 time).
-    Reset times are taken relative to the server's ``Date`` header when there is one, so a skewed
-    local clock does not matter.
-    """
-    lower = {k.lower(): v for k, v in headers.items()}
-    server_now = _http_date(lower.get("date")) or now
-    retry_after = lower.get("retry-after")
-    if retry_after:
-        if retry_after.strip().isdigit():
-            return float(retry_after)
-        when = _http_date(retry_after)
-        if when is not None:
-            return when - server_now
-    for name in ("x-rate-limit-reset", "ratelimit-reset", "x-ratelimit-reset") if reset else ():
-        value = lower.get(name)
-        if value:
-            at = _reset_time(value, server_now)
-            if at is not None:
-                return at - server_now
-    return None
-
-
-def _http_date(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError):
-        return None
-
-
-def _reset_time(value: str, now: float) -> float | None:
-    text = value.strip()
-    try:
-        number = float(text)
-    except ValueError:
-        try:
-            when = datetime.fromisoformat(text)
-        except ValueError:
-            return None
-        return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
-    return number if number > 1e9 else now + number
+# --- retries (the policy and the wait headers are in damai.httpclient) -------------------------
 
 
 def call_with_retries[T](call: Callable[[], T], *, source: str, policy: RetryPolicy,

@@ -38,6 +38,7 @@ import requests
 import tweepy
 
 from damai.errors import ConfigError, RecordError
+from damai.httpclient import TWEEPY_HOST, RebasedSession, RedactSecret
 from damai.live.base import (
     PollResult,
     Problem,
@@ -52,8 +53,6 @@ from damai.sources.twarc2 import Twarc2Source
 
 __all__ = ["EXPANSIONS", "TWEEPY_HOST", "RebasedSession", "XSearchSource", "sample_pages"]
 
-#: the host tweepy writes into every URL
-TWEEPY_HOST = "https://api.twitter.com"
 EXPANSIONS = ("author_id,referenced_tweets.id,referenced_tweets.id.author_id,"
               "in_reply_to_user_id,attachments.media_keys,geo.place_id,entities.mentions.username")
 TWEET_FIELDS = ("attachments,author_id,conversation_id,created_at,edit_history_tweet_ids,entities,"
@@ -65,41 +64,6 @@ MEDIA_FIELDS = "media_key,type,url,preview_image_url,alt_text"
 PLACE_FIELDS = "contained_within,country,country_code,full_name,geo,id,name,place_type"
 
 _TOKEN_HINT = "check DAMAI_X_BEARER_TOKEN (the app's bearer token from the X developer portal)"
-
-
-class RebasedSession(requests.Session):
-    """A ``requests.Session`` for tweepy: another base URL, and a timeout.
-
-    URLs starting with ``https://api.twitter.com`` go to ``base_url`` instead (unchanged when it is
-    ``None``). tweepy passes no timeout, so a stalled connection would hang the watch; this
-    session adds ``timeout`` to every request that has none.
-    """
-
-    def __init__(self, base_url: str | None = None, *, timeout: float = 30.0) -> None:
-        super().__init__()
-        self.base_url = base_url.rstrip("/") if base_url else None
-        self.timeout = timeout
-
-    def request(self, method: str | bytes, url: str | bytes, *args: Any,
-                **kwargs: Any) -> requests.Response:
-        text = url.decode() if isinstance(url, bytes) else url
-        if self.base_url and text.startswith(TWEEPY_HOST):
-            text = self.base_url + text[len(TWEEPY_HOST):]
-        if not args and kwargs.get("timeout") is None:
-            kwargs["timeout"] = self.timeout
-        return super().request(method, text, *args, **kwargs)
-
-
-class _Redact(logging.Filter):
-    def __init__(self, secret: str) -> None:
-        super().__init__()
-        self.secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.secret in message:
-            record.msg, record.args = message.replace(self.secret, "[redacted]"), None
-        return True
 
 
 class XSearchSource:
@@ -125,7 +89,7 @@ class XSearchSource:
                                      wait_on_rate_limit=False)
         self._client.session.close()
         self._client.session = RebasedSession(self.base_url, timeout=timeout)
-        self._redact = _Redact(bearer_token)
+        self._redact = RedactSecret(bearer_token)
         logging.getLogger("tweepy.client").addFilter(self._redact)
 
     def poll(self, cursor: str | None) -> PollResult:

@@ -1,32 +1,72 @@
-"""Publishing (issue #11): the one function every way of publishing goes through.
+"""Publishing (issues #11 and #12): the one function every way of publishing goes through.
 
 ``damai publish``, ``POST /api/v1/publications`` and the outbox page's button all call
 :func:`publish`. The rule that only approved content goes out is enforced below it, in
 :meth:`damai.storage.publications.PublicationRepository.publish`, in the transaction that writes
 the publication, so a caller that skips this module (or a forged row) still cannot pass.
 
-Channels: today only ``dry-run``, which writes what would be sent to the outbox (its
+Channels: ``dry-run`` (the default), which writes what would be sent to the outbox (its
 publications) and, when ``DAMAI_DRY_RUN_FILE`` or an explicit file is given, appends it to that
-file as one JSON line. Real platforms come in a later issue, behind this same function.
+file as one JSON line; and ``PLATFORM:ACCOUNT`` (:mod:`damai.publishers`): ``mastodon:``,
+``bluesky:``, ``x:``, ``telegram:``.
+
+Exactly once on a real channel:
+
+1. the publication is recorded ``pending`` with its idempotency key (the approval check runs in
+   that transaction), then claimed for one delivery run (:meth:`~damai.storage.publications.
+   PublicationRepository.claim`: two workers never call the platform for one row at once);
+2. the platform is called. A 429 waits as long as the platform's own header says (Mastodon
+   ``X-RateLimit-Reset``, X ``x-rate-limit-reset``, Bluesky ``ratelimit-reset``, Telegram
+   ``parameters.retry_after``), then tries again; a 5xx or a lost answer (timeout, broken
+   connection) may hide an accepted post, so the publisher first *looks the post up*, and only
+   a lookup that says "not there" allows another try; 401/403 and 400/422 fail at once with the
+   platform's reason;
+3. the answer is recorded: ``sent`` (post id and link), ``failed`` (reason) or ``uncertain``.
+
+A crash between 2 and 3 leaves a ``pending`` row. :func:`reconcile` (``damai publish
+--reconcile``) asks the platform for each one: found is ``sent``, surely absent is posted now,
+and when the platform cannot tell, ``uncertain`` waits for a human. Nothing is ever posted twice.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
 
 import orjson
 
 from damai import settings
-from damai.errors import InputError, ReviewRefused
+from damai.errors import ConfigError, InputError, PublishError, ReviewRefused
+from damai.httpclient import Problem, RetryPolicy
 from damai.pipeline.responses import Actor
+from damai.publishers import Channel, Outgoing, Posted, Publisher, open_publisher, parse_channel
 from damai.storage import Store
 from damai.storage.publications import Publication, Subject
 
-__all__ = ["CHANNELS", "publish"]
+__all__ = ["CHANNELS", "DRY_RUN", "Reconciled", "deliver", "publish", "publish_policy",
+           "reconcile"]
 
-#: the channels a publication may go to
-CHANNELS: Final[tuple[str, ...]] = ("dry-run",)
+log = logging.getLogger("damai.publish")
+
+DRY_RUN: Final = "dry-run"
+#: the channels a publication may go to: dry-run, or ``PLATFORM:ACCOUNT`` of these platforms
+CHANNELS: Final[tuple[str, ...]] = (DRY_RUN, "mastodon:AKUN", "bluesky:AKUN", "x:AKUN",
+                                    "telegram:@KANAL")
+
+OpenPublisher = Callable[[Channel], Publisher]
+
+
+def publish_policy(sleep: Callable[[float], None] | None = None) -> RetryPolicy:
+    """How hard one delivery run tries (``DAMAI_PUBLISH_ATTEMPTS``); waits at most two minutes
+    for one 429 (a longer one fails and is retried by the next ``damai publish``)."""
+    attempts = max(settings.get_int("publish_attempts"), 1)
+    if sleep is None:
+        return RetryPolicy(attempts=attempts, max_wait=120.0)
+    return RetryPolicy(attempts=attempts, max_wait=120.0, sleep=sleep)
 
 
 def _outbox_file(explicit: Path | None) -> Path | None:
@@ -36,25 +76,157 @@ def _outbox_file(explicit: Path | None) -> Path | None:
     return Path(configured) if configured else None
 
 
+def _channel(spec: str) -> Channel | None:
+    if spec == DRY_RUN:
+        return None
+    try:
+        return parse_channel(spec)
+    except InputError as exc:
+        raise ReviewRefused("unknown_channel", exc.message) from None
+
+
 def publish(store: Store, actor: Actor, channel: str, *, response_id: int | None = None,
-            entry_id: str | None = None, outbox_file: Path | None = None
+            entry_id: str | None = None, outbox_file: Path | None = None,
+            publishers: OpenPublisher = open_publisher, policy: RetryPolicy | None = None
             ) -> tuple[Publication, bool]:
     """Publish an approved response (or an approved library entry) to ``channel``; return the
     publication and whether it is new (the same text to the same channel is published once).
-    Refused with :class:`ReviewRefused` (``not_approved``) for anything not approved."""
+    Refused with :class:`ReviewRefused` (``not_approved``) for anything not approved. On a real
+    channel a ``failed`` publication is tried again; a ``pending`` or ``uncertain`` one is
+    returned as it is (:func:`reconcile` settles those)."""
     actor.require("approver", "menerbitkan / publish")
-    if channel not in CHANNELS:
-        raise ReviewRefused("unknown_channel", (
-            f"kanal {channel!r} tidak dikenal: pakai {', '.join(CHANNELS)} / unknown channel "
-            f"{channel!r}: use {', '.join(CHANNELS)}"))
+    target = _channel(channel)
     if (response_id is None) == (entry_id is None):
         raise InputError("beri `response_id` atau `entry_id`, salah satu / give `response_id` "
                          "or `entry_id`, one of them")
-    published, new = store.publications.publish(
-        Subject(response_id=response_id, entry_id=entry_id), channel, actor=actor.name,
-        ip=actor.ip)
+    subject = Subject(response_id=response_id, entry_id=entry_id)
+    if target is None:
+        return _dry_run(store, actor, subject, outbox_file)
+    publisher = publishers(target)  # a missing credential fails before anything is recorded
+    try:
+        published, new = store.publications.publish(subject, str(target), actor=actor.name,
+                                                     state="pending", ip=actor.ip)
+        if not new and published.state != "failed":
+            return published, False
+        claimed = store.publications.claim(published)
+        if claimed is None:  # another worker has it
+            return store.publications.get(published.id) or published, False
+        return deliver(store, publisher, claimed, actor, policy or publish_policy()), new
+    finally:
+        publisher.close()
+
+
+def _dry_run(store: Store, actor: Actor, subject: Subject, outbox_file: Path | None
+             ) -> tuple[Publication, bool]:
+    published, new = store.publications.publish(subject, DRY_RUN, actor=actor.name, ip=actor.ip)
     target = _outbox_file(outbox_file)
     if new and target is not None:
         with target.open("ab") as out:
             out.write(orjson.dumps(published.to_dict()) + b"\n")
     return published, new
+
+
+def _outgoing(publication: Publication) -> Outgoing:
+    return Outgoing(publication.id, publication.idempotency_key,
+                    str(publication.payload.get("text", "")), publication.created_at)
+
+
+def deliver(store: Store, publisher: Publisher, claimed: Publication, actor: Actor,
+            policy: RetryPolicy) -> Publication:
+    """One delivery run of a claimed ``pending`` publication (module doc, step 2 and 3)."""
+    item = _outgoing(claimed)
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            posted = publisher.post(item)
+        except PublishError as exc:
+            problem = exc
+        else:
+            return _settle(store, claimed, actor, posted)
+        if problem.kind in ("auth", "invalid", "unknown"):
+            return _settle(store, claimed, actor, problem, "failed")
+        if problem.ambiguous:
+            try:
+                found = publisher.find(item)
+            except PublishError as lookup:
+                return _settle(store, claimed, actor, lookup, "uncertain")
+            if found is not None:
+                return _settle(store, claimed, actor, found)
+        if attempt >= max(policy.attempts, 1):
+            return _settle(store, claimed, actor, problem, "failed")
+        wait = policy.delay(Problem("rate_limited" if problem.kind == "rate_limited" else "server",
+                                    problem.detail, problem.status, problem.headers), attempt)
+        log.warning("publication %d on %s: %s; trying again in %.1f s (attempt %d of %d)",
+                    claimed.id, claimed.channel, problem.detail, wait, attempt + 1,
+                    policy.attempts)
+        policy.sleep(wait)
+
+
+def _settle(store: Store, claimed: Publication, actor: Actor,
+            outcome: Posted | PublishError, state: str = "sent") -> Publication:
+    if isinstance(outcome, Posted):
+        return store.publications.settle(claimed.id, "sent", actor=actor.name,
+                                         post_id=outcome.post_id, post_url=outcome.url,
+                                         ip=actor.ip)
+    return store.publications.settle(claimed.id, state, actor=actor.name,
+                                     reason=outcome.message, ip=actor.ip)
+
+
+@dataclass(slots=True)
+class Reconciled:
+    """What :func:`reconcile` did: publications found on the platform, posted now (surely not
+    there), left ``uncertain`` for a human, and channels it could not open (no credential)."""
+
+    found: list[Publication] = field(default_factory=list)
+    posted: list[Publication] = field(default_factory=list)
+    uncertain: list[Publication] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"found": [p.id for p in self.found], "posted": [p.id for p in self.posted],
+                "uncertain": [p.id for p in self.uncertain], "skipped": self.skipped}
+
+
+def reconcile(store: Store, actor: Actor, *, older_than: timedelta = timedelta(minutes=10),
+              publishers: OpenPublisher = open_publisher,
+              policy: RetryPolicy | None = None) -> Reconciled:
+    """Settle every ``pending`` publication untouched for ``older_than`` (module doc)."""
+    actor.require("approver", "merekonsiliasi publikasi / reconcile publications")
+    done = Reconciled()
+    opened: dict[str, Publisher] = {}
+    try:
+        for seen in store.publications.pending(datetime.now(UTC) - older_than):
+            publisher = _open(seen.channel, opened, publishers, done)
+            claimed = store.publications.claim(seen) if publisher else None
+            if publisher is not None and claimed is not None:
+                _reconcile_one(store, publisher, claimed, actor,
+                               policy or publish_policy(), done)
+    finally:
+        for publisher in opened.values():
+            publisher.close()
+    return done
+
+
+def _open(channel: str, opened: dict[str, Publisher], publishers: OpenPublisher,
+          done: Reconciled) -> Publisher | None:
+    if channel not in opened and channel not in done.skipped:
+        try:
+            opened[channel] = publishers(parse_channel(channel))
+        except (ConfigError, InputError) as exc:
+            done.skipped[channel] = exc.message
+    return opened.get(channel)
+
+
+def _reconcile_one(store: Store, publisher: Publisher, claimed: Publication, actor: Actor,
+                   policy: RetryPolicy, done: Reconciled) -> None:
+    try:
+        found = publisher.find(_outgoing(claimed))
+    except PublishError as exc:
+        done.uncertain.append(_settle(store, claimed, actor, exc, "uncertain"))
+        return
+    if found is not None:
+        done.found.append(_settle(store, claimed, actor, found))
+        return
+    settled = deliver(store, publisher, claimed, actor, policy)
+    (done.uncertain if settled.state == "uncertain" else done.posted).append(settled)

@@ -9,6 +9,11 @@ checks refuse an approval with no approver, a block or a stale version) or a rac
 cannot pass. A publication is unique on its idempotency key (what, which version of the text,
 which channel): publishing the same text to the same channel twice returns the first one.
 The dry-run channel's publications are the outbox.
+
+Real channels (issue #12) write the row as ``pending`` first, then :meth:`claim` it (a
+compare-and-set on ``attempts``, so two workers never call the platform for one row at once),
+and :meth:`settle` it as ``sent``, ``failed`` or ``uncertain`` with what the platform answered;
+every settlement is audited. :meth:`pending` lists the rows a crash left for reconciliation.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from damai.errors import NotFound, ReviewRefused, StorageError
@@ -53,13 +58,23 @@ class Publication:
     response_id: int | None = None
     entry_id: str | None = None
     entry_version: int | None = None
+    #: what the platform answered (issue #12): its id for the post and a link to it
+    post_id: str | None = None
+    post_url: str | None = None
+    #: why it failed or is uncertain, in the platform's words and Damai's
+    reason: str | None = None
+    #: delivery runs claimed so far (the compare-and-set of :meth:`PublicationRepository.claim`)
+    attempts: int = 0
+    updated_at: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "response_id": self.response_id, "entry_id": self.entry_id,
                 "entry_version": self.entry_version, "channel": self.channel,
                 "idempotency_key": self.idempotency_key, "state": self.state,
                 "created_by": self.created_by, "created_at": self.created_at,
-                "payload": self.payload}
+                "payload": self.payload, "post_id": self.post_id, "post_url": self.post_url,
+                "reason": self.reason, "attempts": self.attempts,
+                "updated_at": self.updated_at}
 
 
 def _publication(row: Any) -> Publication:
@@ -153,6 +168,44 @@ class PublicationRepository(Repository):
         payload = {"text": row.text_id, "channel": channel, "entry_id": entry_id,
                    "entry_version": version}
         return f"entry:{entry_id}:v{version}:{channel}", payload, (entry_id, version)
+
+    def claim(self, seen: Publication) -> Publication | None:
+        """Take ``seen`` (``pending`` or ``failed``) for one delivery run: ``pending``, one more
+        attempt. ``None`` when another worker took or settled it since ``seen`` was read."""
+        with self.db.write() as conn:
+            row = conn.execute(update(publications).where(
+                _P.id == seen.id, _P.attempts == seen.attempts,
+                _P.state.in_(("pending", "failed"))).values(
+                state="pending", attempts=_P.attempts + 1, updated_at=datetime.now(UTC))
+                .returning(*publications.c)).first()
+        return _publication(row) if row is not None else None
+
+    def settle(self, publication_id: int, state: str, *, actor: str, post_id: str | None = None,
+               post_url: str | None = None, reason: str | None = None,
+               ip: str | None = None, was: str = "pending") -> Publication:
+        """Record what became of a ``was`` publication (``sent``, ``failed``, ``uncertain``),
+        audited as ``publication_<state>``; :class:`ReviewRefused` (``wrong_state``) if it is no
+        longer ``was``."""
+        with self.db.write() as conn:
+            row = conn.execute(update(publications).where(
+                _P.id == publication_id, _P.state == was).values(
+                state=state, post_id=post_id, post_url=post_url, reason=reason,
+                updated_at=datetime.now(UTC)).returning(*publications.c)).first()
+            if row is None:
+                raise ReviewRefused("wrong_state", (
+                    f"publikasi {publication_id} tidak lagi berstatus {was} / publication "
+                    f"{publication_id} is no longer {was}"))
+            append(conn, actor, f"publication_{state}", f"publication:{publication_id}",
+                   {"was": was, "post_id": post_id, "post_url": post_url, "reason": reason},
+                   ip)
+        return _publication(row)
+
+    def pending(self, before: datetime) -> list[Publication]:
+        """``pending`` publications last touched before ``before``: what a crash left."""
+        touched = func.coalesce(_P.updated_at, _P.created_at)
+        with self.db.read() as conn:
+            return [_publication(r) for r in conn.execute(select(publications).where(
+                _P.state == "pending", touched < before).order_by(_P.id))]
 
     def get(self, publication_id: int) -> Publication | None:
         with self.db.read() as conn:

@@ -45,8 +45,8 @@ from damai.roles import ROLES
 from damai.storage.types import Json, RawJson, SafeText, UtcTime
 
 __all__ = ["CLAIM_VERDICTS", "DIALECT_DDL", "LIBRARY_STATUSES", "MODEL_KINDS", "MODEL_STATUSES",
-           "PUBLICATION_STATES", "RESPONSE_STATES", "TRIAGE_STATUSES", "USAGE_KINDS", "metadata",
-           "tables"]
+           "PUBLICATION_STATES", "PUBLICATION_STATE_CHECK", "RESPONSE_STATES", "TRIAGE_STATUSES",
+           "USAGE_KINDS", "metadata", "tables"]
 
 metadata = MetaData()
 
@@ -63,8 +63,11 @@ USAGE_KINDS: tuple[str, ...] = ("response", "publication", "campaign")
 CLAIM_VERDICTS: tuple[str, ...] = ("false", "misleading", "true", "unproven")
 #: a response's review state (issue #11): ``draft → in_review → approved | rejected``
 RESPONSE_STATES: tuple[str, ...] = ("draft", "in_review", "approved", "rejected")
-#: a publication's state: the dry-run channel writes at once (``sent``); real channels queue
-PUBLICATION_STATES: tuple[str, ...] = ("pending", "sent", "failed")
+#: a publication's state (issue #12): the dry-run channel writes ``sent`` at once; a real channel
+#: records ``pending`` (with its idempotency key) before the platform call, then ``sent`` (with
+#: the platform's post id and link), ``failed`` (with the platform's reason) or ``uncertain``
+#: (the platform cannot tell whether a lost answer was a post: for a human)
+PUBLICATION_STATES: tuple[str, ...] = ("pending", "sent", "failed", "uncertain")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -72,6 +75,8 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 _ROLE_CHECK = _in("role", ROLES)
+#: the publications' state check (revision 0009 swaps it in on PostgreSQL)
+PUBLICATION_STATE_CHECK = _in("state", PUBLICATION_STATES)
 _STATUS_CHECK = _in("status", TRIAGE_STATUSES)
 
 
@@ -358,11 +363,16 @@ publications = Table(
     _t("idempotency_key", null=False), _t("state", null=False),
     _t("created_by", null=False), Column("created_at", UtcTime(), nullable=False),
     Column("payload", Json(), nullable=False),
+    # issue #12: what the platform answered, and how many calls it took
+    _t("post_id"), _t("post_url"), _t("reason"),
+    Column("attempts", Integer(), nullable=False, server_default=text("0")),
+    Column("updated_at", UtcTime()),
     UniqueConstraint("idempotency_key", name="publications_idempotency_key_key"),
-    CheckConstraint(_in("state", PUBLICATION_STATES), name="publications_state_check"),
+    CheckConstraint(PUBLICATION_STATE_CHECK, name="publications_state_check"),
     CheckConstraint("(response_id IS NULL) <> (entry_id IS NULL)",
                     name="publications_subject_check"),
     Index("publications_channel", "channel", "id"), Index("publications_response", "response_id"),
+    Index("publications_state", "state", "id"),
 )
 #: settings kept in the database because an admin changes them in the dashboard (e.g.
 #: ``four_eyes``); each change is audited

@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 
 from damai.storage import schema
 
-__all__ = ["add_columns", "create_tables", "dialect", "existing_tables"]
+__all__ = ["add_columns", "create_tables", "dialect", "existing_indexes", "existing_tables"]
 
 
 def dialect() -> str:
@@ -21,6 +21,10 @@ def dialect() -> str:
 
 def existing_tables() -> set[str]:
     return set(inspect(op.get_bind()).get_table_names())
+
+
+def existing_indexes(table: str) -> set[str]:
+    return {str(i["name"]) for i in inspect(op.get_bind()).get_indexes(table)}
 
 
 def create_tables(*names: str) -> None:

@@ -316,8 +316,14 @@ class PublicationOut(BaseModel):
     channel: str
     idempotency_key: str = Field(description="Apa, versi teksnya, dan kanal: unik / What, the "
                                              "version of its text, and the channel: unique.")
-    state: Literal["pending", "sent", "failed"]
+    state: Literal["pending", "sent", "failed", "uncertain"]
     created_by: str
     created_at: datetime
     payload: dict[str, Any] = Field(description="Apa yang (akan) dikirim / What is (would be) "
                                                 "sent.")
+    post_id: str | None = Field(None, description="ID post di platform / The platform's id.")
+    post_url: str | None = None
+    reason: str | None = Field(None, description="Alasan gagal atau tidak pasti / Why it "
+                                                 "failed or is uncertain.")
+    attempts: int = 0
+    updated_at: datetime | None = None

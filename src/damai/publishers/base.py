@@ -1,0 +1,132 @@
+"""What every publisher is (issue #12): post one approved text, and find it again by its key.
+
+A publisher speaks to one account on one platform. It knows no store: the pipeline
+(:mod:`damai.pipeline.publishing`) records a publication as ``pending`` with its idempotency key
+*before* it calls :meth:`Publisher.post`, and records the answer after. A crash between the
+platform's acceptance and that record leaves a ``pending`` row, which
+:meth:`Publisher.find` settles on restart: the post is there (``sent``), surely not there (post
+it), or the platform cannot say (``uncertain``, for a human). So a publisher must never guess in
+``find``: it returns ``None`` only when the platform's answer covers the whole time since the
+publication was recorded.
+
+Every failure is a :class:`damai.errors.PublishError` whose ``kind`` says what the pipeline may do:
+``rate_limited`` (429: wait as the platform's headers say, then try again), ``server`` and
+``network`` (5xx, no answer, a timeout: the platform *may* have accepted the post, so look it up
+before any retry), ``auth`` (401, 403) and ``invalid`` (400, 422: the platform refused this text)
+fail at once. Messages are Indonesian first, then English, and never hold a credential.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from damai.errors import InputError, PublishError
+
+__all__ = ["PLATFORMS", "Channel", "FakePublisher", "Outgoing", "Posted", "Publisher",
+           "parse_channel"]
+
+#: the platforms a channel may name (``PLATFORM:ACCOUNT``); ``dry-run`` is not one of them
+PLATFORMS: tuple[str, ...] = ("mastodon", "bluesky", "x", "telegram")
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """``PLATFORM:ACCOUNT``: ``mastodon:damai@social.example.id``, ``bluesky:damai.bsky.social``,
+    ``x:damai_id``, ``telegram:@damai_channel`` (a leading ``@`` is dropped, except Telegram's)."""
+
+    platform: str
+    account: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.account}"
+
+
+def parse_channel(spec: str) -> Channel:
+    platform, sep, account = spec.strip().partition(":")
+    platform = platform.lower()
+    if not sep or platform not in PLATFORMS or not account.strip().lstrip("@"):
+        raise InputError(
+            f"kanal {spec!r} tidak dikenal: pakai dry-run atau PLATFORM:AKUN dengan PLATFORM "
+            f"salah satu dari {', '.join(PLATFORMS)} (mis. mastodon:damai@social.example.id) / "
+            f"unknown channel {spec!r}: use dry-run or PLATFORM:ACCOUNT with PLATFORM one of "
+            f"{', '.join(PLATFORMS)} (e.g. mastodon:damai@social.example.id)")
+    account = account.strip()
+    if platform == "telegram":
+        account = account if account.startswith("@") or account.lstrip("-").isdigit() \
+            else f"@{account}"
+    else:
+        account = account.lstrip("@")
+    return Channel(platform, account.lower() if platform != "telegram" else account)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One publication as a platform call sees it.
+
+    ``key`` is the publication's idempotency key; ``recorded_at`` is when Damai recorded it as
+    ``pending``, so :meth:`Publisher.find` knows how far back to look. ``attempt`` counts the
+    calls made for it so far (Bluesky derives its record key from ``publication_id`` alone, so
+    every attempt writes the same record).
+    """
+
+    publication_id: int
+    key: str
+    text: str
+    recorded_at: datetime
+    in_reply_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """What the platform holds: its id for the post, and a link people can open."""
+
+    post_id: str
+    url: str | None = None
+
+
+class Publisher(Protocol):
+    channel: Channel
+
+    def post(self, item: Outgoing) -> Posted:
+        """Publish ``item`` once; raise :class:`PublishError` when the platform refuses."""
+        ...
+
+    def find(self, item: Outgoing) -> Posted | None:
+        """The post of ``item`` if the platform holds it, ``None`` if it surely does not;
+        raise :class:`PublishError` (``unknown`` when the answer does not cover the time)."""
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+@dataclass
+class FakePublisher:
+    """The fake twin: posts go to ``posted``; ``script`` lists problems the next posts raise
+    (``None``: succeed), and ``accept_then`` raises after accepting (a lost answer)."""
+
+    channel: Channel = field(default_factory=lambda: Channel("mastodon", "damai@fake.example"))
+    script: list[PublishError | None] = field(default_factory=list)
+    accept_then: list[PublishError | None] = field(default_factory=list)
+    posted: dict[str, Posted] = field(default_factory=dict)
+    lookup: Callable[[Outgoing], Posted | None] | None = None
+    calls: list[str] = field(default_factory=list)
+
+    def post(self, item: Outgoing) -> Posted:
+        self.calls.append(f"post {item.key}")
+        if self.script and (problem := self.script.pop(0)) is not None:
+            raise problem
+        done = Posted(str(len(self.posted) + 1), f"https://fake.example/{len(self.posted) + 1}")
+        self.posted[item.key] = done
+        if self.accept_then and (problem := self.accept_then.pop(0)) is not None:
+            raise problem
+        return done
+
+    def find(self, item: Outgoing) -> Posted | None:
+        self.calls.append(f"find {item.key}")
+        return self.lookup(item) if self.lookup else self.posted.get(item.key)
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,129 @@
+"""Publishing to a Bluesky account through the atproto SDK (``com.atproto.repo.createRecord``).
+
+Exactly once, by the record key: a post's record key is a TID that Damai derives from the
+publication (the microsecond it was recorded, and its id as the clock id), not one the server
+picks. Every attempt for one publication writes the same ``at://HANDLE/app.bsky.feed.post/RKEY``,
+so the repository can hold it at most once (a second ``createRecord`` with that key is refused),
+and :meth:`BlueskyPublisher.find` asks for exactly that record
+(``com.atproto.repo.getRecord``): there, or ``RecordNotFound``, never a guess.
+
+The client logs in once with the account's app password (``createSession``); ``repo`` is the
+handle, which the PDS resolves. The text goes out as written: no facets are computed (mentions
+would need a handle lookup per mention, a network call).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from atproto import Client, Request, models
+from atproto.exceptions import (
+    AtProtocolError,
+    BadRequestError,
+    InvokeTimeoutError,
+    NetworkError,
+    RateLimitExceededError,
+    RequestErrorBase,
+    UnauthorizedError,
+)
+
+from damai.errors import PublishError
+from damai.publishers.base import Channel, Outgoing, Posted
+
+__all__ = ["BlueskyPublisher", "record_key"]
+
+COLLECTION = "app.bsky.feed.post"
+_S32 = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+def record_key(publication_id: int, recorded_at: datetime) -> str:
+    """The TID of a publication's record: 53 bits of microseconds since 1970, 10 of clock id,
+    in base32-sortable (13 characters), as the AT Protocol specifies record keys of posts."""
+    micros = int(recorded_at.astimezone(UTC).timestamp() * 1_000_000)
+    value = ((micros & ((1 << 53) - 1)) << 10) | (publication_id % 1024)
+    return "".join(_S32[(value >> (5 * i)) & 31] for i in reversed(range(13)))
+
+
+class BlueskyPublisher:
+    def __init__(self, channel: Channel, *, base_url: str, password: str,
+                 timeout: float = 30.0) -> None:
+        self.channel = channel
+        self._password = password
+        self._client = Client(base_url=base_url.rstrip("/"), request=Request(timeout=timeout))
+        self._logged_in = False
+
+    def post(self, item: Outgoing) -> Posted:
+        self._login()
+        rkey = record_key(item.publication_id, item.recorded_at)
+        record = models.AppBskyFeedPost.Record(text=item.text, langs=["id"],
+                                               created_at=self._client.get_current_time_iso())
+        data = models.ComAtprotoRepoCreateRecord.Data(repo=self.channel.account,
+                                                      collection=COLLECTION, rkey=rkey,
+                                                      record=record)
+        self._call(lambda: self._client.com.atproto.repo.create_record(data))
+        return self._posted(rkey)
+
+    def find(self, item: Outgoing) -> Posted | None:
+        self._login()
+        rkey = record_key(item.publication_id, item.recorded_at)
+        params = models.ComAtprotoRepoGetRecord.Params(repo=self.channel.account,
+                                                       collection=COLLECTION, rkey=rkey)
+        try:
+            self._call(lambda: self._client.com.atproto.repo.get_record(params))
+        except PublishError as exc:
+            if exc.kind == "invalid" and "RecordNotFound" in exc.detail:
+                return None
+            raise
+        return self._posted(rkey)
+
+    def close(self) -> None:
+        self._client.request.close()
+
+    # --- internals ---
+
+    def _posted(self, rkey: str) -> Posted:
+        return Posted(f"at://{self.channel.account}/{COLLECTION}/{rkey}",
+                      f"https://bsky.app/profile/{self.channel.account}/post/{rkey}")
+
+    def _login(self) -> None:
+        if not self._logged_in:
+            handle, password = self.channel.account, self._password
+            self._call(lambda: self._client.login(handle, password, fetch_bsky_profile=False))
+            self._logged_in = True
+
+    @staticmethod
+    def _call(call: Any) -> Any:
+        try:
+            return call()
+        except (AtProtocolError, httpx.TransportError) as exc:
+            raise _problem(exc) from None
+
+
+def _problem(exc: Exception) -> PublishError:
+    if isinstance(exc, httpx.TransportError | InvokeTimeoutError):
+        return PublishError("network", type(exc).__name__)
+    response = exc.response if isinstance(exc, RequestErrorBase) else None
+    status: int | None = response.status_code if response is not None else None
+    headers: dict[str, str] = dict(response.headers) if response is not None else {}
+    detail = _reason(response.content if response is not None else None) or type(exc).__name__
+    if isinstance(exc, RateLimitExceededError) or status == 429:
+        return PublishError("rate_limited", detail, status=status, headers=headers)
+    if status is None and isinstance(exc, NetworkError):
+        return PublishError("network", detail)
+    if status is not None and status >= 500:
+        return PublishError("server", detail, status=status, headers=headers)
+    if isinstance(exc, UnauthorizedError):
+        return PublishError("auth", detail, status=status)
+    if isinstance(exc, BadRequestError) or status is not None:
+        return PublishError("invalid", detail, status=status)
+    return PublishError("network", detail)
+
+
+def _reason(content: Any) -> str | None:
+    error = getattr(content, "error", None) or (
+        content.get("error") if isinstance(content, dict) else None)
+    message = getattr(content, "message", None) or (
+        content.get("message") if isinstance(content, dict) else None)
+    return ": ".join(str(p) for p in (error, message) if p) or None

@@ -1,0 +1,80 @@
+"""Publishing to a Telegram channel through the Bot API (``POST /bot<TOKEN>/sendMessage``).
+
+httpx against the documented endpoint: one call, and its answer ``{"ok": true, "result":
+Message}`` or ``{"ok": false, "error_code": ..., "description": ..., "parameters":
+{"retry_after": N}}``. A 429's ``parameters.retry_after`` becomes the ``Retry-After`` the pipeline
+waits for. The bot must be an administrator of the channel allowed to post.
+
+The Bot API cannot read a channel's history, so :meth:`TelegramPublisher.find` cannot tell
+whether a post whose answer was lost went out: such a publication is marked ``uncertain`` for a
+human, never posted again. The token is part of every URL, so a logging filter keeps it out of
+httpx's request log, and no URL goes into an error message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+from damai.errors import PublishError
+from damai.httpclient import RedactSecret
+from damai.publishers.base import Channel, Outgoing, Posted
+
+__all__ = ["TelegramPublisher"]
+
+
+class TelegramPublisher:
+    def __init__(self, channel: Channel, *, base_url: str, token: str,
+                 timeout: float = 30.0) -> None:
+        self.channel = channel
+        self._http = httpx.Client(base_url=f"{base_url.rstrip('/')}/bot{token}",
+                                  timeout=timeout)
+        self._redact = RedactSecret(token)
+        logging.getLogger("httpx").addFilter(self._redact)
+
+    def post(self, item: Outgoing) -> Posted:
+        try:
+            response = self._http.post("/sendMessage", json={
+                "chat_id": self.channel.account, "text": item.text})
+        except httpx.TransportError as exc:
+            raise PublishError("network", type(exc).__name__) from None
+        message = _result(response)
+        chat = message.get("chat") or {}
+        username = chat.get("username")
+        url = f"https://t.me/{username}/{message['message_id']}" if username else None
+        return Posted(f"{chat.get('id', self.channel.account)}:{message['message_id']}", url)
+
+    def find(self, item: Outgoing) -> Posted | None:
+        raise PublishError("unknown", "the Bot API cannot read a channel's history")
+
+    def close(self) -> None:
+        self._http.close()
+        logging.getLogger("httpx").removeFilter(self._redact)
+
+
+def _result(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise PublishError("server" if response.status_code >= 500 or response.is_success
+                           else "invalid", "the answer is not a Bot API JSON object",
+                           status=response.status_code)
+    result = body.get("result")
+    if body.get("ok") is True and isinstance(result, dict):
+        return result
+    raise _error(int(body.get("error_code") or response.status_code), body)
+
+
+def _error(status: int, body: dict[str, Any]) -> PublishError:
+    detail = str(body.get("description") or "")
+    if status == 429:
+        wait = (body.get("parameters") or {}).get("retry_after")
+        return PublishError("rate_limited", detail, status=status,
+                            headers={"Retry-After": str(wait)} if wait else {})
+    if status >= 500:
+        return PublishError("server", detail, status=status)
+    return PublishError("auth" if status in (401, 403) else "invalid", detail, status=status)

@@ -1,0 +1,122 @@
+"""Publishing to an X account through tweepy (API v2 ``POST /2/tweets``).
+
+X takes no idempotency key. :meth:`XPublisher.find` reads the account's own tweets
+(``GET /2/users/me``, then ``GET /2/users/:id/tweets`` with ``start_time`` a little before the
+publication was recorded, paged with ``pagination_token``) and matches the text, with links
+left out (X rewrites them to t.co) and HTML entities undone (X sends ``&amp;``). X also refuses a
+tweet whose text repeats a recent one of the account (403, duplicate content), a second guard.
+
+Client settings, as for the live source (:mod:`damai.live.x`): the token is an OAuth 2.0 *user*
+access token sent as the bearer (``user_auth=False``), ``return_type=requests.Response`` (the raw
+JSON and headers), ``wait_on_rate_limit=False`` (the pipeline waits as ``x-rate-limit-reset``
+says, bounded), :class:`~damai.httpclient.RebasedSession` for the base URL and the timeout, and
+a logging filter that keeps the token out of tweepy's debug log.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from datetime import UTC, timedelta
+from functools import partial
+from typing import Any
+
+import requests
+import tweepy
+
+from damai.errors import PublishError
+from damai.httpclient import RebasedSession, RedactSecret
+from damai.publishers.base import Channel, Outgoing, Posted
+
+__all__ = ["XPublisher", "comparable"]
+
+MAX_PAGES = 5
+SKEW = timedelta(minutes=2)
+
+
+def comparable(text: str) -> str:
+    """A tweet's text without links and entities, spaces collapsed: what X cannot change."""
+    return " ".join(re.sub(r"https?://\S+", " ", html.unescape(text)).split())
+
+
+class XPublisher:
+    def __init__(self, channel: Channel, *, base_url: str, token: str,
+                 timeout: float = 30.0) -> None:
+        self.channel = channel
+        self._client = tweepy.Client(bearer_token=token, return_type=requests.Response,
+                                     wait_on_rate_limit=False)
+        self._client.session.close()
+        self._client.session = RebasedSession(base_url, timeout=timeout)
+        self._redact = RedactSecret(token)
+        logging.getLogger("tweepy.client").addFilter(self._redact)
+
+    def post(self, item: Outgoing) -> Posted:
+        body = self._call(lambda: self._client.create_tweet(text=item.text, user_auth=False))
+        return self._posted(str(body["data"]["id"]))
+
+    def find(self, item: Outgoing) -> Posted | None:
+        me = self._call(lambda: self._client.get_me(user_auth=False))["data"]["id"]
+        wanted = comparable(item.text)
+        start = (item.recorded_at - SKEW).astimezone(UTC).replace(microsecond=0)
+        token: str | None = None
+        for _ in range(MAX_PAGES):
+            page = self._call(partial(
+                self._client.get_users_tweets, me, start_time=start.isoformat().replace(
+                    "+00:00", "Z"), max_results=100, pagination_token=token,
+                tweet_fields=["created_at"], user_auth=False))
+            for tweet in page.get("data") or []:
+                if comparable(str(tweet.get("text", ""))) == wanted:
+                    return self._posted(str(tweet["id"]))
+            token = (page.get("meta") or {}).get("next_token")
+            if not token:
+                return None  # every tweet since the record was read: not there
+        raise PublishError("unknown", f"more than {MAX_PAGES * 100} tweets since the "
+                           "publication was recorded")
+
+    def close(self) -> None:
+        self._client.session.close()
+        logging.getLogger("tweepy.client").removeFilter(self._redact)
+
+    # --- internals ---
+
+    def _posted(self, tweet_id: str) -> Posted:
+        return Posted(tweet_id, f"https://x.com/{self.channel.account}/status/{tweet_id}")
+
+    @staticmethod
+    def _call(call: Any) -> dict[str, Any]:
+        try:
+            response = call()
+            body = response.json()
+        except (tweepy.TweepyException, requests.RequestException, ValueError) as exc:
+            raise _problem(exc) from None
+        if not isinstance(body, dict):
+            raise PublishError("server", "the answer is not a JSON object")
+        return body
+
+
+def _problem(exc: Exception) -> PublishError:
+    if isinstance(exc, requests.ConnectionError | requests.Timeout):
+        return PublishError("network", type(exc).__name__)
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    headers = dict(response.headers) if isinstance(response, requests.Response) else {}
+    messages = "; ".join(getattr(exc, "api_messages", []) or []) or _detail(response) \
+        or type(exc).__name__
+    if isinstance(exc, tweepy.TooManyRequests):
+        return PublishError("rate_limited", messages, status=status, headers=headers)
+    if isinstance(exc, tweepy.TwitterServerError) or status is None:
+        return PublishError("server", messages, status=status, headers=headers)
+    if isinstance(exc, tweepy.Forbidden) and "duplicate" in messages.lower():
+        return PublishError("invalid", messages, status=status)
+    if isinstance(exc, tweepy.Unauthorized | tweepy.Forbidden):
+        return PublishError("auth", messages, status=status)
+    return PublishError("invalid", messages, status=status)
+
+
+def _detail(response: Any) -> str | None:
+    try:
+        body = response.json() if isinstance(response, requests.Response) else None
+    except ValueError:
+        return None
+    return str(body.get("detail") or body.get("title")) if isinstance(body, dict) else None

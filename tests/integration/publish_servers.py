@@ -1,0 +1,263 @@
+"""Fake platforms that accept posts, on 127.0.0.1 (issue #12), for the real client libraries.
+
+They extend the listening fakes of :mod:`tests.integration.platform_servers` with the endpoints
+a publisher calls, in the platforms' documented shapes:
+
+- Mastodon: ``POST /api/v1/statuses`` (honours ``Idempotency-Key``; 422 ``Validation failed``
+  past 500 characters), ``GET /api/v1/accounts/verify_credentials`` and
+  ``/api/v1/accounts/:id/statuses``.
+- Bluesky: ``POST /xrpc/com.atproto.repo.createRecord`` (the client's ``rkey``; 400
+  ``InvalidRequest`` past 300 graphemes) and ``GET /xrpc/com.atproto.repo.getRecord`` (400
+  ``RecordNotFound``).
+- X: ``POST /2/tweets`` (201; 403 duplicate content; 400 too long), ``GET /2/users/me`` and
+  ``/2/users/:id/tweets`` (``start_time``, ``max_results``, ``pagination_token``).
+- Telegram: ``POST /bot<TOKEN>/sendMessage`` (``{"ok": ..., "result" | "error_code",
+  "description", "parameters": {"retry_after"}}``).
+
+``hold_before`` stalls a post before the platform accepts it, ``hold_after`` after it accepted
+it and before it answers: the two moments a worker can die (or a client time out) at.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import parse_qs
+
+import orjson
+
+from tests.integration.platform_servers import (
+    BlueskyServer,
+    FakePlatform,
+    MastodonServer,
+    Reply,
+    Seen,
+    XServer,
+    iso,
+)
+
+__all__ = ["BlueskyPDS", "Holds", "MastodonInstance", "TelegramBotAPI", "XAccount"]
+
+
+class Holds:
+    """Stalls of a post: before it is accepted, after it is accepted (seconds, then 0).
+
+    ``drop()`` ends a stall before acceptance with the post never accepted (the request died
+    with its client), so a test that killed the client leaves nothing half-done behind.
+    """
+
+    def __init__(self) -> None:
+        self.before = 0.0
+        self.after = 0.0
+        self.arrived = threading.Event()
+        self.accepted = threading.Event()
+        self._dropped = threading.Event()
+
+    def drop(self) -> None:
+        self._dropped.set()
+
+    def accept(self) -> bool:
+        """Stall as told; whether the post is to be accepted."""
+        self.arrived.set()
+        wait, self.before = self.before, 0.0
+        return not self._dropped.wait(wait) if wait else True
+
+    def answer(self, reply: Reply) -> Reply:
+        self.accepted.set()
+        wait, self.after = self.after, 0.0
+        reply.delay = wait
+        return reply
+
+
+def _form_or_json(seen: Seen) -> dict[str, Any]:
+    if seen.headers.get("content-type", "").startswith("application/json"):
+        body = seen.json()
+        return body if isinstance(body, dict) else {}
+    return {k: v[-1] for k, v in parse_qs(seen.body.decode()).items()}
+
+
+class MastodonInstance(MastodonServer):
+    """A Mastodon instance where ``damai`` (account id 109000000000000001) posts."""
+
+    def __init__(self, *, token: str = "mastodon-token", user: str = "damai") -> None:
+        self.user = user
+        self.holds = Holds()
+        self.keys: dict[str, dict[str, Any]] = {}
+        super().__init__(token=token)
+
+    def posts(self) -> list[dict[str, Any]]:
+        return [s for s in self.statuses if s["account"]["username"] == self.user]
+
+    def route(self, seen: Seen) -> Reply:
+        if self.token and seen.headers.get("authorization") != f"Bearer {self.token}":
+            return Reply(401, {"error": "The access token is invalid"})
+        path = seen.path.rstrip("/")
+        if path == "/api/v1/statuses" and seen.method == "POST":
+            return self._post(seen)
+        if path == "/api/v1/accounts/verify_credentials":
+            return Reply(200, self._account(self.user))
+        if path.startswith("/api/v1/accounts/") and path.endswith("/statuses"):
+            return self._timeline(path, seen.query, self.posts())
+        return super().route(seen)
+
+    def _post(self, seen: Seen) -> Reply:
+        key = seen.headers.get("idempotency-key")
+        if key and key in self.keys:
+            return Reply(200, self.keys[key])
+        text = str(_form_or_json(seen).get("status", ""))
+        if len(text) > 500:
+            return Reply(422, {"error": "Validation failed: Text character limit of 500 "
+                                        "exceeded"})
+        if not self.holds.accept():
+            return Reply(503, {"error": "dropped"})
+        status = self.add_status(text, user=self.user,
+                                 created_at=iso(datetime.now(UTC)))
+        status["id"] = str(int(status["id"]) + 10**15)  # newer than any listening fixture
+        status["url"] = f"https://{self.host}/@{self.user}/{status['id']}"
+        if key:
+            self.keys[key] = status
+        return self.holds.answer(Reply(200, status))
+
+
+class BlueskyPDS(BlueskyServer):
+    """A PDS where ``damai.bsky.social`` writes ``app.bsky.feed.post`` records."""
+
+    def __init__(self, *, handle: str = "damai.bsky.social", password: str = "app-pass") -> None:
+        self.records: dict[str, dict[str, Any]] = {}
+        self.holds = Holds()
+        super().__init__(account=(handle, password))
+
+    def route(self, seen: Seen) -> Reply:
+        if seen.path.startswith("/xrpc/com.atproto.repo."):
+            if seen.headers.get("authorization") != f"Bearer {self.access_jwt}":
+                return Reply(401, {"error": "AuthenticationRequired",
+                                   "message": "Authentication Required"})
+            if seen.path.endswith(".createRecord") and seen.method == "POST":
+                return self._create(seen.json() or {})
+            if seen.path.endswith(".getRecord"):
+                return self._get(seen.query)
+        return super().route(seen)
+
+    def _create(self, body: dict[str, Any]) -> Reply:
+        text = str((body.get("record") or {}).get("text", ""))
+        if len(text) > 300:
+            return Reply(400, {"error": "InvalidRequest", "message": "Invalid app.bsky.feed."
+                               "post record: Record/text must not be longer than 300 "
+                               "graphemes"})
+        rkey = str(body.get("rkey") or f"3l{len(self.records):011d}")
+        if rkey in self.records:
+            return Reply(400, {"error": "InvalidRequest",
+                               "message": f"Record already exists: {rkey}"})
+        if not self.holds.accept():
+            return Reply(503, {"error": "dropped"})
+        uri = f"at://{self.did}/{body.get('collection')}/{rkey}"
+        cid = f"bafyreib{len(self.records):050d}"
+        self.records[rkey] = {"uri": uri, "cid": cid, "value": body.get("record")}
+        return self.holds.answer(Reply(200, {
+            "uri": uri, "cid": cid, "validationStatus": "valid",
+            "commit": {"cid": f"bafyreic{len(self.records):050d}", "rev": "3lbq6c2ex2222"}}))
+
+    def _get(self, query: dict[str, str]) -> Reply:
+        found = self.records.get(query.get("rkey", ""))
+        if found is None:
+            return Reply(400, {"error": "RecordNotFound", "message": "Could not locate record: "
+                               f"at://{query.get('repo')}/{query.get('collection')}/"
+                               f"{query.get('rkey')}"})
+        return Reply(200, found)
+
+
+class XAccount(XServer):
+    """X API v2 where the user ``damai_id`` (id 2244994945) tweets."""
+
+    me = "2244994945"
+
+    def __init__(self, *, token: str = "x-user-token") -> None:
+        self.holds = Holds()
+        super().__init__(token=token)
+
+    def posts(self) -> list[dict[str, Any]]:
+        return [t for t in self.tweets if t["author_id"] == self.me]
+
+    def route(self, seen: Seen) -> Reply:
+        if seen.headers.get("authorization") != f"Bearer {self.token}":
+            return super().route(seen)
+        if seen.path == "/2/tweets" and seen.method == "POST":
+            return self._tweet(str((seen.json() or {}).get("text", "")))
+        if seen.path == "/2/users/me":
+            return Reply(200, {"data": {"id": self.me, "name": "Damai", "username": "damai_id"}})
+        if seen.path == f"/2/users/{self.me}/tweets":
+            return self._timeline(seen.query)
+        return super().route(seen)
+
+    def _tweet(self, text: str) -> Reply:
+        if len(text) > 280:
+            return Reply(400, {"errors": [{"parameters": {"text": [text[:20]]},
+                                           "message": "Tweet text is too long."}],
+                               "title": "Invalid Request", "detail": "One or more parameters "
+                               "to your request was invalid.",
+                               "type": "https://api.twitter.com/2/problems/invalid-request"})
+        if any(t["text"] == text for t in self.posts()):
+            return Reply(403, {"detail": "You are not allowed to create a Tweet with duplicate "
+                               "content.", "type": "about:blank", "title": "Forbidden",
+                               "status": 403})
+        if not self.holds.accept():
+            return Reply(503, {"title": "dropped"})
+        tweet = self.add_tweet(text, author=self.me, created_at=iso(datetime.now(UTC)))
+        return self.holds.answer(Reply(201, {"data": {
+            "id": tweet["id"], "text": text, "edit_history_tweet_ids": [tweet["id"]]}}))
+
+    def _timeline(self, query: dict[str, str]) -> Reply:
+        since = query.get("start_time", "")
+        chosen = sorted((t for t in self.posts() if t["created_at"] >= since),
+                        key=lambda t: int(t["id"]), reverse=True)
+        size = int(query.get("max_results") or 10)
+        offset = int(query.get("pagination_token") or 0)
+        page = chosen[offset:offset + size]
+        meta: dict[str, Any] = {"result_count": len(page)}
+        if page:
+            meta |= {"newest_id": page[0]["id"], "oldest_id": page[-1]["id"]}
+        if offset + size < len(chosen):
+            meta["next_token"] = str(offset + size)
+        return Reply(200, {"data": page, "meta": meta} if page else {"meta": meta})
+
+
+class TelegramBotAPI(FakePlatform):
+    """The Bot API for a bot that is an administrator of ``@damai_channel``."""
+
+    chat: ClassVar[dict[str, Any]] = {"id": -1001234567890, "title": "Damai",
+                                      "username": "damai_channel", "type": "channel"}
+
+    def __init__(self, *, token: str = "123456:ABC-bot-token") -> None:
+        self.token = token
+        self.messages: list[dict[str, Any]] = []
+        self.holds = Holds()
+        super().__init__()
+
+    def rate_limited(self, retry_after: int = 3) -> Reply:
+        return Reply(429, {"ok": False, "error_code": 429, "description": "Too Many Requests: "
+                           f"retry after {retry_after}",
+                           "parameters": {"retry_after": retry_after}})
+
+    @staticmethod
+    def error(code: int, description: str) -> Reply:
+        return Reply(code, {"ok": False, "error_code": code, "description": description})
+
+    def route(self, seen: Seen) -> Reply:
+        if seen.path != f"/bot{self.token}/sendMessage":
+            if seen.path.startswith("/bot") and seen.path.endswith("/sendMessage"):
+                return self.error(401, "Unauthorized")
+            return self.error(404, "Not Found")
+        body = orjson.loads(seen.body or b"{}")
+        if body.get("chat_id") not in ("@damai_channel", self.chat["id"]):
+            return self.error(400, "Bad Request: chat not found")
+        text = str(body.get("text", ""))
+        if len(text) > 4096:
+            return self.error(400, "Bad Request: message is too long")
+        if not self.holds.accept():
+            return self.error(503, "dropped")
+        message = {"message_id": len(self.messages) + 1, "sender_chat": self.chat,
+                   "chat": self.chat, "date": int(time.time()), "text": text}
+        self.messages.append(message)
+        return self.holds.answer(Reply(200, {"ok": True, "result": message}))
