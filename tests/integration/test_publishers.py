@@ -270,3 +270,29 @@ def test_a_per_account_secret_wins_over_the_shared_one(monkeypatch: pytest.Monke
         monkeypatch.setenv("DAMAI_MASTODON_PUBLISH_TOKEN", "shared-token")
         monkeypatch.setenv("DAMAI_MASTODON_PUBLISH_TOKEN__DAMAI_SOCIAL_EXAMPLE_ID", "own-token")
         assert send(db, PLATFORMS[0]).state == "sent"
+
+
+# -- the outbox page ------------------------------------------------------------------------------
+def test_the_outbox_shows_each_channel_with_its_state_link_and_reason(
+        tmp_path: Any, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from damai.storage import open_store
+    from tests.integration.web_helpers import add_users, client_for, login
+
+    mastodon, telegram = PLATFORMS[0], PLATFORMS[3]
+    with MastodonInstance() as server, TelegramBotAPI() as bot:
+        for platform, fake in ((mastodon, server), (telegram, bot)):
+            monkeypatch.setenv(platform.url_env, fake.url)
+            monkeypatch.setenv(platform.secret_env, platform.secret)
+        monkeypatch.setenv("DAMAI_TELEGRAM_BOT_TOKEN", f"{SECRET_MARK}-wrong")
+        with open_store(db_url) as store:
+            sent = send(store, mastodon)
+            failed = send(store, telegram, text=PEACE + " Salam.")
+    add_users(db_url)
+    with client_for(db_url) as client:
+        login(client, "approver")
+        page = client.get("/outbox").text
+    row = page[page.index(f'id="publication-{sent.id}"'):].split("</tr>")[0]
+    assert "terkirim" in row and f'href="{sent.post_url}"' in row and mastodon.channel in row
+    row = page[page.index(f'id="publication-{failed.id}"'):].split("</tr>")[0]
+    assert "gagal" in row and "platform menolak kredensial akun" in row
+    assert SECRET_MARK not in page

@@ -389,11 +389,20 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "propose.own": ("Usulkan teks ini", "Propose this text"),
     "propose.no_entries": ("Belum ada entri yang disetujui di pustaka.",
                            "The library holds no approved entry yet."),
-    "outbox.title": ("Kotak keluar (uji coba)", "Outbox (dry-run)"),
-    "outbox.explain": ("Yang akan dikirim bila kanal sungguhan tersambung. Tidak ada yang "
-                       "benar-benar diterbitkan.",
-                       "What would be sent once a real channel is connected. Nothing was "
-                       "actually published."),
+    "outbox.title": ("Kotak keluar", "Outbox"),
+    "outbox.explain": ("Semua publikasi. Kanal uji coba (dry-run) tidak mengirim apa pun; kanal "
+                       "platform menunjukkan status pengirimannya. Yang tidak pasti perlu "
+                       "dicek di platform oleh manusia.",
+                       "Every publication. The dry-run channel sends nothing; platform channels "
+                       "show how delivery went. Uncertain ones need a person to check the "
+                       "platform."),
+    "outbox.channel": ("Kanal", "Channel"),
+    "outbox.state": ("Status", "State"),
+    "outbox.state.pending": ("sedang dikirim", "pending"),
+    "outbox.state.sent": ("terkirim", "sent"),
+    "outbox.state.failed": ("gagal", "failed"),
+    "outbox.state.uncertain": ("tidak pasti", "uncertain"),
+    "outbox.open": ("buka", "open"),
     "outbox.empty": ("Kotak keluar kosong.", "The outbox is empty."),
     "outbox.by": ("Diterbitkan oleh", "Published by"),
     "outbox.subject": ("Isi", "Content"),

@@ -122,7 +122,7 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.get("/outbox")
     def outbox(request: Request) -> Response:
         return render(request, "outbox.html",
-                      {"publications": store.publications.recent(channel="dry-run")})
+                      {"publications": store.publications.recent()})
 
     @app.post("/settings/four-eyes", dependencies=CSRF)
     def four_eyes(request: Request, enabled: Annotated[str, Form(max_length=5)]) -> Response:
