@@ -298,3 +298,41 @@ def test_the_outbox_shows_each_channel_with_its_state_link_and_reason(
     row = page[page.index(f'id="publication-{failed.id}"'):].split("</tr>")[0]
     assert "gagal" in row and "platform menolak kredensial akun" in row
     assert SECRET_MARK not in page
+
+
+@pytest.mark.parametrize("verdict", ["sent", "failed"])
+def test_a_person_settles_an_uncertain_publication_from_the_cli(
+        db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        verdict: str) -> None:
+    """Telegram cannot look a post up: a lost answer is ``uncertain`` until a person checks
+    the channel. ``failed`` lets the next ``damai publish`` send it; ``sent`` closes it."""
+    import orjson
+
+    from damai.storage import open_store
+    from tests.conftest import run_cli
+
+    telegram = PLATFORMS[3]
+    with TelegramBotAPI() as bot:
+        monkeypatch.setenv(telegram.url_env, bot.url)
+        monkeypatch.setenv(telegram.secret_env, telegram.secret)
+        bot.fail("/bot", service_unavailable())
+        with open_store(db_url) as store:
+            uncertain = send(store, telegram)
+            rid = uncertain.response_id
+        assert uncertain.state == "uncertain" and bot.messages == []
+        refused = run_cli(capsys, "publish", "--settle", str(uncertain.id), "--outcome", "maybe",
+                          "--db", db_url)
+        assert refused[0] == 2 and "tidak dikenal" in refused[2]
+        code, out, _ = run_cli(capsys, "publish", "--settle", str(uncertain.id), "--outcome",
+                               verdict, "--post-url", "https://t.me/damai_channel/7", "--json",
+                               "--db", db_url)
+        assert code == 0 and orjson.loads(out)["state"] == verdict
+        code, out, _ = run_cli(capsys, "publish", str(rid), "--channel", telegram.channel,
+                               "--json", "--db", db_url)
+        after = orjson.loads(out)
+        assert code == 0 and after["state"] == "sent"
+        assert len(bot.messages) == (1 if verdict == "failed" else 0)
+    with open_store(db_url) as store:
+        assert [e.action for e in store.audit.query()][:2] == (
+            ["publication_sent", f"publication_{verdict}"] if verdict == "failed"
+            else ["publication_sent", "publication_uncertain"])

@@ -21,8 +21,15 @@ from rich.table import Column, Table
 
 from damai.cli.common import DbOption, cli_actor, out, plain, store_from
 from damai.errors import InputError
-from damai.pipeline.publishing import CHANNELS, Reconciled, publish, reconcile
+from damai.pipeline.publishing import (
+    CHANNELS,
+    Reconciled,
+    publish,
+    reconcile,
+    settle_uncertain,
+)
 from damai.pipeline.responses import Actor
+from damai.storage.publications import Publication
 from damai.storage.schema import RESPONSE_STATES
 
 __all__ = ["app", "publish_command"]
@@ -51,11 +58,24 @@ def publish_command(
     older_than: Annotated[float, typer.Option(
         help="Dengan --reconcile: hanya yang tak tersentuh selama sekian detik / with "
              "--reconcile: only those untouched for this many seconds", min=0)] = 600.0,
+    settle: Annotated[int | None, typer.Option(
+        help="Putuskan publikasi `uncertain` ini setelah dicek di platform (dengan --outcome) "
+             "/ settle this `uncertain` publication after checking the platform", min=1)] = None,
+    outcome: Annotated[str, typer.Option(
+        help="Dengan --settle: sent (sudah terbit) atau failed (belum; akan dicoba lagi) / "
+             "with --settle: sent or failed (then it is tried again)")] = "sent",
+    post_url: Annotated[str | None, typer.Option(
+        help="Dengan --settle sent: tautan post di platform / the post's link")] = None,
     as_json: JsonOpt = False,
     db: DbOption = None,
 ) -> None:
     """Terbitkan tanggapan yang disetujui. / Publish an approved response (once per channel)."""
     actor = Actor(cli_actor(), "admin")
+    if settle is not None:
+        with store_from(db) as store:
+            settled = settle_uncertain(store, actor, settle, outcome, post_url=post_url)
+        _print_publication(settled, False, as_json)
+        return
     if reconcile_pending:
         with store_from(db) as store:
             done = reconcile(store, actor, older_than=timedelta(seconds=older_than))
@@ -67,6 +87,10 @@ def publish_command(
     with store_from(db) as store:
         published, new = publish(store, actor, channel, response_id=response_id,
                                  entry_id=entry, outbox_file=outbox_file)
+    _print_publication(published, new, as_json)
+
+
+def _print_publication(published: Publication, new: bool, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(orjson.dumps(published.to_dict() | {"new": new}).decode() + "\n")
         return

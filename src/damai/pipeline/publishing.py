@@ -48,7 +48,7 @@ from damai.storage import Store
 from damai.storage.publications import Publication, Subject
 
 __all__ = ["CHANNELS", "DRY_RUN", "Reconciled", "deliver", "publish", "publish_policy",
-           "reconcile"]
+           "reconcile", "settle_uncertain"]
 
 log = logging.getLogger("damai.publish")
 
@@ -230,3 +230,20 @@ def _reconcile_one(store: Store, publisher: Publisher, claimed: Publication, act
         return
     settled = deliver(store, publisher, claimed, actor, policy)
     (done.uncertain if settled.state == "uncertain" else done.posted).append(settled)
+
+
+def settle_uncertain(store: Store, actor: Actor, publication_id: int, outcome: str, *,
+                     post_url: str | None = None, note: str | None = None) -> Publication:
+    """A person's verdict on an ``uncertain`` publication, after looking at the platform:
+    ``sent`` (optionally with the post's link) or ``failed`` (then ``damai publish`` of the same
+    text and channel tries it again). Audited as ``publication_<outcome>``."""
+    actor.require("approver", "menyelesaikan publikasi / settle a publication")
+    if outcome not in ("sent", "failed"):
+        raise InputError(f"hasil {outcome!r} tidak dikenal: pakai sent atau failed / unknown "
+                         f"outcome {outcome!r}: use sent or failed")
+    reason = f"diputuskan oleh {actor.name} / settled by {actor.name}" + (
+        f": {note}" if note else "")
+    return store.publications.settle(publication_id, outcome, actor=actor.name,
+                                     post_url=post_url, reason=reason, ip=actor.ip,
+                                     was="uncertain")
+
