@@ -75,7 +75,17 @@ def _form_or_json(seen: Seen) -> dict[str, Any]:
     if seen.headers.get("content-type", "").startswith("application/json"):
         body = seen.json()
         return body if isinstance(body, dict) else {}
-    return {k: v[-1] for k, v in parse_qs(seen.body.decode()).items()}
+    return {k: v if k.endswith("[]") else v[-1]
+            for k, v in parse_qs(seen.body.decode()).items()}
+
+
+def _field(multipart: bytes, name: str) -> str | None:
+    """The value of a text field of a multipart/form-data body."""
+    marker = f'name="{name}"'.encode()
+    if marker not in multipart:
+        return None
+    part = multipart.split(marker, 1)[1].split(b"\r\n\r\n", 1)[1]
+    return part.split(b"\r\n--", 1)[0].decode()
 
 
 class MastodonInstance(MastodonServer):
@@ -85,6 +95,7 @@ class MastodonInstance(MastodonServer):
         self.user = user
         self.holds = Holds()
         self.keys: dict[str, dict[str, Any]] = {}
+        self.media: dict[str, bytes] = {}
         super().__init__(token=token)
 
     def posts(self) -> list[dict[str, Any]]:
@@ -96,6 +107,14 @@ class MastodonInstance(MastodonServer):
         path = seen.path.rstrip("/")
         if path == "/api/v1/statuses" and seen.method == "POST":
             return self._post(seen)
+        if path == "/api/v2/media" and seen.method == "POST":
+            media_id = str(110000000000000000 + len(self.media) + 1)
+            self.media[media_id] = seen.body
+            return Reply(200, {"id": media_id, "type": "image", "url": f"https://{self.host}/"
+                               f"system/media/{media_id}.png", "preview_url": None,
+                               "remote_url": None, "text_url": None, "meta": {},
+                               "description": _field(seen.body, "description"),
+                               "blurhash": None})
         if path == "/api/v1/accounts/verify_credentials":
             return Reply(200, self._account(self.user))
         if path.startswith("/api/v1/accounts/") and path.endswith("/statuses"):
@@ -106,7 +125,8 @@ class MastodonInstance(MastodonServer):
         key = seen.headers.get("idempotency-key")
         if key and key in self.keys:
             return Reply(200, self.keys[key])
-        text = str(_form_or_json(seen).get("status", ""))
+        form = _form_or_json(seen)
+        text = str(form.get("status", ""))
         if len(text) > 500:
             return Reply(422, {"error": "Validation failed: Text character limit of 500 "
                                         "exceeded"})
@@ -116,6 +136,9 @@ class MastodonInstance(MastodonServer):
                                  created_at=iso(datetime.now(UTC)))
         status["id"] = str(int(status["id"]) + 10**15)  # newer than any listening fixture
         status["url"] = f"https://{self.host}/@{self.user}/{status['id']}"
+        attached = form.get("media_ids[]") or form.get("media_ids") or []
+        status["media_attachments"] = [{"id": m, "type": "image"} for m in (
+            attached if isinstance(attached, list) else [attached])]
         if key:
             self.keys[key] = status
         return self.holds.answer(Reply(200, status))
@@ -126,6 +149,7 @@ class BlueskyPDS(BlueskyServer):
 
     def __init__(self, *, handle: str = "damai.bsky.social", password: str = "app-pass") -> None:
         self.records: dict[str, dict[str, Any]] = {}
+        self.blobs: dict[str, bytes] = {}
         self.holds = Holds()
         super().__init__(account=(handle, password))
 
@@ -136,6 +160,12 @@ class BlueskyPDS(BlueskyServer):
                                    "message": "Authentication Required"})
             if seen.path.endswith(".createRecord") and seen.method == "POST":
                 return self._create(seen.json() or {})
+            if seen.path.endswith(".uploadBlob") and seen.method == "POST":
+                link = f"bafkreih{len(self.blobs):052d}"
+                self.blobs[link] = seen.body
+                return Reply(200, {"blob": {"$type": "blob", "ref": {"$link": link},
+                                            "mimeType": seen.headers.get("content-type"),
+                                            "size": len(seen.body)}})
             if seen.path.endswith(".getRecord"):
                 return self._get(seen.query)
         return super().route(seen)
@@ -175,6 +205,7 @@ class XAccount(XServer):
 
     def __init__(self, *, token: str = "x-user-token") -> None:
         self.holds = Holds()
+        self.media: dict[str, dict[str, Any]] = {}
         super().__init__(token=token)
 
     def posts(self) -> list[dict[str, Any]]:
@@ -184,14 +215,26 @@ class XAccount(XServer):
         if seen.headers.get("authorization") != f"Bearer {self.token}":
             return super().route(seen)
         if seen.path == "/2/tweets" and seen.method == "POST":
-            return self._tweet(str((seen.json() or {}).get("text", "")))
+            body = seen.json() or {}
+            return self._tweet(str(body.get("text", "")), (body.get("media") or {}).get(
+                "media_ids") or [])
+        if seen.path == "/2/media/upload" and seen.method == "POST":
+            media_id = str(1880028106020515840 + len(self.media))
+            self.media[media_id] = {"body": seen.body, "alt": None}
+            return Reply(200, {"data": {"id": media_id, "media_key": f"3_{media_id}",
+                                        "size": len(seen.body), "expires_after_secs": 86400,
+                                        "image": {"image_type": "image/png", "w": 1, "h": 1}}})
+        if seen.path == "/2/media/metadata" and seen.method == "POST":
+            body = seen.json() or {}
+            self.media[body["id"]]["alt"] = body["metadata"]["alt_text"]["text"]
+            return Reply(200, {"data": {"id": body["id"], "associated_metadata": True}})
         if seen.path == "/2/users/me":
             return Reply(200, {"data": {"id": self.me, "name": "Damai", "username": "damai_id"}})
         if seen.path == f"/2/users/{self.me}/tweets":
             return self._timeline(seen.query)
         return super().route(seen)
 
-    def _tweet(self, text: str) -> Reply:
+    def _tweet(self, text: str, media_ids: list[str]) -> Reply:
         if len(text) > 280:
             return Reply(400, {"errors": [{"parameters": {"text": [text[:20]]},
                                            "message": "Tweet text is too long."}],
@@ -205,6 +248,8 @@ class XAccount(XServer):
         if not self.holds.accept():
             return Reply(503, {"title": "dropped"})
         tweet = self.add_tweet(text, author=self.me, created_at=iso(datetime.now(UTC)))
+        if media_ids:
+            tweet["attachments"] = {"media_keys": [f"3_{m}" for m in media_ids]}
         return self.holds.answer(Reply(201, {"data": {
             "id": tweet["id"], "text": text, "edit_history_tweet_ids": [tweet["id"]]}}))
 
@@ -245,10 +290,14 @@ class TelegramBotAPI(FakePlatform):
         return Reply(code, {"ok": False, "error_code": code, "description": description})
 
     def route(self, seen: Seen) -> Reply:
-        if seen.path != f"/bot{self.token}/sendMessage":
-            if seen.path.startswith("/bot") and seen.path.endswith("/sendMessage"):
+        method = seen.path.rsplit("/", 1)[-1]
+        if seen.path != f"/bot{self.token}/{method}" or method not in ("sendMessage",
+                                                                       "sendPhoto"):
+            if seen.path.startswith("/bot") and method in ("sendMessage", "sendPhoto"):
                 return self.error(401, "Unauthorized")
             return self.error(404, "Not Found")
+        if method == "sendPhoto":
+            return self._photo(seen.body)
         body = orjson.loads(seen.body or b"{}")
         if body.get("chat_id") not in ("@damai_channel", self.chat["id"]):
             return self.error(400, "Bad Request: chat not found")
@@ -261,3 +310,17 @@ class TelegramBotAPI(FakePlatform):
                    "chat": self.chat, "date": int(time.time()), "text": text}
         self.messages.append(message)
         return self.holds.answer(Reply(200, {"ok": True, "result": message}))
+
+    def _photo(self, multipart: bytes) -> Reply:
+        if _field(multipart, "chat_id") != "@damai_channel":
+            return self.error(400, "Bad Request: chat not found")
+        caption = _field(multipart, "caption") or ""
+        if len(caption) > 1024:
+            return self.error(400, "Bad Request: message caption is too long")
+        message = {"message_id": len(self.messages) + 1, "sender_chat": self.chat,
+                   "chat": self.chat, "date": int(time.time()), "caption": caption,
+                   "photo": [{"file_id": "AgACAgUAAx0CZ", "file_unique_id": "AQADr7",
+                              "file_size": len(multipart), "width": 1, "height": 1}]}
+        self.messages.append(message)
+        return Reply(200, {"ok": True, "result": message})
+

@@ -42,7 +42,7 @@ def _damai(db_url: str, env: dict[str, str], *args: str) -> subprocess.Popen[byt
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(400)
 @pytest.mark.parametrize("moment", ["before", "after"])
 @pytest.mark.parametrize("platform", PLATFORMS, ids=[p.name for p in PLATFORMS])
 def test_issue_12_kill_9_while_publishing_then_reconcile_posts_at_most_once(
@@ -58,15 +58,18 @@ def test_issue_12_kill_9_while_publishing_then_reconcile_posts_at_most_once(
         setattr(server.holds, moment, 120.0)
         worker = _damai(db_url, env, str(rid), "--channel", platform.channel)
         reached = server.holds.accepted if moment == "after" else server.holds.arrived
-        assert reached.wait(60), worker.communicate(timeout=10)
+        # the wait is for a cold start (the CLI imports the models, atproto its lexicons),
+        # which takes long on a loaded machine; nothing here is timed
+        arrived = reached.wait(240)
         worker.send_signal(signal.SIGKILL)
-        worker.communicate(timeout=30)
+        _, err = worker.communicate(timeout=30)
+        assert arrived, err.decode()
         server.holds.drop()  # a request held before acceptance dies with its client
         assert _rows(db_path) == [("pending", None, 1)]
         assert len(platform.posts(server)) == (1 if moment == "after" else 0)
 
         rerun = _damai(db_url, env, "--reconcile", "--older-than", "0")
-        out, err = rerun.communicate(timeout=60)
+        out, err = rerun.communicate(timeout=120)
         assert rerun.returncode == 0, err.decode()
         report = orjson.loads(out.splitlines()[-1])
         posts = platform.posts(server)

@@ -336,3 +336,43 @@ def test_a_person_settles_an_uncertain_publication_from_the_cli(
         assert [e.action for e in store.audit.query()][:2] == (
             ["publication_sent", f"publication_{verdict}"] if verdict == "failed"
             else ["publication_sent", "publication_uncertain"])
+
+
+# -- media ----------------------------------------------------------------------------------------
+#: a 1x1 PNG
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                    "0000000d49444154789c6360f8cfc0f01f0005000201a5b1f1d50000000049454e44ae426082")
+ALT = "Relawan membagikan air bersih di posko"
+
+
+def test_an_image_is_uploaded_then_attached_to_the_post(platform: Platform, server: Any) -> None:
+    """Through the publisher alone: publications carry no media yet (a person approves the
+    text; media must join what is approved before ``publish`` sends it)."""
+    from datetime import UTC, datetime
+
+    from damai.publishers import Media
+
+    publisher = open_publisher(parse_channel(platform.channel))
+    try:
+        posted = publisher.post(Outgoing(1, "response:1:v1:test", PEACE, datetime.now(UTC),
+                                         media=(Media(PNG, "image/png", ALT),)))
+    finally:
+        publisher.close()
+    assert posted.post_id
+    [post] = platform.posts(server)
+    if isinstance(server, MastodonInstance):
+        [(media_id, body)] = server.media.items()
+        assert PNG in body and ALT.encode() in body
+        assert post["media_attachments"] == [{"id": media_id, "type": "image"}]
+    elif isinstance(server, BlueskyPDS):
+        [(link, body)] = server.blobs.items()
+        [image] = post["value"]["embed"]["images"]
+        assert body == PNG and image["alt"] == ALT and image["image"]["ref"]["$link"] == link
+    elif isinstance(server, XAccount):
+        [(media_id, media)] = server.media.items()
+        assert PNG in media["body"] and media["alt"] == ALT
+        assert post["attachments"] == {"media_keys": [f"3_{media_id}"]}
+    else:
+        assert post["caption"] == PEACE and post["photo"]
+        [upload] = server.requests_to(f"/bot{platform.secret}/sendPhoto")
+        assert PNG in upload.body

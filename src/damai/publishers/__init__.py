@@ -16,13 +16,14 @@ from damai.publishers.base import (
     PLATFORMS,
     Channel,
     FakePublisher,
+    Media,
     Outgoing,
     Posted,
     Publisher,
     parse_channel,
 )
 
-__all__ = ["PLATFORMS", "Channel", "FakePublisher", "Outgoing", "Posted", "Publisher",
+__all__ = ["PLATFORMS", "Channel", "FakePublisher", "Media", "Outgoing", "Posted", "Publisher",
            "open_publisher", "parse_channel"]
 
 #: per platform: the base-URL setting and the secret setting

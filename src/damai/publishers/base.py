@@ -25,7 +25,7 @@ from typing import Protocol
 
 from damai.errors import InputError, PublishError
 
-__all__ = ["PLATFORMS", "Channel", "FakePublisher", "Outgoing", "Posted", "Publisher",
+__all__ = ["PLATFORMS", "Channel", "FakePublisher", "Media", "Outgoing", "Posted", "Publisher",
            "parse_channel"]
 
 #: the platforms a channel may name (``PLATFORM:ACCOUNT``); ``dry-run`` is not one of them
@@ -62,6 +62,17 @@ def parse_channel(spec: str) -> Channel:
 
 
 @dataclass(frozen=True, slots=True)
+class Media:
+    """An image to upload before the post: its bytes, MIME type and alt text (read aloud by
+    screen readers; every platform here takes one)."""
+
+    data: bytes
+    mime: str
+    alt: str
+    name: str = "damai.png"
+
+
+@dataclass(frozen=True, slots=True)
 class Outgoing:
     """One publication as a platform call sees it.
 
@@ -76,6 +87,8 @@ class Outgoing:
     text: str
     recorded_at: datetime
     in_reply_to: str | None = None
+    #: uploaded first, then attached to the post
+    media: tuple[Media, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

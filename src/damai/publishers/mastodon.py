@@ -1,5 +1,7 @@
 """Publishing to a Mastodon account through Mastodon.py (``POST /api/v1/statuses``).
 
+Images are uploaded first (``POST /api/v2/media``, with their alt text), then attached by id.
+
 Exactly once, on Mastodon's side: every post sends the publication's key as Mastodon's
 ``Idempotency-Key`` header, which the server honours for an hour (a retry with the same key gets
 the first status back). On Damai's side, :meth:`MastodonPublisher.find` reads the account's own
@@ -16,6 +18,7 @@ Client settings, as for the live source (:mod:`damai.live.mastodon`): ``ratelimi
 from __future__ import annotations
 
 import html
+import io
 import re
 from datetime import datetime, timedelta
 from functools import partial
@@ -33,7 +36,7 @@ from mastodon.errors import (
 from damai.errors import PublishError
 from damai.publishers.base import Channel, Outgoing, Posted
 
-__all__ = ["MastodonPublisher", "plain_text"]
+__all__ = ["MastodonPublisher", "comparable", "plain_text"]
 
 USER_AGENT = "damai-publish/0.1 (+https://github.com/damai-id/damai)"
 #: how many pages of the account's statuses :meth:`MastodonPublisher.find` reads at most
@@ -43,9 +46,15 @@ SKEW = timedelta(minutes=2)
 
 
 def plain_text(content: str) -> str:
-    """A status's HTML as the words and links a person typed, spaces collapsed."""
+    """A status's HTML as the words and links a person typed, spaces collapsed, mentions
+    without their domain (Mastodon shows ``@user@host`` as ``@user``)."""
     text = re.sub(r"<br\s*/?>|</p>\s*<p>", " ", content)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+    return comparable(html.unescape(re.sub(r"<[^>]+>", "", text)))
+
+
+def comparable(text: str) -> str:
+    """The typed text as :func:`plain_text` gives it back."""
+    return " ".join(re.sub(r"(@\w+)@[\w.-]+\w", r"\1", text).split())
 
 
 class MastodonPublisher:
@@ -62,13 +71,17 @@ class MastodonPublisher:
                                 version_check_mode="none")
 
     def post(self, item: Outgoing) -> Posted:
+        media_ids = [self._call(partial(
+            self._client.media_post, io.BytesIO(m.data), mime_type=m.mime, description=m.alt,
+            file_name=m.name))["id"] for m in item.media]
         status = self._call(lambda: self._client.status_post(
-            item.text, idempotency_key=item.key, visibility="public"))
+            item.text, idempotency_key=item.key, visibility="public",
+            media_ids=media_ids or None))
         return Posted(str(status["id"]), status.get("url") or status.get("uri"))
 
     def find(self, item: Outgoing) -> Posted | None:
         me = self._call(self._client.account_verify_credentials)
-        wanted, since = " ".join(item.text.split()), item.recorded_at - SKEW
+        wanted, since = comparable(item.text), item.recorded_at - SKEW
         max_id: str | None = None
         for _ in range(MAX_PAGES):
             page = self._call(partial(self._client.account_statuses, me["id"], max_id=max_id,

@@ -1,6 +1,7 @@
 """Publishing to a Telegram channel through the Bot API (``POST /bot<TOKEN>/sendMessage``).
 
-httpx against the documented endpoint: one call, and its answer ``{"ok": true, "result":
+httpx against the documented endpoints (``sendPhoto`` with the text as caption when the post
+has an image; Telegram takes no alt text): one call, and its answer ``{"ok": true, "result":
 Message}`` or ``{"ok": false, "error_code": ..., "description": ..., "parameters":
 {"retry_after": N}}``. A 429's ``parameters.retry_after`` becomes the ``Retry-After`` the pipeline
 waits for. The bot must be an administrator of the channel allowed to post.
@@ -36,8 +37,14 @@ class TelegramPublisher:
 
     def post(self, item: Outgoing) -> Posted:
         try:
-            response = self._http.post("/sendMessage", json={
-                "chat_id": self.channel.account, "text": item.text})
+            if item.media:  # one image, the text as its caption
+                image = item.media[0]
+                response = self._http.post("/sendPhoto", data={
+                    "chat_id": self.channel.account, "caption": item.text},
+                    files={"photo": (image.name, image.data, image.mime)})
+            else:
+                response = self._http.post("/sendMessage", json={
+                    "chat_id": self.channel.account, "text": item.text})
         except httpx.TransportError as exc:
             raise PublishError("network", type(exc).__name__) from None
         message = _result(response)

@@ -1,10 +1,12 @@
 """Publishing to an X account through tweepy (API v2 ``POST /2/tweets``).
 
-X takes no idempotency key. :meth:`XPublisher.find` reads the account's own tweets
-(``GET /2/users/me``, then ``GET /2/users/:id/tweets`` with ``start_time`` a little before the
-publication was recorded, paged with ``pagination_token``) and matches the text, with links
-left out (X rewrites them to t.co) and HTML entities undone (X sends ``&amp;``). X also refuses a
-tweet whose text repeats a recent one of the account (403, duplicate content), a second guard.
+Images go first to ``POST /2/media/upload`` (and their alt text to ``/2/media/metadata``), then
+the tweet names them. X takes no idempotency key. :meth:`XPublisher.find` reads the account's
+own tweets (``GET /2/users/me``, then ``GET /2/users/:id/tweets`` with ``start_time`` a little
+before the publication was recorded, paged with ``pagination_token``) and matches the text, with
+links left out (X rewrites them to t.co) and HTML entities undone (X sends ``&amp;``). X also
+refuses a tweet whose text repeats a recent one of the account (403, duplicate content), a
+second guard.
 
 Client settings, as for the live source (:mod:`damai.live.x`): the token is an OAuth 2.0 *user*
 access token sent as the bearer (``user_auth=False``), ``return_type=requests.Response`` (the raw
@@ -26,8 +28,8 @@ import requests
 import tweepy
 
 from damai.errors import PublishError
-from damai.httpclient import RebasedSession, RedactSecret
-from damai.publishers.base import Channel, Outgoing, Posted
+from damai.httpclient import TWEEPY_HOST, RebasedSession, RedactSecret
+from damai.publishers.base import Channel, Media, Outgoing, Posted
 
 __all__ = ["XPublisher", "comparable"]
 
@@ -52,7 +54,9 @@ class XPublisher:
         logging.getLogger("tweepy.client").addFilter(self._redact)
 
     def post(self, item: Outgoing) -> Posted:
-        body = self._call(lambda: self._client.create_tweet(text=item.text, user_auth=False))
+        media_ids = [self._upload(m) for m in item.media]
+        body = self._call(lambda: self._client.create_tweet(
+            text=item.text, media_ids=media_ids or None, user_auth=False))
         return self._posted(str(body["data"]["id"]))
 
     def find(self, item: Outgoing) -> Posted | None:
@@ -80,6 +84,22 @@ class XPublisher:
 
     # --- internals ---
 
+    def _upload(self, media: Media) -> str:
+        """``POST /2/media/upload`` (multipart; tweepy's Client has no v2 upload, and its API
+        class only the v1.1 one with OAuth 1.0a), through tweepy's own session and token."""
+        session = self._client.session
+        body = self._call(lambda: _checked(session.post(
+            f"{TWEEPY_HOST}/2/media/upload", data={"media_category": "tweet_image"},
+            files={"media": (media.name, media.data, media.mime)},
+            headers={"Authorization": f"Bearer {self._client.bearer_token}"})))
+        media_id = str(body["data"]["id"])
+        if media.alt:
+            self._call(lambda: _checked(session.post(
+                f"{TWEEPY_HOST}/2/media/metadata", json={
+                    "id": media_id, "metadata": {"alt_text": {"text": media.alt[:1000]}}},
+                headers={"Authorization": f"Bearer {self._client.bearer_token}"})))
+        return media_id
+
     def _posted(self, tweet_id: str) -> Posted:
         return Posted(tweet_id, f"https://x.com/{self.channel.account}/status/{tweet_id}")
 
@@ -93,6 +113,20 @@ class XPublisher:
         if not isinstance(body, dict):
             raise PublishError("server", "the answer is not a JSON object")
         return body
+
+
+def _checked(response: requests.Response) -> requests.Response:
+    """Raise tweepy's exception for an error answer, as tweepy's own calls do."""
+    if response.status_code == 429:
+        raise tweepy.TooManyRequests(response)
+    if response.status_code >= 500:
+        raise tweepy.TwitterServerError(response)
+    if response.status_code in (401, 403):
+        raise (tweepy.Unauthorized if response.status_code == 401 else tweepy.Forbidden)(
+            response)
+    if response.status_code >= 400:
+        raise tweepy.BadRequest(response)
+    return response
 
 
 def _problem(exc: Exception) -> PublishError:
