@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from damai.errors import ConfigError
+from damai.errors import ConfigError, PublishError
 from damai.httpclient import RetryPolicy
 from damai.pipeline.publishing import publish, reconcile
-from damai.publishers import Outgoing, open_publisher, parse_channel
+from damai.publishers import FakePublisher, Outgoing, Posted, open_publisher, parse_channel
 from damai.storage import Store
 from damai.storage.publications import Publication, Subject
 from tests.integration import test_store_contract as contract
@@ -376,3 +376,55 @@ def test_an_image_is_uploaded_then_attached_to_the_post(platform: Platform, serv
         assert post["caption"] == PEACE and post["photo"]
         [upload] = server.requests_to(f"/bot{platform.secret}/sendPhoto")
         assert PNG in upload.body
+
+
+# -- the delivery run, with the fake twin ---------------------------------------------------------
+def fake_publish(db: Store, fake: Any, waits: list[float] | None = None) -> Publication:
+    rid = approved(db)
+    published, _ = publish(db, APPROVER, "mastodon:damai@fake.example", response_id=rid,
+                           publishers=lambda channel: fake,
+                           policy=policy(waits if waits is not None else []))
+    return published
+
+
+@pytest.mark.parametrize(("script", "accept_then", "state", "posts", "calls"), [
+    # accepted, then the answer was lost: found by the lookup, never posted again
+    ([None], [PublishError("network", "ReadTimeout")], "sent", 1, ["post", "find"]),
+    ([None], [PublishError("server", "502 Bad Gateway", status=502)], "sent", 1,
+     ["post", "find"]),
+    # refused before acceptance: the lookup says absent, so it is tried again
+    ([PublishError("server", "503", status=503), None], [], "sent", 1, ["post", "find", "post"]),
+    ([PublishError("rate_limited", "429", status=429), None], [], "sent", 1, ["post", "post"]),
+    ([PublishError("auth", "401", status=401)], [], "failed", 0, ["post"]),
+    ([PublishError("invalid", "422", status=422)], [], "failed", 0, ["post"]),
+])
+def test_a_delivery_run_looks_up_before_it_retries_what_may_have_been_accepted(
+        db: Store, script: list[Any], accept_then: list[Any], state: str, posts: int,
+        calls: list[str]) -> None:
+    fake = FakePublisher(script=list(script), accept_then=list(accept_then))
+    published = fake_publish(db, fake)
+    assert (published.state, len(fake.posted)) == (state, posts)
+    assert [c.split()[0] for c in fake.calls] == calls
+
+
+def test_a_lookup_that_cannot_tell_leaves_it_uncertain_and_does_not_post_again(
+        db: Store) -> None:
+    def cannot_tell(item: Outgoing) -> Posted | None:
+        raise PublishError("unknown", "the lookup timed out")
+
+    fake = FakePublisher(accept_then=[PublishError("network", "ReadTimeout")],
+                         lookup=cannot_tell)
+    published = fake_publish(db, fake)
+    assert published.state == "uncertain" and "tidak bisa dipastikan" in str(published.reason)
+    again, new = publish(db, APPROVER, published.channel, response_id=published.response_id,
+                         publishers=lambda channel: fake)
+    assert (new, again.state, len(fake.posted)) == (False, "uncertain", 1)
+
+
+def test_two_workers_never_deliver_one_publication_at_once(db: Store) -> None:
+    row = pending(db, PLATFORMS[0])
+    first = db.publications.claim(row)
+    assert first is not None and first.attempts == 1
+    assert db.publications.claim(row) is None  # the second saw attempts = 0: too late
+    assert db.publications.settle(row.id, "sent", actor="budi", post_id="1").state == "sent"
+    assert db.publications.claim(first) is None  # settled rows are not claimed
