@@ -428,3 +428,30 @@ def test_two_workers_never_deliver_one_publication_at_once(db: Store) -> None:
     assert db.publications.claim(row) is None  # the second saw attempts = 0: too late
     assert db.publications.settle(row.id, "sent", actor="budi", post_id="1").state == "sent"
     assert db.publications.claim(first) is None  # settled rows are not claimed
+
+
+def test_a_refusal_after_a_lost_answer_is_looked_up_before_it_counts(
+        monkeypatch: pytest.MonkeyPatch, db: Store) -> None:
+    """The 503'd tweet went through but is not listed yet when it is first looked up; the retry
+    is refused as a duplicate, and the second lookup finds it: ``sent``, one tweet."""
+    from datetime import UTC, datetime
+
+    from tests.integration.platform_servers import iso
+
+    with XAccount() as server:
+        monkeypatch.setenv("DAMAI_X_PUBLISH_URL", server.url)
+        monkeypatch.setenv("DAMAI_X_PUBLISH_TOKEN", "x-user-token")
+        server.fail("/2/tweets", service_unavailable())
+        listed, lookups = server.route, []
+
+        def route(seen: Any) -> Reply:
+            if seen.method == "GET" and seen.path.endswith("/tweets") and not lookups:
+                lookups.append(seen)
+                server.add_tweet(PEACE, author=server.me, created_at=iso(datetime.now(UTC)))
+                return Reply(200, {"meta": {"result_count": 0}})
+            return listed(seen)
+
+        monkeypatch.setattr(server, "route", route)
+        published = send(db, PLATFORMS[2])
+        assert published.state == "sent" and len(server.posts()) == 1
+        assert [s.method for s in server.requests_to("/2/tweets")] == ["POST", "POST"]

@@ -132,27 +132,28 @@ def _outgoing(publication: Publication) -> Outgoing:
 
 
 def deliver(store: Store, publisher: Publisher, claimed: Publication, actor: Actor,
-            policy: RetryPolicy) -> Publication:
-    """One delivery run of a claimed ``pending`` publication (module doc, step 2 and 3)."""
+            policy: RetryPolicy, *, suspect: bool = False) -> Publication:
+    """One delivery run of a claimed ``pending`` publication (module doc, step 2 and 3).
+
+    ``suspect``: an earlier call may have been accepted (a lost answer, a crash). Then a refused
+    text is looked up before it counts as refused: X's "duplicate content" and a Bluesky record
+    key that already exists mean the earlier call went through."""
     item = _outgoing(claimed)
     attempt = 0
     while True:
         attempt += 1
         try:
-            posted = publisher.post(item)
+            return _settle(store, claimed, actor, publisher.post(item))
         except PublishError as exc:
             problem = exc
-        else:
-            return _settle(store, claimed, actor, posted)
-        if problem.kind in ("auth", "invalid", "unknown"):
+        if problem.ambiguous or (suspect and problem.kind == "invalid"):
+            suspect = True
+            found = _look_up(publisher, item)
+            if not (found is None and problem.ambiguous):
+                return _settle(store, claimed, actor, found or problem,
+                               "uncertain" if isinstance(found, PublishError) else "failed")
+        elif problem.kind != "rate_limited":  # 401, 403, 400, 422: at once
             return _settle(store, claimed, actor, problem, "failed")
-        if problem.ambiguous:
-            try:
-                found = publisher.find(item)
-            except PublishError as lookup:
-                return _settle(store, claimed, actor, lookup, "uncertain")
-            if found is not None:
-                return _settle(store, claimed, actor, found)
         if attempt >= max(policy.attempts, 1):
             return _settle(store, claimed, actor, problem, "failed")
         wait = policy.delay(Problem("rate_limited" if problem.kind == "rate_limited" else "server",
@@ -161,6 +162,14 @@ def deliver(store: Store, publisher: Publisher, claimed: Publication, actor: Act
                     claimed.id, claimed.channel, problem.detail, wait, attempt + 1,
                     policy.attempts)
         policy.sleep(wait)
+
+
+def _look_up(publisher: Publisher, item: Outgoing) -> Posted | PublishError | None:
+    """The post if the platform holds it, ``None`` if surely not, the error if it cannot say."""
+    try:
+        return publisher.find(item)
+    except PublishError as exc:
+        return exc
 
 
 def _settle(store: Store, claimed: Publication, actor: Actor,
@@ -220,15 +229,14 @@ def _open(channel: str, opened: dict[str, Publisher], publishers: OpenPublisher,
 
 def _reconcile_one(store: Store, publisher: Publisher, claimed: Publication, actor: Actor,
                    policy: RetryPolicy, done: Reconciled) -> None:
-    try:
-        found = publisher.find(_outgoing(claimed))
-    except PublishError as exc:
-        done.uncertain.append(_settle(store, claimed, actor, exc, "uncertain"))
+    found = _look_up(publisher, _outgoing(claimed))
+    if isinstance(found, PublishError):
+        done.uncertain.append(_settle(store, claimed, actor, found, "uncertain"))
         return
     if found is not None:
         done.found.append(_settle(store, claimed, actor, found))
         return
-    settled = deliver(store, publisher, claimed, actor, policy)
+    settled = deliver(store, publisher, claimed, actor, policy, suspect=True)
     (done.uncertain if settled.state == "uncertain" else done.posted).append(settled)
 
 
