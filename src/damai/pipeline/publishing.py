@@ -54,7 +54,7 @@ log = logging.getLogger("damai.publish")
 
 DRY_RUN: Final = "dry-run"
 #: the channels a publication may go to: dry-run, or ``PLATFORM:ACCOUNT`` of these platforms
-CHANNELS: Final[tuple[str, ...]] = (DRY_RUN, "mastodon:AKUN", "bluesky:AKUN", "x:AKUN",
+CHANNELS: Final[tuple[str, ...]] = (DRY_RUN, "mastodon:AKUN@INSTANCE", "bluesky:AKUN", "x:AKUN",
                                     "telegram:@KANAL")
 
 OpenPublisher = Callable[[Channel], Publisher]
