@@ -211,3 +211,22 @@ def test_the_overview_measures_coverage_time_and_themes(web_db: str) -> None:
     counted = {theme: (int(n), int(uses)) for theme, n, uses in used}
     assert all(counted[t] == (1, 1) for t in entry.themes)
     assert sum(n for n, _ in counted.values()) == len(entry.themes)
+
+
+def test_approvers_see_how_many_responses_wait_for_them(web_db: str) -> None:
+    ids = post_ids(web_db)
+    with client_for(web_db) as client:
+        csrf = login(client, "approver")
+        assert 'hx-get="/responses/waiting"' in client.get("/").text
+        assert "data-waiting" not in client.get("/responses/waiting").text
+        client.post(f"/posts/{ids['Pancasila']}/responses",
+                    data={"csrf_token": csrf, "mode": "text", "text": "Mari saling menghormati."})
+        # four-eyes: one's own proposal does not wait for oneself
+        assert "data-waiting" not in client.get("/responses/waiting").text
+    with client_for(web_db) as client:
+        login(client, "approver2")
+        assert 'data-waiting="1"' in client.get("/responses/waiting").text
+    with client_for(web_db) as client:
+        login(client, "analyst")
+        assert 'hx-get="/responses/waiting"' not in client.get("/").text
+        assert client.get("/responses/waiting").status_code == 403

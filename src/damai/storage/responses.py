@@ -160,6 +160,14 @@ class ResponseRepository(Repository):
         queue = sorted((r for r in found if r.state == "in_review"), key=lambda r: r.id)
         return queue + [r for r in found if r.state != "in_review"]
 
+    def waiting(self, *, not_by: str | None = None) -> int:
+        """How many responses wait in review (those ``not_by`` did not propose, with a name)."""
+        statement = select(func.count()).select_from(responses).where(_R.state == "in_review")
+        if not_by is not None:
+            statement = statement.where(_R.proposed_by != not_by)
+        with self.db.read() as conn:
+            return int(conn.scalar(statement) or 0)
+
     def coverage(self, labels: Sequence[str], since: datetime) -> tuple[int, int]:
         """Of the posts flagged on one of ``labels`` and posted since ``since``: how many, and
         how many have an approved response (read from the ``post_flags_time`` index)."""

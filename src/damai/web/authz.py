@@ -74,6 +74,7 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     # ... propose responses to a post, and edit them
     ("POST", "/posts/{post_id}/responses"): "analyst",
     ("GET", "/posts/{post_id}/recommendations"): "analyst",
+    ("GET", "/responses/waiting"): "approver",
     ("POST", "/responses/{response_id}/edit"): "analyst",
     # approvers put a model in service, or an earlier one back
     ("POST", "/model/{version}/promote"): "approver",

@@ -415,6 +415,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "measures.uses": ("Pemakaian", "Uses"),
     "measures.narratives": ("Cakupan per narasi menyusul setelah pengelompokan narasi ada.",
                             "Coverage of narratives follows once narratives are grouped."),
+    "responses.waiting": ("{n} tanggapan menunggu persetujuan Anda",
+                          "{n} responses wait for your approval"),
     "recs.title": ("Rekomendasi kontra-narasi", "Recommended counter-narratives"),
     "recs.explain": ("Tiga entri pustaka terbaik untuk post ini, dengan alasannya. Satu klik "
                      "mengusulkan entri itu; tanggapan baru menunggu persetujuan.",

@@ -79,6 +79,15 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
     def responses(request: Request) -> Response:
         return queue(request)
 
+    @app.get("/responses/waiting")
+    def waiting(request: Request) -> Response:
+        """The approver's badge in the navigation: responses waiting for them (with four-eyes
+        on, not their own proposals); polled by htmx."""
+        user, _ = signed_in(request)
+        four_eyes = bool(store.settings.get("four_eyes"))
+        n = store.responses.waiting(not_by=user.name if four_eyes else None)
+        return render(request, "_waiting.html", {"n": n})
+
     @app.get("/posts/{post_id}/recommendations")
     def recommendations(request: Request, post_id: int) -> Response:
         """The post's top three library entries with their reasons, each proposed in one click
