@@ -184,7 +184,7 @@ def _embedded_share(claims: list[Claim], texts: list[str]) -> float:
 
     matcher = ClaimsStage.for_claims(claims).matcher
     matcher.vectors  # noqa: B018
-    return round(sum(1 for t in texts if len(matcher.candidates(normalise(t))[0])) / len(texts),
+    return round(sum(1 for t in texts if len(matcher.candidates(normalise(t)))) / len(texts),
                  4)
 
 

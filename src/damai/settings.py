@@ -79,8 +79,8 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "again."),
     Setting("login_rate", "5/minute;20/hour", "Login attempts allowed per IP address and, "
             "separately, per user name (limits syntax; counted in memory per process)."),
-    Setting("claims_threshold", "0.91", "Score (cosine of multilingual-e5 embeddings plus a "
-            "small share for shared words) at which a post repeats a known claim; tuned on "
+    Setting("claims_threshold", "0.90", "Cosine of multilingual-e5 embeddings (the post as "
+            "`query:`, the claim as `passage:`) at which a post repeats a known claim; tuned on "
             "seeds/claims/dev.jsonl."),
     Setting("claims_min_lexical", "0.5", "BM25 score a post must reach against some claim to "
             "be embedded at all: the cheap filter that keeps ingest fast. Lower finds more "

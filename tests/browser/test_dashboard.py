@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -75,16 +75,17 @@ def _fill(db_url: str) -> None:
     store.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def running_server(tmp: Path, fill: Callable[[str], None] = _fill) -> Iterator[str]:
+    """``damai serve`` on a fresh SQLite store under ``tmp`` that ``fill`` filled, with an
+    admin and an analyst; its base URL."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh"
         if os.environ.get("CI"):
             pytest.fail(f"browser tests must run on CI; {reason}")
         pytest.skip(reason)
-    tmp = tmp_path_factory.mktemp("browser")
     db_url = f"sqlite:///{tmp / 'damai.sqlite3'}"
-    _fill(db_url)
+    fill(db_url)
     add_users(db_url, ("admin", "analyst"))
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get(
@@ -108,6 +109,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.wait(timeout=10)
         if process.stderr:
             process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_server(tmp_path_factory.mktemp("browser")) as base:
+        yield base
 
 
 @contextmanager

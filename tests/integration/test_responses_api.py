@@ -144,3 +144,25 @@ def test_a_line_break_in_an_api_path_is_a_404_in_the_error_shape(api: Api) -> No
     path fell through to the outer app's plain ``{"detail": ...}``."""
     for path in ("/responses/1%0A/reject", "/jobs/a%0Ab", "/posts/x%0D%0Ay"):
         assert_error(api.client.post(API + path, headers=api.auth("admin")), 404, "not_found")
+
+
+def test_a_machine_draft_from_an_entry_and_a_drafting_server_that_is_down(
+        api: Api, monkeypatch: Any) -> None:
+    from tests.integration.test_drafting import free_port
+
+    made = respond(api, entry_id=approved_entry(), draft=True, channel="x")
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert body["machine_draft"] is True and body["drafter"] == "template"
+    assert body["state"] == "in_review" and len(body["text"]) <= 280
+    assert_error(respond(api, text=PEACE, draft=True), 422, "validation_failed")
+    assert_error(respond(api, entry_id=approved_entry(), draft=True, channel="myspace"), 422,
+                 "validation_failed")
+    monkeypatch.setenv("DAMAI_DRAFTER_URL", f"http://127.0.0.1:{free_port()}/")
+    monkeypatch.setenv("DAMAI_DRAFTER_MODEL", "m")
+    monkeypatch.setenv("DAMAI_DRAFTER_TIMEOUT", "2")
+    down = assert_error(respond(api, entry_id=approved_entry(), draft=True), 503,
+                        "drafter_unavailable")
+    assert down["message"]
+    with open_store(api.url) as store:
+        assert len(store.responses.queue()) == 1  # nothing stored for the failed draft

@@ -106,3 +106,34 @@ def test_the_cli_publishes_what_a_user_approved(
         approve(store, Actor("citra", "approver"), rid)
     assert run_cli(capsys, "publish", str(rid), "--db", db_url)[0] == 0
     assert outbox(db_url) == [rid]
+
+
+def test_responses_propose_an_entry_a_draft_or_a_text(capsys: Capsys, db_url: str) -> None:
+    """The operator proposes; the response waits for a dashboard user's approval."""
+    from damai.pipeline.library import import_library
+    from damai.respond.entries import STARTER, read_entries
+
+    entry = next(e for e in read_entries(STARTER) if e.status == "approved")
+    with open_store(db_url) as store:
+        import_library(store, None, actor="cli:test")
+    code, out, err = run_cli(capsys, "responses", "propose", "--entry", entry.id, "--json",
+                             "--db", db_url)
+    assert code == 0, err
+    as_is = orjson.loads(out)
+    assert (as_is["state"], as_is["text"], as_is["entry_id"]) == ("in_review", entry.text_id,
+                                                                   entry.id)
+    code, out, err = run_cli(capsys, "responses", "propose", "--entry", entry.id, "--draft",
+                             "--channel", "x", "--json", "--db", db_url)
+    assert code == 0, err
+    drafted = orjson.loads(out)
+    assert drafted["machine_draft"] is True and len(drafted["text"]) <= 280
+    code, out, err = run_cli(capsys, "responses", "propose", "--text", PEACE, "--db", db_url)
+    assert code == 0 and "in_review" in out and PEACE in out
+    for bad, message in ((["--entry", entry.id, "--text", PEACE], "--entry"),
+                         (["--draft", "--text", PEACE], "--draft"),
+                         (["--entry", "cn-tidak-ada"], "cn-tidak-ada"),
+                         (["--text", PEACE, "--post", "x:404"], "x:404")):
+        code, _, err = run_cli(capsys, "responses", "propose", *bad, "--db", db_url)
+        assert code == 2 and message in err, (bad, err)
+    with open_store(db_url) as store:
+        assert [r.state for r in store.responses.queue()] == ["in_review"] * 3

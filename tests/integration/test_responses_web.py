@@ -11,12 +11,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from damai.auth import open_auth_store
-from damai.pipeline.library import import_library
 from damai.respond.entries import STARTER, read_entries
 from damai.storage import Store, open_store
-from tests.integration.test_auth_store import fast_passwords
-from tests.integration.web_helpers import PASSWORD, add_users, client_for, fill_posts, login
+from tests.integration.web_helpers import client_for, login, respond_db
 
 ENTRY = next(e for e in read_entries(STARTER) if e.status == "approved")
 PEACE = "Perbedaan itu wajar; mari saling menghormati."
@@ -24,13 +21,7 @@ PEACE = "Perbedaan itu wajar; mari saling menghormati."
 
 @pytest.fixture
 def web_db(tmp_path: Path, db_url: str) -> Iterator[str]:
-    fill_posts(tmp_path, db_url)
-    with open_store(db_url) as store:
-        import_library(store, None, actor="cli:test")
-    add_users(db_url)
-    with open_auth_store(db_url, passwords=fast_passwords()) as auth:
-        auth.add_user("approver2", "approver", PASSWORD, actor="cli:test")
-    yield db_url
+    yield respond_db(tmp_path, db_url)
 
 
 def first_post(db_url: str) -> int:

@@ -53,6 +53,21 @@ def fill_posts(tmp_path: Path, db_url: str, texts: list[str] | None = None,
         store.close()
 
 
+def respond_db(tmp_path: Path, db_url: str, texts: list[str] | None = None,
+               scores: dict[int, tuple[dict[str, float], list[str]]] | None = None) -> str:
+    """:func:`fill_posts`, the starter library, a user per role and a second approver
+    (``approver2``): what the respond pages need (issue #11)."""
+    from damai.pipeline.library import import_library
+
+    fill_posts(tmp_path, db_url, texts, scores)
+    with open_store(db_url) as store:
+        import_library(store, None, actor="cli:test")
+    add_users(db_url)
+    with open_auth_store(db_url, passwords=fast_passwords()) as auth:
+        auth.add_user("approver2", "approver", PASSWORD, actor="cli:test")
+    return db_url
+
+
 def client_for(db_url: str) -> TestClient:
     """A client on https, so the Secure session cookie is sent back as a browser would."""
     return TestClient(create_app(db_url), base_url="https://testserver", follow_redirects=False)

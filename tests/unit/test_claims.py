@@ -6,6 +6,7 @@ other numbers must find its claim, and a post on the same topic that repeats no 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import orjson
 import pytest
 
 from damai.respond.claims import ImportRefused, claims_hash, parse_claims, read_claims
+from damai.respond.embed import HashEmbedder, Vectors
 from damai.respond.matching import ClaimMatcher, claim_tokens
 from damai.understand.normalise import normalise
 
@@ -86,6 +88,18 @@ def test_tokens_meet_across_affixes_and_slang() -> None:
     assert "tidak" not in claim_tokens(normalise("gak diblokir"))
 
 
+@pytest.mark.parametrize(("one", "other"), [
+    ("menyebarkan", "disebarkan"),  # meny- swallowed the s
+    ("nyebarin", "disebarkan"),  # colloquial ny- and -in
+    ("menolak", "ditolak"),  # men- swallowed the t
+    ("memotong", "dipotong"),  # mem- swallowed the p
+    ("ngelacak", "pelacak"),  # colloquial nge-
+    ("penyakit", "sakit"),
+])
+def test_nasal_and_colloquial_affixes_meet_the_root(one: str, other: str) -> None:
+    assert claim_tokens(one) == claim_tokens(other)
+
+
 def test_the_hash_changes_with_a_claims_text() -> None:
     (a,) = parse_claims([GOOD])
     (b,) = parse_claims([{**GOOD, "claim": GOOD["claim"] + "!"}])
@@ -137,12 +151,53 @@ def test_a_post_sharing_no_word_with_any_claim_is_not_embedded(matcher: ClaimMat
     assert match.claim is None and match.score == 0.0 and matcher.embedded == before
 
 
+def test_a_look_alike_sharing_the_claims_words_is_not_matched(matcher: ClaimMatcher) -> None:
+    # CK-035: "Minum air putih dingin setelah makan membuat lemak membeku ..."; CK-004: rekening
+    for text in ("Habis makan siang enaknya minum es teh manis",
+                 "Bank ngingetin nasabah buat aktifin lagi rekening yg lama gak dipake"):
+        (match,) = matcher.predict([text])
+        assert match.claim is None and 0.0 < match.score < matcher.threshold, text
+
+
+def test_a_slang_paraphrase_meets_its_claim_through_the_colloquial_affixes(
+        matcher: ClaimMatcher) -> None:
+    # CK-029: "Jaringan 5G menyebarkan penyakit dan melemahkan daya tahan tubuh"
+    assert _matched(matcher, "Katanya sinyal 5G yang nyebarin penyakit, imun orang jadi lemah") \
+        == "CK-029"
+
+
+class _Counting(HashEmbedder):
+    """The fake twin, counting which side e5 would read each text as."""
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+        self.passages: list[str] = []
+
+    def query(self, texts: Sequence[str]) -> Vectors:
+        self.queries += texts
+        return super().query(texts)
+
+    def passage(self, texts: Sequence[str]) -> Vectors:
+        self.passages += texts
+        return super().passage(texts)
+
+
+def test_posts_are_embedded_as_queries_and_claims_as_passages() -> None:
+    """e5 was trained on "query: " against "passage: "; on dev that pairing raised top-1 at the
+    same false-match rate from 0.79 to 0.92 over both sides as queries."""
+    embedder = _Counting()
+    claims = read_claims(SEEDS)
+    ClaimMatcher(claims, embedder).predict(["BMKG bilang Jakarta bakal digoyang gempa 8 SR"])
+    assert embedder.passages == [c.claim for c in claims]
+    assert embedder.queries == ["BMKG bilang Jakarta bakal digoyang gempa 8 SR"]
+
+
 def test_claim_vectors_are_cached_on_disk_by_content(tmp_path: Path) -> None:
-    claims = parse_claims([GOOD])
-    ClaimMatcher(claims, cache_dir=tmp_path).vectors  # noqa: B018
-    (saved,) = tmp_path.glob("claims-*.npy")
-    assert claims_hash(claims)[:32] in saved.name
-    assert np.load(saved).shape == (1, 384)
+    claims = parse_claims([{**GOOD, "claim": "Klaim yang hanya ada di tes cache ini"}])
+    first = _Counting()
+    ClaimMatcher(claims, first, cache_dir=tmp_path).vectors  # noqa: B018
+    (saved,) = tmp_path.glob("*.npy")
+    assert np.load(saved).shape == (1, 256) and first.passages == [claims[0].claim]
 
 
 def test_the_stores_verdicts_are_the_domains() -> None:

@@ -26,6 +26,7 @@ from damai.cli.common import DbOption, cli_actor, err, out, plain, store_from
 from damai.errors import InputError
 from damai.respond.claim_eval import LabelledPost, evaluate_matcher, read_labelled
 from damai.respond.claims import Claim, ImportRefused, read_claims
+from damai.respond.embed import cache_dir
 from damai.respond.idnhoax import CORPUS_FILE, build_evaluation
 from damai.respond.matching import ClaimMatcher
 
@@ -53,7 +54,7 @@ def _matcher(claims: list[Claim], threshold: float | None = None) -> ClaimMatche
         else float(settings.get("claims_threshold")),
         min_lexical=float(settings.get("claims_min_lexical")),
             min_shared=settings.get_int("claims_min_shared"),
-        cache_dir=settings.data_dir() / "cache")
+        cache_dir=cache_dir())
 
 
 @app.command("import")

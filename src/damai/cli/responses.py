@@ -1,11 +1,14 @@
 """``damai publish`` and ``damai responses``: the publishing boundary and the review queue from
 the command line (issue #11).
 
-Thin wrappers over :mod:`damai.pipeline.publishing` and the store. ``damai publish`` obeys the
-same rules as the API and the dashboard, enforced below it: only an approved response, at the
-version of its text that was approved, is published, and publishing it twice to one channel
-prints the first publication. The operator of the installation acts as ``cli:USER`` with the
-admin role, as for every other command.
+Thin wrappers over :mod:`damai.pipeline.responses`, :mod:`damai.pipeline.publishing` and the
+store. ``damai responses propose`` proposes an entry, a machine draft from one, or a text, for
+review in the dashboard. Approving and rejecting stay with the dashboard's users and the API:
+the operator's ``cli:USER`` is not a person four-eyes review can tell apart from the analysts.
+``damai publish`` obeys the same rules as the API and the dashboard, enforced below it: only an
+approved response, at the version of its text that was approved, is published, and publishing
+it twice to one channel prints the first publication. The operator of the installation acts as
+``cli:USER`` with the admin role, as for every other command.
 """
 
 from __future__ import annotations
@@ -28,8 +31,11 @@ from damai.pipeline.publishing import (
     reconcile,
     settle_uncertain,
 )
-from damai.pipeline.responses import Actor
+from damai.pipeline.registry import serving
+from damai.pipeline.responses import Actor, propose, propose_draft
+from damai.respond.drafting import CHANNEL_LIMITS, configured_drafter
 from damai.storage.publications import Publication
+from damai.storage.responses import Response
 from damai.storage.schema import RESPONSE_STATES
 
 __all__ = ["app", "publish_command"]
@@ -139,3 +145,43 @@ def list_responses(
                       plain(r.text[:120]))
     out.print(table)
     out.print(f"{len(found)} tanggapan / responses")
+
+
+def _show(found: Response, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(orjson.dumps(found.to_dict()).decode() + "\n")
+        return
+    out.print(f"tanggapan / response {found.id}: {found.state} (versi / version {found.version})")
+    if found.blocked_reason:
+        out.print(f"[red]diblokir / blocked:[/red] {plain(found.blocked_reason)}")
+    out.print(plain(found.text))
+
+
+@app.command("propose")
+def propose_command(
+    entry: Annotated[str | None, typer.Option(help="ID entri pustaka yang disetujui / an "
+                                                   "approved library entry's id")] = None,
+    text: Annotated[str | None, typer.Option(help="Teks sendiri / your own text")] = None,
+    draft: Annotated[bool, typer.Option(
+        "--draft", help="Draf mesin dari --entry / a machine draft from --entry")] = False,
+    channel: Annotated[str, typer.Option(help=" | ".join(sorted(CHANNEL_LIMITS)))] = "dry-run",
+    post: Annotated[str | None, typer.Option(
+        help="Post yang dijawab, PLATFORM:ID / the post it answers")] = None,
+    as_json: JsonOpt = False,
+    db: DbOption = None,
+) -> None:
+    """Usulkan tanggapan untuk ditinjau. / Propose a response for review."""
+    if (entry is None) == (text is None):
+        raise InputError("beri --entry atau --text, salah satu / give --entry or --text, one")
+    if draft and entry is None:
+        raise InputError("--draft perlu --entry / --draft needs --entry")
+    actor = Actor(cli_actor(), "admin")
+    with store_from(db) as store:
+        model = serving(store).model
+        if draft:
+            assert entry is not None
+            made = propose_draft(store, model, actor, configured_drafter(), entry_id=entry,
+                                 post_ref=post, channel=channel)
+        else:
+            made = propose(store, model, actor, text=text, entry_id=entry, post_ref=post)
+    _show(made, as_json)

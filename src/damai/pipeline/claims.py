@@ -11,7 +11,8 @@ The chain runs it after the classify stage, and only when the store holds claims
 (:meth:`ClaimsStage.for_store`). It asks a post for three shared words with a claim before
 embedding it (``DAMAI_CLAIMS_INGEST_MIN_SHARED``), where ``damai claims match`` asks for two:
 embedding is about 40 ms of CPU a post, and with two words 8% of a stream of real tweets was
-embedded against 300 claims (ingest at 0.06× its speed without claims), with three 0.5% (0.42×).
+embedded against 300 claims (ingest at 0.06× its speed without claims), with three 0.5%
+(0.41–0.49× in the runs of ``docs/architecture.md``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from collections.abc import Sequence
 from damai import settings
 from damai.records import ClaimHit, Post
 from damai.respond.claims import Claim
-from damai.respond.matching import ClaimMatch, ClaimMatcher, Embedder
+from damai.respond.embed import Embedder, cache_dir
+from damai.respond.matching import ClaimMatch, ClaimMatcher
 from damai.storage import Store
 from damai.understand.taxonomy import load_taxonomy
 
@@ -45,7 +47,7 @@ class ClaimsStage:
             claims, embedder, threshold=float(settings.get("claims_threshold")),
             min_lexical=float(settings.get("claims_min_lexical")),
             min_shared=settings.get_int("claims_ingest_min_shared"),
-            cache_dir=settings.data_dir() / "cache"))
+            cache_dir=cache_dir()))
 
     @classmethod
     def for_store(cls, store: Store) -> ClaimsStage | None:

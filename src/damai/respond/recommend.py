@@ -38,8 +38,8 @@ from damai.understand.normalise import normalise
 from damai.understand.taxonomy import load_taxonomy
 from damai.understand.types import Prediction
 
-__all__ = ["THEME_AFFINITY", "Recommendation", "Recommender", "Result", "Signals", "Usage",
-           "Weights"]
+__all__ = ["THEME_AFFINITY", "Classifier", "Recommendation", "Recommender", "Result", "Signals",
+           "Usage", "Weights"]
 
 #: label → {theme: how well the theme answers a post with that label}. A sub-label is looked up
 #: first, then its parent.
@@ -163,6 +163,7 @@ class Recommender:
                  weights: Weights | None = None, cache_dir: Path | None = None) -> None:
         signals = signals or Signals()
         self.entries = [e for e in entries if e.status == "approved"]
+        self.requested = signals
         self.signals = replace(signals, labels=signals.labels and classifier is not None,
                                embeddings=signals.embeddings and embedder is not None)
         self.weights = weights or Weights()
@@ -180,6 +181,7 @@ class Recommender:
         and the embeddings."""
         twin = copy.copy(self)
         twin.classifier = classifier
+        twin.signals = replace(self.signals, labels=self.requested.labels)
         return twin
 
     def _index(self) -> bm25s.BM25:
@@ -231,19 +233,25 @@ class Recommender:
 
     # -- ranking ---------------------------------------------------------------------------
 
-    def recommend(self, texts: Sequence[str], k: int = 3, usage: Usage | None = None
-                  ) -> list[Result]:
-        """The top ``k`` entries for each text, best first."""
+    def recommend(self, texts: Sequence[str], k: int = 3, usage: Usage | None = None,
+                  labels: Sequence[Mapping[str, float]] | None = None) -> list[Result]:
+        """The top ``k`` entries for each text, best first. ``labels`` are the texts' scores
+        when they are known already (a stored post's); otherwise the classifier reads them."""
         usage = usage or Usage()
         languages = detect_batch(list(texts))
-        predictions = (self.classifier.predict(list(texts), explain=False)
-                       if self.signals.labels and self.classifier is not None and texts else [])
+        if labels is not None and len(labels) != len(texts):
+            raise ValueError("one mapping of labels per text")
+        predictions: list[Mapping[str, float]] = [{} for _ in texts]
+        if labels is not None and self.requested.labels:
+            predictions = list(labels)
+        elif self.signals.labels and self.classifier is not None and texts:
+            predictions = [p.labels for p in self.classifier.predict(list(texts), explain=False)]
         queries = (self.embedder.query(list(texts))
                    if self.signals.embeddings and self.embedder is not None and texts else None)
         recency = self._recency(usage)
         results = []
         for i, text in enumerate(texts):
-            scores = predictions[i].labels if predictions else {}
+            scores = predictions[i]
             query = queries[i] if queries is not None else None
             results.append(self._rank(text, languages[i], scores, query, recency, usage, k))
         return results
@@ -257,7 +265,7 @@ class Recommender:
             return Result((), language, "Tidak ada rekomendasi: post kosong atau tanpa kata. / No "
                                         "recommendation: the post is empty or has no words.")
         w = self.weights
-        fits = self._label_fit(scores) if self.signals.labels else [(0.0, None)] * len(self.entries)
+        fits = self._label_fit(scores)
         label = np.array([f for f, _ in fits])
         lexical = (self._lexical(text) if self.signals.bm25 and language in LEXICAL_LANGUAGES
                    else np.zeros(len(self.entries)))

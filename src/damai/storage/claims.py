@@ -107,6 +107,27 @@ class ClaimRepository(Repository):
         with self.db.read() as conn:
             return {int(r[0]): str(r[1]) for r in conn.execute(query)}
 
+    def match_counts(self) -> dict[str, int]:
+        """Claim id → how many stored posts repeat it (what the fact-check page shows)."""
+        c = post_claims.c
+        with self.db.read() as conn:
+            return {str(r[0]): int(r[1]) for r in conn.execute(
+                select(c.claim_id, func.count()).group_by(c.claim_id))}
+
+    def posts_of(self, claim_id: str, limit: int = 100) -> list[tuple[int, float]]:
+        """The newest ``limit`` posts that repeat ``claim_id``: (post id, match score)."""
+        c = post_claims.c
+        with self.db.read() as conn:
+            rows = conn.execute(select(c.post_id, c.score).where(c.claim_id == claim_id)
+                                .order_by(c.post_id.desc()).limit(limit)).all()
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    def get(self, claim_id: str) -> Claim | None:
+        with self.db.read() as conn:
+            row = conn.execute(select(*(claims.c[n] for n in _FIELDS))
+                               .where(claims.c.claim_id == claim_id)).first()
+        return _claim(row) if row else None
+
     def replace_matches(self, matches: Sequence[tuple[PostKey, ClaimHit | None]]) -> int:
         """Put the new match of each stored post in place of its old one (``None``: it repeats
         no claim now), in one transaction; return how many posts now repeat a claim."""

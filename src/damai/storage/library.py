@@ -198,6 +198,14 @@ class LibraryRepository(Repository):
         return [Usage(r.entry_id, int(r.version), r.used_at, r.kind, r.ref, r.user_name)
                 for r in rows]
 
+    def use_counts(self, since: datetime) -> dict[str, int]:
+        """Entry id → how many times it was used since ``since``."""
+        u = library_usage.c
+        with self.db.read() as conn:
+            return {str(e): int(n) for e, n in conn.execute(
+                select(u.entry_id, func.count()).where(u.used_at >= since)
+                .group_by(u.entry_id))}
+
     def last_used(self, since: datetime | None = None) -> dict[str, datetime]:
         """When each entry was last used (since ``since``): what recommendation penalises."""
         u = library_usage.c

@@ -9,7 +9,7 @@ is bounded or streamed, and pages never read the ``raw`` column.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -161,6 +161,16 @@ class PostRepository(Repository):
         with self.db.read() as conn:
             row = conn.execute(select(*_PAGE).where(posts.c.id == post_id)).first()
         return StoredPost(int(row.id), row_to_post(row)) if row else None
+
+    def get_many(self, post_ids: Sequence[int]) -> list[StoredPost]:
+        """The stored posts of ``post_ids`` (at most a page's worth), newest id first; ids
+        with no post are left out."""
+        if not post_ids:
+            return []
+        with self.db.read() as conn:
+            rows = conn.execute(select(*_PAGE).where(posts.c.id.in_(list(post_ids)))
+                                .order_by(posts.c.id.desc())).all()
+        return [StoredPost(int(r.id), row_to_post(r)) for r in rows]
 
     # -- reading many ----------------------------------------------------------------------
     def _select(self, conn: Connection, query: PostQuery, columns: Any = _ALL) -> Any:

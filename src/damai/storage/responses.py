@@ -10,17 +10,18 @@ the harm check live in :mod:`damai.pipeline.responses`; what may be published li
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.engine import Connection
 
 from damai.errors import NotFound, ReviewRefused
 from damai.storage.audit import append
 from damai.storage.engine import Repository
-from damai.storage.schema import RESPONSE_STATES, posts, responses
+from damai.storage.schema import RESPONSE_STATES, post_flags, posts, responses
 
 __all__ = ["RESPONSE_STATES", "HarmCheck", "NewResponse", "Response", "ResponseRepository"]
 
@@ -116,6 +117,10 @@ def _check_values(check: HarmCheck) -> dict[str, Any]:
             "check_model": check.model}
 
 
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def wrong_state(found: Response, step: str) -> ReviewRefused:
     return ReviewRefused("wrong_state", (
         f"tanggapan {found.id} berstatus {found.state}: tidak bisa {step} / response "
@@ -154,6 +159,39 @@ class ResponseRepository(Repository):
             found = [_response(r) for r in conn.execute(statement.order_by(_R.id.desc()))]
         queue = sorted((r for r in found if r.state == "in_review"), key=lambda r: r.id)
         return queue + [r for r in found if r.state != "in_review"]
+
+    def waiting(self, *, not_by: str | None = None) -> int:
+        """How many responses wait in review (those ``not_by`` did not propose, with a name)."""
+        statement = select(func.count()).select_from(responses).where(_R.state == "in_review")
+        if not_by is not None:
+            statement = statement.where(_R.proposed_by != not_by)
+        with self.db.read() as conn:
+            return int(conn.scalar(statement) or 0)
+
+    def coverage(self, labels: Sequence[str], since: datetime) -> tuple[int, int]:
+        """Of the posts flagged on one of ``labels`` and posted since ``since``: how many, and
+        how many have an approved response (read from the ``post_flags_time`` index)."""
+        if not labels:
+            return 0, 0
+        f = post_flags.c
+        flagged = (select(f.post_id).where(f.label.in_(list(labels)), f.created_at >= since)
+                   .distinct().subquery())
+        answered = exists().where(_R.post_id == flagged.c.post_id, _R.state == "approved")
+        with self.db.read() as conn:
+            total = conn.scalar(select(func.count()).select_from(flagged)) or 0
+            covered = conn.scalar(select(func.count()).select_from(flagged)
+                                  .where(answered)) or 0
+        return int(total), int(covered)
+
+    def approval_delays(self, limit: int = 10_000) -> list[float]:
+        """Seconds from when Damai stored each answered post (and flagged it) to the approval
+        of its response, for the newest ``limit`` approvals."""
+        with self.db.read() as conn:
+            rows = conn.execute(
+                select(_R.decided_at, posts.c.ingested_at).join(posts, posts.c.id == _R.post_id)
+                .where(_R.state == "approved")
+                .order_by(_R.decided_at.desc()).limit(limit)).all()
+        return [max((_aware(d) - _aware(i)).total_seconds(), 0.0) for d, i in rows]
 
     def edit(self, response_id: int, text: str, check: HarmCheck, *, actor: str,
              ip: str | None = None) -> Response:

@@ -50,6 +50,9 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/library"): "viewer",
     ("GET", "/library/{entry_id}"): "viewer",
     ("GET", "/library/{entry_id}/diff"): "viewer",
+    # ... and the fact-check claims
+    ("GET", "/claims"): "viewer",
+    ("GET", "/claims/{claim_id}"): "viewer",
     # ... and sees the approver's queue and the dry-run outbox
     ("GET", "/responses"): "viewer",
     ("GET", "/outbox"): "viewer",
@@ -70,6 +73,8 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/library/{entry_id}"): "analyst",
     # ... propose responses to a post, and edit them
     ("POST", "/posts/{post_id}/responses"): "analyst",
+    ("GET", "/posts/{post_id}/recommendations"): "analyst",
+    ("GET", "/responses/waiting"): "approver",
     ("POST", "/responses/{response_id}/edit"): "analyst",
     # approvers put a model in service, or an earlier one back
     ("POST", "/model/{version}/promote"): "approver",

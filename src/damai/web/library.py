@@ -30,7 +30,8 @@ from damai.web.context import WebContext
 from damai.web.render import language, render, signed_in
 from damai.web.security import CSRF
 
-__all__ = ["ENTRY_ID", "FIELD_KEYS", "EntryForm", "add_library_routes", "entry_from_form"]
+__all__ = ["ENTRY_ID", "FIELD_KEYS", "EntryForm", "add_library_routes", "entry_from_form",
+           "theme_names"]
 
 #: what a new entry's id may be: lower-case words joined by ``-`` or ``_`` (it is part of URLs)
 ENTRY_ID: Final = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
@@ -85,6 +86,11 @@ def entry_from_form(form: EntryForm, entry_id: str
 
 def _names(table: dict[str, tuple[str, str]], lang: str) -> dict[str, str]:
     return {k: v[0 if lang == "id" else 1] for k, v in table.items()}
+
+
+def theme_names(request: Request) -> dict[str, str]:
+    """Theme id → its name in the page's language."""
+    return _names(THEMES, language(request))
 
 
 def _choices(request: Request) -> dict[str, Any]:

@@ -1,5 +1,8 @@
 """The overview page: volume per label per day, top hashtags, links and domains among flagged
-posts, counts by platform and language, and a map of posts per province.
+posts, counts by platform and language, a map of posts per province, and the respond measures
+(issue #11): the share of harmful flagged posts with an approved response, the median time from
+flag to approval, and library entries used per theme. Narratives (issue #14) will add their own
+coverage once they exist.
 
 Every figure comes from a bounded read: the summary tables (volume, platform, language) and the
 newest :data:`FLAGGED_SAMPLE` flagged posts and :data:`GEO_SAMPLE` posts with a place (partial
@@ -8,15 +11,20 @@ indexes), so the page costs the same on a thousand posts or a million.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Response
 
 from damai.records import Geo
+from damai.respond.entries import THEMES
 from damai.understand.places import PROVINCES, province_of
+from damai.understand.taxonomy import load_taxonomy
 from damai.web.context import WebContext
+from damai.web.library import theme_names
 from damai.web.render import render
 
 __all__ = ["FLAGGED_SAMPLE", "GEO_SAMPLE", "add_overview_routes", "overview_data"]
@@ -26,6 +34,8 @@ GEO_SAMPLE: Final = 2000
 #: days of the volume chart, counted back from the newest day with flagged posts
 CHART_DAYS: Final = 60
 TOP: Final = 10
+#: days of library usage the entries-per-theme measure counts
+USAGE_DAYS: Final = 30
 
 
 def _volume(ctx: WebContext) -> dict[str, Any]:
@@ -72,14 +82,38 @@ def _provinces(ctx: WebContext) -> tuple[list[dict[str, Any]], int]:
     return sorted(rows, key=lambda r: -int(r["n"])), len(sample)
 
 
+def _responding(ctx: WebContext, days: list[str]) -> dict[str, Any]:
+    """The respond measures: coverage of harmful flagged posts by an approved response (posts
+    of the chart's days), the median time from flag to approval, and entries used per theme."""
+    taxonomy = load_taxonomy()
+    harmful = [n for n in ctx.store.labels.names() if "." not in n and taxonomy.is_harmful(n)]
+    since = (datetime.fromisoformat(days[0]).replace(tzinfo=UTC) if days
+             else datetime.now(UTC) - timedelta(days=CHART_DAYS))
+    flagged, covered = ctx.store.responses.coverage(harmful, since)
+    delays = ctx.store.responses.approval_delays()
+    uses = ctx.store.library.use_counts(datetime.now(UTC) - timedelta(days=USAGE_DAYS))
+    themes: dict[str, dict[str, int]] = {t: {"entries": 0, "uses": 0} for t in THEMES}
+    for version in ctx.store.library.current():
+        used = uses.get(version.entry.id, 0)
+        for theme in version.entry.themes if used else ():
+            themes[theme]["entries"] += 1
+            themes[theme]["uses"] += used
+    return {"flagged": flagged, "covered": covered,
+            "coverage": covered / flagged if flagged else None, "since": since,
+            "median_hours": statistics.median(delays) / 3600 if delays else None,
+            "approvals": len(delays), "themes": themes, "usage_days": USAGE_DAYS}
+
+
 def overview_data(ctx: WebContext) -> dict[str, Any]:
     """Everything the overview shows, as plain data (also what its chart and map read)."""
     tops, flagged_sample = _tops(ctx)
     provinces, geo_sample = _provinces(ctx)
     counts = ctx.store.posts.post_counts()
-    return {"volume": _volume(ctx), "tops": tops, "flagged_sample": flagged_sample,
+    volume = _volume(ctx)
+    return {"volume": volume, "tops": tops, "flagged_sample": flagged_sample,
             "provinces": provinces, "geo_sample": geo_sample, "counts": counts,
-            "total": sum(counts["platform"].values())}
+            "total": sum(counts["platform"].values()),
+            "responding": _responding(ctx, volume["days"])}
 
 
 def add_overview_routes(app: FastAPI, ctx: WebContext) -> None:
@@ -87,4 +121,5 @@ def add_overview_routes(app: FastAPI, ctx: WebContext) -> None:
     def overview(request: Request) -> Response:
         data = overview_data(ctx)
         chart = {"volume": data["volume"], "provinces": data["provinces"]}
-        return render(request, "overview.html", {**data, "chart": chart})
+        return render(request, "overview.html", {**data, "chart": chart,
+                                                 "theme_names": theme_names(request)})

@@ -9,13 +9,16 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI, Query, Request, Response
 
+from damai.auth import role_at_least
 from damai.errors import InputError
+from damai.pipeline.recommend import for_posts
 from damai.respond.drafting import CHANNEL_LIMITS
 from damai.storage import PostQuery
 from damai.storage.base import PostCursor, StoredPost
 from damai.web.checks import row_id_ok, utc_ok
 from damai.web.context import WebContext
-from damai.web.render import render
+from damai.web.library import theme_names
+from damai.web.render import render, signed_in
 
 __all__ = ["PAGE_SIZE", "add_posts_routes", "explain_flags"]
 
@@ -111,7 +114,10 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
         model = ctx.model()
         thresholds = dict(zip(model.labels, (float(t) for t in model.thresholds), strict=True))
         scores = sorted(stored.post.labels.items(), key=lambda item: -item[1])
+        analyst = role_at_least(signed_in(request)[0].role, "analyst")
         return render(request, "post.html", {
+            "result": for_posts(ctx.store, [stored])[stored.id] if analyst else None,
+            "theme_names": theme_names(request),
             "stored": stored, "post": stored.post, "scores": scores, "thresholds": thresholds,
             "explanations": explain_flags(ctx, stored),
             "triage": ctx.store.triage.get(post_id),

@@ -15,7 +15,8 @@ from damai.auth import Session, User, role_at_least
 from damai.identity import display_url
 from damai.web.i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, translator
 
-__all__ = ["TEMPLATES", "current_session", "language", "render", "safe_href", "signed_in"]
+__all__ = ["TEMPLATES", "current_session", "in_language", "language", "render", "safe_href",
+           "signed_in"]
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -32,8 +33,19 @@ def safe_href(url: object) -> str | None:
     return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
+def in_language(message: object, lang: str) -> str:
+    """The half of a two-language message ("Indonesia / English") for ``lang``; a message with
+    no such separator whole."""
+    text = str(message or "")
+    indonesian, separator, english = text.partition(" / ")
+    if not separator:
+        return text
+    return english if lang == "en" else indonesian
+
+
 TEMPLATES.env.filters["safe_href"] = safe_href
 TEMPLATES.env.filters["display_url"] = display_url
+TEMPLATES.env.filters["in_language"] = in_language
 
 
 def language(request: Request) -> str:

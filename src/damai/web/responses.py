@@ -3,6 +3,8 @@ approve and reject, publish to the dry-run channel, the outbox, and the four-eye
 
 - Analysts propose from a post's page: an approved library entry as it is, a draft adapted from
   one (:func:`damai.respond.drafting.configured_drafter`), or a text of their own.
+- The triage queue and the post page show each post's top three entries with their reasons
+  (``/posts/{id}/recommendations``, :mod:`damai.pipeline.recommend`); one click proposes one.
 - The queue (``/responses``) lists responses in review first, with the harm block and whether
   four-eyes review is on; approvers approve or reject there and publish approved ones.
 - Admins turn four-eyes review on or off on the same page; the change is audited.
@@ -21,11 +23,13 @@ from fastapi.responses import RedirectResponse
 
 from damai.errors import DamaiError, InputError, NotFound, ReviewRefused
 from damai.pipeline.publishing import publish
+from damai.pipeline.recommend import for_posts
 from damai.pipeline.responses import Actor, approve, edit, propose, propose_draft, reject
 from damai.respond.drafting import DrafterUnavailable, configured_drafter
 from damai.storage.responses import Response as Reply
 from damai.web.checks import row_id_ok
 from damai.web.context import WebContext
+from damai.web.library import theme_names
 from damai.web.render import render, signed_in
 from damai.web.security import CSRF
 
@@ -75,12 +79,33 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
     def responses(request: Request) -> Response:
         return queue(request)
 
+    @app.get("/responses/waiting")
+    def waiting(request: Request) -> Response:
+        """The approver's badge in the navigation: responses waiting for them (with four-eyes
+        on, not their own proposals); polled by htmx."""
+        user, _ = signed_in(request)
+        four_eyes = bool(store.settings.get("four_eyes"))
+        n = store.responses.waiting(not_by=user.name if four_eyes else None)
+        return render(request, "_waiting.html", {"n": n})
+
+    @app.get("/posts/{post_id}/recommendations")
+    def recommendations(request: Request, post_id: int) -> Response:
+        """The post's top three library entries with their reasons, each proposed in one click
+        (a fragment the triage queue and the post page load)."""
+        stored = store.posts.get_by_id(post_id) if row_id_ok(post_id) else None
+        if stored is None:
+            return render(request, "error.html", {"message": "error.not_found"}, 404)
+        return render(request, "_recommendations.html", {
+            "post_id": stored.id, "result": for_posts(store, [stored])[stored.id],
+            "theme_names": theme_names(request)})
+
     @app.post("/posts/{post_id}/responses", dependencies=CSRF)
     def propose_for_post(request: Request, post_id: int,
                          mode: Annotated[str, Form(max_length=10)] = "entry",
                          entry_id: Annotated[str, Form(max_length=80)] = "",
                          text: Annotated[str, Form(max_length=6000)] = "",
-                         channel: Annotated[str, Form(max_length=20)] = "dry-run") -> Response:
+                         channel: Annotated[str, Form(max_length=20)] = "dry-run",
+                         back: Annotated[str, Form(max_length=8)] = "") -> Response:
         stored = store.posts.get_by_id(post_id) if row_id_ok(post_id) else None
         if stored is None or mode not in PROPOSE_MODES:
             return render(request, "error.html", {"message": "error.not_found"}, 404)
@@ -97,7 +122,12 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
         try:
             made = work(_actor(request))
         except DamaiError as exc:  # the drafting server's failure too
+            if back == "triage" and request.headers.get("HX-Request"):
+                return render(request, "_proposed.html", {"error": exc.message},
+                              _status(exc))
             return queue(request, exc.message, _status(exc))
+        if back == "triage" and request.headers.get("HX-Request"):
+            return render(request, "_proposed.html", {"made": made})
         return RedirectResponse(f"/responses#response-{made.id}", status_code=303)
 
     @app.post("/responses/{response_id}/approve", dependencies=CSRF)

@@ -1,13 +1,14 @@
-"""``POST /api/v1/recommend``: counter-narratives from the starter library for one or more texts,
-ranked as ``damai recommend`` ranks them, with the model in service reading the labels."""
+"""``POST /api/v1/recommend``: counter-narratives from the store's approved library for one or
+more texts, ranked as ``damai recommend`` and the triage queue rank them, with the model in
+service reading the labels."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
 from damai.auth import User
+from damai.pipeline.recommend import TOP_K, for_texts
 from damai.respond.recommend import Result
-from damai.respond.service import recommender_for
 from damai.web.api.errors import JSONBody, documented
 from damai.web.api.routes import check_text_limits
 from damai.web.api.schemas import RecommendIn, RecommendOut
@@ -16,13 +17,11 @@ from damai.web.context import WebContext
 
 __all__ = ["add_recommend_route", "recommend_texts"]
 
-#: recommendations per text
-TOP_K = 3
-
 
 def recommend_texts(ctx: WebContext, texts: list[str], k: int = TOP_K) -> list[Result]:
-    """The starter library's recommender (built once per process) with the model in service."""
-    return recommender_for().using(ctx.model()).recommend(texts, k=k)
+    """The store's library (its recommender built once per set of versions) with the model in
+    service."""
+    return for_texts(ctx.store, ctx.model(), texts, k)
 
 
 def add_recommend_route(router: APIRouter, ctx: WebContext) -> None:

@@ -17,7 +17,8 @@ from fastapi import APIRouter, Depends, Path
 from damai.auth import User
 from damai.errors import InputError, NotFound, ReviewRefused
 from damai.pipeline.publishing import publish
-from damai.pipeline.responses import Actor, approve, edit, propose, reject
+from damai.pipeline.responses import Actor, approve, edit, propose, propose_draft, reject
+from damai.respond.drafting import DrafterUnavailable, configured_drafter
 from damai.web.api.errors import ApiError, JSONBody, documented
 from damai.web.api.schemas import (
     DecisionIn,
@@ -47,6 +48,8 @@ def answered() -> Iterator[None]:
         yield
     except NotFound as exc:
         raise ApiError(404, "not_found", exc.message) from None
+    except DrafterUnavailable as exc:
+        raise ApiError(503, "drafter_unavailable", exc.message) from None
     except ReviewRefused as exc:
         raise ApiError(_STATUS.get(exc.reason, 409), exc.reason, exc.message) from None
     except InputError as exc:
@@ -65,16 +68,25 @@ def add_response_routes(router: APIRouter, ctx: WebContext) -> None:
 
     @router.post("/responses", status_code=201, response_model=ResponseOut,
                  summary="Usulkan tanggapan / Propose a response",
-                 responses=documented(_NOT_FOUND, _CONFLICT))
+                 responses=documented(_NOT_FOUND, _CONFLICT, (
+                     503, "Server draf gagal atau lambat / The drafting server failed or was "
+                          "slow.")))
     def create(body: ResponseIn,
                user: Annotated[User, Depends(allowed("POST", "/responses"))]) -> JSONBody:
         """Tanggapan baru langsung masuk tinjauan; teks dinilai model yang bertugas dan
-        diblokir bila skornya tinggi pada label berbahaya / A new response goes straight to
-        review; its text is scored by the model in service and blocked when it scores high on
-        a harmful label."""
+        diblokir bila skornya tinggi pada label berbahaya. Dengan `draft`, teks adalah draf
+        mesin dari entri / A new response goes straight to review; its text is scored by the
+        model in service and blocked when it scores high on a harmful label. With `draft`, the
+        text is a machine draft from the entry (503 when the drafting server fails)."""
         with answered():
-            made = propose(store, ctx.model(), _actor(user), text=body.text,
-                           entry_id=body.entry_id, post_ref=body.post_id)
+            if body.draft:
+                assert body.entry_id is not None  # the schema checked it
+                made = propose_draft(store, ctx.model(), _actor(user), configured_drafter(),
+                                     entry_id=body.entry_id, post_ref=body.post_id,
+                                     channel=body.channel)
+            else:
+                made = propose(store, ctx.model(), _actor(user), text=body.text,
+                               entry_id=body.entry_id, post_ref=body.post_id)
         return JSONBody(made.to_dict(), status_code=201)
 
     @router.get("/responses/{response_id}", response_model=ResponseOut,

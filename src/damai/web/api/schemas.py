@@ -240,12 +240,19 @@ class ResponseIn(BaseModel):
                                 description="`platform:platform_id`")
     entry_id: str | None = Field(None, min_length=1, max_length=80)
     text: str | None = Field(None, min_length=1, max_length=5000)
+    draft: bool = Field(False, description=(
+        "Draf mesin dari `entry_id`, disesuaikan dengan post dan kanal / A machine draft from "
+        "`entry_id`, adapted to the post and the channel"))
+    channel: Literal["dry-run", "x", "bluesky", "mastodon", "telegram"] = Field(
+        "dry-run", description="Kanal tujuan draf / The channel a draft is for")
 
     @model_validator(mode="after")
     def _one_of(self) -> ResponseIn:
         if (self.text is None) == (self.entry_id is None):
             raise ValueError("kirim `entry_id` atau `text`, salah satu / send `entry_id` or "
                              "`text`, one of them")
+        if self.draft and self.entry_id is None:
+            raise ValueError("`draft` perlu `entry_id` / `draft` needs `entry_id`")
         return self
 
 
