@@ -202,12 +202,13 @@ def test_every_problem_is_reported_with_its_row_and_field(db: Store) -> None:
         row([f"entry:{ids[0]}"], start="2026-12-05", end="2026-12-01"),
         row(["entry:cn-draft", "response:999", "tweet:1"], name="Kedua", themes=["perang"],
             timezone="UTC+7", times=["25:00"], channels=["fax"]),
+        row([f"entry:{ids[0]}"], name="Ketiga", start="0001-01-01"),
     ]
     with pytest.raises(ImportRefused) as info:
         camp.create_campaigns(db, ANALYST, rows)
     found = {(p.row, p.field) for p in info.value.problems}
     assert found == {(1, "end"), (2, "themes"), (2, "timezone"), (2, "times"),
-                     (2, "channels"), (2, "messages")}
+                     (2, "channels"), (2, "messages"), (3, "start")}
     assert db.campaigns.recent() == []
     with pytest.raises(ImportRefused) as approval:
         camp.create_campaigns(db, ANALYST, [row(["entry:cn-draft", "response:999"])])

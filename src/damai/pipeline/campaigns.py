@@ -35,13 +35,17 @@ from damai.respond.entries import THEMES, ImportRefused, RowProblem, check_rows
 from damai.storage import Store
 from damai.storage.campaigns import Campaign, Message, NewCampaign, Slot
 
-__all__ = ["MAX_MESSAGES", "MAX_SLOTS", "MAX_TIMES", "TIMEZONES", "activate", "check_campaign",
-           "confirm_missed", "create_campaigns", "end", "pause", "plan_slots", "zone_of"]
+__all__ = ["MAX_MESSAGES", "MAX_SLOTS", "MAX_TIMES", "TIMEZONES", "YEARS", "activate",
+           "check_campaign", "confirm_missed", "create_campaigns", "end", "pause", "plan_slots",
+           "zone_of"]
 
 #: Indonesia's three time zones, by the names Indonesians use
 TIMEZONES: Final[dict[str, str]] = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar",
                                     "WIT": "Asia/Jayapura"}
 MAX_TIMES: Final = 48
+#: the years a campaign may run in (a date far outside is a typo, and year 1 in WIT would
+#: fall before year 1 in UTC)
+YEARS: Final = (2000, 2200)
 MAX_MESSAGES: Final = 2000
 MAX_SLOTS: Final = 20_000
 _VARIANTS: Final = "ABCD"
@@ -77,14 +81,17 @@ def _zone(raw: object, add: Callable[[str, str], None]) -> str:
 
 
 def _date(raw: object, name: str, add: Callable[[str, str], None]) -> date | None:
-    if isinstance(raw, date):
-        return raw
     try:
-        return date.fromisoformat(str(raw or "").strip())
+        found = raw if isinstance(raw, date) else date.fromisoformat(str(raw or "").strip())
     except ValueError:
         add(name, f"{raw!r} bukan tanggal; tulis seperti 2026-12-01 / not a date; write it "
                   "as 2026-12-01")
         return None
+    if not YEARS[0] <= found.year <= YEARS[1]:
+        add(name, f"{found}: tahun harus antara {YEARS[0]} dan {YEARS[1]} / the year must be "
+                  f"between {YEARS[0]} and {YEARS[1]}")
+        return None
+    return found
 
 
 def _times(raw: object, add: Callable[[str, str], None]) -> list[str]:
