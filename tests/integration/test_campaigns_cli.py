@@ -91,3 +91,21 @@ def test_every_problem_has_its_row_and_field_and_exit_code_2(capsys: Capsys, sto
     assert orjson.loads(out) == []
     code, _, err = run_cli(capsys, "campaigns", "activate", "99", "--db", store_url)
     assert code == 2 and "E104" in err
+
+
+def test_show_lists_slots_in_the_campaigns_own_time_zone(capsys: Capsys, store_url: str,
+                                                        tmp_path: Path) -> None:
+    _library(store_url)
+    path = tmp_path / "campaign.json"
+    path.write_bytes(orjson.dumps([{
+        "name": "Tahun depan", "themes": "tolerance", "messages": ["entry:cn-damai"],
+        "start": "2099-01-01", "end": "2099-01-01", "times": "08:15", "timezone": "WIT"}]))
+    code, out, _ = run_cli(capsys, "campaigns", "create", "--file", str(path), "--db",
+                           store_url, "--json")
+    cid = orjson.loads(out)[0]["id"]
+    run_cli(capsys, "campaigns", "activate", str(cid), "--db", store_url)
+    code, out, _ = run_cli(capsys, "campaigns", "show", str(cid), "--db", store_url)
+    table = out.split("slot:", 1)[1]  # below the header, which repeats the posting time
+    assert code == 0 and "08:15" in table and "23:15" not in table and "scheduled" in table
+    code, out, _ = run_cli(capsys, "campaigns", "show", str(cid), "--db", store_url, "--json")
+    assert orjson.loads(out)["slot_list"][0]["scheduled_at"].startswith("2098-12-31T23:15")

@@ -117,11 +117,11 @@ def list_campaigns(as_json: JsonOpt = False, db: DbOption = None) -> None:
     out.print(table)
 
 
-def _slot_row(s: Slot) -> tuple[str, ...]:
+def _slot_row(s: Slot, zone: str) -> tuple[str, ...]:
     ref = s.message.ref if s.message else "—"
     variant = s.message.variant if s.message else ""
-    return (str(s.id), s.scheduled_at.strftime("%Y-%m-%d %H:%M"), s.channel, f"{ref} {variant}",
-            s.state, s.error or "")
+    local = s.scheduled_at.astimezone(camp.zone_of(zone)).strftime("%Y-%m-%d %H:%M")
+    return (str(s.id), local, s.channel, f"{ref} {variant}", s.state, s.error or "")
 
 
 @app.command("show")
@@ -136,10 +136,10 @@ def show(campaign_id: IdArg, as_json: JsonOpt = False, db: DbOption = None) -> N
         _emit(found.to_dict() | {"slot_list": [s.to_dict() for s in slots]})
         return
     _print_campaign(found)
-    table = Table("id", "waktu / time (UTC)", "kanal / channel", "pesan / message",
-                  "status / state", Column("galat / error", overflow="fold"))
+    table = Table("id", f"waktu / time ({found.timezone})", "kanal / channel",
+                  "pesan / message", "status / state", Column("galat / error", overflow="fold"))
     for s in slots:
-        table.add_row(*(plain(v) for v in _slot_row(s)))
+        table.add_row(*(plain(v) for v in _slot_row(s, found.timezone)))
     out.print(table)
 
 
@@ -183,11 +183,12 @@ def confirm_missed(
     """Jadwalkan ulang slot terlewat, berjarak. / Re-schedule missed slots, spaced out."""
     with store_from(db) as store:
         done = camp.confirm_missed(store, _actor(), campaign_id, skip=skip)
+        found = store.campaigns.get(campaign_id)
     if as_json:
         _emit([s.to_dict() for s in done])
         return
     for s in done:
-        out.print(" ".join(_slot_row(s)))
+        out.print(" ".join(_slot_row(s, found.timezone if found else "WIB")))
     out.print(f"{len(done)} slot {'dilewati / skipped' if skip else 'dijadwalkan ulang / '
                                   're-scheduled'}")
 
