@@ -226,3 +226,21 @@ def test_a_viewer_cannot_create_and_an_analyst_cannot_activate(db: Store) -> Non
         camp.activate(db, ANALYST, made.id)
     with pytest.raises(NotFound):
         camp.activate(db, APPROVER, 999)
+
+
+def test_one_claim_wins_and_a_pause_between_the_look_and_the_claim_holds(db: Store) -> None:
+    ids = entries(db, 2)
+    clock = Clock(DAY0)
+    cid = activated(db, [f"entry:{i}" for i in ids], clock)
+    at = db.campaigns.slots(campaign_id=cid)[1].scheduled_at
+    first, second = db.campaigns.due(at - timedelta(days=1), at, at - GRACE, 10)
+    assert db.campaigns.claim(first, "w1", at) and not db.campaigns.claim(first, "w2", at)
+    camp.pause(db, APPROVER, cid)
+    assert not db.campaigns.claim(second, "w1", at)
+    assert states(db, cid)[:2] == ["sending", "scheduled"]
+    # the first worker dies holding its slot: after the lease another one takes it, once
+    camp.activate(db, APPROVER, cid, now=Clock(at))
+    later = at + timedelta(minutes=3)
+    report = tick(db, now=Clock(later), grace=timedelta(days=1), lease=timedelta(minutes=2))
+    assert len(report.sent) == 2 and states(db, cid)[:2] == ["sent", "sent"]
+    assert len(db.publications.recent()) == 2

@@ -283,13 +283,16 @@ class CampaignRepository(Repository):
             return [_slot(r) for r in conn.execute(statement)]
 
     def claim(self, slot: Slot, worker: str, now: datetime) -> bool:
-        """Take ``slot`` for ``worker``: true for exactly one of any number of racing workers."""
+        """Take ``slot`` for ``worker``: true for exactly one of any number of racing workers,
+        and only while its campaign is active (a pause between the look and the claim wins)."""
         condition = (_S.state == "scheduled" if slot.state == "scheduled"
                      else and_(_S.state == "sending", _S.claimed_at == slot.claimed_at))
+        active = select(_C.id).where(_C.state == "active").scalar_subquery()
         with self.db.write() as conn:
-            return conn.execute(update(campaign_slots).where(_S.id == slot.id, condition)
-                                .values(state="sending", claimed_by=worker, claimed_at=now)
-                                ).rowcount == 1
+            done = conn.execute(update(campaign_slots).where(
+                _S.id == slot.id, condition, _S.campaign_id.in_(active))
+                .values(state="sending", claimed_by=worker, claimed_at=now))
+            return done.rowcount == 1
 
     def finish(self, slot_id: int, state: str, *, now: datetime,
                publication_id: int | None = None, error: str | None = None) -> None:
