@@ -244,3 +244,13 @@ def test_one_claim_wins_and_a_pause_between_the_look_and_the_claim_holds(db: Sto
     report = tick(db, now=Clock(later), grace=timedelta(days=1), lease=timedelta(minutes=2))
     assert len(report.sent) == 2 and states(db, cid)[:2] == ["sent", "sent"]
     assert len(db.publications.recent()) == 2
+
+
+def test_slots_that_repeat_a_text_on_a_channel_are_counted_before_activation(
+        db: Store) -> None:
+    ids = entries(db, 2)
+    (made,) = camp.create_campaigns(db, ANALYST, [row([f"entry:{ids[0]} | entry:{ids[1]}"])])
+    assert camp.repeats(made) == 4  # 3 days × 2 times, 2 variants
+    (enough,) = camp.create_campaigns(db, ANALYST, [row(
+        [f"entry:{i}" for i in ids], name="Cukup", end="2026-12-01")])
+    assert camp.repeats(enough) == 0
