@@ -16,6 +16,7 @@ from damai.pipeline.scheduler import tick
 from damai.respond.entries import STARTER, read_entries
 from damai.storage import open_store
 from damai.storage.campaigns import Slot
+from damai.web.app import create_app
 from damai.web.campaigns import month_grid
 from tests.integration.web_helpers import add_users, client_for, login
 
@@ -104,3 +105,19 @@ def test_the_month_grid_puts_each_slot_on_its_local_day() -> None:
     assert days[date(2026, 12, 1)] == [("08:30", slot)]
     assert len(days) == 31 and all(len(w) == 7 for w in weeks)
     assert month_grid(2026, 11, [slot], "WIB")[-1][-1].slots == []
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_serve_runs_the_scheduler_thread_unless_it_is_turned_off(
+        db_url: str, monkeypatch: pytest.MonkeyPatch, on: bool) -> None:
+    import threading
+
+    monkeypatch.setenv("DAMAI_SCHEDULER", "true" if on else "false")
+
+    def running() -> bool:
+        return any(t.name == "damai-scheduler" and t.is_alive() for t in threading.enumerate())
+
+    with TestClient(create_app(db_url)) as client:
+        assert client.get("/healthz").status_code == 200
+        assert running() is on
+    assert not running()  # stopped with the app
