@@ -131,6 +131,21 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "DAMAI_DRAFTER_URL)."),
     Setting("drafter_timeout", "20", "Seconds to wait for the drafting server before giving "
             "up (the template drafter still works)."),
+    # campaigns and the scheduler (issue #12 part 4)
+    Setting("scheduler", "true", "Run the campaign scheduler inside `damai serve` (a "
+            "background thread); false: run `damai worker` instead (or as well: slots are "
+            "claimed, never sent twice)."),
+    Setting("scheduler_interval", "5", "Seconds between two looks of the scheduler at due "
+            "slots."),
+    Setting("scheduler_grace_minutes", "10", "A slot whose time passed longer ago than this "
+            "(downtime, a clock jump) is not sent: it becomes `missed` and waits for a human "
+            "(`damai campaigns confirm-missed`)."),
+    Setting("scheduler_lease_seconds", "120", "Seconds after which a slot a worker claimed "
+            "but did not finish (the worker died) is claimed again; the publication's "
+            "idempotency key makes the retry a no-op if it went out."),
+    Setting("scheduler_missed_spacing_minutes", "10", "Minutes between two missed slots a "
+            "human re-schedules: they go out one at a time, never in a burst."),
+    Setting("scheduler_max_per_tick", "50", "Most slots one look of the scheduler sends."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}

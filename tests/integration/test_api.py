@@ -166,10 +166,46 @@ SAMPLES: dict[tuple[str, str], Any] = {
         "path": f"{API}/responses/{fresh_response(api)}/reject"},
     ("POST", f"{API}/publications"): lambda api: {
         "json": {"response_id": fresh_response(api, approved=True), "channel": "dry-run"}},
+    # campaigns (issue #12)
+    ("GET", f"{API}/campaigns"): {},
+    ("GET", f"{API}/campaigns/{{campaign_id}}"): lambda api: {
+        "path": f"{API}/campaigns/{fresh_campaign(api)}"},
+    ("POST", f"{API}/campaigns"): lambda api: {"json": campaign_body(api)},
+    ("POST", f"{API}/campaigns/{{campaign_id}}/activate"): lambda api: {
+        "path": f"{API}/campaigns/{fresh_campaign(api)}/activate"},
+    ("POST", f"{API}/campaigns/{{campaign_id}}/pause"): lambda api: {
+        "path": f"{API}/campaigns/{fresh_campaign(api, active=True)}/pause"},
+    ("POST", f"{API}/campaigns/{{campaign_id}}/end"): lambda api: {
+        "path": f"{API}/campaigns/{fresh_campaign(api)}/end"},
+    ("POST", f"{API}/campaigns/{{campaign_id}}/confirm-missed"): lambda api: {
+        "path": f"{API}/campaigns/{fresh_campaign(api, active=True)}/confirm-missed"},
 }
 #: what an authorised call of a route answers, where it is not 200
 CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,
-                                       ("POST", f"{API}/publications"): 201}
+                                       ("POST", f"{API}/publications"): 201,
+                                       ("POST", f"{API}/campaigns"): 201}
+
+
+def campaign_body(api: Api) -> dict[str, Any]:
+    """A campaign of a fresh approved response, under a name not taken yet (issue #12)."""
+    rid = fresh_response(api, approved=True)
+    return {"name": f"kampanye {rid}", "themes": ["tolerance"], "messages": [f"response:{rid}"],
+            "start": "2099-12-01", "end": "2099-12-01", "times": ["08:00"], "timezone": "WIB"}
+
+
+def fresh_campaign(api: Api, *, active: bool = False) -> int:
+    """A draft campaign (activated, if asked) made by someone else."""
+    from damai.pipeline.campaigns import activate, create_campaigns
+    from damai.pipeline.responses import Actor
+
+    store = open_store(api.url)
+    try:
+        (made,) = create_campaigns(store, Actor("perencana", "analyst"), [campaign_body(api)])
+        if active:
+            activate(store, Actor("penyetuju", "approver"), made.id)
+        return made.id
+    finally:
+        store.close()
 
 
 def fresh_response(api: Api, *, approved: bool = False) -> int:

@@ -61,7 +61,10 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "GET /jobs/{job_id}", "GET /library", "POST /recommend", "POST /responses",
         "GET /responses/{response_id}", "PATCH /responses/{response_id}",
         "POST /responses/{response_id}/approve", "POST /responses/{response_id}/reject",
-        "POST /publications"}
+        "POST /publications", "GET /campaigns", "POST /campaigns",
+        "GET /campaigns/{campaign_id}", "POST /campaigns/{campaign_id}/activate",
+        "POST /campaigns/{campaign_id}/pause", "POST /campaigns/{campaign_id}/end",
+        "POST /campaigns/{campaign_id}/confirm-missed"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -155,6 +158,23 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
         {"body": {"response_id": 2**70, "channel": "dry-run"}},
         {"body": {"entry_id": "\x00", "channel": "dry-run"}},
     ],
+    # campaigns (issue #12)
+    "GET /campaigns": [{"query": {"x": "\x00"}}],
+    "POST /campaigns": [
+        {"body": {"name": "damai\x00", "themes": ["tolerance\x00"], "messages": ["entry:\x00"],
+                  "start": "2026-12-01", "end": "2026-12-02", "times": ["08:00"]}},
+        {"body": {"name": "x", "themes": ["tolerance"], "messages": ["response:" + "9" * 40],
+                  "start": "9999-12-31", "end": "0001-01-01", "times": ["24:00", "\x00"],
+                  "timezone": "Asia/Jakarta\x00"}},
+        {"body": {"name": "x", "themes": [], "messages": [], "start": "", "end": "",
+                  "times": [], "channels": ["\x00"]}},
+    ],
+    "GET /campaigns/{campaign_id}": [{"path_parameters": {"campaign_id": "9" * 40}}],
+    "POST /campaigns/{campaign_id}/activate": [{"path_parameters": {"campaign_id": "-1"}}],
+    "POST /campaigns/{campaign_id}/pause": [{"path_parameters": {"campaign_id": "9" * 40}}],
+    "POST /campaigns/{campaign_id}/end": [{"path_parameters": {"campaign_id": "1"}}],
+    "POST /campaigns/{campaign_id}/confirm-missed": [
+        {"path_parameters": {"campaign_id": "1"}, "body": {"skip": "\x00"}}],
 }
 
 

@@ -47,8 +47,8 @@ from damai.publishers import Channel, Outgoing, Posted, Publisher, open_publishe
 from damai.storage import Store
 from damai.storage.publications import Publication, Subject
 
-__all__ = ["CHANNELS", "DRY_RUN", "Reconciled", "deliver", "publish", "publish_policy",
-           "reconcile", "settle_uncertain"]
+__all__ = ["CHANNELS", "DRY_RUN", "Reconciled", "channel_problem", "deliver", "publish",
+           "publish_policy", "reconcile", "settle_uncertain"]
 
 log = logging.getLogger("damai.publish")
 
@@ -74,6 +74,17 @@ def _outbox_file(explicit: Path | None) -> Path | None:
         return explicit
     configured = settings.get("dry_run_file")
     return Path(configured) if configured else None
+
+
+def channel_problem(spec: str) -> str | None:
+    """Why ``spec`` is no channel a publication may go to (``None``: it is one)."""
+    if spec == DRY_RUN:
+        return None
+    try:
+        parse_channel(spec)
+    except InputError as exc:
+        return exc.message
+    return None
 
 
 def _channel(spec: str) -> Channel | None:

@@ -21,6 +21,8 @@ and the repositories that take their connections from it:
 ``store.responses``   proposed responses and their review (draft, in review, approved, rejected)
 ``store.publications`` what was published where (the dry-run channel's rows are the outbox); the
                       publishing boundary is enforced here, in the transaction that writes one
+``store.campaigns``  campaigns, their messages and scheduled slots (issue #12); a slot is
+                      claimed here before the scheduler publishes it
 ``store.settings``    settings an admin changes in the dashboard (four-eyes review), audited
 =====================  ===========================================================
 """
@@ -42,6 +44,7 @@ from damai.storage.base import (
     StoredPost,
     WriteResult,
 )
+from damai.storage.campaigns import CampaignRepository
 from damai.storage.claims import ClaimImport, ClaimRepository, PostClaim
 from damai.storage.copy import copy_tables
 from damai.storage.engine import Database, StoreUnavailable, parse_url, safe_url
@@ -88,6 +91,7 @@ class Store:
         self.responses = ResponseRepository(db)
         self.publications = PublicationRepository(db)
         self.settings = SettingsRepository(db)
+        self.campaigns = CampaignRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

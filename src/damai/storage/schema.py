@@ -447,3 +447,67 @@ def _after_create(target: Table, connection: Connection, **_: Any) -> None:
 for _name in DIALECT_DDL:
     event.listen(tables[_name], "after_create", _after_create)
 
+
+
+# == campaigns and their schedule (issue #12 part 4) ==============================================
+# Declared after ``tables`` and the dialect section above so this section stays one block that
+# the merger of the issue #12 branches can move as a whole; it adds its tables to ``tables``.
+
+#: a campaign's state: ``draft → active → paused | ended`` (``paused → active`` resumes it)
+CAMPAIGN_STATES: tuple[str, ...] = ("draft", "active", "paused", "ended")
+#: a slot's state. ``scheduled`` waits for its time; ``sending`` is claimed by a worker;
+#: ``sent`` has its own publication; ``duplicate`` found the same text already published on that
+#: channel (the publication's idempotency key); ``missed`` passed during downtime beyond the
+#: grace window and waits for a human; ``skipped`` a human chose not to send; ``failed`` the
+#: publishing boundary refused (e.g. the response was edited after approval); ``cancelled`` the
+#: campaign ended first
+SLOT_STATES: tuple[str, ...] = ("scheduled", "sending", "sent", "duplicate", "missed", "skipped",
+                                "failed", "cancelled")
+
+#: a campaign: what it is for, where and when it posts (local posting times in ``timezone``,
+#: one of WIB, WITA, WIT), and who activated it (the scheduler publishes in their name)
+campaigns = Table(
+    "campaigns", metadata, _id(),
+    _t("name", null=False), _t("goal"), Column("themes", Json(), nullable=False),
+    Column("channels", Json(), nullable=False), _t("timezone", null=False),
+    Column("start_date", Date(), nullable=False), Column("end_date", Date(), nullable=False),
+    Column("times", Json(), nullable=False), _t("state", null=False),
+    _t("created_by", null=False), Column("created_at", UtcTime(), nullable=False),
+    _t("activated_by"), Column("updated_at", UtcTime(), nullable=False),
+    CheckConstraint(_in("state", CAMPAIGN_STATES), name="campaigns_state_check"),
+    CheckConstraint("end_date >= start_date", name="campaigns_dates_check"),
+    UniqueConstraint("name", name="campaigns_name_key"),
+)
+#: a campaign's messages: ``position`` orders them, and variants of one message (A/B) share a
+#: position. Each is an approved response or an approved library entry (checked at creation and
+#: again, below the scheduler, by the publishing boundary at each send).
+campaign_messages = Table(
+    "campaign_messages", metadata, _id(), _ref("campaigns"),
+    Column("position", Integer(), nullable=False), _t("variant", null=False),
+    Column("response_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("responses.id")), _t("entry_id"),
+    CheckConstraint("(response_id IS NULL) <> (entry_id IS NULL)",
+                    name="campaign_messages_subject_check"),
+    UniqueConstraint("campaign_id", "position", "variant", name="campaign_messages_key"),
+)
+#: one row per (campaign, message variant, channel, time): written when the campaign is first
+#: activated. ``original_at`` is the planned time and never changes; ``scheduled_at`` moves only
+#: when a human re-schedules a missed slot. A worker claims a slot with a conditional UPDATE
+#: (``scheduled → sending``) before it calls the publishing boundary, so two workers never send
+#: one slot, and the publication's idempotency key makes a retry after a crash a no-op.
+campaign_slots = Table(
+    "campaign_slots", metadata, _id(), _ref("campaigns"),
+    Column("message_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("campaign_messages.id", ondelete="CASCADE"), nullable=False),
+    _t("channel", null=False), Column("original_at", UtcTime(), nullable=False),
+    Column("scheduled_at", UtcTime(), nullable=False), _t("state", null=False),
+    _t("claimed_by"), Column("claimed_at", UtcTime()), Column("sent_at", UtcTime()),
+    Column("publication_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("publications.id")), _t("error"), _t("decided_by"),
+    CheckConstraint(_in("state", SLOT_STATES), name="campaign_slots_state_check"),
+    UniqueConstraint("campaign_id", "channel", "original_at", name="campaign_slots_key"),
+    Index("campaign_slots_due", "state", "scheduled_at"),
+    Index("campaign_slots_campaign", "campaign_id", "scheduled_at"),
+)
+tables.update({t.name: t for t in (campaigns, campaign_messages, campaign_slots)})
+# == end of campaigns ==============================================================================

@@ -16,8 +16,10 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from damai import settings
 from damai.pipeline.jobs import JobRunner
 from damai.pipeline.registry import ensure_bundled
+from damai.pipeline.scheduler import Scheduler
 from damai.storage import PostQuery, StoreUnavailable
 from damai.web.api import mount_api
 from damai.web.api.errors import RETRY_AFTER
@@ -39,7 +41,13 @@ def create_app(db: str | None = None) -> FastAPI:
         await run_in_threadpool(ensure_bundled, store)  # a model in service from the start
         ctx.jobs = JobRunner(store, lambda: ingest_stage(ctx), model_dir=ctx.model_dir)
         ctx.jobs.start()
+        # the campaign scheduler (issue #12), unless DAMAI_SCHEDULER=false (`damai worker`)
+        scheduler = Scheduler(store) if settings.get_bool("scheduler") else None
+        if scheduler is not None:
+            scheduler.start()
         yield
+        if scheduler is not None:
+            scheduler.stop()
         ctx.jobs.stop()
         ctx.close()
 

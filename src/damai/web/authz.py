@@ -86,6 +86,18 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/responses/{response_id}/approve"): "approver",
     ("POST", "/responses/{response_id}/reject"): "approver",
     ("POST", "/responses/{response_id}/publish"): "approver",
+    # campaigns (issue #12): everyone sees them and the calendar, analysts create drafts,
+    # approvers schedule them (the scheduler publishes in the activator's name) and answer for
+    # missed slots
+    ("GET", "/campaigns"): "viewer",
+    ("GET", "/campaigns/calendar"): "viewer",
+    ("GET", "/campaigns/{campaign_id}"): "viewer",
+    ("GET", "/campaigns/new"): "analyst",
+    ("POST", "/campaigns"): "analyst",
+    ("POST", "/campaigns/{campaign_id}/activate"): "approver",
+    ("POST", "/campaigns/{campaign_id}/pause"): "approver",
+    ("POST", "/campaigns/{campaign_id}/end"): "approver",
+    ("POST", "/campaigns/{campaign_id}/confirm-missed"): "approver",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users"): "admin",

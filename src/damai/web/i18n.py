@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+from damai.web.i18n_campaigns import CAMPAIGN_MESSAGES
+
 __all__ = ["DEFAULT_LANG", "LANGS", "LANG_COOKIE", "MESSAGES", "translator"]
 
 LANG_COOKIE: Final = "damai_lang"
@@ -466,6 +468,9 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "audit.export": ("Ekspor CSV", "Export CSV"),
     "audit.shown": ("Menampilkan {n} entri terbaru", "Showing the {n} newest entries"),
 }
+
+
+MESSAGES.update(CAMPAIGN_MESSAGES)  # issue #12: the campaign pages
 
 
 def translator(lang: str) -> Callable[..., str]:

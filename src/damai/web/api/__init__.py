@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from damai import settings
 from damai.auth import User
+from damai.web.api.campaigns import add_campaign_routes
 from damai.web.api.errors import (
     ERROR_RESPONSES,
     ApiError,
@@ -36,14 +37,14 @@ from damai.web.context import WebContext
 __all__ = ["API_PREFIX", "API_ROUTE_ROLES", "build_api", "mount_api"]
 
 _DESCRIPTION = """API HTTP Damai untuk sistem mitra: cari dan ambil post, masukkan post, klasifikasi
-teks, statistik, pustaka narasi, tanggapan dan tinjauannya, dan penerbitan (hanya yang
-disetujui). Setiap permintaan perlu `Authorization: Bearer TOKEN` (buat dengan `damai token
-create`). Setiap galat berbentuk `{"error": {"code", "message", "detail"}}`.
+teks, statistik, pustaka narasi, tanggapan dan tinjauannya, penerbitan (hanya yang
+disetujui), dan kampanye terjadwal. Setiap permintaan perlu `Authorization: Bearer TOKEN` (buat
+dengan `damai token create`). Setiap galat berbentuk `{"error": {"code", "message", "detail"}}`.
 
 Damai's HTTP API for partner systems: query and get posts, ingest posts, classify text,
-statistics, the library, responses and their review, and publishing (approved content only).
-Every request needs `Authorization: Bearer TOKEN` (`damai token create`). Every error is
-`{"error": {"code", "message", "detail"}}`."""
+statistics, the library, responses and their review, publishing (approved content only), and
+scheduled campaigns. Every request needs `Authorization: Bearer TOKEN` (`damai token create`).
+Every error is `{"error": {"code", "message", "detail"}}`."""
 
 
 def build_api(ctx: WebContext) -> FastAPI:
@@ -56,6 +57,7 @@ def build_api(ctx: WebContext) -> FastAPI:
     add_library_route(api.router, ctx)
     add_recommend_route(api.router, ctx)
     add_response_routes(api.router, ctx)
+    add_campaign_routes(api.router, ctx)
     schema: dict[str, Any] = {}
 
     @api.get("/openapi.json", include_in_schema=False)

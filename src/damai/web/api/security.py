@@ -39,6 +39,15 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", f"{API_PREFIX}/responses/{{response_id}}/approve"): "approver",
     ("POST", f"{API_PREFIX}/responses/{{response_id}}/reject"): "approver",
     ("POST", f"{API_PREFIX}/publications"): "approver",
+    # campaigns (issue #12): analysts create them, approvers schedule (the scheduler publishes
+    # in the activator's name), pause, end, and answer for missed slots
+    ("GET", f"{API_PREFIX}/campaigns"): "viewer",
+    ("GET", f"{API_PREFIX}/campaigns/{{campaign_id}}"): "viewer",
+    ("POST", f"{API_PREFIX}/campaigns"): "analyst",
+    ("POST", f"{API_PREFIX}/campaigns/{{campaign_id}}/activate"): "approver",
+    ("POST", f"{API_PREFIX}/campaigns/{{campaign_id}}/pause"): "approver",
+    ("POST", f"{API_PREFIX}/campaigns/{{campaign_id}}/end"): "approver",
+    ("POST", f"{API_PREFIX}/campaigns/{{campaign_id}}/confirm-missed"): "approver",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",

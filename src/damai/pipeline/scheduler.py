@@ -1,0 +1,150 @@
+"""The campaign scheduler (issue #12 part 4): our own, on the campaign tables.
+
+Why not APScheduler: its SQLAlchemy job store keeps *pickled jobs*, one per trigger, and on a
+restart it either fires every missed run at once (``coalesce=False``) or folds them into one
+(``coalesce=True``) after ``misfire_grace_time``; neither lists a missed slot for a human, and
+neither knows that a send is exactly once only if it is claimed in the same database as the
+publication. A slot here is a row (``campaign_slots``), so what was sent, missed or failed is
+a query, the dashboard's calendar reads the same rows, and the rules fit in :func:`tick`:
+
+1. Slots of active campaigns still ``scheduled`` for a time more than the grace window
+   (``DAMAI_SCHEDULER_GRACE_MINUTES``) ago become ``missed``: downtime or a clock jump never
+   sends a burst of catch-up posts. A human re-schedules them (:func:`~damai.pipeline.campaigns.
+   confirm_missed`), one by one, spaced out.
+2. Slots due within the grace window are claimed, one at a time, with a conditional ``UPDATE``
+   (:meth:`~damai.storage.campaigns.CampaignRepository.claim`), then handed to the one
+   publishing function, :func:`damai.pipeline.publishing.publish`. Its idempotency key (what,
+   which text version, which channel) makes a second call return the first publication.
+3. A slot claimed by a worker that died (``sending`` for longer than
+   ``DAMAI_SCHEDULER_LEASE_SECONDS``) is claimed again; the boundary answers with the
+   publication the dead worker wrote, if it got that far, and the slot is ``sent``.
+
+Time comes from an injected ``now`` function, so tests move the clock without waiting.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from damai import settings
+from damai.errors import InputError, NotFound, ReviewRefused
+from damai.pipeline.publishing import publish
+from damai.pipeline.responses import Actor
+from damai.storage import Store
+from damai.storage.campaigns import Slot
+
+__all__ = ["Scheduler", "TickReport", "tick", "worker_name"]
+
+log = logging.getLogger("damai.scheduler")
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class TickReport:
+    """What one look at the slots did."""
+
+    missed: int = 0
+    sent: list[int] = field(default_factory=list)
+    duplicate: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    lost_race: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {"missed": self.missed, "sent": len(self.sent),
+                "duplicate": len(self.duplicate), "failed": len(self.failed),
+                "lost_race": self.lost_race}
+
+
+def _send(store: Store, slot: Slot, activated_by: str, now: datetime, report: TickReport
+          ) -> None:
+    assert slot.message is not None
+    actor = Actor(f"scheduler:{activated_by}", "approver")
+    try:
+        published, new = publish(store, actor, slot.channel,
+                                 response_id=slot.message.response_id,
+                                 entry_id=slot.message.entry_id)
+    except (ReviewRefused, NotFound, InputError) as exc:
+        store.campaigns.finish(slot.id, "failed", now=now, error=exc.message)
+        report.failed.append(slot.id)
+        return
+    # not new: this slot's own earlier try (its worker died before finishing), or the same
+    # text already went out on this channel for another slot
+    duplicate = not new and store.campaigns.publication_taken(published.id, slot.id)
+    state = "duplicate" if duplicate else "sent"
+    store.campaigns.finish(slot.id, state, now=now, publication_id=published.id)
+    (report.duplicate if duplicate else report.sent).append(slot.id)
+
+
+def tick(store: Store, *, now: Clock = _utc_now, worker: str | None = None,
+         grace: timedelta | None = None, lease: timedelta | None = None,
+         limit: int | None = None) -> TickReport:
+    """One look at the slots (the module doc): mark the missed, send the due, each claimed."""
+    grace = grace if grace is not None else timedelta(
+        minutes=settings.get_float("scheduler_grace_minutes"))
+    lease = lease if lease is not None else timedelta(
+        seconds=settings.get_float("scheduler_lease_seconds"))
+    limit = limit if limit is not None else settings.get_int("scheduler_max_per_tick")
+    worker = worker or worker_name()
+    at = now()
+    report = TickReport(missed=store.campaigns.mark_missed(at - grace))
+    activators: dict[int, str] = {}
+    for slot in store.campaigns.due(at - grace, at, at - lease, limit):
+        claimed_at = now()
+        if not store.campaigns.claim(slot, worker, claimed_at):
+            report.lost_race += 1
+            continue
+        if slot.campaign_id not in activators:
+            campaign = store.campaigns.get(slot.campaign_id)
+            activators[slot.campaign_id] = (campaign.activated_by if campaign else None) or "-"
+        _send(store, slot, activators[slot.campaign_id], claimed_at, report)
+    return report
+
+
+class Scheduler:
+    """:func:`tick` every ``interval`` seconds on a thread, until :meth:`stop` (what ``damai
+    serve`` starts in its lifespan, and ``damai worker`` runs in the foreground)."""
+
+    def __init__(self, store: Store, *, interval: float | None = None,
+                 now: Clock = _utc_now) -> None:
+        self.store, self.now = store, now
+        self.interval = (interval if interval is not None
+                         else settings.get_float("scheduler_interval"))
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run(self, *, once: bool = False,
+            on_tick: Callable[[TickReport], None] | None = None) -> None:
+        while not self._stop.is_set():
+            try:
+                report = tick(self.store, now=self.now)
+            except Exception:  # the database went away: keep the loop, log, try again
+                log.exception("scheduler tick failed")
+            else:
+                if on_tick is not None:
+                    on_tick(report)
+            if once:
+                return
+            self._stop.wait(self.interval)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run, name="damai-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
