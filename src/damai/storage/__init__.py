@@ -22,6 +22,8 @@ and the repositories that take their connections from it:
 ``store.publications`` what was published where (the dry-run channel's rows are the outbox); the
                       publishing boundary is enforced here, in the transaction that writes one
 ``store.settings``    settings an admin changes in the dashboard (four-eyes review), audited
+``store.ambassadors`` the ambassador network (Duta Damai): ambassadors and their consent, content
+                      kits, and the posts credited to them (issue #12)
 =====================  ===========================================================
 """
 
@@ -32,6 +34,7 @@ from typing import Literal
 
 from damai import settings
 from damai.storage.accounts import AccountRepository, CursorRepository
+from damai.storage.ambassadors import AmbassadorRepository
 from damai.storage.audit import AuditEntry, AuditRepository
 from damai.storage.base import (
     PostCursor,
@@ -88,6 +91,7 @@ class Store:
         self.responses = ResponseRepository(db)
         self.publications = PublicationRepository(db)
         self.settings = SettingsRepository(db)
+        self.ambassadors = AmbassadorRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:
