@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from damai.auth import ROLES, open_auth_store
+from damai.pipeline.ambassadors import issue_kit, register
 from damai.pipeline.library import import_library
 from damai.records import Post
 from damai.respond.entries import STARTER, read_entries
@@ -166,10 +167,37 @@ SAMPLES: dict[tuple[str, str], Any] = {
         "path": f"{API}/responses/{fresh_response(api)}/reject"},
     ("POST", f"{API}/publications"): lambda api: {
         "json": {"response_id": fresh_response(api, approved=True), "channel": "dry-run"}},
+    ("GET", f"{API}/ambassadors"): {"params": {"province": "bali"}},
+    ("GET", f"{API}/ambassadors/reach"): {"params": {"by": "campaign"}},
+    ("GET", f"{API}/ambassadors/kits"): {},
+    ("POST", f"{API}/ambassadors"): {"json": {
+        "name": "Wayan Sudarma", "province": "Bali", "consent_scope": "Menerima kit konten"}},
+    ("GET", f"{API}/ambassadors/{{ambassador_id}}"): lambda api: {
+        "path": f"{API}/ambassadors/{fresh_ambassador(api)[0]}"},
+    ("POST", f"{API}/ambassadors/{{ambassador_id}}/withdraw"): lambda api: {
+        "path": f"{API}/ambassadors/{fresh_ambassador(api)[0]}/withdraw"},
+    ("POST", f"{API}/ambassadors/{{ambassador_id}}/kits"): lambda api: {
+        "path": f"{API}/ambassadors/{fresh_ambassador(api)[0]}/kits",
+        "json": {"campaign_id": "damai-di-kampus"}},
+    ("POST", f"{API}/kits/{{kit_id}}/revoke"): lambda api: {
+        "path": f"{API}/kits/{fresh_ambassador(api)[1]}/revoke"},
 }
 #: what an authorised call of a route answers, where it is not 200
 CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,
-                                       ("POST", f"{API}/publications"): 201}
+                                       ("POST", f"{API}/publications"): 201,
+                                       ("POST", f"{API}/ambassadors"): 201,
+                                       ("POST", f"{API}/ambassadors/{{ambassador_id}}/kits"): 201}
+
+
+def fresh_ambassador(api: Api) -> tuple[int, int]:
+    """An ambassador with a kit: (ambassador id, kit id)."""
+    store = open_store(api.url)
+    try:
+        duta = register(store, name="Nyoman Ariani", province="Bali", actor="test",
+                        consent_scope="Menerima kit konten dan unggahannya dihitung")
+        return duta.id, issue_kit(store, duta.id, actor="test").kit.id
+    finally:
+        store.close()
 
 
 def fresh_response(api: Api, *, approved: bool = False) -> int:

@@ -177,7 +177,7 @@ def tracking_link(link: str, code: str) -> str:
         raise InputError(f"Tautan {link!r} harus diawali http:// atau https:// / the link "
                          "must start with http:// or https://")
     query = [(k, v) for k, v in parse_qsl(parts.query) if k != "dd"] + [("dd", code)]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    return urlunsplit(parts._replace(path=parts.path or "/", query=urlencode(query)))
 
 
 def _pick_entries(store: Store, ambassador: Ambassador, entry_ids: Sequence[str]

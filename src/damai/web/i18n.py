@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+from damai.web.i18n_ambassadors import AMBASSADOR_MESSAGES
+
 __all__ = ["DEFAULT_LANG", "LANGS", "LANG_COOKIE", "MESSAGES", "translator"]
 
 LANG_COOKIE: Final = "damai_lang"
@@ -455,6 +457,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "audit.export": ("Ekspor CSV", "Export CSV"),
     "audit.shown": ("Menampilkan {n} entri terbaru", "Showing the {n} newest entries"),
 }
+
+MESSAGES.update(AMBASSADOR_MESSAGES)
 
 
 def translator(lang: str) -> Callable[..., str]:

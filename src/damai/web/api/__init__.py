@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from damai import settings
 from damai.auth import User
+from damai.web.api.ambassadors import add_ambassador_routes
 from damai.web.api.errors import (
     ERROR_RESPONSES,
     ApiError,
@@ -56,6 +57,7 @@ def build_api(ctx: WebContext) -> FastAPI:
     add_library_route(api.router, ctx)
     add_recommend_route(api.router, ctx)
     add_response_routes(api.router, ctx)
+    add_ambassador_routes(api.router, ctx)
     schema: dict[str, Any] = {}
 
     @api.get("/openapi.json", include_in_schema=False)
