@@ -155,6 +155,31 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
         {"body": {"response_id": 2**70, "channel": "dry-run"}},
         {"body": {"entry_id": "\x00", "channel": "dry-run"}},
     ],
+    # the ambassador network (issue #12)
+    "GET /ambassadors": [{"query": {"province": "Jawa\x00Barat"}},
+                         {"query": {"province": "x" * 5000}}],
+    "GET /ambassadors/reach": [{"query": {"by": "ambassador\x00"}}],
+    "GET /ambassadors/kits": [{"query": {"x": "\x00"}}],
+    "POST /ambassadors": [
+        {"body": {"name": "Nur\x00 Aini", "province": "Aceh", "consent_scope": "kit"}},
+        {"body": {"name": "a" * 5000, "province": "Aceh", "consent_scope": "kit"}},
+        {"body": {"name": "Nur", "province": "Aceh", "consent_scope": "kit",
+                  "handles": {"x": "@nur aini"}}},
+        {"body": {"name": "Nur", "province": "Aceh", "consent_scope": "kit",
+                  "consent_date": "9999-12-31"}},
+        {"body": nested(900)},
+    ],
+    "GET /ambassadors/{ambassador_id}": [{"path_parameters": {"ambassador_id": "9" * 40}},
+                                         {"path_parameters": {"ambassador_id": "-1"}}],
+    "POST /ambassadors/{ambassador_id}/withdraw": [
+        {"path_parameters": {"ambassador_id": "9" * 40}},
+        {"path_parameters": {"ambassador_id": "424242"}}],
+    "POST /ambassadors/{ambassador_id}/kits": [
+        {"path_parameters": {"ambassador_id": "424242"}, "body": {"days": 5}},
+        {"path_parameters": {"ambassador_id": "1"}, "body": {"link": "javascript:alert(1)"}},
+        {"path_parameters": {"ambassador_id": "1"}, "body": {"campaign_id": "\x00"}}],
+    "POST /kits/{kit_id}/revoke": [{"path_parameters": {"kit_id": "9" * 40}},
+                                   {"path_parameters": {"kit_id": "424242"}}],
 }
 
 
