@@ -17,7 +17,7 @@ from damai.pipeline import ambassadors as amb
 from damai.storage import open_store
 from damai.storage.schema import ambassador_kits
 from damai.web.ambassadors import NOT_FOUND_TEXT
-from tests.conftest import run_cli
+from tests.conftest import page, run_cli, tweet, write_jsonl
 from tests.integration.test_auth_store import fast_passwords
 from tests.integration.web_helpers import client_for, login, respond_db
 
@@ -160,3 +160,35 @@ def test_the_leaderboard_switch(network: dict[str, Any]) -> None:
     assert [(e.actor, e.detail) for e in changes if e.target == "setting:leaderboard"] == [
         ("admin", {"old": False, "new": True}),  # newest first
         ("admin", {"old": True, "new": False})]
+
+
+def test_damai_ingest_credits_a_kit_end_to_end(
+        network: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Through ``damai ingest`` of a twarc2 file: the author's handle is seen before it is
+    pseudonymised away, so the ambassador's own near-duplicate post is credited."""
+    db = network["db"]
+    with open_store(db) as store:
+        dewi = amb.register(store, name="Dewi Anggraini", province="DKI Jakarta",
+                            consent_scope=SCOPE, handles=["x:@warga1001"], actor="analyst")
+        kit = amb.issue_kit(store, dewi.id, actor="analyst", campaign_id="jakarta-rukun").kit
+    message = kit.content["messages"][1]["text"].split("\n\n")[0]
+    tweets = [tweet(1, "Sahabat semua, " + message),  # from @warga1001, Dewi's handle
+              tweet(2, f"Pesan yang menyejukkan, ikut sebarkan {kit.tag}"),
+              tweet(8, "Macet parah di Sudirman pagi ini, berangkat lebih awal ya.")]
+    path = write_jsonl(tmp_path / "kiriman.jsonl", [page(tweets)])
+    code, _, _ = run_cli(capsys, "ingest", str(path), "--db", db)
+    assert code == 0
+    with open_store(db) as store:
+        credits = store.ambassadors.credits(ambassador_id=dewi.id)
+        stored = store.posts.get("x", tweets[0]["id"])
+        assert stored is not None and stored.author_handle is None  # not kept by crediting
+    assert sorted(c.method for c in credits) == ["tag", "text"]
+    code, out, _ = run_cli(capsys, "ambassadors", "report", "--by", "campaign", "--json",
+                           "--db", db)
+    assert [(t["key"], t["posts"]) for t in orjson.loads(out)] == [("jakarta-rukun", 2)]
+    with client_for(db) as client:
+        login(client, "analyst")
+        for query in ("campaign=jakarta-rukun", "province=DKI+Jakarta"):
+            page_ = client.get(f"/ambassadors?{query}").text
+            assert 'id="credits"' in page_ and page_.count('data-method="') == 2, query
+        assert "Macet parah" not in client.get("/ambassadors?province=DKI+Jakarta").text

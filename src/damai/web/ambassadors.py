@@ -21,7 +21,7 @@ from datetime import date
 from typing import Annotated, Any, Final
 
 import orjson
-from fastapi import FastAPI, Form, Request, Response
+from fastapi import FastAPI, Form, Query, Request, Response
 from fastapi.responses import PlainTextResponse, RedirectResponse
 
 from damai.errors import InputError, NotFound
@@ -47,13 +47,18 @@ def not_found() -> Response:
     return PlainTextResponse(NOT_FOUND_TEXT, status_code=404, headers=KIT_HEADERS)
 
 
-def overview(store: Store) -> dict[str, Any]:
-    """What ``/ambassadors`` shows."""
+def overview(store: Store, province: str = "", campaign: str = "") -> dict[str, Any]:
+    """What ``/ambassadors`` shows; with ``province`` or ``campaign``, also the credited posts
+    of that region or campaign."""
     leaderboard = bool(store.settings.get("leaderboard"))
+    chosen = bool(province or campaign)
+    credits = store.ambassadors.credits(province=province or None,
+                                        campaign_id=campaign or None, limit=200) if chosen else []
     return {"ambassadors": store.ambassadors.all(), "leaderboard": leaderboard,
             "by_person": store.ambassadors.tally("ambassador")[:20] if leaderboard else [],
             "by_province": store.ambassadors.tally("province"),
-            "by_campaign": store.ambassadors.tally("campaign")}
+            "by_campaign": store.ambassadors.tally("campaign"),
+            "province": province, "campaign": campaign, "chosen": chosen, "credits": credits}
 
 
 def detail(store: Store, ambassador_id: int) -> dict[str, Any] | None:
@@ -84,8 +89,9 @@ def add_ambassador_routes(app: FastAPI, ctx: WebContext) -> None:
                       status)
 
     @app.get("/ambassadors")
-    def ambassadors_page(request: Request) -> Response:
-        return render(request, "ambassadors.html", overview(store))
+    def ambassadors_page(request: Request, province: Annotated[str, Query(max_length=100)] = "",
+                         campaign: Annotated[str, Query(max_length=300)] = "") -> Response:
+        return render(request, "ambassadors.html", overview(store, province, campaign))
 
     @app.get("/ambassadors/new")
     def new_page(request: Request) -> Response:
