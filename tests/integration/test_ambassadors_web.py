@@ -1,6 +1,7 @@
-"""Issue #12 part 5 in the dashboard, the API and the CLI: the public kit page (valid, revoked,
-expired, forged, withdrawn: one plain 404 that names no one), consent withdrawal hiding the person
-from every list, page, API answer and export, registration, and the leaderboard switch."""
+"""Issue #12 part 5 in the dashboard, the API and the CLI, on SQLite and PostgreSQL: the public
+kit page (valid, revoked, expired, forged, withdrawn: one plain 404 that names no one), consent
+withdrawal hiding the person from every list, page, API answer and export, registration, the
+leaderboard switch, and crediting through ``damai ingest``."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from damai.storage.schema import ambassador_kits
 from damai.web.ambassadors import NOT_FOUND_TEXT
 from tests.conftest import page, run_cli, tweet, write_jsonl
 from tests.integration.test_auth_store import fast_passwords
+from tests.integration.test_store_contract import store_url  # noqa: F401  (fixture)
 from tests.integration.web_helpers import client_for, login, respond_db
 
 SCOPE = "Menerima kit konten Duta Damai dan unggahannya dihitung untuk laporan"
@@ -26,8 +28,10 @@ NAME = "Rahmat Hidayat"
 
 
 @pytest.fixture
-def network(tmp_path: Path, db_url: str) -> dict[str, Any]:
-    """The respond fixture, one ambassador with a live kit, and an API token per role."""
+def network(tmp_path: Path, store_url: str) -> dict[str, Any]:  # noqa: F811  (the fixture)
+    """The respond fixture, one ambassador with a live kit, and an analyst's API token, on
+    SQLite and PostgreSQL."""
+    db_url = store_url
     respond_db(tmp_path, db_url)
     with open_store(db_url) as store:
         person = amb.register(store, name=NAME, province="Sulawesi Selatan",
