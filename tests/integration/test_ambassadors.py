@@ -223,3 +223,25 @@ def test_the_stage_is_pure(store: Store) -> None:
     batch = [post(1, f"Mari {kit.tag}")]
     assert [r.method for r in stage.predict(batch)] == ["tag"]
     assert store.ambassadors.credits() == []
+
+
+def test_a_deleted_post_takes_its_credit_with_it(store: Store) -> None:
+    kit = amb.issue_kit(store, add_siti(store).id, actor="analis").kit
+    ingest(store, [post(1, f"Mari rawat kerukunan {kit.tag}"), post(2, f"Salam damai {kit.tag}")])
+    assert len(store.ambassadors.credits()) == 2
+    assert store.lifecycle.platform_deleted([("x", "9001")]) == 1
+    assert [c.text for c in store.ambassadors.credits()] == [f"Salam damai {kit.tag}"]
+    assert store.ambassadors.tally("campaign")[0].posts == 1
+
+
+def test_a_credit_lost_after_the_write_is_mended_by_ingesting_again(store: Store) -> None:
+    kit = amb.issue_kit(store, add_siti(store).id, actor="analis").kit
+    tagged = post(1, f"Bersama kita jaga Indonesia {kit.tag}")
+    chain = StageChain(store, "uji", pseudonymiser=Pseudonymiser(b"rahasia"), claims=False,
+                       credits=False)  # as if the process died before recording the credit
+    chain.write([tagged], [], [])
+    assert store.ambassadors.credits() == []
+    again = StageChain(store, "ulang", pseudonymiser=Pseudonymiser(b"rahasia"), claims=False)
+    counts = again.write([post(1, f"Bersama kita jaga Indonesia {kit.tag}")], [], [])
+    assert counts.duplicates == 1
+    assert [c.method for c in store.ambassadors.credits()] == ["tag"]

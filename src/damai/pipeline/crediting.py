@@ -13,6 +13,12 @@ A post matches a kit in one of three ways, tried in this order:
 
 A tag or a link is personal, so it credits the kit whoever posts it: a copy of a tagged post still
 spread from that ambassador's kit. Reposts are skipped (their engagement belongs to the original).
+A kit whose page link expired still earns credits (posts come after the page is read); a revoked
+kit, or one of an ambassador who withdrew, earns none.
+
+A post already stored is matched again when it comes back (a duplicate), and a credit already
+recorded is skipped, so a crash between storing a batch and recording its credits is mended by
+ingesting the same records again.
 
 :class:`CreditStage` follows the stage pattern: :meth:`~CreditStage.predict` is pure and runs
 before pseudonymisation (it needs the author's handle, which is not stored); the chain records
