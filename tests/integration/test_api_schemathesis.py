@@ -61,7 +61,10 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "GET /jobs/{job_id}", "GET /library", "POST /recommend", "POST /responses",
         "GET /responses/{response_id}", "PATCH /responses/{response_id}",
         "POST /responses/{response_id}/approve", "POST /responses/{response_id}/reject",
-        "POST /publications"}
+        "POST /publications", "GET /ambassadors", "POST /ambassadors",
+        "GET /ambassadors/reach", "GET /ambassadors/kits", "GET /ambassadors/{ambassador_id}",
+        "POST /ambassadors/{ambassador_id}/withdraw", "POST /ambassadors/{ambassador_id}/kits",
+        "POST /kits/{kit_id}/revoke"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
