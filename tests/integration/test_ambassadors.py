@@ -89,10 +89,12 @@ def test_a_kit_is_written_from_approved_entries(store: Store) -> None:
     for message in kit.content["messages"]:
         entry = approved[message["entry_id"]]
         assert message["text"].startswith(entry.short_280.strip()) and kit.tag in message["text"]
+        assert message["fits_x"] == (len(message["text"]) - len(kit.link or "") + 23 <= 280)
         assert set(entry.themes) & {"anti_violence", "tolerance"}
     assert kit.tag == f"#DD{kit.code}" and "-" not in kit.tag
     assert kit.link == f"https://damai.example/kampanye?ref=wa&dd={kit.code}"
     assert kit.content["times"] == ["07:00 WIB", "12:30 WIB", "19:30 WIB"]
+    assert kit.content["hashtags"] == ["#DutaDamai", "#IndonesiaDamai", kit.tag]
     assert kit.campaign_id == "ramadan-damai-2027"
     with pytest.raises(InputError):
         amb.issue_kit(store, siti.id, actor="analis", entry_ids=["tidak-ada"])

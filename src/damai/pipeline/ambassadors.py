@@ -58,6 +58,8 @@ _PLATFORM: Final = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
 _ALIASES: Final = {"twitter": "x"}
 _CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 _SALT: Final = b"damai-kit-link:"
+_X_LIMIT: Final = 280
+_X_LINK: Final = 23  # X counts every link as 23 characters
 
 
 def province_name(text: str) -> str:
@@ -199,14 +201,19 @@ def _pick_entries(store: Store, ambassador: Ambassador, entry_ids: Sequence[str]
 
 def kit_content(entries: Sequence[Any], ambassador: Ambassador, tag: str,
                 link: str | None) -> dict[str, Any]:
-    """Message variants (each ends with the hashtags, the tag and the link), times, hashtags."""
-    hashtags = [*DEFAULT_HASHTAGS, tag]
-    tail = " ".join(hashtags) + (f" {link}" if link else "")
+    """Message variants (each ends with the personal tag and the link), times, hashtags. The
+    shared hashtags are listed apart, for the ambassador to add where there is room:
+    ``fits_x`` says whether a message fits X's 280 characters (a link counts as 23 there)."""
+    tail = tag + (f" {link}" if link else "")
     zone = time_zone(ambassador.province)
-    messages = [{"entry_id": e.id, "version": e.version, "title": e.title,
-                 "text": f"{e.short_280.strip()}\n\n{tail}"} for e in entries]
+    messages = []
+    for e in entries:
+        text = f"{e.short_280.strip()}\n\n{tail}"
+        counted = len(text) - (len(link) - _X_LINK if link else 0)
+        messages.append({"entry_id": e.id, "version": e.version, "title": e.title,
+                         "text": text, "fits_x": counted <= _X_LIMIT})
     return {"messages": messages, "times": [f"{t} {zone}" for t in DEFAULT_TIMES],
-            "hashtags": hashtags}
+            "hashtags": [*DEFAULT_HASHTAGS, tag]}
 
 
 def issue_kit(store: Store, ambassador_id: int, *, actor: str, campaign_id: str | None = None,

@@ -83,6 +83,10 @@ AMBASSADOR_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "kit.messages": ("Pilihan pesan", "Message variants"),
     "kit.times": ("Waktu unggah yang disarankan", "Suggested posting times"),
     "kit.hashtags": ("Tagar", "Hashtags"),
+    "kit.too_long_x": ("Untuk X, pesan ini lebih dari 280 karakter: pakai di platform lain, "
+                       "atau pilih pesan yang lebih pendek.",
+                       "Over 280 characters for X: post it elsewhere, or pick a shorter "
+                       "message."),
     "kit.tag_note": ("Tag pribadi Anda: {tag}", "Your personal tag: {tag}"),
     "kit.privacy": (
         "Jangan bagikan tautan halaman ini. Anda bisa menarik persetujuan kapan saja lewat "
