@@ -108,7 +108,8 @@ def test_withdrawal_hides_the_person_from_pages_api_and_exports(
                  client.get("/api/v1/ambassadors/reach?by=ambassador", headers=bearer).text]
         assert client.get(f"/ambassadors/{person}").status_code == 404
         assert client.get(f"/api/v1/ambassadors/{person}", headers=bearer).status_code == 404
-        again = client.post(f"/ambassadors/{person}/withdraw", data={"csrf_token": csrf})
+        again = client.post(f"/ambassadors/{person}/withdraw",
+                            data={"csrf_token": csrf, "confirm": "ya"})
         assert again.status_code == 303
     for args in (("list", "--json"), ("export",), ("export", "--format", "json"),
                  ("report", "--json")):
@@ -117,6 +118,19 @@ def test_withdrawal_hides_the_person_from_pages_api_and_exports(
         views.append(out)
     for view in views:
         assert NAME not in view and "rahmat_damai" not in view and "Makassar" not in view
+
+
+def test_withdrawal_in_the_dashboard_needs_the_box_ticked(network: dict[str, Any]) -> None:
+    path = f"/ambassadors/{network['id']}/withdraw"
+    with client_for(network["db"]) as client:
+        csrf = login(client, "analyst")
+        unticked = client.post(path, data={"csrf_token": csrf})
+        assert unticked.status_code == 400 and "Centang konfirmasi" in unticked.text
+        assert NAME in client.get("/ambassadors").text
+        assert client.post(path, data={"csrf_token": csrf, "confirm": "ya"}).status_code == 303
+        assert NAME not in client.get("/ambassadors").text
+    with open_store(network["db"]) as store:
+        assert [e.actor for e in store.audit.query(action="ambassador_withdraw")] == ["analyst"]
 
 
 def test_register_from_the_dashboard(network: dict[str, Any]) -> None:

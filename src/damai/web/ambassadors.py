@@ -41,6 +41,9 @@ KIT_HEADERS: Final = {"Cache-Control": "no-store", "Referrer-Policy": "no-referr
 #: the one answer for a link that does not open a kit, whatever the reason
 NOT_FOUND_TEXT: Final = "Halaman tidak ditemukan. / Page not found."
 Text = Annotated[str, Form(max_length=300)]
+_CONFIRM: Final = ("Centang konfirmasi dulu: penarikan persetujuan menghapus data duta dan tidak "
+                   "bisa dibatalkan / Tick the confirmation first: a withdrawal erases the "
+                   "ambassador's data and cannot be undone")
 
 
 def not_found() -> Response:
@@ -144,8 +147,12 @@ def add_ambassador_routes(app: FastAPI, ctx: WebContext) -> None:
         return person(request, ambassador_id, issued=issued)
 
     @app.post("/ambassadors/{ambassador_id}/withdraw", dependencies=CSRF)
-    def withdraw_page(request: Request, ambassador_id: int) -> Response:
+    def withdraw_page(request: Request, ambassador_id: int,
+                      confirm: Annotated[str, Form(max_length=5)] = "") -> Response:
+        """Erasure cannot be undone, so the form's box must be ticked (``confirm=ya``)."""
         user, ip = signed_in(request)
+        if confirm != "ya":
+            return person(request, ambassador_id, error=_CONFIRM, status=400)
         try:
             if row_id_ok(ambassador_id):
                 store.ambassadors.withdraw(ambassador_id, actor=user.name, ip=ip)

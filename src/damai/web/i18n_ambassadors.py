@@ -73,6 +73,8 @@ AMBASSADOR_MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "tersisa hanya catatan persetujuan dan tanggal penarikannya.",
         "This ambassador's name, region, handles and kits leave every view and export. Only "
         "the consent record and the date of withdrawal remain."),
+    "amb.withdraw_confirm": ("Saya paham: data duta ini dihapus dan tidak bisa dikembalikan.",
+                             "I understand: this ambassador's data is erased for good."),
     "kit.title": ("Kit Duta Damai", "Peace ambassador kit"),
     "kit.greeting": ("Halo, {name}! Ini kit konten Anda.", "Hello, {name}! Here is your kit."),
     "kit.explain": (
