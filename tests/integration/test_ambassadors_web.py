@@ -97,8 +97,10 @@ def test_withdrawal_hides_the_person_from_pages_api_and_exports(
         assert NAME in client.get("/ambassadors").text
         assert NAME in client.get("/ambassadors/kits.csv").text
         assert client.get(f"/api/v1/ambassadors/{person}", headers=bearer).status_code == 200
-    code, _, _ = run_cli(capsys, "ambassadors", "withdraw", str(person), "--db", db)
+    code, out, _ = run_cli(capsys, "ambassadors", "withdraw", str(person), "--json", "--db", db)
     assert code == 0
+    record = orjson.loads(out)  # only the consent record is left
+    assert set(record) == {"id", "consent_at", "scope", "withdrawn_at"} and NAME not in out
     with client_for(db) as client:
         csrf = login(client, "analyst")
         views = [client.get("/ambassadors").text, client.get("/ambassadors/kits.csv").text,

@@ -87,12 +87,17 @@ def list_command(
 @app.command("withdraw")
 def withdraw_command(
     ambassador_id: Annotated[int, typer.Argument(help="ID duta / ambassador id", min=1)],
+    as_json: JsonOpt = False,
     db: DbOption = None,
 ) -> None:
     """Catat penarikan persetujuan: data pribadinya dihapus. / Record a withdrawal of consent:
     the person's data is erased and every kit revoked."""
     with store_from(db) as store:
         store.ambassadors.withdraw(ambassador_id, actor=cli_actor())
+        record = store.ambassadors.consent_record(ambassador_id) or {}
+    if as_json:
+        sys.stdout.write(orjson.dumps({"id": ambassador_id, **record}).decode() + "\n")
+        return
     out.print(f"duta / ambassador {ambassador_id}: persetujuan ditarik, data dihapus / consent "
               "withdrawn, data erased")
 
