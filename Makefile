@@ -60,6 +60,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/classify_ray.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/crediting.py
 
 models: $(STAMP)
 	$(BIN)/python scripts/build_models.py --shared $(SHARED_DATA)

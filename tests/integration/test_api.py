@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from damai.auth import ROLES, open_auth_store
+from damai.pipeline.ambassadors import issue_kit, register
 from damai.pipeline.library import import_library
 from damai.records import Post
 from damai.respond.entries import STARTER, read_entries
@@ -179,11 +180,28 @@ SAMPLES: dict[tuple[str, str], Any] = {
         "path": f"{API}/campaigns/{fresh_campaign(api)}/end"},
     ("POST", f"{API}/campaigns/{{campaign_id}}/confirm-missed"): lambda api: {
         "path": f"{API}/campaigns/{fresh_campaign(api, active=True)}/confirm-missed"},
+
+    ("GET", f"{API}/ambassadors"): {"params": {"province": "bali"}},
+    ("GET", f"{API}/ambassadors/reach"): {"params": {"by": "campaign"}},
+    ("GET", f"{API}/ambassadors/kits"): {},
+    ("POST", f"{API}/ambassadors"): {"json": {
+        "name": "Wayan Sudarma", "province": "Bali", "consent_scope": "Menerima kit konten"}},
+    ("GET", f"{API}/ambassadors/{{ambassador_id}}"): lambda api: {
+        "path": f"{API}/ambassadors/{fresh_ambassador(api)[0]}"},
+    ("POST", f"{API}/ambassadors/{{ambassador_id}}/withdraw"): lambda api: {
+        "path": f"{API}/ambassadors/{fresh_ambassador(api)[0]}/withdraw"},
+    ("POST", f"{API}/ambassadors/{{ambassador_id}}/kits"): lambda api: {
+        "path": f"{API}/ambassadors/{fresh_ambassador(api)[0]}/kits",
+        "json": {"campaign_id": "damai-di-kampus"}},
+    ("POST", f"{API}/kits/{{kit_id}}/revoke"): lambda api: {
+        "path": f"{API}/kits/{fresh_ambassador(api)[1]}/revoke"},
 }
 #: what an authorised call of a route answers, where it is not 200
 CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,
                                        ("POST", f"{API}/publications"): 201,
-                                       ("POST", f"{API}/campaigns"): 201}
+                                       ("POST", f"{API}/campaigns"): 201,
+                                       ("POST", f"{API}/ambassadors"): 201,
+                                       ("POST", f"{API}/ambassadors/{{ambassador_id}}/kits"): 201}
 
 
 def campaign_body(api: Api) -> dict[str, Any]:
@@ -204,6 +222,17 @@ def fresh_campaign(api: Api, *, active: bool = False) -> int:
         if active:
             activate(store, Actor("penyetuju", "approver"), made.id)
         return made.id
+    finally:
+        store.close()
+
+
+def fresh_ambassador(api: Api) -> tuple[int, int]:
+    """An ambassador with a kit: (ambassador id, kit id)."""
+    store = open_store(api.url)
+    try:
+        duta = register(store, name="Nyoman Ariani", province="Bali", actor="test",
+                        consent_scope="Menerima kit konten dan unggahannya dihitung")
+        return duta.id, issue_kit(store, duta.id, actor="test").kit.id
     finally:
         store.close()
 

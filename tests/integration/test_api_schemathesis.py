@@ -64,7 +64,10 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "POST /publications", "GET /campaigns", "POST /campaigns",
         "GET /campaigns/{campaign_id}", "POST /campaigns/{campaign_id}/activate",
         "POST /campaigns/{campaign_id}/pause", "POST /campaigns/{campaign_id}/end",
-        "POST /campaigns/{campaign_id}/confirm-missed"}
+        "POST /campaigns/{campaign_id}/confirm-missed", "GET /ambassadors", "POST /ambassadors",
+        "GET /ambassadors/reach", "GET /ambassadors/kits", "GET /ambassadors/{ambassador_id}",
+        "POST /ambassadors/{ambassador_id}/withdraw", "POST /ambassadors/{ambassador_id}/kits",
+        "POST /kits/{kit_id}/revoke"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -175,6 +178,32 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "POST /campaigns/{campaign_id}/end": [{"path_parameters": {"campaign_id": "1"}}],
     "POST /campaigns/{campaign_id}/confirm-missed": [
         {"path_parameters": {"campaign_id": "1"}, "body": {"skip": "\x00"}}],
+
+    # the ambassador network (issue #12)
+    "GET /ambassadors": [{"query": {"province": "Jawa\x00Barat"}},
+                         {"query": {"province": "x" * 5000}}],
+    "GET /ambassadors/reach": [{"query": {"by": "ambassador\x00"}}],
+    "GET /ambassadors/kits": [{"query": {"x": "\x00"}}],
+    "POST /ambassadors": [
+        {"body": {"name": "Nur\x00 Aini", "province": "Aceh", "consent_scope": "kit"}},
+        {"body": {"name": "a" * 5000, "province": "Aceh", "consent_scope": "kit"}},
+        {"body": {"name": "Nur", "province": "Aceh", "consent_scope": "kit",
+                  "handles": {"x": "@nur aini"}}},
+        {"body": {"name": "Nur", "province": "Aceh", "consent_scope": "kit",
+                  "consent_date": "9999-12-31"}},
+        {"body": nested(900)},
+    ],
+    "GET /ambassadors/{ambassador_id}": [{"path_parameters": {"ambassador_id": "9" * 40}},
+                                         {"path_parameters": {"ambassador_id": "-1"}}],
+    "POST /ambassadors/{ambassador_id}/withdraw": [
+        {"path_parameters": {"ambassador_id": "9" * 40}},
+        {"path_parameters": {"ambassador_id": "424242"}}],
+    "POST /ambassadors/{ambassador_id}/kits": [
+        {"path_parameters": {"ambassador_id": "424242"}, "body": {"days": 5}},
+        {"path_parameters": {"ambassador_id": "1"}, "body": {"link": "javascript:alert(1)"}},
+        {"path_parameters": {"ambassador_id": "1"}, "body": {"campaign_id": "\x00"}}],
+    "POST /kits/{kit_id}/revoke": [{"path_parameters": {"kit_id": "9" * 40}},
+                                   {"path_parameters": {"kit_id": "424242"}}],
 }
 
 

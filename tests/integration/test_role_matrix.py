@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route
 
 from damai.auth import ROLES, open_auth_store, role_at_least
+from damai.pipeline.ambassadors import issue_kit, register
 from damai.pipeline.library import import_library
 from damai.respond.entries import STARTER, read_entries
 from damai.storage import open_store
@@ -53,6 +54,9 @@ def matrix_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     import_library(store, None, actor="cli:test")  # for /library/{entry_id}/...
     store.responses.propose(NewResponse("Mari jaga persaudaraan.", "pengusul"),
                             HarmCheck(None, {}, "uji"))  # for /responses/{response_id}/...
+    duta = register(store, name="Dewi Lestari", province="Bali", actor="cli:test",
+                    consent_scope="Menerima kit konten dan unggahannya dihitung")
+    issue_kit(store, duta.id, actor="cli:test")  # for /ambassadors/{ambassador_id}/...
     store.close()
     auth = open_auth_store(db_url)
     for i in range(len(ROLES) + 1):  # one disposable account per role, for /users/{name}/...
@@ -77,6 +81,8 @@ def _request(client: TestClient, method: str, path: str, csrf: str, target: str,
            .replace("{version}", load_model(None).version)  # the model in service
            .replace("{entry_id}", read_entries(STARTER)[0].id)
            .replace("{response_id}", "1")  # proposed by matrix_db
+           .replace("{ambassador_id}", "1").replace("{kit_id}", "1")  # made by matrix_db
+           .replace("{token}", "bukan.token")  # public: a forged link is a plain 404
            .replace("/static", "/static/damai.css"))
     if method == "GET":
         return client.get(url)

@@ -14,6 +14,7 @@ from rich.table import Table
 from damai import settings
 from damai.cli import accounts as accounts_cli
 from damai.cli import adapt as adapt_cli
+from damai.cli import ambassadors as ambassadors_cli
 from damai.cli import campaigns as campaigns_cli
 from damai.cli import claims as claims_cli
 from damai.cli import corrections as corrections_cli
@@ -73,6 +74,8 @@ app.add_typer(claims_cli.app, name="claims")
 app.add_typer(responses_cli.app, name="responses")
 app.add_typer(campaigns_cli.app, name="campaigns")
 app.command("worker")(campaigns_cli.worker_command)
+
+app.add_typer(ambassadors_cli.app, name="ambassadors")
 app.command("publish")(responses_cli.publish_command)
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")

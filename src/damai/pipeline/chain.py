@@ -1,10 +1,13 @@
-"""The one stage chain every ingest path runs: pseudonymise → classify → claims → write.
+"""The one stage chain every ingest path runs: pseudonymise → classify → claims → write → credit.
 
 Files (``damai ingest``), live sources (``damai watch``), the HTTP API and ingest jobs all hand a
 batch to :meth:`StageChain.write`, and all count with :class:`IngestCounts`, so the balance
 ``received = stored + duplicates + quarantined`` means the same everywhere. The chain never
 computes explanations: the classify stage scores with ``explain=False``. The claims stage
-(issue #11) runs only when the store holds claims.
+(issue #11) runs only when the store holds claims; the crediting stage (issue #12,
+:mod:`damai.pipeline.crediting`) only when it holds an unrevoked ambassador kit. Crediting looks at
+the batch before pseudonymisation (it needs the author's handle) and records its credits after the
+write, in a transaction of its own, since a credit names a stored post.
 
 A platform's deletions (sorted out of a mapper's notices by
 :func:`damai.sources.base.sort_notices`) go through the chain too: they tombstone the stored post.
@@ -23,6 +26,7 @@ from damai.storage import Store
 if TYPE_CHECKING:
     from damai.pipeline.claims import ClaimsStage
     from damai.pipeline.classify import ClassifyStage
+    from damai.pipeline.crediting import CreditStage
 
 __all__ = ["IngestCounts", "StageChain", "default_pseudonymiser"]
 
@@ -66,12 +70,14 @@ def default_pseudonymiser(store: Store) -> Pseudonymiser:
 
 
 class StageChain:
-    """pseudonymise → classify → claims → write, for one ingest batch id. ``claims`` defaults
-    to a stage over the store's claims (none when the store holds none); ``False`` turns it off."""
+    """pseudonymise → classify → claims → write → credit, for one ingest batch id. ``claims``
+    and ``credits`` default to stages over the store's claims and kits (none when the store holds
+    none); ``False`` turns one off."""
 
     def __init__(self, store: Store, batch: str, *, pseudonymiser: Pseudonymiser | None = None,
                  classifier: ClassifyStage | None = None,
-                 claims: ClaimsStage | Literal[False] | None = None) -> None:
+                 claims: ClaimsStage | Literal[False] | None = None,
+                 credits: CreditStage | Literal[False] | None = None) -> None:
         self.store, self.batch, self.classifier = store, batch, classifier
         self.pseudonymise = pseudonymiser or default_pseudonymiser(store)
         self.claims: ClaimsStage | None = claims or None
@@ -79,6 +85,11 @@ class StageChain:
             from damai.pipeline.claims import ClaimsStage
 
             self.claims = ClaimsStage.for_store(store)
+        self.credits: CreditStage | None = credits or None
+        if credits is None:
+            from damai.pipeline.crediting import CreditStage
+
+            self.credits = CreditStage.for_store(store)
 
     def write(self, posts: list[Post], failures: list[tuple[RecordFailure, str | None]],
               notices: list[Notice], deletions: list[dict[str, Any]] | None = None) -> IngestCounts:
@@ -87,6 +98,7 @@ class StageChain:
         counts = IngestCounts(notices=len(notices))
         for post in posts:
             post.ingest_batch = self.batch
+        credits = self.credits.predict(posts) if self.credits is not None and posts else []
         posts = self.pseudonymise(posts)
         if self.classifier is not None and posts:
             posts = self.classifier(posts)
@@ -97,6 +109,8 @@ class StageChain:
             written = self.store.posts.write_batch(posts, failures,
                                                    [(self.batch, n) for n in notices])
             counts.stored, counts.duplicates = written.stored, written.duplicates
+        if credits:
+            self.store.ambassadors.credit(credits)
         if deletions:
             counts.deletions = len(deletions)
             counts.deleted = self._delete(deletions)

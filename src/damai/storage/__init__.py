@@ -24,6 +24,8 @@ and the repositories that take their connections from it:
 ``store.campaigns``  campaigns, their messages and scheduled slots (issue #12); a slot is
                       claimed here before the scheduler publishes it
 ``store.settings``    settings an admin changes in the dashboard (four-eyes review), audited
+``store.ambassadors`` the ambassador network (Duta Damai): ambassadors and their consent, content
+                      kits, and the posts credited to them (issue #12)
 =====================  ===========================================================
 """
 
@@ -34,6 +36,7 @@ from typing import Literal
 
 from damai import settings
 from damai.storage.accounts import AccountRepository, CursorRepository
+from damai.storage.ambassadors import AmbassadorRepository
 from damai.storage.audit import AuditEntry, AuditRepository
 from damai.storage.base import (
     PostCursor,
@@ -92,6 +95,8 @@ class Store:
         self.publications = PublicationRepository(db)
         self.settings = SettingsRepository(db)
         self.campaigns = CampaignRepository(db)
+
+        self.ambassadors = AmbassadorRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

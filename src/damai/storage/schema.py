@@ -450,6 +450,7 @@ for _name in DIALECT_DDL:
 
 
 # == campaigns and their schedule (issue #12 part 4) ==============================================
+
 # Declared after ``tables`` and the dialect section above so this section stays one block that
 # the merger of the issue #12 branches can move as a whole; it adds its tables to ``tables``.
 
@@ -511,3 +512,64 @@ campaign_slots = Table(
 )
 tables.update({t.name: t for t in (campaigns, campaign_messages, campaign_slots)})
 # == end of campaigns ==============================================================================
+# == the ambassador network, Duta Damai (issue #12 part 5; migration 0011_ambassadors) ============
+# Declared after ``tables`` and the dialect hooks above so that this section stays one block the
+# campaigns and publishing branches do not touch; ``tables`` is updated at its end.
+
+#: how a credited post was matched to a kit: its tracking tag, its tracking link, or near-duplicate
+#: text of one of the kit's messages (MinHash) posted from one of the ambassador's handles
+CREDIT_METHODS: tuple[str, ...] = ("tag", "link", "text")
+
+#: a registered ambassador and the consent they gave. Withdrawal (``withdrawn_at``) erases the
+#: personal fields (name, regency, languages, topics; the handles' rows) and keeps only the
+#: consent record itself: when it was given, its scope, and when it was withdrawn.
+ambassadors = Table(
+    "ambassadors", metadata, _id(), _t("name"), _t("province"), _t("regency"),
+    Column("languages", Json(), nullable=False), Column("topics", Json(), nullable=False),
+    Column("consent_at", UtcTime(), nullable=False), _t("consent_scope", null=False),
+    Column("withdrawn_at", UtcTime()), _t("created_by", null=False),
+    Column("created_at", UtcTime(), nullable=False),
+    CheckConstraint("withdrawn_at IS NOT NULL OR (name IS NOT NULL AND province IS NOT NULL)",
+                    name="ambassadors_active_check"),
+    Index("ambassadors_province", "province", "id"),
+)
+#: an ambassador's handle on one platform (lower case, no ``@``): one person per handle
+ambassador_handles = Table(
+    "ambassador_handles", metadata, _ref("ambassadors"), _t("platform", null=False),
+    _t("handle", null=False),
+    PrimaryKeyConstraint("platform", "handle", name="ambassador_handles_pkey"),
+    Index("ambassador_handles_ambassador", "ambassador_id"),
+)
+#: a content kit: what one ambassador gets for one campaign (``campaign_id`` is free text until
+#: campaigns exist). ``content`` holds the message variants, suggested times and hashtags;
+#: ``tag`` is the personal tracking tag, ``link`` the tracking link. Only a hash of the personal
+#: page's token is kept (``token_hash``); a revoked kit keeps its row, so earlier credits stay.
+ambassador_kits = Table(
+    "ambassador_kits", metadata, _id(), _ref("ambassadors"), _t("campaign_id"),
+    _t("tag", null=False), _t("code", null=False), _t("link"),
+    Column("content", Json(), nullable=False), _t("token_hash"),
+    Column("expires_at", UtcTime()), Column("revoked_at", UtcTime()),
+    _t("created_by", null=False), Column("created_at", UtcTime(), nullable=False),
+    UniqueConstraint("code", name="ambassador_kits_code_key"),
+    UniqueConstraint("token_hash", name="ambassador_kits_token_hash_key"),
+    Index("ambassador_kits_ambassador", "ambassador_id", "id"),
+    Index("ambassador_kits_campaign", "campaign_id"),
+)
+#: a stored post credited to a kit, and how it matched (``score``: the text similarity)
+ambassador_credits = Table(
+    "ambassador_credits", metadata, _ref("posts"),
+    Column("kit_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("ambassador_kits.id", ondelete="CASCADE"), nullable=False),
+    Column("ambassador_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("ambassadors.id", ondelete="CASCADE"), nullable=False),
+    _t("method", null=False), Column("score", Float()),
+    Column("created_at", UtcTime(), nullable=False),
+    PrimaryKeyConstraint("post_id", "kit_id", name="ambassador_credits_pkey"),
+    CheckConstraint(_in("method", CREDIT_METHODS), name="ambassador_credits_method_check"),
+    Index("ambassador_credits_ambassador", "ambassador_id"),
+    Index("ambassador_credits_kit", "kit_id"),
+)
+AMBASSADOR_TABLES: tuple[str, ...] = ("ambassadors", "ambassador_handles", "ambassador_kits",
+                                      "ambassador_credits")
+tables.update({name: metadata.tables[name] for name in AMBASSADOR_TABLES})
+# == end of the ambassador network =================================================================

@@ -1,5 +1,6 @@
 """Settings an admin changes in the dashboard, kept in the database (issue #11): today
-``four_eyes`` (nobody approves their own proposal; on by default). Each change is audited in the
+``four_eyes`` (nobody approves their own proposal; on by default) and ``leaderboard``
+(the ambassador leaderboard is shown; issue #12). Each change is audited in the
 same transaction. Settings of the installation itself (paths, limits, secrets) are
 :mod:`damai.settings`, read from the environment."""
 
@@ -18,7 +19,7 @@ from damai.storage.schema import app_settings
 __all__ = ["DEFAULTS", "SettingsRepository"]
 
 #: every stored setting and its value when none was stored
-DEFAULTS: Final[dict[str, Any]] = {"four_eyes": True}
+DEFAULTS: Final[dict[str, Any]] = {"four_eyes": True, "leaderboard": True}
 
 
 class SettingsRepository(Repository):

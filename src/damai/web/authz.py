@@ -39,6 +39,8 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/lang"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/static"): PUBLIC,
+    # an ambassador's kit page: the signed link is the key (issue #12; damai.web.ambassadors)
+    ("GET", "/kit/{token}"): PUBLIC,
     # every signed-in user
     ("POST", "/logout"): "viewer",
     ("GET", "/"): "viewer",
@@ -76,6 +78,16 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/posts/{post_id}/recommendations"): "analyst",
     ("GET", "/responses/waiting"): "approver",
     ("POST", "/responses/{response_id}/edit"): "analyst",
+    # ... and run the ambassador network (issue #12): personal data, so not for viewers
+    ("GET", "/ambassadors"): "analyst",
+    ("GET", "/ambassadors/new"): "analyst",
+    ("GET", "/ambassadors/kits.csv"): "analyst",
+    ("GET", "/ambassadors/kits.json"): "analyst",
+    ("POST", "/ambassadors"): "analyst",
+    ("GET", "/ambassadors/{ambassador_id}"): "analyst",
+    ("POST", "/ambassadors/{ambassador_id}/kits"): "analyst",
+    ("POST", "/ambassadors/{ambassador_id}/withdraw"): "analyst",
+    ("POST", "/kits/{kit_id}/revoke"): "analyst",
     # approvers put a model in service, or an earlier one back
     ("POST", "/model/{version}/promote"): "approver",
     ("POST", "/model/{version}/rollback"): "approver",
@@ -106,6 +118,7 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/audit"): "admin",
     ("GET", "/audit.csv"): "admin",
     ("POST", "/settings/four-eyes"): "admin",
+    ("POST", "/settings/leaderboard"): "admin",
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+from damai.web.i18n_ambassadors import AMBASSADOR_MESSAGES
 from damai.web.i18n_campaigns import CAMPAIGN_MESSAGES
 
 __all__ = ["DEFAULT_LANG", "LANGS", "LANG_COOKIE", "MESSAGES", "translator"]
@@ -468,6 +469,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "audit.export": ("Ekspor CSV", "Export CSV"),
     "audit.shown": ("Menampilkan {n} entri terbaru", "Showing the {n} newest entries"),
 }
+
+MESSAGES.update(AMBASSADOR_MESSAGES)
 
 
 MESSAGES.update(CAMPAIGN_MESSAGES)  # issue #12: the campaign pages

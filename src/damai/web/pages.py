@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from damai.web.admin import add_admin_routes
+from damai.web.ambassadors import add_ambassador_routes
 from damai.web.authz import install_authz
 from damai.web.campaigns import add_campaign_routes
 from damai.web.claims import add_claims_routes
@@ -40,6 +41,7 @@ def mount_pages(app: FastAPI, ctx: WebContext) -> None:
     app.add_exception_handler(CsrfRejected, csrf_rejected)
     for add in (add_login_routes, add_overview_routes, add_posts_routes, add_triage_routes,
                 add_teach_routes, add_model_routes, add_library_routes, add_claims_routes,
-                add_response_routes, add_campaign_routes, add_admin_routes):
+                add_response_routes, add_campaign_routes, add_ambassador_routes,
+                add_admin_routes):
         add(app, ctx)
     install_authz(app, ctx)

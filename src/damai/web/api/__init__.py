@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from damai import settings
 from damai.auth import User
+from damai.web.api.ambassadors import add_ambassador_routes
 from damai.web.api.campaigns import add_campaign_routes
 from damai.web.api.errors import (
     ERROR_RESPONSES,
@@ -58,6 +59,8 @@ def build_api(ctx: WebContext) -> FastAPI:
     add_recommend_route(api.router, ctx)
     add_response_routes(api.router, ctx)
     add_campaign_routes(api.router, ctx)
+
+    add_ambassador_routes(api.router, ctx)
     schema: dict[str, Any] = {}
 
     @api.get("/openapi.json", include_in_schema=False)

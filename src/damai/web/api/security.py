@@ -48,6 +48,16 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", f"{API_PREFIX}/campaigns/{{campaign_id}}/pause"): "approver",
     ("POST", f"{API_PREFIX}/campaigns/{{campaign_id}}/end"): "approver",
     ("POST", f"{API_PREFIX}/campaigns/{{campaign_id}}/confirm-missed"): "approver",
+
+    # the ambassador network (issue #12): personal data, so analysts and up
+    ("GET", f"{API_PREFIX}/ambassadors"): "analyst",
+    ("GET", f"{API_PREFIX}/ambassadors/reach"): "analyst",
+    ("GET", f"{API_PREFIX}/ambassadors/kits"): "analyst",
+    ("POST", f"{API_PREFIX}/ambassadors"): "analyst",
+    ("GET", f"{API_PREFIX}/ambassadors/{{ambassador_id}}"): "analyst",
+    ("POST", f"{API_PREFIX}/ambassadors/{{ambassador_id}}/withdraw"): "analyst",
+    ("POST", f"{API_PREFIX}/ambassadors/{{ambassador_id}}/kits"): "analyst",
+    ("POST", f"{API_PREFIX}/kits/{{kit_id}}/revoke"): "analyst",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
