@@ -230,3 +230,12 @@ def test_approvers_see_how_many_responses_wait_for_them(web_db: str) -> None:
         login(client, "analyst")
         assert 'hx-get="/responses/waiting"' not in client.get("/").text
         assert client.get("/responses/waiting").status_code == 403
+
+
+def test_warming_up_readies_the_stores_library(web_db: str) -> None:
+    from damai.pipeline.recommend import library_recommender, warm
+
+    with open_store(web_db) as store:
+        ready = warm(store)
+        assert ready == len(store.library.current(status="approved")) > 0
+        assert library_recommender(store) is library_recommender(store)  # built once

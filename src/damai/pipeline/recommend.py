@@ -18,7 +18,7 @@ from damai.respond.service import recommender_over
 from damai.storage import Store
 from damai.storage.base import StoredPost
 
-__all__ = ["TOP_K", "for_posts", "for_texts", "library_recommender", "usage_of"]
+__all__ = ["TOP_K", "for_posts", "for_texts", "library_recommender", "usage_of", "warm"]
 
 #: recommendations per post
 TOP_K = 3
@@ -52,3 +52,13 @@ def for_texts(store: Store, model: Classifier, texts: Sequence[str], k: int = TO
               ) -> list[Result]:
     """The top ``k`` entries for each text, the model in service reading its labels."""
     return library_recommender(store).using(model).recommend(texts, k, usage_of(store))
+
+
+def warm(store: Store) -> int:
+    """Load the embedding model and embed the store's library now (what ``damai serve`` does in
+    the background as it starts), so the first triage page does not wait for them. Returns how
+    many entries are ready to rank."""
+    recommender = library_recommender(store)
+    if recommender.entries:
+        recommender.recommend(["Salam damai untuk semua."], 1)
+    return len(recommender.entries)
