@@ -58,7 +58,6 @@ def test_create_activate_send_and_see_it_on_the_calendar(
     assert made.status_code == 303, made.text[-800:]
     page = made.headers["location"]
     cid = int(page.rsplit("/", 1)[1])
-    assert 'id="campaign-repeats"' in analyst.get(page).text  # 6 slots, 2 variants
     assert analyst.post(f"/campaigns/{cid}/activate",
                         data={"csrf_token": csrf}).status_code == 403
 

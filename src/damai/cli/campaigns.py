@@ -58,11 +58,6 @@ def _print_campaign(found: Campaign) -> None:
               f"{found.timezone}; {', '.join(found.channels)}; {', '.join(found.themes)}")
     counts = ", ".join(f"{k} {v}" for k, v in sorted(found.slot_counts.items())) or "—"
     out.print(f"  slot: {counts}")
-    if found.state == "draft" and camp.repeats(found):
-        err.print(f"  perhatian: {camp.repeats(found)} slot per kanal mengulang teks yang sama, "
-                  "yang terbit sekali per kanal; tambahkan pesan atau varian / note: "
-                  f"{camp.repeats(found)} slots per channel repeat a text, which is published "
-                  "once per channel; add messages or variants")
 
 
 @app.command("create")

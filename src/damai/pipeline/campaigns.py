@@ -37,7 +37,7 @@ from damai.storage.campaigns import Campaign, Message, NewCampaign, Slot
 
 __all__ = ["MAX_MESSAGES", "MAX_SLOTS", "MAX_TIMES", "TIMEZONES", "YEARS", "activate",
            "check_campaign", "confirm_missed", "create_campaigns", "end", "pause", "plan_slots",
-           "repeats", "zone_of"]
+           "zone_of"]
 
 #: Indonesia's three time zones, by the names Indonesians use
 TIMEZONES: Final[dict[str, str]] = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar",
@@ -249,15 +249,6 @@ def plan_slots(campaign: Campaign, after: datetime) -> list[tuple[int, str, date
                 turn += 1
         day += timedelta(days=1)
     return out
-
-
-def repeats(campaign: Campaign) -> int:
-    """How many of the campaign's slots on each channel repeat a text an earlier slot on that
-    channel already carries. The publishing boundary publishes a text once per channel (its
-    idempotency key), so those slots end ``duplicate``, not posted again: the pages and the CLI
-    say so before activation. Add messages or variants to post every time."""
-    days = (campaign.end_date - campaign.start_date).days + 1
-    return max(0, days * len(campaign.times) - len(campaign.messages))
 
 
 def _found(store: Store, campaign_id: int) -> Campaign:

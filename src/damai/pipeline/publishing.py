@@ -98,10 +98,11 @@ def _channel(spec: str) -> Channel | None:
 
 def publish(store: Store, actor: Actor, channel: str, *, response_id: int | None = None,
             entry_id: str | None = None, outbox_file: Path | None = None,
-            publishers: OpenPublisher = open_publisher, policy: RetryPolicy | None = None
-            ) -> tuple[Publication, bool]:
+            publishers: OpenPublisher = open_publisher, policy: RetryPolicy | None = None,
+            occasion: str | None = None) -> tuple[Publication, bool]:
     """Publish an approved response (or an approved library entry) to ``channel``; return the
-    publication and whether it is new (the same text to the same channel is published once).
+    publication and whether it is new (the same text to the same channel is published once, or
+    once per ``occasion``, e.g. a campaign slot, when one is given).
     Refused with :class:`ReviewRefused` (``not_approved``) for anything not approved. On a real
     channel a ``failed`` publication is tried again; a ``pending`` or ``uncertain`` one is
     returned as it is (:func:`reconcile` settles those)."""
@@ -110,7 +111,7 @@ def publish(store: Store, actor: Actor, channel: str, *, response_id: int | None
     if (response_id is None) == (entry_id is None):
         raise InputError("beri `response_id` atau `entry_id`, salah satu / give `response_id` "
                          "or `entry_id`, one of them")
-    subject = Subject(response_id=response_id, entry_id=entry_id)
+    subject = Subject(response_id=response_id, entry_id=entry_id, occasion=occasion)
     if target is None:
         return _dry_run(store, actor, subject, outbox_file)
     publisher = publishers(target)  # a missing credential fails before anything is recorded

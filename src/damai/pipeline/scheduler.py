@@ -76,13 +76,14 @@ def _send(store: Store, slot: Slot, activated_by: str, now: datetime, report: Ti
     try:
         published, new = publish(store, actor, slot.channel,
                                  response_id=slot.message.response_id,
-                                 entry_id=slot.message.entry_id)
+                                 entry_id=slot.message.entry_id, occasion=f"slot:{slot.id}")
     except (ReviewRefused, NotFound, InputError) as exc:
         store.campaigns.finish(slot.id, "failed", now=now, error=exc.message)
         report.failed.append(slot.id)
         return
-    # not new: this slot's own earlier try (its worker died before finishing), or the same
-    # text already went out on this channel for another slot
+    # not new: this slot's own earlier try (its worker died before finishing); the slot is
+    # the publication's occasion, so another slot never shares its key (``duplicate`` stays
+    # for a publication some other slot already holds)
     duplicate = not new and store.campaigns.publication_taken(published.id, slot.id)
     state = "duplicate" if duplicate else "sent"
     store.campaigns.finish(slot.id, state, now=now, publication_id=published.id)

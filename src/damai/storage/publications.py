@@ -40,10 +40,13 @@ _P = publications.c
 
 @dataclass(frozen=True, slots=True)
 class Subject:
-    """What is published: a response, or a library entry's approved version (one of the two)."""
+    """What is published: a response, or a library entry's approved version (one of the two),
+    and, for a text meant to go out more than once (a campaign's slots), the ``occasion`` each
+    publication is for: it joins the idempotency key, so each occasion is published once."""
 
     response_id: int | None = None
     entry_id: str | None = None
+    occasion: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +121,8 @@ class PublicationRepository(Repository):
         key, payload, use = (self._response_payload(conn, subject.response_id, channel)
                              if subject.response_id is not None
                              else self._entry_payload(conn, str(subject.entry_id), channel))
+        if subject.occasion is not None:
+            key = f"{key}:{subject.occasion}"
         existing = conn.execute(select(publications).where(_P.idempotency_key == key)).first()
         if existing is not None:
             return _publication(existing), False

@@ -106,7 +106,6 @@ def add_campaign_routes(app: FastAPI, ctx: WebContext) -> None:
         return render(request, "campaign.html", {
             "campaign": found, "slots": store.campaigns.slots(campaign_id=campaign_id),
             "theme_names": theme_names(request), "error": error,
-            "repeats": camp.repeats(found),
             "zone": camp.zone_of(found.timezone)}, status)
 
     @app.get("/campaigns")

@@ -79,13 +79,6 @@ CAMPAIGN_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "campaigns.message": ("Pesan", "Message"),
     "campaigns.publication": ("Publikasi", "Publication"),
     "campaigns.planned": ("semula", "planned"),
-    "campaigns.repeats": (
-        "{n} slot per kanal mengulang teks yang sudah dijadwalkan di kanal itu. Teks yang sama "
-        "hanya terbit sekali per kanal, jadi slot itu dicatat sebagai 'sudah pernah terbit'. "
-        "Tambahkan pesan atau varian agar setiap slot terbit.",
-        "{n} slots per channel repeat a text already planned on that channel. A text is "
-        "published once per channel, so those slots are recorded as 'already published'. Add "
-        "messages or variants so every slot goes out."),
     **{f"campaigns.state.{k}": v for k, v in _STATES.items()},
     **{f"campaigns.slot.{k}": v for k, v in _SLOT_STATES.items()},
     **{f"calendar.{k}": v for k, v in _DAYS.items()},
