@@ -105,6 +105,15 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("publish_attempts", "4", "Tries per publication on 429 and 5xx answers (waiting as "
             "long as the platform's retry headers say, else backing off) before it is marked "
             "failed; `damai publish` again retries a failed one."),
+    Setting("publish_rate_limits", "mastodon=300/10800,bluesky=1666/3600,x=100/86400,"
+            "telegram=20/60", "Posts per account per window (seconds), per platform, and per "
+            "channel when named in full (e.g. x:damai_id=17/86400 for X's free tier), comma "
+            "separated. The defaults are the platforms' own: Mastodon 300 statuses in 3 hours, "
+            "Bluesky 1,666 records an hour, X Basic 100 posts a day, Telegram 20 messages a "
+            "minute to one chat. Posts over the limit wait in the queue."),
+    Setting("publish_max_wait", "120", "Seconds `damai publish` waits in the foreground for "
+            "the rate limit or a 429 before it leaves the publication queued for `damai "
+            "worker` (or `damai serve`'s scheduler) to send."),
     Setting("mastodon_publish_url", "", "API base URL for publishing to Mastodon; empty: "
             "https://INSTANCE of the channel's account (mastodon:USER@INSTANCE)."),
     Setting("mastodon_publish_token", "", "Access token (scope write:statuses and "
@@ -164,6 +173,11 @@ def get(name: str) -> str:
     if setting.secret:
         raise ConfigError(f"{name} is a secret; read it with get_secret()")
     return os.environ.get(setting.env, setting.default)
+
+
+def default(name: str) -> str:
+    """A setting's built-in default, whatever the environment says."""
+    return _setting(name).default
 
 
 def get_int(name: str) -> int:

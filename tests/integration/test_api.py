@@ -167,6 +167,10 @@ SAMPLES: dict[tuple[str, str], Any] = {
         "path": f"{API}/responses/{fresh_response(api)}/reject"},
     ("POST", f"{API}/publications"): lambda api: {
         "json": {"response_id": fresh_response(api, approved=True), "channel": "dry-run"}},
+    # the publishing queue (issue #12)
+    ("GET", f"{API}/channels"): {},
+    ("POST", f"{API}/channels/pause"): {"json": {"channel": "x:damai_id", "reason": "uji"}},
+    ("POST", f"{API}/channels/resume"): {"json": {"channel": "x:damai_id"}},
     # campaigns (issue #12)
     ("GET", f"{API}/campaigns"): {},
     ("GET", f"{API}/campaigns/{{campaign_id}}"): lambda api: {

@@ -61,7 +61,8 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "GET /jobs/{job_id}", "GET /library", "POST /recommend", "POST /responses",
         "GET /responses/{response_id}", "PATCH /responses/{response_id}",
         "POST /responses/{response_id}/approve", "POST /responses/{response_id}/reject",
-        "POST /publications", "GET /campaigns", "POST /campaigns",
+        "POST /publications", "GET /channels", "POST /channels/pause",
+        "POST /channels/resume", "GET /campaigns", "POST /campaigns",
         "GET /campaigns/{campaign_id}", "POST /campaigns/{campaign_id}/activate",
         "POST /campaigns/{campaign_id}/pause", "POST /campaigns/{campaign_id}/end",
         "POST /campaigns/{campaign_id}/confirm-missed", "GET /ambassadors", "POST /ambassadors",
@@ -160,7 +161,18 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "POST /publications": [
         {"body": {"response_id": 2**70, "channel": "dry-run"}},
         {"body": {"entry_id": "\x00", "channel": "dry-run"}},
+        {"body": {"response_id": 1, "channel": "mastodon:\x00@" + "a" * 290}},
+        {"body": {"response_id": 1, "channel": "x:" + "\u202e" * 50}},
     ],
+    # the publishing queue (issue #12)
+    "GET /channels": [{"query": {"channel": "\x00"}}],
+    "POST /channels/pause": [
+        {"body": {"channel": "telegram:\x00", "reason": "x" * 301}},
+        {"body": {"channel": "x:damai\x00id", "reason": "\x00"}},
+        {"body": {"channel": "dry-run"}},
+    ],
+    "POST /channels/resume": [{"body": {"channel": "bluesky:" + "z" * 400}},
+                              {"body": {"channel": "friendster:a"}}],
     # campaigns (issue #12)
     "GET /campaigns": [{"query": {"x": "\x00"}}],
     "POST /campaigns": [

@@ -132,7 +132,7 @@ def test_bad_bodies_are_refused_before_any_work(api: Api) -> None:
     for body in ({}, {"text": PEACE, "entry_id": approved_entry()}, {"text": ""},
                  {"text": "x" * 5001}, {"text": PEACE, "extra": 1}):
         assert_error(respond(api, **body), 422, "validation_failed")
-    assert_error(publish(api, response_id=1, channel="twitter"), 422, "validation_failed")
+    assert_error(publish(api, response_id=1, channel="twitter"), 400, "unknown_channel")
     assert_error(api.post("/publications", "approver", json={"channel": "dry-run"}), 422,
                  "validation_failed")
     assert_error(api.get("/responses/0"), 422, "validation_failed")

@@ -16,6 +16,7 @@ from damai.cli import accounts as accounts_cli
 from damai.cli import adapt as adapt_cli
 from damai.cli import ambassadors as ambassadors_cli
 from damai.cli import campaigns as campaigns_cli
+from damai.cli import channels as channels_cli
 from damai.cli import claims as claims_cli
 from damai.cli import corrections as corrections_cli
 from damai.cli import labels as labels_cli
@@ -77,6 +78,7 @@ app.command("worker")(campaigns_cli.worker_command)
 
 app.add_typer(ambassadors_cli.app, name="ambassadors")
 app.command("publish")(responses_cli.publish_command)
+app.add_typer(channels_cli.app, name="channels")
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)

@@ -105,6 +105,11 @@ def _print_publication(published: Publication, new: bool, as_json: bool) -> None
               f"{published.state}" + (f" {published.post_url}" if published.post_url else ""))
     if published.reason:
         out.print(published.reason)
+    if published.state == "queued":
+        out.print("menunggu giliran di antrean (batas laju akun, waktu dari platform, atau kanal "
+                  "dijeda); `damai worker` atau `damai channels drain` mengirimnya / waiting "
+                  "its turn in the queue (the account's rate limit, the platform's wait, or a "
+                  "paused channel); `damai worker` or `damai channels drain` sends it")
     out.print(published.payload.get("text", ""))
 
 

@@ -31,8 +31,8 @@ and when the platform cannot tell, ``uncertain`` waits for a human. Nothing is e
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Final
@@ -44,11 +44,13 @@ from damai.errors import ConfigError, InputError, PublishError, ReviewRefused
 from damai.httpclient import Problem, RetryPolicy
 from damai.pipeline.responses import Actor
 from damai.publishers import Channel, Outgoing, Posted, Publisher, open_publisher, parse_channel
+from damai.publishers.limits import rate_limit
 from damai.storage import Store
 from damai.storage.publications import Publication, Subject
 
-__all__ = ["CHANNELS", "DRY_RUN", "Reconciled", "channel_problem", "deliver", "publish",
-           "publish_policy", "reconcile", "settle_uncertain"]
+__all__ = ["CHANNELS", "DRY_RUN", "Drained", "Reconciled", "channel_problem", "deliver", "drain",
+           "pause_channel", "publish", "publish_policy", "reconcile", "resume_channel",
+           "settle_uncertain"]
 
 log = logging.getLogger("damai.publish")
 
@@ -96,16 +98,23 @@ def _channel(spec: str) -> Channel | None:
         raise ReviewRefused("unknown_channel", exc.message) from None
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 def publish(store: Store, actor: Actor, channel: str, *, response_id: int | None = None,
             entry_id: str | None = None, outbox_file: Path | None = None,
             publishers: OpenPublisher = open_publisher, policy: RetryPolicy | None = None,
-            occasion: str | None = None) -> tuple[Publication, bool]:
+            occasion: str | None = None, wait: bool = True) -> tuple[Publication, bool]:
     """Publish an approved response (or an approved library entry) to ``channel``; return the
     publication and whether it is new (the same text to the same channel is published once, or
     once per ``occasion``, e.g. a campaign slot, when one is given).
+
     Refused with :class:`ReviewRefused` (``not_approved``) for anything not approved. On a real
-    channel a ``failed`` publication is tried again; a ``pending`` or ``uncertain`` one is
-    returned as it is (:func:`reconcile` settles those)."""
+    channel the publication is queued (a ``failed`` one is queued again) and, with ``wait``,
+    sent now if the account's rate limit allows, waiting in the foreground at most
+    ``policy.max_wait`` seconds for its turn; otherwise it stays ``queued`` for the worker
+    (:func:`drain`). A ``pending`` or ``uncertain`` one is returned as it is."""
     actor.require("approver", "menerbitkan / publish")
     target = _channel(channel)
     if (response_id is None) == (entry_id is None):
@@ -117,13 +126,12 @@ def publish(store: Store, actor: Actor, channel: str, *, response_id: int | None
     publisher = publishers(target)  # a missing credential fails before anything is recorded
     try:
         published, new = store.publications.publish(subject, str(target), actor=actor.name,
-                                                     state="pending", ip=actor.ip)
-        if not new and published.state != "failed":
-            return published, False
-        claimed = store.publications.claim(published)
-        if claimed is None:  # another worker has it
-            return store.publications.get(published.id) or published, False
-        return deliver(store, publisher, claimed, actor, policy or publish_policy()), new
+                                                     state="queued", ip=actor.ip)
+        if published.state == "failed":
+            published = store.queue.requeue_failed(published.id, now=_now()) or published
+        if published.state != "queued" or not wait:
+            return published, new
+        return _drive(store, publisher, published, actor, policy or publish_policy()), new
     finally:
         publisher.close()
 
@@ -138,42 +146,125 @@ def _dry_run(store: Store, actor: Actor, subject: Subject, outbox_file: Path | N
     return published, new
 
 
+def _drive(store: Store, publisher: Publisher, published: Publication, actor: Actor,
+           policy: RetryPolicy) -> Publication:
+    """Send one queued publication now, in its turn: claim it under the account's rate limit,
+    deliver it, and wait (``policy.sleep``) for its next turn after a 429, a back-off or a full
+    window, as long as the waits add up to at most ``policy.max_wait``."""
+    limit = rate_limit(publisher.channel)
+    channel = published.channel
+    at, waited, current = _now(), 0.0, published
+    for _ in range(max(policy.attempts, 1) * 4 + 4):  # each turn claims, or waits for a time
+        claimed = store.queue.claim_queued(channel, count=limit.count, window=limit.window,
+                                           now=at, only=current.id, batch=1)
+        if claimed:
+            current = deliver(store, publisher, claimed[0], actor, policy, now=at)
+            if current.state != "queued":
+                return current
+        turn = store.queue.next_turn(channel, count=limit.count, window=limit.window, now=at,
+                                     only=current.id)
+        if turn is None:  # paused, or another worker has it
+            break
+        pause = max((turn - at).total_seconds(), 0.0)
+        if waited + pause > policy.max_wait:
+            break
+        if pause > 0:
+            log.info("publication %d on %s waits %.1f s for its turn", current.id, channel,
+                     pause)
+            policy.sleep(pause)
+            waited += pause
+        at = max(_now(), at + timedelta(seconds=pause))
+    return store.publications.get(current.id) or current
+
+
 def _outgoing(publication: Publication) -> Outgoing:
     return Outgoing(publication.id, publication.idempotency_key,
                     str(publication.payload.get("text", "")), publication.created_at)
 
 
-def deliver(store: Store, publisher: Publisher, claimed: Publication, actor: Actor,
-            policy: RetryPolicy, *, suspect: bool = False) -> Publication:
-    """One delivery run of a claimed ``pending`` publication (module doc, step 2 and 3).
+def _item(store: Store, claimed: Publication) -> Outgoing:
+    """The claimed publication as the platform call sees it, with when it was first called."""
+    return replace(_outgoing(claimed), since=store.queue.first_call(claimed.id))
 
-    ``suspect``: an earlier call may have been accepted (a lost answer, a crash). Then a refused
-    text is looked up before it counts as refused: X's "duplicate content" and a Bluesky record
-    key that already exists mean the earlier call went through."""
-    item = _outgoing(claimed)
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            return _settle(store, claimed, actor, publisher.post(item))
-        except PublishError as exc:
-            problem = exc
-        if problem.ambiguous or (suspect and problem.kind == "invalid"):
-            suspect = True
-            found = _look_up(publisher, item)
-            if not (found is None and problem.ambiguous):
-                return _settle(store, claimed, actor, found or problem,
-                               "uncertain" if isinstance(found, PublishError) else "failed")
-        elif problem.kind != "rate_limited":  # 401, 403, 400, 422: at once
-            return _settle(store, claimed, actor, problem, "failed")
-        if attempt >= max(policy.attempts, 1):
-            return _settle(store, claimed, actor, problem, "failed")
-        wait = policy.delay(Problem("rate_limited" if problem.kind == "rate_limited" else "server",
-                                    problem.detail, problem.status, problem.headers), attempt)
-        log.warning("publication %d on %s: %s; trying again in %.1f s (attempt %d of %d)",
-                    claimed.id, claimed.channel, problem.detail, wait, attempt + 1,
-                    policy.attempts)
-        policy.sleep(wait)
+
+def deliver(store: Store, publisher: Publisher, claimed: Publication, actor: Actor,
+            policy: RetryPolicy, *, now: datetime | None = None,
+            suspect: bool | None = None) -> Publication:
+    """One call to post a claimed (``pending``) publication, and what it comes to (module doc,
+    steps 2 and 3): ``sent``, ``failed``, ``uncertain``, or back in the queue (a 429 until the
+    platform's time, a 5xx after a back-off, a refused credential with its channel paused).
+
+    ``suspect`` (by default the row's ``lookup_first``): an earlier call may have been accepted
+    (a lost answer, a crash). The post is looked up first, and a refused text is looked up
+    before it counts as refused: X's "duplicate content" and a Bluesky record key that already
+    exists mean the earlier call went through. ``False``: the caller has just looked it up."""
+    at = now or _now()
+    item = _item(store, claimed)
+    suspect = claimed.lookup_first if suspect is None else suspect
+    if suspect:
+        found = _look_up(publisher, item)
+        if isinstance(found, Posted):
+            return _settle(store, claimed, actor, found)
+        if isinstance(found, PublishError):
+            return _unknown(store, claimed, actor, found, policy, at)
+    try:
+        return _settle(store, claimed, actor, publisher.post(item))
+    except PublishError as exc:
+        problem = exc
+    if problem.ambiguous or (suspect and problem.kind == "invalid"):
+        found = _look_up(publisher, item)
+        if isinstance(found, Posted):
+            return _settle(store, claimed, actor, found)
+        if isinstance(found, PublishError):
+            return _unknown(store, claimed, actor, found, policy, at)
+        if problem.ambiguous:  # not there (yet): look up again, then try, after a back-off
+            return _again(store, claimed, actor, problem, policy, at, maybe_there=False)
+        return _settle(store, claimed, actor, problem, "failed")
+    if problem.kind == "rate_limited":  # refused at once: not a failure, wait as told
+        wait = _patient(policy).delay(Problem("rate_limited", problem.detail, problem.status,
+                                              problem.headers), claimed.failures + 1)
+        log.warning("publication %d on %s: %s; queued for %.0f s", claimed.id, claimed.channel,
+                    problem.detail, wait)
+        return store.queue.requeue(claimed.id, reason=problem.message, now=at,
+                                   not_before=at + timedelta(seconds=wait))
+    if problem.kind == "auth":  # revoked credentials: pause the channel, lose nothing
+        store.queue.pause(claimed.channel, problem.message, actor=actor.name, now=at)
+        log.warning("channel %s paused: %s", claimed.channel, problem.detail)
+        return store.queue.requeue(claimed.id, reason=problem.message, now=at)
+    return _settle(store, claimed, actor, problem, "failed")  # 400, 422: the text is refused
+
+
+def _patient(policy: RetryPolicy) -> RetryPolicy:
+    """``policy`` honouring a 429's reset up to a day: the queue waits; nothing sleeps."""
+    return replace(policy, max_wait=max(policy.max_wait, 86_400.0))
+
+
+def _unknown(store: Store, claimed: Publication, actor: Actor, problem: PublishError,
+             policy: RetryPolicy, at: datetime) -> Publication:
+    """A lookup that did not answer: ``unknown`` (the platform cannot tell, e.g. Telegram's
+    Bot API) is ``uncertain`` at once; a lookup that failed (5xx, 429, no answer) is tried again
+    later, still looking up first."""
+    if problem.kind == "unknown":
+        return _settle(store, claimed, actor, problem, "uncertain")
+    return _again(store, claimed, actor, problem, policy, at, maybe_there=True)
+
+
+def _again(store: Store, claimed: Publication, actor: Actor, problem: PublishError,
+           policy: RetryPolicy, at: datetime, *, maybe_there: bool) -> Publication:
+    """Back in the queue after a call that may have been accepted, to be looked up first, after
+    a back-off; once the attempts (``DAMAI_PUBLISH_ATTEMPTS``) are spent, ``failed`` (the last
+    lookup said "not there") or ``uncertain`` (``maybe_there``: it could not say)."""
+    failures = claimed.failures + 1
+    if failures >= max(policy.attempts, 1):
+        return _settle(store, claimed, actor, problem,
+                       "uncertain" if maybe_there else "failed")
+    wait = policy.delay(Problem("server", problem.detail, problem.status, problem.headers),
+                        failures)
+    log.warning("publication %d on %s: %s; trying again in %.1f s (attempt %d of %d)",
+                claimed.id, claimed.channel, problem.detail, wait, failures + 1, policy.attempts)
+    return store.queue.requeue(claimed.id, reason=problem.message, now=at,
+                               not_before=at + timedelta(seconds=wait), lookup_first=True,
+                               failed_call=True)
 
 
 def _look_up(publisher: Publisher, item: Outgoing) -> Posted | PublishError | None:
@@ -194,39 +285,132 @@ def _settle(store: Store, claimed: Publication, actor: Actor,
                                      reason=outcome.message, ip=actor.ip)
 
 
+# -- the worker's side: drain the queue -----------------------------------------------------------
+@dataclass(slots=True)
+class Drained:
+    """What one :func:`drain` did: publications by what they came to, the stale ``pending`` rows
+    it put back (their worker died), and channels it could not open (no credential: paused)."""
+
+    sent: list[Publication] = field(default_factory=list)
+    failed: list[Publication] = field(default_factory=list)
+    uncertain: list[Publication] = field(default_factory=list)
+    requeued: list[Publication] = field(default_factory=list)
+    recovered: list[Publication] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def add(self, done: Publication) -> None:
+        {"sent": self.sent, "failed": self.failed, "uncertain": self.uncertain}.get(
+            done.state, self.requeued).append(done)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"sent": len(self.sent), "failed": len(self.failed),
+                "uncertain": len(self.uncertain), "requeued": len(self.requeued),
+                "recovered": len(self.recovered), "skipped": self.skipped}
+
+
+def drain(store: Store, actor: Actor, *, publishers: OpenPublisher = open_publisher,
+          policy: RetryPolicy | None = None, now: Callable[[], datetime] = _now,
+          stale_after: timedelta | None = None, batch: int | None = None,
+          channels: Sequence[str] | None = None) -> Drained:
+    """One pass over the queue (what ``damai worker`` and ``damai serve``'s scheduler run each
+    tick, and ``damai publish --drain``): put back ``pending`` rows untouched for
+    ``stale_after`` (their worker died; they are looked up before anything is posted), then
+    send each channel's due rows as far as its rate limit allows, at most ``batch`` each.
+    A channel without credentials is paused with why, and its rows wait."""
+    actor.require("approver", "mengirim antrean / send the queue")
+    policy = policy or publish_policy()
+    stale_after = stale_after if stale_after is not None else timedelta(
+        seconds=settings.get_float("scheduler_lease_seconds"))
+    batch = batch if batch is not None else settings.get_int("scheduler_max_per_tick")
+    done = Drained(recovered=store.queue.requeue_stale(now() - stale_after, now=now()))
+    for channel in channels if channels is not None else store.queue.due_channels(now()):
+        _drain_channel(store, actor, channel, publishers, policy, now, batch, done)
+    return done
+
+
+def _drain_channel(store: Store, actor: Actor, channel: str, publishers: OpenPublisher,
+                   policy: RetryPolicy, now: Callable[[], datetime], batch: int,
+                   done: Drained) -> None:
+    try:
+        target = parse_channel(channel)
+        limit = rate_limit(target)
+        publisher = publishers(target)
+    except (ConfigError, InputError) as exc:
+        if store.queue.pause(channel, exc.message, actor=actor.name, now=now()):
+            log.warning("channel %s paused: %s", channel, exc.message)
+        done.skipped[channel] = exc.message
+        return
+    try:
+        at = now()
+        batch_rows = store.queue.claim_queued(channel, count=limit.count, window=limit.window,
+                                              now=at, batch=batch)
+        for i, claimed in enumerate(batch_rows):
+            delivered = deliver(store, publisher, claimed, actor, policy, now=now())
+            done.add(delivered)
+            if delivered.state == "queued":  # a 429, a refused credential, a 5xx: stop here
+                rest = [p.id for p in batch_rows[i + 1:]]
+                store.queue.put_back(rest, reason=str(delivered.reason), now=at,
+                                     not_before=delivered.not_before)
+                break
+    finally:
+        publisher.close()
+
+
 @dataclass(slots=True)
 class Reconciled:
     """What :func:`reconcile` did: publications found on the platform, posted now (surely not
-    there), left ``uncertain`` for a human, and channels it could not open (no credential)."""
+    there), left ``uncertain`` for a human, still queued (their turn has not come: the rate
+    limit, a back-off, a paused channel), and channels it could not open (no credential)."""
 
     found: list[Publication] = field(default_factory=list)
     posted: list[Publication] = field(default_factory=list)
     uncertain: list[Publication] = field(default_factory=list)
+    queued: list[Publication] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {"found": [p.id for p in self.found], "posted": [p.id for p in self.posted],
-                "uncertain": [p.id for p in self.uncertain], "skipped": self.skipped}
+                "uncertain": [p.id for p in self.uncertain],
+                "queued": [p.id for p in self.queued], "skipped": self.skipped}
 
 
 def reconcile(store: Store, actor: Actor, *, older_than: timedelta = timedelta(minutes=10),
               publishers: OpenPublisher = open_publisher,
               policy: RetryPolicy | None = None) -> Reconciled:
-    """Settle every ``pending`` publication untouched for ``older_than`` (module doc)."""
+    """Settle every ``pending`` publication untouched for ``older_than`` (module doc): put it
+    back in the queue to be looked up first, and send it now, in its turn."""
     actor.require("approver", "merekonsiliasi publikasi / reconcile publications")
     done = Reconciled()
+    policy = policy or publish_policy()
     opened: dict[str, Publisher] = {}
     try:
-        for seen in store.publications.pending(datetime.now(UTC) - older_than):
-            publisher = _open(seen.channel, opened, publishers, done)
-            claimed = store.publications.claim(seen) if publisher else None
-            if publisher is not None and claimed is not None:
-                _reconcile_one(store, publisher, claimed, actor,
-                               policy or publish_policy(), done)
+        for row in store.queue.requeue_stale(_now() - older_than, now=_now()):
+            publisher = _open(row.channel, opened, publishers, done)
+            limit = rate_limit(parse_channel(row.channel))
+            claimed = store.queue.claim_queued(row.channel, count=limit.count,
+                                               window=limit.window, now=_now(), only=row.id,
+                                               batch=1) if publisher is not None else []
+            if publisher is None or not claimed:
+                done.queued.append(row)
+                continue
+            _reconcile_one(store, publisher, claimed[0], actor, policy, done)
     finally:
         for publisher in opened.values():
             publisher.close()
     return done
+
+
+def _reconcile_one(store: Store, publisher: Publisher, claimed: Publication, actor: Actor,
+                   policy: RetryPolicy, done: Reconciled) -> None:
+    found = _look_up(publisher, _item(store, claimed))
+    if isinstance(found, Posted):
+        done.found.append(_settle(store, claimed, actor, found))
+        return
+    settled = (_unknown(store, claimed, actor, found, policy, _now())
+               if isinstance(found, PublishError)
+               else deliver(store, publisher, claimed, actor, policy, suspect=False))
+    {"sent": done.posted, "uncertain": done.uncertain}.get(settled.state,
+                                                           done.queued).append(settled)
 
 
 def _open(channel: str, opened: dict[str, Publisher], publishers: OpenPublisher,
@@ -239,17 +423,28 @@ def _open(channel: str, opened: dict[str, Publisher], publishers: OpenPublisher,
     return opened.get(channel)
 
 
-def _reconcile_one(store: Store, publisher: Publisher, claimed: Publication, actor: Actor,
-                   policy: RetryPolicy, done: Reconciled) -> None:
-    found = _look_up(publisher, _outgoing(claimed))
-    if isinstance(found, PublishError):
-        done.uncertain.append(_settle(store, claimed, actor, found, "uncertain"))
-        return
-    if found is not None:
-        done.found.append(_settle(store, claimed, actor, found))
-        return
-    settled = deliver(store, publisher, claimed, actor, policy, suspect=True)
-    (done.uncertain if settled.state == "uncertain" else done.posted).append(settled)
+def resume_channel(store: Store, actor: Actor, channel: str) -> bool:
+    """Let a paused channel send again (after its credential was fixed); whether it was paused.
+    Audited as ``channel_resume``; its queued publications go out in their turn."""
+    actor.require("approver", "melanjutkan kanal / resume a channel")
+    return store.queue.resume(str(_known_channel(channel)), actor=actor.name, now=_now(),
+                              ip=actor.ip)
+
+
+def pause_channel(store: Store, actor: Actor, channel: str, reason: str) -> bool:
+    """Stop a channel sending (its publications wait in the queue); whether it was running."""
+    actor.require("approver", "menjeda kanal / pause a channel")
+    why = reason.strip() or "dijeda oleh orang / paused by a person"
+    return store.queue.pause(str(_known_channel(channel)), f"{why} ({actor.name})",
+                             actor=actor.name, now=_now(), ip=actor.ip)
+
+
+def _known_channel(channel: str) -> Channel:
+    target = _channel(channel)
+    if target is None:
+        raise InputError("kanal dry-run tidak pernah dijeda / the dry-run channel is never "
+                         "paused")
+    return target
 
 
 def settle_uncertain(store: Store, actor: Actor, publication_id: int, outcome: str, *,

@@ -15,7 +15,13 @@ a query, the dashboard's calendar reads the same rows, and the rules fit in :fun
    (:meth:`~damai.storage.campaigns.CampaignRepository.claim`), then handed to the one
    publishing function, :func:`damai.pipeline.publishing.publish`. Its idempotency key (what,
    which text version, which channel) makes a second call return the first publication.
-3. A slot claimed by a worker that died (``sending`` for longer than
+   On a real channel the publication is *queued* (``wait=False``), and the slot is ``sent``:
+   handed to the outbox.
+3. The queue is drained (:func:`damai.pipeline.publishing.drain`): each channel's due
+   publications go out as far as its account's rate limit allows (``DAMAI_PUBLISH_RATE_LIMITS``),
+   the rest in a later tick; a publication a dead worker held is looked up before anything is
+   posted again; a channel whose credential is refused is paused, and its queue waits.
+4. A slot claimed by a worker that died (``sending`` for longer than
    ``DAMAI_SCHEDULER_LEASE_SECONDS``) is claimed again; the boundary answers with the
    publication the dead worker wrote, if it got that far, and the slot is ``sent``.
 
@@ -33,8 +39,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from damai import settings
-from damai.errors import InputError, NotFound, ReviewRefused
-from damai.pipeline.publishing import publish
+from damai.errors import ConfigError, InputError, NotFound, ReviewRefused
+from damai.pipeline.publishing import Drained, drain, publish
 from damai.pipeline.responses import Actor
 from damai.storage import Store
 from damai.storage.campaigns import Slot
@@ -62,11 +68,13 @@ class TickReport:
     duplicate: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     lost_race: int = 0
+    #: what the queue's drain did after the slots were handed over
+    queue: Drained = field(default_factory=Drained)
 
-    def to_dict(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, object]:
         return {"missed": self.missed, "sent": len(self.sent),
                 "duplicate": len(self.duplicate), "failed": len(self.failed),
-                "lost_race": self.lost_race}
+                "lost_race": self.lost_race, "queue": self.queue.to_dict()}
 
 
 def _send(store: Store, slot: Slot, activated_by: str, now: datetime, report: TickReport
@@ -76,8 +84,9 @@ def _send(store: Store, slot: Slot, activated_by: str, now: datetime, report: Ti
     try:
         published, new = publish(store, actor, slot.channel,
                                  response_id=slot.message.response_id,
-                                 entry_id=slot.message.entry_id, occasion=f"slot:{slot.id}")
-    except (ReviewRefused, NotFound, InputError) as exc:
+                                 entry_id=slot.message.entry_id, occasion=f"slot:{slot.id}",
+                                 wait=False)
+    except (ReviewRefused, NotFound, InputError, ConfigError) as exc:
         store.campaigns.finish(slot.id, "failed", now=now, error=exc.message)
         report.failed.append(slot.id)
         return
@@ -112,6 +121,7 @@ def tick(store: Store, *, now: Clock = _utc_now, worker: str | None = None,
             campaign = store.campaigns.get(slot.campaign_id)
             activators[slot.campaign_id] = (campaign.activated_by if campaign else None) or "-"
         _send(store, slot, activators[slot.campaign_id], claimed_at, report)
+    report.queue = drain(store, Actor("scheduler", "approver"), now=now, batch=limit)
     return report
 
 

@@ -89,6 +89,9 @@ class Outgoing:
     in_reply_to: str | None = None
     #: uploaded first, then attached to the post
     media: tuple[Media, ...] = ()
+    #: when the first call to post it was made (a queued publication may wait long after it
+    #: was recorded): a lookup reads the account's posts from here, not from ``recorded_at``
+    since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,7 +81,7 @@ class MastodonPublisher:
 
     def find(self, item: Outgoing) -> Posted | None:
         me = self._call(self._client.account_verify_credentials)
-        wanted, since = comparable(item.text), item.recorded_at - SKEW
+        wanted, since = comparable(item.text), (item.since or item.recorded_at) - SKEW
         max_id: str | None = None
         for _ in range(MAX_PAGES):
             page = self._call(partial(self._client.account_statuses, me["id"], max_id=max_id,

@@ -62,7 +62,7 @@ class XPublisher:
     def find(self, item: Outgoing) -> Posted | None:
         me = self._call(lambda: self._client.get_me(user_auth=False))["data"]["id"]
         wanted = comparable(item.text)
-        start = (item.recorded_at - SKEW).astimezone(UTC).replace(microsecond=0)
+        start = ((item.since or item.recorded_at) - SKEW).astimezone(UTC).replace(microsecond=0)
         token: str | None = None
         for _ in range(MAX_PAGES):
             page = self._call(partial(

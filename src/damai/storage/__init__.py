@@ -21,6 +21,8 @@ and the repositories that take their connections from it:
 ``store.responses``   proposed responses and their review (draft, in review, approved, rejected)
 ``store.publications`` what was published where (the dry-run channel's rows are the outbox); the
                       publishing boundary is enforced here, in the transaction that writes one
+``store.queue``       the publishing queue: per-account rate limits, paused channels, the calls
+                      made to post (issue #12)
 ``store.campaigns``  campaigns, their messages and scheduled slots (issue #12); a slot is
                       claimed here before the scheduler publishes it
 ``store.settings``    settings an admin changes in the dashboard (four-eyes review), audited
@@ -60,6 +62,7 @@ from damai.storage.models import ModelRepository
 from damai.storage.posts import PostRepository
 from damai.storage.publications import PublicationRepository
 from damai.storage.quarantine import QuarantineRepository
+from damai.storage.queue import QueueRepository
 from damai.storage.responses import ResponseRepository
 from damai.storage.store_settings import SettingsRepository
 from damai.storage.triage import TriageRepository
@@ -93,6 +96,7 @@ class Store:
         self.claims = ClaimRepository(db)
         self.responses = ResponseRepository(db)
         self.publications = PublicationRepository(db)
+        self.queue = QueueRepository(db)
         self.settings = SettingsRepository(db)
         self.campaigns = CampaignRepository(db)
 

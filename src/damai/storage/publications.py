@@ -33,7 +33,7 @@ from damai.storage.library import Usage, insert_use
 from damai.storage.responses import Response, ResponseRepository
 from damai.storage.schema import audit_log, library_entries, publications
 
-__all__ = ["Publication", "PublicationRepository", "Subject"]
+__all__ = ["Publication", "PublicationRepository", "Subject", "publication_of"]
 
 _P = publications.c
 
@@ -69,6 +69,11 @@ class Publication:
     #: delivery runs claimed so far (the compare-and-set of :meth:`PublicationRepository.claim`)
     attempts: int = 0
     updated_at: datetime | None = None
+    #: the queue (issue #12 part 3): not before this time; look it up before posting; failed
+    #: calls so far
+    not_before: datetime | None = None
+    lookup_first: bool = False
+    failures: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "response_id": self.response_id, "entry_id": self.entry_id,
@@ -77,10 +82,10 @@ class Publication:
                 "created_by": self.created_by, "created_at": self.created_at,
                 "payload": self.payload, "post_id": self.post_id, "post_url": self.post_url,
                 "reason": self.reason, "attempts": self.attempts,
-                "updated_at": self.updated_at}
+                "updated_at": self.updated_at, "not_before": self.not_before}
 
 
-def _publication(row: Any) -> Publication:
+def publication_of(row: Any) -> Publication:
     m = row._mapping
     return Publication(**{k: m[k] for k in Publication.__dataclass_fields__})
 
@@ -125,13 +130,13 @@ class PublicationRepository(Repository):
             key = f"{key}:{subject.occasion}"
         existing = conn.execute(select(publications).where(_P.idempotency_key == key)).first()
         if existing is not None:
-            return _publication(existing), False
+            return publication_of(existing), False
         row = conn.execute(publications.insert().returning(*publications.c), {
             "response_id": subject.response_id, "entry_id": subject.entry_id,
             "entry_version": payload.get("entry_version") if subject.entry_id else None,
             "channel": channel, "idempotency_key": key, "state": state, "created_by": actor,
             "created_at": datetime.now(UTC), "payload": payload}).one()
-        published = _publication(row)
+        published = publication_of(row)
         if use is not None:
             insert_use(conn, Usage(use[0], use[1], published.created_at, "publication",
                                    f"publication:{published.id}", actor))
@@ -183,7 +188,7 @@ class PublicationRepository(Repository):
                 _P.state.in_(("pending", "failed"))).values(
                 state="pending", attempts=_P.attempts + 1, updated_at=datetime.now(UTC))
                 .returning(*publications.c)).first()
-        return _publication(row) if row is not None else None
+        return publication_of(row) if row is not None else None
 
     def settle(self, publication_id: int, state: str, *, actor: str, post_id: str | None = None,
                post_url: str | None = None, reason: str | None = None,
@@ -203,19 +208,19 @@ class PublicationRepository(Repository):
             append(conn, actor, f"publication_{state}", f"publication:{publication_id}",
                    {"was": was, "post_id": post_id, "post_url": post_url, "reason": reason},
                    ip)
-        return _publication(row)
+        return publication_of(row)
 
     def pending(self, before: datetime) -> list[Publication]:
         """``pending`` publications last touched before ``before``: what a crash left."""
         touched = func.coalesce(_P.updated_at, _P.created_at)
         with self.db.read() as conn:
-            return [_publication(r) for r in conn.execute(select(publications).where(
+            return [publication_of(r) for r in conn.execute(select(publications).where(
                 _P.state == "pending", touched < before).order_by(_P.id))]
 
     def get(self, publication_id: int) -> Publication | None:
         with self.db.read() as conn:
             row = conn.execute(select(publications).where(_P.id == publication_id)).first()
-        return _publication(row) if row else None
+        return publication_of(row) if row else None
 
     def recent(self, *, channel: str | None = None, limit: int = 200) -> list[Publication]:
         """Publications, newest first (``channel="dry-run"``: the outbox)."""
@@ -223,7 +228,7 @@ class PublicationRepository(Repository):
         if channel is not None:
             statement = statement.where(_P.channel == channel)
         with self.db.read() as conn:
-            return [_publication(r) for r in conn.execute(statement)]
+            return [publication_of(r) for r in conn.execute(statement)]
 
     def published(self, response_ids: Sequence[int]) -> set[int]:
         """Which of these responses have been published (on any channel)."""

@@ -66,8 +66,10 @@ RESPONSE_STATES: tuple[str, ...] = ("draft", "in_review", "approved", "rejected"
 #: a publication's state (issue #12): the dry-run channel writes ``sent`` at once; a real channel
 #: records ``pending`` (with its idempotency key) before the platform call, then ``sent`` (with
 #: the platform's post id and link), ``failed`` (with the platform's reason) or ``uncertain``
-#: (the platform cannot tell whether a lost answer was a post: for a human)
-PUBLICATION_STATES: tuple[str, ...] = ("pending", "sent", "failed", "uncertain")
+#: (the platform cannot tell whether a lost answer was a post: for a human). ``queued``: recorded
+#: and waiting for its turn (the account's rate limit, a 429's wait, a paused channel); no call
+#: to the platform is in flight for it
+PUBLICATION_STATES: tuple[str, ...] = ("pending", "sent", "failed", "uncertain", "queued")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -367,12 +369,35 @@ publications = Table(
     _t("post_id"), _t("post_url"), _t("reason"),
     Column("attempts", Integer(), nullable=False, server_default=text("0")),
     Column("updated_at", UtcTime()),
+    # the queue (issue #12 part 3): not before this time (a 429's wait, a 5xx's back-off); look
+    # the post up before posting (an earlier call may have been accepted); failed calls so far
+    # (429s not counted: the platform refused at once)
+    Column("not_before", UtcTime()),
+    Column("lookup_first", Boolean(), nullable=False, server_default=text("false")),
+    Column("failures", Integer(), nullable=False, server_default=text("0")),
     UniqueConstraint("idempotency_key", name="publications_idempotency_key_key"),
     CheckConstraint(PUBLICATION_STATE_CHECK, name="publications_state_check"),
     CheckConstraint("(response_id IS NULL) <> (entry_id IS NULL)",
                     name="publications_subject_check"),
     Index("publications_channel", "channel", "id"), Index("publications_response", "response_id"),
     Index("publications_state", "state", "id"),
+)
+#: a real channel's state (issue #12 part 3): paused (revoked credentials, a person's choice) with
+#: why; its row is also the lock under which a delivery run counts the account's recent calls
+publish_channels = Table(
+    "publish_channels", metadata, Column("channel", SafeText(), primary_key=True),
+    Column("paused", Boolean(), nullable=False, server_default=text("false")), _t("reason"),
+    _t("updated_by"), Column("updated_at", UtcTime()),
+)
+#: every call a delivery run made to a platform to post, by channel and time: the account's rate
+#: limit counts these over its window (rows older than the longest window are pruned)
+publish_calls = Table(
+    "publish_calls", metadata, _id(), _t("channel", null=False),
+    Column("at", UtcTime(), nullable=False),
+    Column("publication_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("publications.id")),
+    Index("publish_calls_channel_at", "channel", "at"),
+    Index("publish_calls_publication", "publication_id"),
 )
 #: settings kept in the database because an admin changes them in the dashboard (e.g.
 #: ``four_eyes``); each change is audited

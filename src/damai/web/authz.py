@@ -58,6 +58,7 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     # ... and sees the approver's queue and the dry-run outbox
     ("GET", "/responses"): "viewer",
     ("GET", "/outbox"): "viewer",
+    ("GET", "/outbox/alerts"): "viewer",
     # analysts work the triage queue
     ("GET", "/triage"): "analyst",
     ("POST", "/triage/{post_id}/assign"): "analyst",
@@ -98,6 +99,9 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/responses/{response_id}/approve"): "approver",
     ("POST", "/responses/{response_id}/reject"): "approver",
     ("POST", "/responses/{response_id}/publish"): "approver",
+    # ... and pause or resume a real channel (issue #12: revoked credentials pause it)
+    ("POST", "/outbox/channels/resume"): "approver",
+    ("POST", "/outbox/channels/pause"): "approver",
     # campaigns (issue #12): everyone sees them and the calendar, analysts create drafts,
     # approvers schedule them (the scheduler publishes in the activator's name) and answer for
     # missed slots

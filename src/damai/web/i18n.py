@@ -455,7 +455,26 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "outbox.state.sent": ("terkirim", "sent"),
     "outbox.state.failed": ("gagal", "failed"),
     "outbox.state.uncertain": ("tidak pasti", "uncertain"),
+    "outbox.state.queued": ("dalam antrean", "queued"),
     "outbox.open": ("buka", "open"),
+    "outbox.channels": ("Kanal", "Channels"),
+    "outbox.channels.explain": (
+        "Tiap akun punya batas laju (DAMAI_PUBLISH_RATE_LIMITS); yang melebihinya menunggu di "
+        "antrean dan dikirim oleh worker pada gilirannya. Kanal yang kredensialnya ditolak "
+        "dijeda: tidak ada yang hilang, antreannya menunggu sampai kanal dilanjutkan.",
+        "Each account has a rate limit (DAMAI_PUBLISH_RATE_LIMITS); what exceeds it waits in "
+        "the queue and the worker sends it in its turn. A channel whose credential is refused "
+        "is paused: nothing is lost, its queue waits until the channel is resumed."),
+    "outbox.channel.paused": ("dijeda", "paused"),
+    "outbox.channel.active": ("berjalan", "running"),
+    "outbox.channel.queued": ("dalam antrean", "queued"),
+    "outbox.channel.resume": ("Lanjutkan kanal", "Resume channel"),
+    "outbox.channel.pause": ("Jeda kanal", "Pause channel"),
+    "outbox.alert": ("Kanal {channel} dijeda: {reason}", "Channel {channel} is paused: {reason}"),
+    "outbox.alert.fix": ("Perbaiki kredensialnya, lalu lanjutkan kanal di Kotak keluar.",
+                         "Fix its credential, then resume the channel in the Outbox."),
+    "outbox.edit": ("ubah teks (kembali ditinjau)", "edit the text (back to review)"),
+    "outbox.not_before": ("tidak sebelum", "not before"),
     "outbox.empty": ("Kotak keluar kosong.", "The outbox is empty."),
     "outbox.by": ("Diterbitkan oleh", "Published by"),
     "outbox.subject": ("Isi", "Content"),

@@ -22,7 +22,7 @@ from fastapi import FastAPI, Form, Path, Request, Response
 from fastapi.responses import RedirectResponse
 
 from damai.errors import DamaiError, InputError, NotFound, ReviewRefused
-from damai.pipeline.publishing import publish
+from damai.pipeline.publishing import pause_channel, publish, resume_channel
 from damai.pipeline.recommend import for_posts
 from damai.pipeline.responses import Actor, approve, edit, propose, propose_draft, reject
 from damai.respond.drafting import DrafterUnavailable, configured_drafter
@@ -152,7 +152,24 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.get("/outbox")
     def outbox(request: Request) -> Response:
         return render(request, "outbox.html",
-                      {"publications": store.publications.recent()})
+                      {"publications": store.publications.recent(),
+                       "channels": store.queue.channels()})
+
+    @app.get("/outbox/alerts")
+    def channel_alerts(request: Request) -> Response:
+        """The banner every page polls (htmx): channels paused, e.g. by revoked credentials."""
+        return render(request, "_channel_alerts.html", {"paused": store.queue.paused()})
+
+    @app.post("/outbox/channels/resume", dependencies=CSRF)
+    def resume_page(request: Request,
+                    channel: Annotated[str, Form(max_length=300)]) -> Response:
+        return step(request, lambda actor: resume_channel(store, actor, channel), "/outbox")
+
+    @app.post("/outbox/channels/pause", dependencies=CSRF)
+    def pause_page(request: Request, channel: Annotated[str, Form(max_length=300)],
+                   reason: Annotated[str, Form(max_length=300)] = "") -> Response:
+        return step(request, lambda actor: pause_channel(store, actor, channel, reason),
+                    "/outbox")
 
     @app.post("/settings/four-eyes", dependencies=CSRF)
     def four_eyes(request: Request, enabled: Annotated[str, Form(max_length=5)]) -> Response:

@@ -15,12 +15,16 @@ from typing import Annotated, Final
 from fastapi import APIRouter, Depends, Path
 
 from damai.auth import User
-from damai.errors import InputError, NotFound, ReviewRefused
-from damai.pipeline.publishing import publish
+from damai.errors import ConfigError, InputError, NotFound, ReviewRefused
+from damai.pipeline.publishing import pause_channel, publish, resume_channel
 from damai.pipeline.responses import Actor, approve, edit, propose, propose_draft, reject
+from damai.publishers import parse_channel
+from damai.publishers.limits import rate_limit
 from damai.respond.drafting import DrafterUnavailable, configured_drafter
 from damai.web.api.errors import ApiError, JSONBody, documented
 from damai.web.api.schemas import (
+    ChannelIn,
+    ChannelOut,
     DecisionIn,
     PublicationIn,
     PublicationOut,
@@ -37,6 +41,7 @@ ResponseId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 #: a refusal's reason → its status
 _STATUS: Final = {"four_eyes": 403, "forbidden": 403, "unknown_channel": 400}
 _NOT_FOUND = (404, "Post, entri atau tanggapan tidak ada / No such post, entry or response.")
+_BAD = (400, "Kanal tidak dikenal / Unknown channel.")
 _CONFLICT = (409, "Status tidak mengizinkan langkah ini, mis. belum disetujui / The state does "
                   "not allow this step, e.g. not approved.")
 
@@ -54,6 +59,8 @@ def answered() -> Iterator[None]:
         raise ApiError(_STATUS.get(exc.reason, 409), exc.reason, exc.message) from None
     except InputError as exc:
         raise ApiError(400, "invalid_input", exc.message) from None
+    except ConfigError as exc:  # a channel without its credential
+        raise ApiError(409, "channel_not_configured", exc.message) from None
 
 
 def _actor(user: User, ip: str | None = None) -> Actor:
@@ -150,5 +157,32 @@ def add_response_routes(router: APIRouter, ctx: WebContext) -> None:
         the same channel once (201 new, 200 the existing one)."""
         with answered():
             done, new = publish(store, _actor(user), body.channel,
-                                response_id=body.response_id, entry_id=body.entry_id)
+                                response_id=body.response_id, entry_id=body.entry_id,
+                                wait=False)
         return JSONBody(done.to_dict(), status_code=201 if new else 200)
+
+    @router.get("/channels", response_model=list[ChannelOut],
+                summary="Kanal dan antreannya / Channels and their queue")
+    def channels(user: Annotated[User, Depends(allowed("GET", "/channels"))]) -> JSONBody:
+        """Kanal nyata yang punya antrean atau dijeda, dengan alasannya dan batas lajunya /
+        Real channels with a queue or paused, with why, and their rate limit."""
+        return JSONBody([c.to_dict() | {"rate_limit": str(rate_limit(parse_channel(c.channel)))}
+                         for c in store.queue.channels()])
+
+    @router.post("/channels/pause", summary="Jeda kanal / Pause a channel",
+                 responses=documented(_BAD))
+    def pause_one(body: ChannelIn,
+                  user: Annotated[User, Depends(allowed("POST", "/channels/pause"))]
+                  ) -> JSONBody:
+        with answered():
+            changed = pause_channel(store, _actor(user), body.channel, body.reason)
+        return JSONBody({"channel": body.channel, "paused": True, "changed": changed})
+
+    @router.post("/channels/resume", summary="Lanjutkan kanal / Resume a channel",
+                 responses=documented(_BAD))
+    def resume_one(body: ChannelIn,
+                   user: Annotated[User, Depends(allowed("POST", "/channels/resume"))]
+                   ) -> JSONBody:
+        with answered():
+            changed = resume_channel(store, _actor(user), body.channel)
+        return JSONBody({"channel": body.channel, "paused": False, "changed": changed})

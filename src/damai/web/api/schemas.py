@@ -305,7 +305,10 @@ class PublicationIn(BaseModel):
 
     response_id: int | None = Field(None, ge=1, le=2**63 - 1)
     entry_id: str | None = Field(None, min_length=1, max_length=80)
-    channel: Literal["dry-run"]
+    channel: str = Field("dry-run", min_length=1, max_length=300, description=(
+        "dry-run, atau PLATFORM:AKUN (mastodon:, bluesky:, x:, telegram:) yang kredensialnya "
+        "sudah diisi; kanal nyata masuk antrean dan dikirim worker / dry-run, or PLATFORM:ACCOUNT "
+        "with its credential configured; a real channel is queued and the worker sends it"))
 
     @model_validator(mode="after")
     def _one_of(self) -> PublicationIn:
@@ -323,7 +326,9 @@ class PublicationOut(BaseModel):
     channel: str
     idempotency_key: str = Field(description="Apa, versi teksnya, dan kanal: unik / What, the "
                                              "version of its text, and the channel: unique.")
-    state: Literal["pending", "sent", "failed", "uncertain"]
+    state: Literal["pending", "sent", "failed", "uncertain", "queued"] = Field(
+        description="queued: menunggu giliran (batas laju, jeda kanal) / waiting its turn (rate "
+                    "limit, paused channel)")
     created_by: str
     created_at: datetime
     payload: dict[str, Any] = Field(description="Apa yang (akan) dikirim / What is (would be) "
@@ -334,3 +339,23 @@ class PublicationOut(BaseModel):
                                                  "failed or is uncertain.")
     attempts: int = 0
     updated_at: datetime | None = None
+    not_before: datetime | None = Field(None, description="Dalam antrean: tidak sebelum waktu "
+                                                          "ini / Queued: not before this time.")
+
+
+class ChannelOut(BaseModel):
+    channel: str
+    paused: bool
+    reason: str | None = None
+    updated_by: str | None = None
+    updated_at: datetime | None = None
+    queued: int = Field(description="Publikasi dalam antrean / Publications queued.")
+    rate_limit: str = Field(description="Batas laju akun: JUMLAH/DETIK / The account's rate "
+                                        "limit: COUNT/SECONDS.")
+
+
+class ChannelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: str = Field(min_length=1, max_length=300)
+    reason: str = Field("", max_length=300)

@@ -39,6 +39,10 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", f"{API_PREFIX}/responses/{{response_id}}/approve"): "approver",
     ("POST", f"{API_PREFIX}/responses/{{response_id}}/reject"): "approver",
     ("POST", f"{API_PREFIX}/publications"): "approver",
+    # the publishing queue (issue #12): anyone signed in sees it; approvers pause and resume
+    ("GET", f"{API_PREFIX}/channels"): "viewer",
+    ("POST", f"{API_PREFIX}/channels/pause"): "approver",
+    ("POST", f"{API_PREFIX}/channels/resume"): "approver",
     # campaigns (issue #12): analysts create them, approvers schedule (the scheduler publishes
     # in the activator's name), pause, end, and answer for missed slots
     ("GET", f"{API_PREFIX}/campaigns"): "viewer",
