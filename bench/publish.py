@@ -3,16 +3,16 @@ four fake platforms (Mastodon, Bluesky, X, Telegram on 127.0.0.1, the test suite
 speak each platform's real endpoints and JSON), with injected 429s, 5xx errors, answers lost
 after the platform accepted the post, and real ``kill -9`` of the worker.
 
-The workload: N approved library entries (one per slot, each text distinct) in one active
-campaign; slot ``i`` goes to channel ``i mod 5`` and is due over ``--window`` seconds from
-``--lead`` seconds after the setup. A ``damai worker`` subprocess (the CLI a user runs) hands
-due slots to the publishing queue and drains it within each account's rate limit
-(``--limit COUNT/SECONDS`` for every platform). Each time the publications cross another
-``1/(kills+1)`` of N, the worker is killed with SIGKILL and a new one started (lease 0, so it
-takes over at once). The run ends when no slot is open and nothing is queued or in flight, or
-after ``--timeout`` seconds. Then, as a person would, every ``uncertain`` publication is
-checked against the platform and settled (``damai publish --settle`` semantics), and the
-worker sends what a ``failed`` verdict sent back.
+The workload: N approved library entries (one per slot, each text distinct) in active campaigns
+of 2,000 (the most one holds); slot ``i`` goes to channel ``i mod 5`` and is due over
+``--window`` seconds from ``--lead`` seconds after the setup. A ``damai worker`` subprocess (the
+CLI a user runs) hands due slots to the publishing queue and drains it within each account's
+rate limit (``--limit COUNT/SECONDS`` for every platform). Each time the publications cross
+another ``1/(kills+1)`` of N, the worker is killed with SIGKILL and a new one started (lease 0,
+so it takes over at once). The run ends when no slot is open and nothing is queued or in flight,
+or after ``--timeout`` seconds. Then, as a person would, every ``uncertain`` publication is
+checked against the platform and settled (``damai publish --settle`` semantics), and the worker
+sends what a ``failed`` verdict sent back.
 
 Faults, drawn per call to post (``--p429``, ``--p5xx``, ``--plost``): a 429 with the
 platform's own retry header (1-2 s), a 503 before the platform accepts, and a 502 *after* it
@@ -149,12 +149,17 @@ def _setup(url: str, n: int, window: float, lead: float) -> datetime:
     with open_store(url) as store:
         store.library.save([replace(base, id=i, title=i, text_id=TEXT.format(i)) for i in ids],
                            actor="bench", action="library_import")
-        (made,) = camp.create_campaigns(store, Actor("bench", "analyst"), [{
-            "name": "bench", "themes": ["tolerance"], "messages": [f"entry:{i}" for i in ids],
-            "start": "2026-01-01", "end": "2026-01-01", "times": ["08:00"],
-            "timezone": "WIB"}])
-        store.campaigns.activate(made.id, [(p + 1, CHANNELS[p % len(CHANNELS)], first + p * step)
-                                           for p in range(n)], actor="bench")
+        # a campaign holds at most camp.MAX_MESSAGES messages: N slots in as many campaigns
+        size = camp.MAX_MESSAGES
+        for c, begin in enumerate(range(0, n, size)):
+            chunk = ids[begin:begin + size]
+            (made,) = camp.create_campaigns(store, Actor("bench", "analyst"), [{
+                "name": f"bench {c}", "themes": ["tolerance"],
+                "messages": [f"entry:{i}" for i in chunk], "start": "2026-01-01",
+                "end": "2026-01-01", "times": ["08:00"], "timezone": "WIB"}])
+            store.campaigns.activate(made.id, [
+                (p - begin + 1, CHANNELS[p % len(CHANNELS)], first + p * step)
+                for p in range(begin, begin + len(chunk))], actor="bench")
     return first
 
 
