@@ -267,3 +267,41 @@ def test_the_channels_cli_lists_pauses_resumes_and_drains(
         assert orjson.loads(out)["sent"] == 2 and len(server.posts()) == 2  # the limit
         code, out, _ = run_cli(capsys, "channels", "list", "--db", db_url)
         assert "berjalan / running" in out and "2/3600 s" in out
+
+
+@pytest.mark.parametrize("verdict", ["sent", "failed"])
+def test_a_person_settles_an_uncertain_publication_in_the_dashboard(
+        db_url: str, monkeypatch: pytest.MonkeyPatch, verdict: str) -> None:
+    """Telegram cannot look a post up: a lost answer is ``uncertain``; the outbox asks the
+    approver to check the channel. "Not there" queues it again and the worker sends it once."""
+    from tests.integration.platform_servers import service_unavailable
+    from tests.integration.publish_servers import TelegramBotAPI
+    from tests.integration.web_helpers import add_users, client_for, login
+
+    channel = "telegram:@damai_channel"
+    with TelegramBotAPI() as bot:
+        monkeypatch.setenv("DAMAI_TELEGRAM_API_URL", bot.url)
+        monkeypatch.setenv("DAMAI_TELEGRAM_BOT_TOKEN", "123456:ABC-bot-token")
+        bot.fail("/bot", service_unavailable())
+        with open_store(db_url) as store:
+            uncertain, _ = publish(store, APPROVER, channel, response_id=approved(store))
+        assert uncertain.state == "uncertain"
+        add_users(db_url)
+        with client_for(db_url) as client:
+            login(client, "approver")
+            page = client.get("/outbox").text
+            row = page[page.index(f'id="publication-{uncertain.id}"'):].split("</tr>")[0]
+            assert "Periksa akun di platform" in row and 'value="failed"' in row
+            csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+            answer = client.post(f"/outbox/{uncertain.id}/settle", data={
+                "outcome": verdict, "post_url": "", "csrf_token": csrf})
+            assert answer.status_code in (200, 303)
+        with open_store(db_url) as store:
+            settled = store.publications.get(uncertain.id)
+            assert settled is not None
+            assert settled.state == ("sent" if verdict == "sent" else "queued")
+            done = drain(store, APPROVER)
+            assert len(done.sent) == (1 if verdict == "failed" else 0)
+            assert len(bot.messages) == (1 if verdict == "failed" else 0)
+            actions = [e.action for e in store.audit.query(limit=5)]
+            assert f"publication_{verdict}" in actions

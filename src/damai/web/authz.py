@@ -102,6 +102,7 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     # ... and pause or resume a real channel (issue #12: revoked credentials pause it)
     ("POST", "/outbox/channels/resume"): "approver",
     ("POST", "/outbox/channels/pause"): "approver",
+    ("POST", "/outbox/{publication_id}/settle"): "approver",
     # campaigns (issue #12): everyone sees them and the calendar, analysts create drafts,
     # approvers schedule them (the scheduler publishes in the activator's name) and answer for
     # missed slots

@@ -16,13 +16,14 @@ shown on the queue page with its reason (403 for four-eyes, 409 for a wrong stat
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Final
 
 from fastapi import FastAPI, Form, Path, Request, Response
 from fastapi.responses import RedirectResponse
 
 from damai.errors import DamaiError, InputError, NotFound, ReviewRefused
-from damai.pipeline.publishing import pause_channel, publish, resume_channel
+from damai.pipeline.publishing import pause_channel, publish, resume_channel, settle_uncertain
 from damai.pipeline.recommend import for_posts
 from damai.pipeline.responses import Actor, approve, edit, propose, propose_draft, reject
 from damai.respond.drafting import DrafterUnavailable, configured_drafter
@@ -164,6 +165,21 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
     def resume_page(request: Request,
                     channel: Annotated[str, Form(max_length=300)]) -> Response:
         return step(request, lambda actor: resume_channel(store, actor, channel), "/outbox")
+
+    @app.post("/outbox/{publication_id}/settle", dependencies=CSRF)
+    def settle_page(request: Request, publication_id: RowId,
+                    outcome: Annotated[str, Form(max_length=10)],
+                    post_url: Annotated[str, Form(max_length=500)] = "") -> Response:
+        """A person's verdict on an ``uncertain`` publication, after looking at the platform;
+        "not there" queues it again, for the worker to send."""
+        def work(actor: Actor) -> None:
+            settle_uncertain(store, actor, publication_id, outcome,
+                             post_url=post_url.strip() or None,
+                             note="dicek di dasbor / checked from the dashboard")
+            if outcome == "failed":
+                store.queue.requeue_failed(publication_id, now=datetime.now(UTC))
+
+        return step(request, work, "/outbox")
 
     @app.post("/outbox/channels/pause", dependencies=CSRF)
     def pause_page(request: Request, channel: Annotated[str, Form(max_length=300)],
