@@ -39,8 +39,10 @@ from damai.publishers.base import Channel, Outgoing, Posted
 __all__ = ["MastodonPublisher", "comparable", "plain_text"]
 
 USER_AGENT = "damai-publish/0.1 (+https://github.com/damai-id/damai)"
-#: how many pages of the account's statuses :meth:`MastodonPublisher.find` reads at most
-MAX_PAGES = 5
+#: how many pages of the account's statuses :meth:`MastodonPublisher.find` reads at most (40
+#: each: a busy account posts a few hundred in the two minutes of :data:`SKEW`; a lookup is
+#: rare, after a lost answer, so reading far back is cheap next to an ``uncertain`` row)
+MAX_PAGES = 25
 #: clock skew allowed between Damai and the instance when matching by time
 SKEW = timedelta(minutes=2)
 

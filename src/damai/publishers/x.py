@@ -33,7 +33,8 @@ from damai.publishers.base import Channel, Media, Outgoing, Posted
 
 __all__ = ["XPublisher", "comparable"]
 
-MAX_PAGES = 5
+#: pages of 100 tweets a lookup reads at most (see :data:`damai.publishers.mastodon.MAX_PAGES`)
+MAX_PAGES = 10
 SKEW = timedelta(minutes=2)
 
 
