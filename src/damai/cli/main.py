@@ -78,6 +78,7 @@ app.command("worker")(campaigns_cli.worker_command)
 
 app.add_typer(ambassadors_cli.app, name="ambassadors")
 app.add_typer(engagement_cli.app, name="engagement")
+app.command("measure")(engagement_cli.measure_command)
 app.command("publish")(responses_cli.publish_command)
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
