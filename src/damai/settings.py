@@ -155,6 +155,19 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("scheduler_missed_spacing_minutes", "10", "Minutes between two missed slots a "
             "human re-schedules: they go out one at a time, never in a burst."),
     Setting("scheduler_max_per_tick", "50", "Most slots one look of the scheduler sends."),
+    # engagement collection and measurement (issue #12 parts 6 and 7)
+    Setting("engagement_interval_minutes", "60", "Minutes between two collections of likes, "
+            "reposts, replies and views of published and credited posts by the scheduler "
+            "(`damai serve`, `damai worker`); 0 turns scheduled collection off (`damai "
+            "engagement collect` still works)."),
+    Setting("engagement_max_age_days", "14", "Posts published or credited longer ago than this "
+            "are no longer collected, so each collection stays bounded; their last counts stay."),
+    Setting("engagement_channels", "", "Channels (PLATFORM:ACCOUNT, comma-separated) whose "
+            "credentials read the counts of ambassadors' credited posts; empty: the channels "
+            "Damai published to."),
+    Setting("measure_min_views", "1000", "Views each A/B variant needs before Damai names a "
+            "winner (with p < 0.05 in a two-proportion z-test); below it the answer is 'not "
+            "enough data yet'."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}

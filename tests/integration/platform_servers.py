@@ -57,6 +57,8 @@ class Seen:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes = b""
+    #: every value of each query parameter (``query`` keeps the last one)
+    params: dict[str, list[str]] = field(default_factory=dict)
 
     def json(self) -> Any:
         return orjson.loads(self.body) if self.body else None
@@ -127,7 +129,7 @@ class FakePlatform:
         body = handler.rfile.read(length) if length else b""
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         seen = Seen(method, parts.path, query, {k.lower(): v for k, v in handler.headers.items()},
-                    body)
+                    body, parse_qs(parts.query))
         with self._lock:
             self.seen.append(seen)
             scripted = next((q for p, q in self._script.items() if parts.path.startswith(p) and q),

@@ -11,6 +11,10 @@ a publisher calls, in the platforms' documented shapes:
   ``RecordNotFound``).
 - X: ``POST /2/tweets`` (201; 403 duplicate content; 400 too long), ``GET /2/users/me`` and
   ``/2/users/:id/tweets`` (``start_time``, ``max_results``, ``pagination_token``).
+- Counts (issue #12 part 6): Mastodon ``GET /api/v1/statuses/:id`` (404 ``Record not found``),
+  Bluesky ``GET /xrpc/app.bsky.feed.getPosts`` (``uris`` repeated; post views named by DID,
+  a missing post left out), X ``GET /2/tweets?ids=...`` (``public_metrics``; a missing tweet
+  under ``errors``).
 - Telegram: ``POST /bot<TOKEN>/sendMessage`` (``{"ok": ..., "result" | "error_code",
   "description", "parameters": {"retry_after"}}``).
 
@@ -115,6 +119,8 @@ class MastodonInstance(MastodonServer):
                                "remote_url": None, "text_url": None, "meta": {},
                                "description": _field(seen.body, "description"),
                                "blurhash": None})
+        if path.startswith("/api/v1/statuses/") and seen.method == "GET":
+            return self._status(path.rsplit("/", 1)[1])
         if path == "/api/v1/accounts/verify_credentials":
             return Reply(200, self._account(self.user))
         if path.startswith("/api/v1/accounts/") and path.endswith("/statuses"):
@@ -144,11 +150,18 @@ class MastodonInstance(MastodonServer):
         return self.holds.answer(Reply(200, status))
 
 
+    def _status(self, status_id: str) -> Reply:
+        found = next((s for s in self.statuses if s["id"] == status_id), None)
+        return Reply(200, found) if found else Reply(404, {"error": "Record not found"})
+
+
 class BlueskyPDS(BlueskyServer):
     """A PDS where ``damai.bsky.social`` writes ``app.bsky.feed.post`` records."""
 
     def __init__(self, *, handle: str = "damai.bsky.social", password: str = "app-pass") -> None:
         self.records: dict[str, dict[str, Any]] = {}
+        #: per record key: the counts ``getPosts`` gives (``likeCount``, ...; 0 if not set)
+        self.counts: dict[str, dict[str, int]] = {}
         self.blobs: dict[str, bytes] = {}
         self.holds = Holds()
         super().__init__(account=(handle, password))
@@ -168,7 +181,34 @@ class BlueskyPDS(BlueskyServer):
                                             "size": len(seen.body)}})
             if seen.path.endswith(".getRecord"):
                 return self._get(seen.query)
+        if seen.path == "/xrpc/app.bsky.feed.getPosts":
+            if seen.headers.get("authorization") != f"Bearer {self.access_jwt}":
+                return Reply(401, {"error": "AuthenticationRequired",
+                                   "message": "Authentication Required"})
+            return self._posts(seen.params.get("uris", []))
         return super().route(seen)
+
+    def _posts(self, uris: list[str]) -> Reply:
+        """``app.bsky.feed.getPosts``: a view per record still there, named by DID."""
+        views = []
+        for uri in uris:
+            rkey = uri.rsplit("/", 1)[-1]
+            found = self.records.get(rkey)
+            if found is None:
+                continue
+            counts = self.counts.get(rkey, {})
+            views.append({
+                "uri": found["uri"], "cid": found["cid"],
+                "author": {"did": self.did, "handle": self.account[0] if self.account else "",
+                           "displayName": "Damai", "labels": [],
+                           "createdAt": "2023-05-01T00:00:00.000Z"},
+                "record": found["value"], "bookmarkCount": 0,
+                "replyCount": counts.get("replyCount", 0),
+                "repostCount": counts.get("repostCount", 0),
+                "likeCount": counts.get("likeCount", 0),
+                "quoteCount": counts.get("quoteCount", 0),
+                "indexedAt": iso(datetime.now(UTC)), "labels": []})
+        return Reply(200, {"posts": views})
 
     def _create(self, body: dict[str, Any]) -> Reply:
         text = str((body.get("record") or {}).get("text", ""))
@@ -228,6 +268,8 @@ class XAccount(XServer):
             body = seen.json() or {}
             self.media[body["id"]]["alt"] = body["metadata"]["alt_text"]["text"]
             return Reply(200, {"data": {"id": body["id"], "associated_metadata": True}})
+        if seen.path == "/2/tweets" and seen.method == "GET":
+            return self._lookup(seen.query.get("ids", "").split(","))
         if seen.path == "/2/users/me":
             return Reply(200, {"data": {"id": self.me, "name": "Damai", "username": "damai_id"}})
         if seen.path == f"/2/users/{self.me}/tweets":
@@ -252,6 +294,19 @@ class XAccount(XServer):
             tweet["attachments"] = {"media_keys": [f"3_{m}" for m in media_ids]}
         return self.holds.answer(Reply(201, {"data": {
             "id": tweet["id"], "text": text, "edit_history_tweet_ids": [tweet["id"]]}}))
+
+    def _lookup(self, ids: list[str]) -> Reply:
+        """``GET /2/tweets?ids=...``: the tweets found in ``data``, the rest in ``errors``."""
+        found = {t["id"]: t for t in self.tweets}
+        data = [{"id": i, "text": found[i]["text"], "edit_history_tweet_ids": [i],
+                 "public_metrics": found[i]["public_metrics"]} for i in ids if i in found]
+        errors = [{"value": i, "detail": f"Could not find tweet with ids: [{i}].",
+                   "title": "Not Found Error", "resource_type": "tweet", "parameter": "ids",
+                   "resource_id": i,
+                   "type": "https://api.twitter.com/2/problems/resource-not-found"}
+                  for i in ids if i not in found]
+        body: dict[str, Any] = {"data": data} if data else {}
+        return Reply(200, body | ({"errors": errors} if errors else {}))
 
     def _timeline(self, query: dict[str, str]) -> Reply:
         since = query.get("start_time", "")

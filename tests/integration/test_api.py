@@ -199,6 +199,8 @@ SAMPLES: dict[tuple[str, str], Any] = {
         "json": {"campaign_id": "damai-di-kampus"}},
     ("POST", f"{API}/kits/{{kit_id}}/revoke"): lambda api: {
         "path": f"{API}/kits/{fresh_ambassador(api)[1]}/revoke"},
+    # measurement (issue #12 part 7)
+    ("GET", f"{API}/measure"): {"params": {"by": ["campaign", "province"]}},
 }
 #: what an authorised call of a route answers, where it is not 200
 CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,

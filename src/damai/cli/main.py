@@ -19,6 +19,7 @@ from damai.cli import campaigns as campaigns_cli
 from damai.cli import channels as channels_cli
 from damai.cli import claims as claims_cli
 from damai.cli import corrections as corrections_cli
+from damai.cli import engagement as engagement_cli
 from damai.cli import labels as labels_cli
 from damai.cli import library as library_cli
 from damai.cli import lifecycle as lifecycle_cli
@@ -77,6 +78,8 @@ app.add_typer(campaigns_cli.app, name="campaigns")
 app.command("worker")(campaigns_cli.worker_command)
 
 app.add_typer(ambassadors_cli.app, name="ambassadors")
+app.add_typer(engagement_cli.app, name="engagement")
+app.command("measure")(engagement_cli.measure_command)
 app.command("publish")(responses_cli.publish_command)
 app.add_typer(channels_cli.app, name="channels")
 app.add_typer(users_cli.user_app, name="user")

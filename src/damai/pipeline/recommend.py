@@ -3,8 +3,10 @@
 
 The store's *approved* entries as they stand are ranked (:mod:`damai.respond.recommend`), so an
 entry written, edited or retired in the dashboard counts at once, and every recommendation can be
-proposed by its id. Recency is the store's usage history; past performance is empty until
-amplification data exists. A stored post is ranked with the labels it was stored with, so
+proposed by its id. Recency is the store's usage history; past performance is each entry's
+measured engagement (:func:`damai.pipeline.measure.performance`: engagements per post, shrunk
+toward 0 for entries measured on few posts, as a share of the best entry's), empty until
+engagement has been collected. A stored post is ranked with the labels it was stored with, so
 showing its recommendations costs an embedding and no classification.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
+from damai.pipeline.measure import performance
 from damai.respond.recommend import Classifier, Recommender, Result, Usage, Weights
 from damai.respond.service import recommender_over
 from damai.storage import Store
@@ -32,10 +35,11 @@ def library_recommender(store: Store) -> Recommender:
 
 
 def usage_of(store: Store, now: datetime | None = None) -> Usage:
-    """What the ranking knows of the past: when each entry was last used."""
+    """What the ranking knows of the past: when each entry was last used, and how it did."""
     now = now or datetime.now(UTC)
     since = now - timedelta(days=Weights().recency_half_life_days * _REMEMBERED_HALF_LIVES)
-    return Usage(last_used=store.library.last_used(since), now=now)
+    return Usage(last_used=store.library.last_used(since),
+                 performance=performance(store.engagement.observations()), now=now)
 
 
 def for_posts(store: Store, posts: Sequence[StoredPost], k: int = TOP_K) -> dict[int, Result]:

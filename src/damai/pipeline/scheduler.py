@@ -26,6 +26,9 @@ a query, the dashboard's calendar reads the same rows, and the rules fit in :fun
    publication the dead worker wrote, if it got that far, and the slot is ``sent``.
 
 Time comes from an injected ``now`` function, so tests move the clock without waiting.
+
+Besides the slots, the loop collects engagement (:func:`damai.pipeline.engagement.collect`)
+every ``DAMAI_ENGAGEMENT_INTERVAL_MINUTES``, a separate call that never delays or stops a send.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from datetime import UTC, datetime, timedelta
 
 from damai import settings
 from damai.errors import ConfigError, InputError, NotFound, ReviewRefused
+from damai.pipeline.engagement import collect
 from damai.pipeline.publishing import Drained, drain, publish
 from damai.pipeline.responses import Actor
 from damai.storage import Store
@@ -136,6 +140,7 @@ class Scheduler:
                          else settings.get_float("scheduler_interval"))
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._collected_at: datetime | None = None
 
     def run(self, *, once: bool = False,
             on_tick: Callable[[TickReport], None] | None = None) -> None:
@@ -147,9 +152,24 @@ class Scheduler:
             else:
                 if on_tick is not None:
                     on_tick(report)
+            self.collect_when_due()
             if once:
                 return
             self._stop.wait(self.interval)
+
+    def collect_when_due(self) -> None:
+        """Collect engagement if ``DAMAI_ENGAGEMENT_INTERVAL_MINUTES`` passed since the last
+        collection (0: never); a failure is logged, and the loop goes on."""
+        every = timedelta(minutes=settings.get_float("engagement_interval_minutes"))
+        at = self.now()
+        if every <= timedelta(0) or (self._collected_at is not None
+                                     and at - self._collected_at < every):
+            return
+        self._collected_at = at
+        try:
+            log.info("engagement collected: %s", collect(self.store, now=at).to_dict())
+        except Exception:  # as for a tick: the database or a setting went wrong; try later
+            log.exception("engagement collection failed")
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run, name="damai-scheduler", daemon=True)

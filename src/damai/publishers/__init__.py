@@ -13,18 +13,20 @@ from __future__ import annotations
 from damai import settings
 from damai.errors import ConfigError
 from damai.publishers.base import (
+    METRICS_PLATFORMS,
     PLATFORMS,
     Channel,
     FakePublisher,
     Media,
+    Metrics,
     Outgoing,
     Posted,
     Publisher,
     parse_channel,
 )
 
-__all__ = ["PLATFORMS", "Channel", "FakePublisher", "Media", "Outgoing", "Posted", "Publisher",
-           "open_publisher", "parse_channel"]
+__all__ = ["METRICS_PLATFORMS", "PLATFORMS", "Channel", "FakePublisher", "Media", "Metrics",
+           "Outgoing", "Posted", "Publisher", "open_publisher", "parse_channel"]
 
 #: per platform: the base-URL setting and the secret setting
 _SETTINGS: dict[str, tuple[str, str]] = {

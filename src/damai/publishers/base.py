@@ -18,18 +18,21 @@ fail at once. Messages are Indonesian first, then English, and never hold a cred
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from damai.errors import InputError, PublishError
 
-__all__ = ["PLATFORMS", "Channel", "FakePublisher", "Media", "Outgoing", "Posted", "Publisher",
-           "parse_channel"]
+__all__ = ["METRICS_PLATFORMS", "PLATFORMS", "Channel", "FakePublisher", "Media", "Metrics",
+           "Outgoing", "Posted", "Publisher", "parse_channel"]
 
 #: the platforms a channel may name (``PLATFORM:ACCOUNT``); ``dry-run`` is not one of them
 PLATFORMS: tuple[str, ...] = ("mastodon", "bluesky", "x", "telegram")
+#: the platforms whose API gives a post's public counts (issue #12 part 6); the Telegram Bot API
+#: gives a bot no counts of a channel's posts (views, reactions), so Telegram is not one
+METRICS_PLATFORMS: tuple[str, ...] = ("mastodon", "bluesky", "x")
 
 @dataclass(frozen=True, slots=True)
 class Channel:
@@ -102,6 +105,22 @@ class Posted:
     url: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """A post's public counts as the platform gives them at one moment (issue #12 part 6);
+    ``None``: the platform does not give this count (views on Mastodon and Bluesky)."""
+
+    likes: int | None = None
+    reposts: int | None = None
+    replies: int | None = None
+    quotes: int | None = None
+    views: int | None = None
+
+    def to_dict(self) -> dict[str, int | None]:
+        return {"likes": self.likes, "reposts": self.reposts, "replies": self.replies,
+                "quotes": self.quotes, "views": self.views}
+
+
 class Publisher(Protocol):
     channel: Channel
 
@@ -112,6 +131,12 @@ class Publisher(Protocol):
     def find(self, item: Outgoing) -> Posted | None:
         """The post of ``item`` if the platform holds it, ``None`` if it surely does not;
         raise :class:`PublishError` (``unknown`` when the answer does not cover the time)."""
+        ...
+
+    def metrics(self, post_ids: Sequence[str]) -> dict[str, Metrics]:
+        """The public counts of these posts (ids as :meth:`post` returned them), by id; a post
+        the platform no longer holds (deleted) is left out. Raise :class:`PublishError` as
+        :meth:`post` does; nothing is retried here (the next collection asks again)."""
         ...
 
     def close(self) -> None:
@@ -129,6 +154,9 @@ class FakePublisher:
     posted: dict[str, Posted] = field(default_factory=dict)
     lookup: Callable[[Outgoing], Posted | None] | None = None
     calls: list[str] = field(default_factory=list)
+    #: what :meth:`metrics` answers, by post id; ``metrics_script`` as ``script``, for it
+    counts: dict[str, Metrics] = field(default_factory=dict)
+    metrics_script: list[PublishError | None] = field(default_factory=list)
 
     def post(self, item: Outgoing) -> Posted:
         self.calls.append(f"post {item.key}")
@@ -143,6 +171,12 @@ class FakePublisher:
     def find(self, item: Outgoing) -> Posted | None:
         self.calls.append(f"find {item.key}")
         return self.lookup(item) if self.lookup else self.posted.get(item.key)
+
+    def metrics(self, post_ids: Sequence[str]) -> dict[str, Metrics]:
+        self.calls.append(f"metrics {','.join(post_ids)}")
+        if self.metrics_script and (problem := self.metrics_script.pop(0)) is not None:
+            raise problem
+        return {i: self.counts[i] for i in post_ids if i in self.counts}
 
     def close(self) -> None:
         pass

@@ -12,11 +12,18 @@ Images are uploaded first (``com.atproto.repo.uploadBlob``) and embedded with th
 (``createSession``); ``repo`` is the handle, which the PDS resolves. The text goes out as
 written: no facets are computed (mentions would need a handle lookup per mention, a network
 call).
+
+Counts (issue #12 part 6): :meth:`BlueskyPublisher.metrics` asks the AppView, through the PDS,
+for up to 25 posts per call (``app.bsky.feed.getPosts``, the SDK's ``get_posts``):
+``likeCount``, ``repostCount``, ``replyCount``, ``quoteCount``. Bluesky gives no views. The
+answer names a post by its DID, Damai's id by the handle, so the two are matched on what follows
+the authority (``app.bsky.feed.post/RKEY``); a post that is gone is not in the answer.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -34,11 +41,13 @@ from atproto.exceptions import (
 )
 
 from damai.errors import PublishError
-from damai.publishers.base import Channel, Outgoing, Posted
+from damai.publishers.base import Channel, Metrics, Outgoing, Posted
 
 __all__ = ["BlueskyPublisher", "record_key"]
 
 COLLECTION = "app.bsky.feed.post"
+#: most posts one ``app.bsky.feed.getPosts`` call takes
+GET_POSTS_LIMIT = 25
 _S32 = "234567abcdefghijklmnopqrstuvwxyz"
 
 
@@ -85,6 +94,20 @@ class BlueskyPublisher:
             raise
         return self._posted(rkey)
 
+    def metrics(self, post_ids: Sequence[str]) -> dict[str, Metrics]:
+        self._login()
+        found: dict[str, Metrics] = {}
+        for start in range(0, len(post_ids), GET_POSTS_LIMIT):
+            batch = list(post_ids[start:start + GET_POSTS_LIMIT])
+            wanted = {_record_path(i): i for i in batch}
+            answer = self._call(partial(self._client.get_posts, batch))
+            for view in answer.posts:
+                post_id = wanted.get(_record_path(view.uri))
+                if post_id is not None:
+                    found[post_id] = Metrics(likes=view.like_count, reposts=view.repost_count,
+                                             replies=view.reply_count, quotes=view.quote_count)
+        return found
+
     def close(self) -> None:
         self._client.request.close()
 
@@ -113,6 +136,12 @@ class BlueskyPublisher:
             return call()
         except (AtProtocolError, httpx.TransportError) as exc:
             raise _problem(exc) from None
+
+
+def _record_path(uri: str) -> str:
+    """``COLLECTION/RKEY`` of an ``at://AUTHORITY/COLLECTION/RKEY`` (the authority a handle or
+    a DID)."""
+    return uri.removeprefix("at://").partition("/")[2]
 
 
 def _problem(exc: Exception) -> PublishError:

@@ -8,6 +8,11 @@ the first status back). On Damai's side, :meth:`MastodonPublisher.find` reads th
 statuses (``GET /api/v1/accounts/verify_credentials``, then ``/api/v1/accounts/:id/statuses``
 paged with ``max_id``) back to the moment the publication was recorded and matches the text.
 
+Counts (issue #12 part 6): :meth:`MastodonPublisher.metrics` reads each status
+(``GET /api/v1/statuses/:id``, Mastodon.py's ``status()``, one call per post: the API has no
+batch read) for ``favourites_count``, ``reblogs_count``, ``replies_count`` and, since Mastodon
+4.4, ``quotes_count``. Mastodon gives no views. A status that is gone (404) is left out.
+
 Client settings, as for the live source (:mod:`damai.live.mastodon`): ``ratelimit_method="throw"``
 (Damai's pipeline waits as long as ``X-RateLimit-Reset`` says, bounded), our own
 ``requests.Session`` with a response hook that keeps the last answer's status, headers and JSON
@@ -20,6 +25,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -34,7 +40,7 @@ from mastodon.errors import (
 )
 
 from damai.errors import PublishError
-from damai.publishers.base import Channel, Outgoing, Posted
+from damai.publishers.base import Channel, Metrics, Outgoing, Posted
 
 __all__ = ["MastodonPublisher", "comparable", "plain_text"]
 
@@ -97,6 +103,21 @@ class MastodonPublisher:
         raise PublishError("unknown", f"more than {MAX_PAGES * 40} statuses since the "
                            "publication was recorded")
 
+    def metrics(self, post_ids: Sequence[str]) -> dict[str, Metrics]:
+        found: dict[str, Metrics] = {}
+        for post_id in post_ids:
+            try:
+                status = self._call(partial(self._client.status, post_id))
+            except PublishError as exc:
+                if exc.status == 404:
+                    continue  # deleted, or never on this instance
+                raise
+            found[post_id] = Metrics(likes=_count(status, "favourites_count"),
+                                     reposts=_count(status, "reblogs_count"),
+                                     replies=_count(status, "replies_count"),
+                                     quotes=_count(status, "quotes_count"))
+        return found
+
     def close(self) -> None:
         self._session.close()
 
@@ -131,6 +152,11 @@ class MastodonPublisher:
 def _created(status: Any) -> datetime:
     value = status["created_at"]
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def _count(status: Any, name: str) -> int | None:
+    value = status.get(name)
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _reason(response: requests.Response | None) -> str | None:

@@ -10,18 +10,24 @@ The Bot API cannot read a channel's history, so :meth:`TelegramPublisher.find` c
 whether a post whose answer was lost went out: such a publication is marked ``uncertain`` for a
 human, never posted again. The token is part of every URL, so a logging filter keeps it out of
 httpx's request log, and no URL goes into an error message.
+
+Counts (issue #12 part 6): the Bot API gives a bot no views, reactions or forwards of a
+channel's posts (only an MTProto client logged in as a user reads ``views``), so
+:meth:`TelegramPublisher.metrics` makes no call and returns nothing, and the collection counts
+Telegram's posts as ``unavailable`` (see :data:`~damai.publishers.base.METRICS_PLATFORMS`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 
 from damai.errors import PublishError
 from damai.httpclient import RedactSecret
-from damai.publishers.base import Channel, Outgoing, Posted
+from damai.publishers.base import Channel, Metrics, Outgoing, Posted
 
 __all__ = ["TelegramPublisher"]
 
@@ -55,6 +61,10 @@ class TelegramPublisher:
 
     def find(self, item: Outgoing) -> Posted | None:
         raise PublishError("unknown", "the Bot API cannot read a channel's history")
+
+    def metrics(self, post_ids: Sequence[str]) -> dict[str, Metrics]:
+        """Nothing: the Bot API has no method that reads a channel post's counts."""
+        return {}
 
     def close(self) -> None:
         self._http.close()

@@ -13,6 +13,12 @@ access token sent as the bearer (``user_auth=False``), ``return_type=requests.Re
 JSON and headers), ``wait_on_rate_limit=False`` (the pipeline waits as ``x-rate-limit-reset``
 says, bounded), :class:`~damai.httpclient.RebasedSession` for the base URL and the timeout, and
 a logging filter that keeps the token out of tweepy's debug log.
+
+Counts (issue #12 part 6): :meth:`XPublisher.metrics` looks up to 100 tweets per call
+(``GET /2/tweets?ids=...&tweet.fields=public_metrics``, tweepy's ``get_tweets``):
+``like_count``, ``retweet_count``, ``reply_count``, ``quote_count`` and ``impression_count``
+(views; X gives them with a user token). A deleted tweet comes back under ``errors``, not
+``data``, and is left out.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from collections.abc import Sequence
 from datetime import UTC, timedelta
 from functools import partial
 from typing import Any
@@ -29,13 +36,15 @@ import tweepy
 
 from damai.errors import PublishError
 from damai.httpclient import TWEEPY_HOST, RebasedSession, RedactSecret
-from damai.publishers.base import Channel, Media, Outgoing, Posted
+from damai.publishers.base import Channel, Media, Metrics, Outgoing, Posted
 
 __all__ = ["XPublisher", "comparable"]
 
 #: pages of 100 tweets a lookup reads at most (see :data:`damai.publishers.mastodon.MAX_PAGES`)
 MAX_PAGES = 10
 SKEW = timedelta(minutes=2)
+#: most tweets one ``GET /2/tweets`` call takes
+LOOKUP_LIMIT = 100
 
 
 def comparable(text: str) -> str:
@@ -78,6 +87,20 @@ class XPublisher:
                 return None  # every tweet since the record was read: not there
         raise PublishError("unknown", f"more than {MAX_PAGES * 100} tweets since the "
                            "publication was recorded")
+
+    def metrics(self, post_ids: Sequence[str]) -> dict[str, Metrics]:
+        found: dict[str, Metrics] = {}
+        for start in range(0, len(post_ids), LOOKUP_LIMIT):
+            batch = list(post_ids[start:start + LOOKUP_LIMIT])
+            body = self._call(partial(self._client.get_tweets, batch,
+                                      tweet_fields=["public_metrics"], user_auth=False))
+            for tweet in body.get("data") or []:
+                counts = tweet.get("public_metrics") or {}
+                found[str(tweet["id"])] = Metrics(
+                    likes=counts.get("like_count"), reposts=counts.get("retweet_count"),
+                    replies=counts.get("reply_count"), quotes=counts.get("quote_count"),
+                    views=counts.get("impression_count"))
+        return found
 
     def close(self) -> None:
         self._client.session.close()

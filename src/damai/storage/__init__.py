@@ -28,6 +28,8 @@ and the repositories that take their connections from it:
 ``store.settings``    settings an admin changes in the dashboard (four-eyes review), audited
 ``store.ambassadors`` the ambassador network (Duta Damai): ambassadors and their consent, content
                       kits, and the posts credited to them (issue #12)
+``store.engagement``  the counts of published and credited posts over time, and what
+                      measurement reads from them (issue #12 parts 6 and 7)
 =====================  ===========================================================
 """
 
@@ -52,6 +54,7 @@ from damai.storage.base import (
 from damai.storage.campaigns import CampaignRepository
 from damai.storage.claims import ClaimImport, ClaimRepository, PostClaim
 from damai.storage.copy import copy_tables
+from damai.storage.engagement import EngagementRepository
 from damai.storage.engine import Database, StoreUnavailable, parse_url, safe_url
 from damai.storage.jobs import Job, JobRepository
 from damai.storage.labels import LabelRepository
@@ -101,6 +104,7 @@ class Store:
         self.campaigns = CampaignRepository(db)
 
         self.ambassadors = AmbassadorRepository(db)
+        self.engagement = EngagementRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

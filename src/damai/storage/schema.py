@@ -598,3 +598,30 @@ AMBASSADOR_TABLES: tuple[str, ...] = ("ambassadors", "ambassador_handles", "amba
                                       "ambassador_credits")
 tables.update({name: metadata.tables[name] for name in AMBASSADOR_TABLES})
 # == end of the ambassador network =================================================================
+# == engagement of published and credited posts (issue #12 part 6; migration 0013_engagement) =====
+# One block at the end, like the sections above, so the merge of the issue #12 branches moves it
+# whole; ``tables`` is updated at its end.
+
+#: one sample of a post's public counts, per collection (a time series: rows are only added).
+#: The post is a publication Damai sent (``publication_id``) or a stored post credited to an
+#: ambassador (``post_id``), never both; ``platform_post_id`` is the platform's id the counts were
+#: asked for. A count the platform does not give (views on Mastodon and Bluesky) is NULL.
+engagement_samples = Table(
+    "engagement_samples", metadata, _id(),
+    Column("publication_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("publications.id", ondelete="CASCADE")),
+    Column("post_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("posts.id", ondelete="CASCADE")),
+    _t("platform", null=False), _t("platform_post_id", null=False),
+    Column("collected_at", UtcTime(), nullable=False),
+    Column("likes", BigInteger()), Column("reposts", BigInteger()),
+    Column("replies", BigInteger()), Column("quotes", BigInteger()),
+    Column("views", BigInteger()),
+    CheckConstraint("(publication_id IS NULL) <> (post_id IS NULL)",
+                    name="engagement_samples_subject_check"),
+    Index("engagement_samples_publication", "publication_id", "id"),
+    Index("engagement_samples_post", "post_id", "id"),
+    Index("engagement_samples_time", "collected_at"),
+)
+tables["engagement_samples"] = engagement_samples
+# == end of engagement =============================================================================

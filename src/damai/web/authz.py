@@ -115,6 +115,8 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/campaigns/{campaign_id}/pause"): "approver",
     ("POST", "/campaigns/{campaign_id}/end"): "approver",
     ("POST", "/campaigns/{campaign_id}/confirm-missed"): "approver",
+    # measurement (issue #12 part 7): figures per ambassador name people, so analysts and up
+    ("GET", "/measure"): "analyst",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users"): "admin",

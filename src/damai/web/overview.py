@@ -1,7 +1,8 @@
 """The overview page: volume per label per day, top hashtags, links and domains among flagged
 posts, counts by platform and language, a map of posts per province, and the respond measures
 (issue #11): the share of harmful flagged posts with an approved response, the median time from
-flag to approval, and library entries used per theme. Narratives (issue #14) will add their own
+flag to approval (and, issue #12, from flag to publication), and library entries used per
+theme. Narratives (issue #14) will add their own
 coverage once they exist.
 
 Every figure comes from a bounded read: the summary tables (volume, platform, language) and the
@@ -91,6 +92,7 @@ def _responding(ctx: WebContext, days: list[str]) -> dict[str, Any]:
              else datetime.now(UTC) - timedelta(days=CHART_DAYS))
     flagged, covered = ctx.store.responses.coverage(harmful, since)
     delays = ctx.store.responses.approval_delays()
+    published = ctx.store.engagement.publication_delays()
     uses = ctx.store.library.use_counts(datetime.now(UTC) - timedelta(days=USAGE_DAYS))
     themes: dict[str, dict[str, int]] = {t: {"entries": 0, "uses": 0} for t in THEMES}
     for version in ctx.store.library.current():
@@ -101,7 +103,9 @@ def _responding(ctx: WebContext, days: list[str]) -> dict[str, Any]:
     return {"flagged": flagged, "covered": covered,
             "coverage": covered / flagged if flagged else None, "since": since,
             "median_hours": statistics.median(delays) / 3600 if delays else None,
-            "approvals": len(delays), "themes": themes, "usage_days": USAGE_DAYS}
+            "approvals": len(delays), "themes": themes, "usage_days": USAGE_DAYS,
+            "publish_median_hours": (statistics.median(published) / 3600 if published
+                                     else None), "publications": len(published)}
 
 
 def overview_data(ctx: WebContext) -> dict[str, Any]:

@@ -62,6 +62,8 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", f"{API_PREFIX}/ambassadors/{{ambassador_id}}/withdraw"): "analyst",
     ("POST", f"{API_PREFIX}/ambassadors/{{ambassador_id}}/kits"): "analyst",
     ("POST", f"{API_PREFIX}/kits/{{kit_id}}/revoke"): "analyst",
+    # measurement (issue #12 part 7): figures per ambassador name people, so analysts and up
+    ("GET", f"{API_PREFIX}/measure"): "analyst",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
