@@ -25,8 +25,8 @@ What it reports (``--json``: one object):
   servers, by each text's marker), plus publications beyond one per slot in the store; must be 0;
 - ``lost``: slots neither published (``sent``) nor listed for a human (``missed``/``failed``
   slot, ``failed``/``uncertain`` publication), plus anything still queued at the end; must be 0;
-- ``uncertain``: publications that were ``uncertain``, and ``uncertain_resolved``: how the
-  person's check settled each (``on_platform``: it was there; ``absent``: re-sent);
+- ``uncertain``: publications that were ``uncertain``, and ``uncertain_resolved``: by platform,
+  and how the person's check settled each (``on_platform``: it was there; ``absent``: re-sent);
 - ``lateness_p50_s`` / ``lateness_p99_s``: from each slot's planned time to its publication's
   ``sent`` time (waits for the rate limit, a 429 and a restart included);
 - ``throughput_per_s``: sent publications over the time from the first due slot to the last
@@ -215,6 +215,7 @@ def _resolve_uncertain(url: str, fakes: dict[str, Faulty]) -> dict[str, Any]:
             settle_uncertain(store, person, publication.id, "sent" if there else "failed",
                              note="dicek di platform / checked on the platform")
             resolved["on_platform" if there else "absent"] += 1
+            resolved[f"{platform}"] += 1
             ids.append(publication.id)
     return {"count": len(ids), **resolved}
 
