@@ -95,6 +95,16 @@ class MastodonPublisher:
         raise PublishError("unknown", f"more than {MAX_PAGES * 40} statuses since the "
                            "publication was recorded")
 
+    def delete(self, post_id: str) -> bool:
+        """``DELETE /api/v1/statuses/:id``; a 404 (deleted already) is ``False``."""
+        try:
+            self._call(partial(self._client.status_delete, post_id))
+        except PublishError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
     def close(self) -> None:
         self._session.close()
 

@@ -66,8 +66,9 @@ RESPONSE_STATES: tuple[str, ...] = ("draft", "in_review", "approved", "rejected"
 #: a publication's state (issue #12): the dry-run channel writes ``sent`` at once; a real channel
 #: records ``pending`` (with its idempotency key) before the platform call, then ``sent`` (with
 #: the platform's post id and link), ``failed`` (with the platform's reason) or ``uncertain``
-#: (the platform cannot tell whether a lost answer was a post: for a human)
-PUBLICATION_STATES: tuple[str, ...] = ("pending", "sent", "failed", "uncertain")
+#: (the platform cannot tell whether a lost answer was a post: for a human); a ``sent`` one may
+#: later be ``retracted`` (deleted on the platform by an approver; revision 0012)
+PUBLICATION_STATES: tuple[str, ...] = ("pending", "sent", "failed", "uncertain", "retracted")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -75,7 +76,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 _ROLE_CHECK = _in("role", ROLES)
-#: the publications' state check (revision 0009 swaps it in on PostgreSQL)
+#: the publications' state check (revisions 0009 and 0012 swap it in on PostgreSQL)
 PUBLICATION_STATE_CHECK = _in("state", PUBLICATION_STATES)
 _STATUS_CHECK = _in("status", TRIAGE_STATUSES)
 
