@@ -167,6 +167,9 @@ SAMPLES: dict[tuple[str, str], Any] = {
         "path": f"{API}/responses/{fresh_response(api)}/reject"},
     ("POST", f"{API}/publications"): lambda api: {
         "json": {"response_id": fresh_response(api, approved=True), "channel": "dry-run"}},
+    ("POST", f"{API}/publications/{{publication_id}}/retract"): lambda api: {
+        "path": f"{API}/publications/{fresh_publication(api)}/retract",
+        "json": {"reason": "tanggal salah"}},
     # campaigns (issue #12)
     ("GET", f"{API}/campaigns"): {},
     ("GET", f"{API}/campaigns/{{campaign_id}}"): lambda api: {
@@ -233,6 +236,19 @@ def fresh_ambassador(api: Api) -> tuple[int, int]:
         duta = register(store, name="Nyoman Ariani", province="Bali", actor="test",
                         consent_scope="Menerima kit konten dan unggahannya dihitung")
         return duta.id, issue_kit(store, duta.id, actor="test").kit.id
+    finally:
+        store.close()
+
+
+def fresh_publication(api: Api) -> int:
+    """A dry-run publication of a fresh approved response (issue #12: retraction)."""
+    from damai.pipeline.publishing import publish
+    from damai.pipeline.responses import Actor
+
+    rid = fresh_response(api, approved=True)
+    store = open_store(api.url)
+    try:
+        return publish(store, Actor("penyetuju", "approver"), "dry-run", response_id=rid)[0].id
     finally:
         store.close()
 

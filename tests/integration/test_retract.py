@@ -149,3 +149,87 @@ def test_the_fake_publisher_deletes_what_it_posted_once(db: Store) -> None:
     assert retract(db, APPROVER, sent.id, publishers=lambda _: fake).state == "retracted"
     assert fake.posted == {} and fake.calls[-1] == f"delete {sent.post_id}"
     assert fake.delete(sent.post_id) is False
+
+
+# -- the entry points: the dashboard, the CLI, the API ---------------------------------------------
+def _sent_on_mastodon(db_url: str, fake: MastodonInstance, monkeypatch: pytest.MonkeyPatch
+                      ) -> Any:
+    from damai.storage import open_store
+
+    mastodon = pub.PLATFORMS[0]
+    monkeypatch.setenv(mastodon.url_env, fake.url)
+    monkeypatch.setenv(mastodon.secret_env, mastodon.secret)
+    with open_store(db_url) as store:
+        return pub.send(store, mastodon)
+
+
+def test_the_outbox_button_retracts_after_its_confirmation(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.integration.web_helpers import add_users, client_for, login
+
+    with MastodonInstance() as fake:
+        sent = _sent_on_mastodon(db_url, fake, monkeypatch)
+        add_users(db_url)
+        with client_for(db_url) as client:
+            login(client, "viewer")
+            assert f'id="retract-{sent.id}"' not in client.get("/outbox").text
+        with client_for(db_url) as client:
+            csrf = login(client, "approver")
+            assert f'id="retract-{sent.id}"' in client.get("/outbox").text
+            url = f"/publications/{sent.id}/retract"
+            unticked = client.post(url, data={"csrf_token": csrf, "reason": "tanggal salah"})
+            assert unticked.status_code == 400 and "Centang konfirmasi dulu" in unticked.text
+            assert len(fake.posts()) == 1
+            done = client.post(url, data={"csrf_token": csrf, "reason": "tanggal salah",
+                                          "confirm": "ya"})
+            assert done.status_code == 303
+            assert done.headers["location"] == f"/outbox#publication-{sent.id}"
+            page = client.get("/outbox").text
+            row = page[page.index(f'id="publication-{sent.id}"'):].split("</tr>")[0]
+            assert "ditarik" in row and "tanggal salah" in row and "retract-" not in row
+            again = client.post(url, data={"csrf_token": csrf, "confirm": "ya"})
+            assert again.status_code == 409 and "hanya publikasi terkirim" in again.text
+        assert fake.posts() == []
+
+
+def test_damai_publish_retract_exits_1_when_the_platform_refuses(
+        db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+        ) -> None:
+    import orjson
+
+    from tests.conftest import run_cli
+
+    with MastodonInstance() as fake:
+        sent = _sent_on_mastodon(db_url, fake, monkeypatch)
+        fake.fail(DELETE_PATH["mastodon"], service_unavailable())
+        code, out, _ = run_cli(capsys, "publish", "--retract", str(sent.id), "--db", db_url)
+        assert code == 1 and "penarikan gagal" in out and "503" in out
+        code, out, _ = run_cli(capsys, "publish", "--retract", str(sent.id), "--reason",
+                               "tanggal salah", "--json", "--db", db_url)
+        assert code == 0 and orjson.loads(out)["state"] == "retracted"
+        assert orjson.loads(out)["reason"].endswith(": tanggal salah")
+        code, _, err = run_cli(capsys, "publish", "--retract", str(sent.id), "--db", db_url)
+        assert code != 0 and "hanya publikasi terkirim" in err
+    assert fake.posts() == []
+
+
+def test_the_api_retracts_and_answers_502_when_the_platform_refuses(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.integration.test_api import assert_error, open_api
+
+    with MastodonInstance() as fake:
+        sent = _sent_on_mastodon(db_url, fake, monkeypatch)
+        for api in open_api(db_url):
+            path = f"/publications/{sent.id}/retract"
+            fake.fail(DELETE_PATH["mastodon"], Reply(403, {"error": "This action is not "
+                                                                    "allowed"}))
+            error = assert_error(api.post(path, "approver"), 502, "retract_failed")
+            assert "periksa kredensial" in error["message"] and "403" in error["message"]
+            assert_error(api.post(path, "analyst"), 403, "forbidden")
+            done = api.post(path, "approver", json={"reason": "tanggal salah"})
+            assert done.status_code == 200, done.text
+            assert done.json()["state"] == "retracted" and done.json()["post_id"] == sent.post_id
+            assert_error(api.post(path, "approver"), 409, "wrong_state")
+            assert_error(api.post("/publications/424242/retract", "approver"), 404,
+                         "not_found")
+        assert fake.posts() == []

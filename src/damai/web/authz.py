@@ -98,6 +98,8 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/responses/{response_id}/approve"): "approver",
     ("POST", "/responses/{response_id}/reject"): "approver",
     ("POST", "/responses/{response_id}/publish"): "approver",
+    # ... and retract a sent publication from the outbox (issue #12)
+    ("POST", "/publications/{publication_id}/retract"): "approver",
     # campaigns (issue #12): everyone sees them and the calendar, analysts create drafts,
     # approvers schedule them (the scheduler publishes in the activator's name) and answer for
     # missed slots

@@ -323,7 +323,7 @@ class PublicationOut(BaseModel):
     channel: str
     idempotency_key: str = Field(description="Apa, versi teksnya, dan kanal: unik / What, the "
                                              "version of its text, and the channel: unique.")
-    state: Literal["pending", "sent", "failed", "uncertain"]
+    state: Literal["pending", "sent", "failed", "uncertain", "retracted"]
     created_by: str
     created_at: datetime
     payload: dict[str, Any] = Field(description="Apa yang (akan) dikirim / What is (would be) "

@@ -39,6 +39,7 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", f"{API_PREFIX}/responses/{{response_id}}/approve"): "approver",
     ("POST", f"{API_PREFIX}/responses/{{response_id}}/reject"): "approver",
     ("POST", f"{API_PREFIX}/publications"): "approver",
+    ("POST", f"{API_PREFIX}/publications/{{publication_id}}/retract"): "approver",
     # campaigns (issue #12): analysts create them, approvers schedule (the scheduler publishes
     # in the activator's name), pause, end, and answer for missed slots
     ("GET", f"{API_PREFIX}/campaigns"): "viewer",
