@@ -21,7 +21,8 @@ Exactly once on a real channel:
    connection) may hide an accepted post, so the publisher first *looks the post up*, and only
    a lookup that says "not there" allows another try; 401/403 and 400/422 fail at once with the
    platform's reason;
-3. the answer is recorded: ``sent`` (post id and link), ``failed`` (reason) or ``uncertain``.
+3. the answer is recorded: ``sent`` (post id and link), ``failed`` (reason) or ``uncertain``;
+   the last two are notices for the approvers (:mod:`damai.pipeline.notices`).
 
 Retraction (:func:`retract`: ``damai publish --retract``, ``POST /api/v1/publications/{id}/
 retract``, the outbox page's button): an approver takes back a ``sent`` publication. The
@@ -51,6 +52,7 @@ import orjson
 from damai import settings
 from damai.errors import ConfigError, InputError, NotFound, PublishError, ReviewRefused
 from damai.httpclient import Problem, RetryPolicy
+from damai.pipeline import notices
 from damai.pipeline.responses import Actor
 from damai.publishers import Channel, Outgoing, Posted, Publisher, open_publisher, parse_channel
 from damai.storage import Store
@@ -199,8 +201,10 @@ def _settle(store: Store, claimed: Publication, actor: Actor,
         return store.publications.settle(claimed.id, "sent", actor=actor.name,
                                          post_id=outcome.post_id, post_url=outcome.url,
                                          ip=actor.ip)
-    return store.publications.settle(claimed.id, state, actor=actor.name,
-                                     reason=outcome.message, ip=actor.ip)
+    settled = store.publications.settle(claimed.id, state, actor=actor.name,
+                                        reason=outcome.message, ip=actor.ip)
+    notices.tell(notices.publication_needs_a_person(settled))  # failed or uncertain
+    return settled
 
 
 @dataclass(slots=True)

@@ -222,6 +222,13 @@ class PublicationRepository(Repository):
                    {"state": state, "reason": reason}, ip)
         return _publication(row)
 
+    def waiting(self) -> int:
+        """How many publications wait for a person: ``uncertain`` ones (check the platform) and
+        ``failed`` ones (edit, or publish again)."""
+        with self.db.read() as conn:
+            return int(conn.scalar(select(func.count()).select_from(publications).where(
+                _P.state.in_(("uncertain", "failed")))) or 0)
+
     def pending(self, before: datetime) -> list[Publication]:
         """``pending`` publications last touched before ``before``: what a crash left."""
         touched = func.coalesce(_P.updated_at, _P.created_at)

@@ -462,6 +462,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "outbox.retract_confirm": ("Saya paham: post ini dihapus di platform.",
                                "I understand: this post is deleted on the platform."),
     "outbox.refused": ("Tidak bisa ditarik", "Cannot retract"),
+    "outbox.waiting": ("{n} publikasi gagal atau tidak pasti menunggu Anda",
+                       "{n} failed or uncertain publications wait for you"),
     "outbox.open": ("buka", "open"),
     "outbox.empty": ("Kotak keluar kosong.", "The outbox is empty."),
     "outbox.by": ("Diterbitkan oleh", "Published by"),

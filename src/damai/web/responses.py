@@ -85,12 +85,13 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
 
     @app.get("/responses/waiting")
     def waiting(request: Request) -> Response:
-        """The approver's badge in the navigation: responses waiting for them (with four-eyes
-        on, not their own proposals); polled by htmx."""
+        """The approver's badges in the navigation: responses waiting for them (with four-eyes
+        on, not their own proposals), and publications ``uncertain`` or ``failed`` (issue #12);
+        polled by htmx."""
         user, _ = signed_in(request)
         four_eyes = bool(store.settings.get("four_eyes"))
         n = store.responses.waiting(not_by=user.name if four_eyes else None)
-        return render(request, "_waiting.html", {"n": n})
+        return render(request, "_waiting.html", {"n": n, "p": store.publications.waiting()})
 
     @app.get("/posts/{post_id}/recommendations")
     def recommendations(request: Request, post_id: int) -> Response:
