@@ -181,7 +181,7 @@ def configured_notifier() -> Notifier:
                              settings.get_secret("smtp_password"), timeout))
     chat = settings.get("notify_telegram_chat").strip()
     token = (settings.get_secret("notify_telegram_token")
-             or settings.get_secret("telegram_bot_token")).strip()
+             or settings.get_secret("telegram_bot_token")).strip() if chat else ""
     if chat and token:
         ways.append(TelegramWay(settings.get("telegram_api_url"), token, chat, timeout))
     return Notifier(ways)

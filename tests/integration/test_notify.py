@@ -174,3 +174,11 @@ def test_the_approvers_badge_counts_failed_and_uncertain_publications(db_url: st
         badge = client.get("/responses/waiting").text
     assert 'data-publications-waiting="1"' in badge and "data-waiting=" not in badge
     assert "1 publikasi gagal atau tidak pasti menunggu Anda" in badge
+
+
+def test_notice_settings_damai_cannot_use_are_logged_and_the_proposal_stands(
+        db: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("DAMAI_NOTIFY_TIMEOUT", "sebentar")
+    made = propose(db, MODEL, ANALYST, text=PEACE)
+    assert made.state == "in_review"
+    assert "notice not sent" in caplog.text and "DAMAI_NOTIFY_TIMEOUT" in caplog.text

@@ -8,19 +8,31 @@ default): the caller's request neither waits for it nor fails with it.
 
 from __future__ import annotations
 
+import logging
+
+from damai.errors import ConfigError
 from damai.notify import Notice, configured_notifier, dashboard_link
 from damai.storage.publications import Publication
 from damai.storage.responses import Response
 
 __all__ = ["publication_needs_a_person", "response_waiting", "tell"]
 
+log = logging.getLogger("damai.notify")
+
 #: how much of a text a notice quotes
 QUOTE = 280
 
 
 def tell(notice: Notice) -> None:
-    """Send ``notice`` in the background, the ways the settings turn on."""
-    configured_notifier().send_later(notice)
+    """Send ``notice`` in the background, the ways the settings turn on; settings Damai cannot
+    use (a bad number, an unreadable secrets file) are logged, and the caller goes on."""
+    try:
+        notifier = configured_notifier()
+    except ConfigError as exc:
+        log.warning("pemberitahuan tidak dikirim / notice not sent: %s (%s)", exc.message,
+                    notice.subject)
+        return
+    notifier.send_later(notice)
 
 
 def response_waiting(response: Response) -> Notice:
