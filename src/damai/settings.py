@@ -168,6 +168,25 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("measure_min_views", "1000", "Views each A/B variant needs before Damai names a "
             "winner (with p < 0.05 in a two-proportion z-test); below it the answer is 'not "
             "enough data yet'."),
+
+    # approver notifications (issue #12; damai.notify): off unless these are set
+    Setting("public_url", "", "Base URL of the dashboard as approvers open it (e.g. "
+            "https://damai.example.id), for the links in notifications; empty: the links are "
+            "paths."),
+    Setting("notify_emails", "", "Comma-separated e-mail addresses of the approvers to notify "
+            "when something waits for them (with DAMAI_SMTP_HOST); empty: no e-mail."),
+    Setting("smtp_host", "", "SMTP server for notification e-mails; empty: no e-mail."),
+    Setting("smtp_port", "587", "Port of the SMTP server (STARTTLS is used whenever the server "
+            "offers it)."),
+    Setting("smtp_user", "", "User to log in to the SMTP server as; empty: no login."),
+    Setting("smtp_password", "", "Password of DAMAI_SMTP_USER.", secret=True),
+    Setting("smtp_from", "damai@localhost", "Sender address of notification e-mails."),
+    Setting("notify_telegram_chat", "", "Telegram chat id (or @channel) of the approvers, "
+            "told by a bot when something waits for them; empty: no Telegram notices."),
+    Setting("notify_telegram_token", "", "Token of the bot that sends the notices; empty: "
+            "the publishing bot's DAMAI_TELEGRAM_BOT_TOKEN.", secret=True),
+    Setting("notify_timeout", "10", "Seconds a notice may take per way (e-mail, Telegram); "
+            "notices are sent in the background and a failure is logged, never raised."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}

@@ -84,6 +84,9 @@ class FakePlatform:
             def do_POST(self) -> None:
                 platform._handle(self, "POST")
 
+            def do_DELETE(self) -> None:
+                platform._handle(self, "DELETE")
+
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 

@@ -18,6 +18,13 @@ a publisher calls, in the platforms' documented shapes:
 - Telegram: ``POST /bot<TOKEN>/sendMessage`` (``{"ok": ..., "result" | "error_code",
   "description", "parameters": {"retry_after"}}``).
 
+Retraction: Mastodon ``DELETE /api/v1/statuses/:id`` (the deleted status; 404 ``Record not
+found``), Bluesky ``POST /xrpc/com.atproto.repo.deleteRecord`` (200 whether the record was there
+or not, as a PDS answers), X ``DELETE /2/tweets/:id`` (``{"data": {"deleted": true}}``; 404
+problem document), Telegram ``POST /bot<TOKEN>/deleteMessage`` (``{"ok": true, "result":
+true}``; 400 "message to delete not found"; 400 "message can't be deleted" for a message a
+test marks as older than 48 hours in ``too_old``).
+
 ``hold_before`` stalls a post before the platform accepts it, ``hold_after`` after it accepted
 it and before it answers: the two moments a worker can die (or a client time out) at.
 """
@@ -111,6 +118,8 @@ class MastodonInstance(MastodonServer):
         path = seen.path.rstrip("/")
         if path == "/api/v1/statuses" and seen.method == "POST":
             return self._post(seen)
+        if path.startswith("/api/v1/statuses/") and seen.method == "DELETE":
+            return self._delete(path.rsplit("/", 1)[-1])
         if path == "/api/v2/media" and seen.method == "POST":
             media_id = str(110000000000000000 + len(self.media) + 1)
             self.media[media_id] = seen.body
@@ -154,6 +163,13 @@ class MastodonInstance(MastodonServer):
         found = next((s for s in self.statuses if s["id"] == status_id), None)
         return Reply(200, found) if found else Reply(404, {"error": "Record not found"})
 
+    def _delete(self, status_id: str) -> Reply:
+        found = next((s for s in self.posts() if s["id"] == status_id), None)
+        if found is None:
+            return Reply(404, {"error": "Record not found"})
+        self.statuses.remove(found)
+        return Reply(200, found | {"text": found.get("content", "")})
+
 
 class BlueskyPDS(BlueskyServer):
     """A PDS where ``damai.bsky.social`` writes ``app.bsky.feed.post`` records."""
@@ -181,6 +197,12 @@ class BlueskyPDS(BlueskyServer):
                                             "size": len(seen.body)}})
             if seen.path.endswith(".getRecord"):
                 return self._get(seen.query)
+            if seen.path.endswith(".deleteRecord") and seen.method == "POST":
+                rkey = str((seen.json() or {}).get("rkey", ""))
+                if self.records.pop(rkey, None) is None:
+                    return Reply(200, {})  # a PDS deletes a missing record without a word
+                return Reply(200, {"commit": {"cid": f"bafyreid{len(self.records):050d}",
+                                              "rev": "3lbq6c2ex3333"}})
         if seen.path == "/xrpc/app.bsky.feed.getPosts":
             if seen.headers.get("authorization") != f"Bearer {self.access_jwt}":
                 return Reply(401, {"error": "AuthenticationRequired",
@@ -272,6 +294,8 @@ class XAccount(XServer):
             return self._lookup(seen.query.get("ids", "").split(","))
         if seen.path == "/2/users/me":
             return Reply(200, {"data": {"id": self.me, "name": "Damai", "username": "damai_id"}})
+        if seen.path.startswith("/2/tweets/") and seen.method == "DELETE":
+            return self._delete(seen.path.rsplit("/", 1)[-1])
         if seen.path == f"/2/users/{self.me}/tweets":
             return self._timeline(seen.query)
         return super().route(seen)
@@ -308,6 +332,21 @@ class XAccount(XServer):
         body: dict[str, Any] = {"data": data} if data else {}
         return Reply(200, body | ({"errors": errors} if errors else {}))
 
+    def _delete(self, tweet_id: str) -> Reply:
+        found = next((t for t in self.posts() if t["id"] == tweet_id), None)
+        if found is None:
+            return Reply(404, {"errors": [{"value": tweet_id, "detail": "Could not find tweet "
+                                           f"with id: [{tweet_id}].", "title": "Not Found Error",
+                                           "resource_type": "tweet", "parameter": "id",
+                                           "resource_id": tweet_id,
+                                           "type": "https://api.twitter.com/2/problems/"
+                                                   "resource-not-found"}],
+                               "title": "Not Found Error", "detail": "Could not find tweet "
+                               f"with id: [{tweet_id}].", "type": "https://api.twitter.com/2/"
+                               "problems/resource-not-found"})
+        self.tweets.remove(found)
+        return Reply(200, {"data": {"deleted": True}})
+
     def _timeline(self, query: dict[str, str]) -> Reply:
         since = query.get("start_time", "")
         chosen = sorted((t for t in self.posts() if t["created_at"] >= since),
@@ -332,8 +371,12 @@ class TelegramBotAPI(FakePlatform):
     def __init__(self, *, token: str = "123456:ABC-bot-token") -> None:
         self.token = token
         self.messages: list[dict[str, Any]] = []
+        #: message ids posted more than 48 hours ago (a bot may no longer delete them)
+        self.too_old: set[int] = set()
         self.holds = Holds()
         super().__init__()
+
+    METHODS: ClassVar[tuple[str, ...]] = ("sendMessage", "sendPhoto", "deleteMessage")
 
     def rate_limited(self, retry_after: int = 3) -> Reply:
         return Reply(429, {"ok": False, "error_code": 429, "description": "Too Many Requests: "
@@ -346,13 +389,14 @@ class TelegramBotAPI(FakePlatform):
 
     def route(self, seen: Seen) -> Reply:
         method = seen.path.rsplit("/", 1)[-1]
-        if seen.path != f"/bot{self.token}/{method}" or method not in ("sendMessage",
-                                                                       "sendPhoto"):
-            if seen.path.startswith("/bot") and method in ("sendMessage", "sendPhoto"):
+        if seen.path != f"/bot{self.token}/{method}" or method not in self.METHODS:
+            if seen.path.startswith("/bot") and method in self.METHODS:
                 return self.error(401, "Unauthorized")
             return self.error(404, "Not Found")
         if method == "sendPhoto":
             return self._photo(seen.body)
+        if method == "deleteMessage":
+            return self._delete(orjson.loads(seen.body or b"{}"))
         body = orjson.loads(seen.body or b"{}")
         if body.get("chat_id") not in ("@damai_channel", self.chat["id"]):
             return self.error(400, "Bad Request: chat not found")
@@ -365,6 +409,18 @@ class TelegramBotAPI(FakePlatform):
                    "chat": self.chat, "date": int(time.time()), "text": text}
         self.messages.append(message)
         return self.holds.answer(Reply(200, {"ok": True, "result": message}))
+
+    def _delete(self, body: dict[str, Any]) -> Reply:
+        if body.get("chat_id") not in ("@damai_channel", self.chat["id"]):
+            return self.error(400, "Bad Request: chat not found")
+        found = next((m for m in self.messages if m["message_id"] == body.get("message_id")),
+                     None)
+        if found is None:
+            return self.error(400, "Bad Request: message to delete not found")
+        if found["message_id"] in self.too_old:
+            return self.error(400, "Bad Request: message can't be deleted")
+        self.messages.remove(found)
+        return Reply(200, {"ok": True, "result": True})
 
     def _photo(self, multipart: bytes) -> Reply:
         if _field(multipart, "chat_id") != "@damai_channel":

@@ -171,6 +171,9 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("GET", f"{API}/channels"): {},
     ("POST", f"{API}/channels/pause"): {"json": {"channel": "x:damai_id", "reason": "uji"}},
     ("POST", f"{API}/channels/resume"): {"json": {"channel": "x:damai_id"}},
+    ("POST", f"{API}/publications/{{publication_id}}/retract"): lambda api: {
+        "path": f"{API}/publications/{fresh_publication(api)}/retract",
+        "json": {"reason": "tanggal salah"}},
     # campaigns (issue #12)
     ("GET", f"{API}/campaigns"): {},
     ("GET", f"{API}/campaigns/{{campaign_id}}"): lambda api: {
@@ -239,6 +242,19 @@ def fresh_ambassador(api: Api) -> tuple[int, int]:
         duta = register(store, name="Nyoman Ariani", province="Bali", actor="test",
                         consent_scope="Menerima kit konten dan unggahannya dihitung")
         return duta.id, issue_kit(store, duta.id, actor="test").kit.id
+    finally:
+        store.close()
+
+
+def fresh_publication(api: Api) -> int:
+    """A dry-run publication of a fresh approved response (issue #12: retraction)."""
+    from damai.pipeline.publishing import publish
+    from damai.pipeline.responses import Actor
+
+    rid = fresh_response(api, approved=True)
+    store = open_store(api.url)
+    try:
+        return publish(store, Actor("penyetuju", "approver"), "dry-run", response_id=rid)[0].id
     finally:
         store.close()
 

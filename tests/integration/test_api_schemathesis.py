@@ -61,8 +61,8 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "GET /jobs/{job_id}", "GET /library", "POST /recommend", "POST /responses",
         "GET /responses/{response_id}", "PATCH /responses/{response_id}",
         "POST /responses/{response_id}/approve", "POST /responses/{response_id}/reject",
-        "POST /publications", "GET /channels", "POST /channels/pause",
-        "POST /channels/resume", "GET /campaigns", "POST /campaigns",
+        "POST /publications", "POST /publications/{publication_id}/retract", "GET /channels",
+        "POST /channels/pause", "POST /channels/resume", "GET /campaigns", "POST /campaigns",
         "GET /campaigns/{campaign_id}", "POST /campaigns/{campaign_id}/activate",
         "POST /campaigns/{campaign_id}/pause", "POST /campaigns/{campaign_id}/end",
         "POST /campaigns/{campaign_id}/confirm-missed", "GET /ambassadors", "POST /ambassadors",
@@ -173,6 +173,10 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     ],
     "POST /channels/resume": [{"body": {"channel": "bluesky:" + "z" * 400}},
                               {"body": {"channel": "friendster:a"}}],
+    "POST /publications/{publication_id}/retract": [
+        {"path_parameters": {"publication_id": "9" * 40}},
+        {"path_parameters": {"publication_id": "424242"}, "body": {"reason": "\x00"}},
+        {"path_parameters": {"publication_id": "1"}, "body": {"reason": "x" * 600}}],
     # campaigns (issue #12)
     "GET /campaigns": [{"query": {"x": "\x00"}}],
     "POST /campaigns": [

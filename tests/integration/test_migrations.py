@@ -229,3 +229,32 @@ def test_a_table_missing_at_the_newest_revision_is_refused(store_url: str) -> No
     _run(store_url, "DROP TABLE post_tombstones")
     with pytest.raises(MigrationError, match=f"{revisions()[-1]}.*post_tombstones"):
         open_store(store_url)
+
+
+def test_a_store_at_0011_keeps_its_publications_and_may_then_retract_one(
+        store_url: str) -> None:
+    """A store at 0011, whose state check knows no ``queued`` or ``retracted``, keeps its
+    publications through 0012-0014 (a rebuild on SQLite, a swapped constraint on PostgreSQL)
+    and may then retract one."""
+    open_store(store_url).close()
+    if store_url.startswith("sqlite:"):  # the check as 0011 left it
+        _run(store_url, "PRAGMA writable_schema = ON", "UPDATE sqlite_master SET sql = "
+             "replace(sql, ', ''retracted''', '') WHERE name = 'publications'")
+    else:
+        _run(store_url, "ALTER TABLE publications DROP CONSTRAINT publications_state_check",
+             "ALTER TABLE publications ADD CONSTRAINT publications_state_check CHECK (state "
+             "IN ('pending', 'sent', 'failed', 'uncertain'))")
+    _run(store_url, "UPDATE alembic_version SET version_num = '0011_ambassadors'",
+         "INSERT INTO publications (entry_id, entry_version, channel, idempotency_key, state, "
+         "created_by, created_at, payload, post_id, attempts) VALUES ('cn-damai', 1, "
+         "'x:damai_id', 'entry:cn-damai:v1:x:damai_id', 'sent', 'budi', "
+         "'2026-12-01 08:00:00+00:00', '{\"text\": \"Salam damai\"}', '1850000000000000001', 1)")
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
+        _run(store_url, "UPDATE publications SET state = 'retracted'")
+    open_store(store_url).close()
+    assert rows(store_url, "SELECT version_num FROM alembic_version") == [(revisions()[-1],)]
+    _run(store_url, "UPDATE publications SET state = 'retracted'")
+    assert rows(store_url, "SELECT idempotency_key, state, post_id FROM publications") == [
+        ("entry:cn-damai:v1:x:damai_id", "retracted", "1850000000000000001")]
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
+        _run(store_url, "UPDATE publications SET state = 'dihapus'")

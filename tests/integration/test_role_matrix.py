@@ -82,6 +82,7 @@ def _request(client: TestClient, method: str, path: str, csrf: str, target: str,
            .replace("{entry_id}", read_entries(STARTER)[0].id)
            .replace("{response_id}", "1")  # proposed by matrix_db
            .replace("{ambassador_id}", "1").replace("{kit_id}", "1")  # made by matrix_db
+           .replace("{publication_id}", "424242")  # none: the page says so
            .replace("{token}", "bukan.token")  # public: a forged link is a plain 404
            .replace("/static", "/static/damai.css"))
     if method == "GET":

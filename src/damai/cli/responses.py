@@ -29,6 +29,7 @@ from damai.pipeline.publishing import (
     Reconciled,
     publish,
     reconcile,
+    retract,
     settle_uncertain,
 )
 from damai.pipeline.registry import serving
@@ -72,11 +73,21 @@ def publish_command(
              "with --settle: sent or failed (then it is tried again)")] = "sent",
     post_url: Annotated[str | None, typer.Option(
         help="Dengan --settle sent: tautan post di platform / the post's link")] = None,
+    retract_id: Annotated[int | None, typer.Option(
+        "--retract", help="Tarik publikasi terkirim ini: hapus post-nya di platform / retract "
+                          "this sent publication: delete its post on the platform",
+        min=1)] = None,
+    reason: Annotated[str | None, typer.Option(
+        help="Dengan --retract: alasannya, dicatat di log audit / with --retract: why, "
+             "recorded in the audit log")] = None,
     as_json: JsonOpt = False,
     db: DbOption = None,
 ) -> None:
     """Terbitkan tanggapan yang disetujui. / Publish an approved response (once per channel)."""
     actor = Actor(cli_actor(), "admin")
+    if retract_id is not None:
+        _retract(actor, retract_id, reason, as_json, db)
+        return
     if settle is not None:
         with store_from(db) as store:
             settled = settle_uncertain(store, actor, settle, outcome, post_url=post_url)
@@ -94,6 +105,16 @@ def publish_command(
         published, new = publish(store, actor, channel, response_id=response_id,
                                  entry_id=entry, outbox_file=outbox_file)
     _print_publication(published, new, as_json)
+
+
+def _retract(actor: Actor, publication_id: int, reason: str | None, as_json: bool,
+             db: str | None) -> None:
+    """``--retract``: exit 1 when the platform refused, the reason printed."""
+    with store_from(db) as store:
+        done = retract(store, actor, publication_id, reason)
+    _print_publication(done, False, as_json)
+    if done.state != "retracted":
+        raise typer.Exit(1)
 
 
 def _print_publication(published: Publication, new: bool, as_json: bool) -> None:

@@ -21,7 +21,17 @@ Exactly once on a real channel:
    connection) may hide an accepted post, so the publisher first *looks the post up*, and only
    a lookup that says "not there" allows another try; 401/403 and 400/422 fail at once with the
    platform's reason;
-3. the answer is recorded: ``sent`` (post id and link), ``failed`` (reason) or ``uncertain``.
+3. the answer is recorded: ``sent`` (post id and link), ``failed`` (reason) or ``uncertain``;
+   the last two are notices for the approvers (:mod:`damai.pipeline.notices`).
+
+Retraction (:func:`retract`: ``damai publish --retract``, ``POST /api/v1/publications/{id}/
+retract``, the outbox page's button): an approver takes back a ``sent`` publication. The
+publisher deletes the post on the platform, then the publication is recorded ``retracted``
+with who and why (audited as ``publication_retracted``). A post already gone (deleted by hand,
+by a moderator) counts as retracted, and the reason says so; a refusal or failure (401, 403,
+429, 5xx, Telegram's 48 hours) leaves it ``sent`` with the platform's reason on it (audited as
+``publication_retract_failed``). On the dry-run channel nothing was posted, so only the record
+changes.
 
 A crash between 2 and 3 leaves a ``pending`` row. :func:`reconcile` (``damai publish
 --reconcile``) asks the platform for each one: found is ``sent``, surely absent is posted now,
@@ -40,8 +50,9 @@ from typing import Final
 import orjson
 
 from damai import settings
-from damai.errors import ConfigError, InputError, PublishError, ReviewRefused
+from damai.errors import ConfigError, InputError, NotFound, PublishError, ReviewRefused
 from damai.httpclient import Problem, RetryPolicy
+from damai.pipeline import notices
 from damai.pipeline.responses import Actor
 from damai.publishers import Channel, Outgoing, Posted, Publisher, open_publisher, parse_channel
 from damai.publishers.limits import rate_limit
@@ -49,7 +60,7 @@ from damai.storage import Store
 from damai.storage.publications import Publication, Subject
 
 __all__ = ["CHANNELS", "DRY_RUN", "Drained", "Reconciled", "channel_problem", "deliver", "drain",
-           "pause_channel", "publish", "publish_policy", "reconcile", "resume_channel",
+           "pause_channel", "publish", "publish_policy", "reconcile", "resume_channel", "retract",
            "settle_uncertain"]
 
 log = logging.getLogger("damai.publish")
@@ -207,6 +218,7 @@ def deliver(store: Store, publisher: Publisher, claimed: Publication, actor: Act
             return _settle(store, claimed, actor, found)
         if isinstance(found, PublishError):
             return _unknown(store, claimed, actor, found, policy, at)
+    store.queue.mark_call(claimed, at)
     try:
         return _settle(store, claimed, actor, publisher.post(item))
     except PublishError as exc:
@@ -281,8 +293,10 @@ def _settle(store: Store, claimed: Publication, actor: Actor,
         return store.publications.settle(claimed.id, "sent", actor=actor.name,
                                          post_id=outcome.post_id, post_url=outcome.url,
                                          ip=actor.ip)
-    return store.publications.settle(claimed.id, state, actor=actor.name,
-                                     reason=outcome.message, ip=actor.ip)
+    settled = store.publications.settle(claimed.id, state, actor=actor.name,
+                                        reason=outcome.message, ip=actor.ip)
+    notices.tell(notices.publication_needs_a_person(settled))  # failed or uncertain
+    return settled
 
 
 # -- the worker's side: drain the queue -----------------------------------------------------------
@@ -462,3 +476,59 @@ def settle_uncertain(store: Store, actor: Actor, publication_id: int, outcome: s
                                      post_url=post_url, reason=reason, ip=actor.ip,
                                      was="uncertain")
 
+
+
+def retract(store: Store, actor: Actor, publication_id: int, reason: str | None = None, *,
+            publishers: OpenPublisher = open_publisher) -> Publication:
+    """Take back a ``sent`` publication (module doc): ``retracted`` when the platform deleted
+    the post or no longer holds it, still ``sent`` with the platform's reason when it refused or
+    failed. :class:`NotFound` for no such publication, :class:`ReviewRefused` (``wrong_state``)
+    for one that is not ``sent``, ``no_post_id`` for one whose post id Damai never learnt."""
+    actor.require("approver", "menarik publikasi / retract a publication")
+    found = store.publications.get(publication_id)
+    if found is None:
+        raise NotFound(f"publikasi {publication_id} tidak ada / no publication {publication_id}")
+    if found.state != "sent":
+        raise ReviewRefused("wrong_state", (
+            f"hanya publikasi terkirim yang bisa ditarik; publikasi {publication_id} berstatus "
+            f"{found.state} / only a sent publication can be retracted; publication "
+            f"{publication_id} is {found.state}"))
+    why = f"ditarik oleh {actor.name} / retracted by {actor.name}" + (
+        f": {reason.strip()}" if reason and reason.strip() else "")
+    if found.channel == DRY_RUN:
+        return _retracted(store, found, actor, f"{why} (kanal uji coba: hanya dicatat / dry-run: "
+                                               "recorded only)")
+    if not found.post_id:
+        raise ReviewRefused("no_post_id", (
+            f"id post publikasi {publication_id} tidak tercatat: hapus post di platform sendiri "
+            f"/ publication {publication_id} has no post id on record: delete the post on the "
+            "platform yourself"))
+    publisher = publishers(parse_channel(found.channel))
+    try:
+        deleted = publisher.delete(found.post_id)
+    except PublishError as exc:
+        log.warning("publication %d on %s: retraction failed: %s", found.id, found.channel,
+                    exc.detail)
+        return store.publications.remark(found.id, _not_retracted(exc), actor=actor.name,
+                                         action="publication_retract_failed", ip=actor.ip)
+    finally:
+        publisher.close()
+    if not deleted:
+        why += " (sudah tidak ada di platform / already gone from the platform)"
+    return _retracted(store, found, actor, why)
+
+
+def _retracted(store: Store, found: Publication, actor: Actor, why: str) -> Publication:
+    return store.publications.settle(found.id, "retracted", actor=actor.name,
+                                     post_id=found.post_id, post_url=found.post_url, reason=why,
+                                     ip=actor.ip, was="sent")
+
+
+def _not_retracted(exc: PublishError) -> str:
+    """Why a post is still up, and what to do: Indonesian, then English."""
+    http = f"HTTP {exc.status}: " if exc.status else ""
+    first = ("periksa kredensial akun / check the account's credentials" if exc.kind == "auth"
+             else "coba lagi nanti / try again later")
+    return (f"penarikan gagal, post masih terbit / retraction failed, the post is still up "
+            f"({http}{exc.detail}). {first}; atau hapus post sendiri di platform lalu tarik lagi "
+            "/ or delete the post yourself on the platform, then retract it again")

@@ -21,6 +21,7 @@ from typing import Final
 
 from damai import settings
 from damai.errors import InputError, NotFound, ReviewRefused
+from damai.pipeline import notices
 from damai.pipeline.classify import Classifier
 from damai.respond.drafting import Drafter, DraftRequest
 from damai.roles import role_at_least
@@ -132,6 +133,7 @@ def propose(store: Store, model: Classifier, actor: Actor, *, text: str | None =
     if entry_id is not None:
         store.library.record_use(entry_id, kind="response", ref=f"response:{response.id}",
                                  user=actor.name, version=version)
+    notices.tell(notices.response_waiting(response))
     return response
 
 
@@ -170,8 +172,11 @@ def edit(store: Store, model: Classifier, actor: Actor, response_id: int, text: 
     actor.require("analyst", "mengubah tanggapan / edit responses")
     _found(store, response_id)
     body = _text(text)
-    return store.responses.edit(response_id, body, harm_check(model, body), actor=actor.name,
-                                ip=actor.ip)
+    edited = store.responses.edit(response_id, body, harm_check(model, body), actor=actor.name,
+                                  ip=actor.ip)
+    if edited.state == "in_review":
+        notices.tell(notices.response_waiting(edited))
+    return edited
 
 
 def approve(store: Store, actor: Actor, response_id: int) -> Response:

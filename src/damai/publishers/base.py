@@ -1,4 +1,5 @@
-"""What every publisher is (issue #12): post one approved text, and find it again by its key.
+"""What every publisher is (issue #12): post one approved text, find it again by its key, and
+delete it when a person retracts it.
 
 A publisher speaks to one account on one platform. It knows no store: the pipeline
 (:mod:`damai.pipeline.publishing`) records a publication as ``pending`` with its idempotency key
@@ -139,6 +140,13 @@ class Publisher(Protocol):
         :meth:`post` does; nothing is retried here (the next collection asks again)."""
         ...
 
+    def delete(self, post_id: str) -> bool:
+        """Delete the post ``post_id`` (a retraction): ``True`` when the platform deleted it now,
+        ``False`` when it no longer holds it (deleted already, by hand or by a moderator);
+        raise :class:`PublishError` when the platform refuses or fails (401, 403, 429, 5xx, a
+        Telegram message past the 48 hours a bot may delete it in)."""
+        ...
+
     def close(self) -> None:
         ...
 
@@ -157,6 +165,8 @@ class FakePublisher:
     #: what :meth:`metrics` answers, by post id; ``metrics_script`` as ``script``, for it
     counts: dict[str, Metrics] = field(default_factory=dict)
     metrics_script: list[PublishError | None] = field(default_factory=list)
+    #: problems the next deletes raise (``None``: delete as asked)
+    delete_script: list[PublishError | None] = field(default_factory=list)
 
     def post(self, item: Outgoing) -> Posted:
         self.calls.append(f"post {item.key}")
@@ -177,6 +187,16 @@ class FakePublisher:
         if self.metrics_script and (problem := self.metrics_script.pop(0)) is not None:
             raise problem
         return {i: self.counts[i] for i in post_ids if i in self.counts}
+
+    def delete(self, post_id: str) -> bool:
+        self.calls.append(f"delete {post_id}")
+        if self.delete_script and (problem := self.delete_script.pop(0)) is not None:
+            raise problem
+        key = next((k for k, p in self.posted.items() if p.post_id == post_id), None)
+        if key is None:
+            return False
+        del self.posted[key]
+        return True
 
     def close(self) -> None:
         pass

@@ -84,15 +84,21 @@ class BlueskyPublisher:
     def find(self, item: Outgoing) -> Posted | None:
         self._login()
         rkey = record_key(item.publication_id, item.recorded_at)
-        params = models.ComAtprotoRepoGetRecord.Params(repo=self.channel.account,
-                                                       collection=COLLECTION, rkey=rkey)
-        try:
-            self._call(lambda: self._client.com.atproto.repo.get_record(params))
-        except PublishError as exc:
-            if exc.kind == "invalid" and "RecordNotFound" in exc.detail:
-                return None
-            raise
-        return self._posted(rkey)
+        return self._posted(rkey) if self._holds(self.channel.account, COLLECTION, rkey) \
+            else None
+
+    def delete(self, post_id: str) -> bool:
+        """``com.atproto.repo.deleteRecord`` of the post's record (``at://REPO/COLLECTION/RKEY``).
+        A PDS deletes a missing record without a word, so the record is looked up first
+        (``getRecord``): ``RecordNotFound`` is ``False``."""
+        self._login()
+        repo, collection, rkey = _parts(post_id)
+        if not self._holds(repo, collection, rkey):
+            return False
+        data = models.ComAtprotoRepoDeleteRecord.Data(repo=repo, collection=collection,
+                                                      rkey=rkey)
+        self._call(lambda: self._client.com.atproto.repo.delete_record(data))
+        return True
 
     def metrics(self, post_ids: Sequence[str]) -> dict[str, Metrics]:
         self._login()
@@ -112,6 +118,18 @@ class BlueskyPublisher:
         self._client.request.close()
 
     # --- internals ---
+
+    def _holds(self, repo: str, collection: str, rkey: str) -> bool:
+        """Whether the repository holds the record (``getRecord``; ``RecordNotFound``: no)."""
+        params = models.ComAtprotoRepoGetRecord.Params(repo=repo, collection=collection,
+                                                       rkey=rkey)
+        try:
+            self._call(lambda: self._client.com.atproto.repo.get_record(params))
+        except PublishError as exc:
+            if exc.kind == "invalid" and "RecordNotFound" in exc.detail:
+                return False
+            raise
+        return True
 
     def _posted(self, rkey: str) -> Posted:
         return Posted(f"at://{self.channel.account}/{COLLECTION}/{rkey}",
@@ -142,6 +160,14 @@ def _record_path(uri: str) -> str:
     """``COLLECTION/RKEY`` of an ``at://AUTHORITY/COLLECTION/RKEY`` (the authority a handle or
     a DID)."""
     return uri.removeprefix("at://").partition("/")[2]
+
+def _parts(uri: str) -> tuple[str, str, str]:
+    """``at://REPO/COLLECTION/RKEY`` as its three parts."""
+    repo, _, rest = uri.removeprefix("at://").partition("/")
+    collection, _, rkey = rest.partition("/")
+    if not (repo and collection and rkey):
+        raise PublishError("invalid", f"not a post's AT URI: {uri!r}")
+    return repo, collection, rkey
 
 
 def _problem(exc: Exception) -> PublishError:

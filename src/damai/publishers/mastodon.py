@@ -118,6 +118,16 @@ class MastodonPublisher:
                                      quotes=_count(status, "quotes_count"))
         return found
 
+    def delete(self, post_id: str) -> bool:
+        """``DELETE /api/v1/statuses/:id``; a 404 (deleted already) is ``False``."""
+        try:
+            self._call(partial(self._client.status_delete, post_id))
+        except PublishError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
     def close(self) -> None:
         self._session.close()
 

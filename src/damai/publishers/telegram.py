@@ -31,6 +31,12 @@ from damai.publishers.base import Channel, Metrics, Outgoing, Posted
 
 __all__ = ["TelegramPublisher"]
 
+#: what to do when Telegram refuses to delete a message (a bot may delete a channel message only
+#: within 48 hours of posting it)
+TOO_OLD = ("bot hanya bisa menghapus pesan kanal dalam 48 jam; hapus pesannya sendiri di Telegram "
+           "/ a bot can delete a channel message only within 48 hours; delete it yourself in "
+           "Telegram")
+
 
 class TelegramPublisher:
     def __init__(self, channel: Channel, *, base_url: str, token: str,
@@ -66,9 +72,47 @@ class TelegramPublisher:
         """Nothing: the Bot API has no method that reads a channel post's counts."""
         return {}
 
+    def delete(self, post_id: str) -> bool:
+        """``POST /bot<TOKEN>/deleteMessage`` with the chat id and message id of ``post_id``
+        (``CHAT:MESSAGE``). "message to delete not found" is ``False``; a bot may delete a
+        channel message only within 48 hours, and Telegram's refusal after that
+        ("message can't be deleted") is raised as it came, with what to do."""
+        chat, _, message = post_id.rpartition(":")
+        if not message.isdigit():
+            raise PublishError("invalid", f"not a Telegram message id: {post_id!r}")
+        try:
+            response = self._http.post("/deleteMessage", json={
+                "chat_id": int(chat) if chat.lstrip("-").isdigit() else chat,
+                "message_id": int(message)})
+            _deleted(response)
+        except httpx.TransportError as exc:
+            raise PublishError("network", type(exc).__name__) from None
+        except PublishError as exc:
+            if "message to delete not found" in exc.detail:
+                return False
+            if "can't be deleted" in exc.detail:
+                raise PublishError("invalid", f"{exc.detail} ({TOO_OLD})", status=exc.status
+                                   ) from None
+            raise
+        return True
+
     def close(self) -> None:
         self._http.close()
         logging.getLogger("httpx").removeFilter(self._redact)
+
+
+def _deleted(response: httpx.Response) -> None:
+    """``deleteMessage``'s answer: ``{"ok": true, "result": true}``, or the error raised."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and body.get("ok") is True and body.get("result") is True:
+        return
+    if not isinstance(body, dict):
+        raise PublishError("server" if response.status_code >= 500 else "invalid",
+                           "the answer is not a Bot API JSON object", status=response.status_code)
+    raise _error(int(body.get("error_code") or response.status_code), body)
 
 
 def _result(response: httpx.Response) -> dict[str, Any]:

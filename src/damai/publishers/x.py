@@ -102,6 +102,18 @@ class XPublisher:
                     views=counts.get("impression_count"))
         return found
 
+    def delete(self, post_id: str) -> bool:
+        """``DELETE /2/tweets/:id`` (``{"data": {"deleted": true}}``); a 404 is ``False``."""
+        try:
+            body = self._call(lambda: self._client.delete_tweet(post_id, user_auth=False))
+        except PublishError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        if (body.get("data") or {}).get("deleted") is not True:
+            raise PublishError("server", f"X did not delete tweet {post_id}: {body}"[:300])
+        return True
+
     def close(self) -> None:
         self._client.session.close()
         logging.getLogger("tweepy.client").removeFilter(self._redact)

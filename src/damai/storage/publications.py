@@ -210,6 +210,30 @@ class PublicationRepository(Repository):
                    ip)
         return publication_of(row)
 
+    def remark(self, publication_id: int, reason: str, *, actor: str, action: str,
+               state: str = "sent", ip: str | None = None) -> Publication:
+        """Write ``reason`` on a publication that stays ``state`` (a retraction the platform
+        refused), audited as ``action``; :class:`ReviewRefused` (``wrong_state``) if it is no
+        longer ``state``."""
+        with self.db.write() as conn:
+            row = conn.execute(update(publications).where(
+                _P.id == publication_id, _P.state == state).values(
+                reason=reason, updated_at=datetime.now(UTC)).returning(*publications.c)).first()
+            if row is None:
+                raise ReviewRefused("wrong_state", (
+                    f"publikasi {publication_id} tidak lagi berstatus {state} / publication "
+                    f"{publication_id} is no longer {state}"))
+            append(conn, actor, action, f"publication:{publication_id}",
+                   {"state": state, "reason": reason}, ip)
+        return publication_of(row)
+
+    def waiting(self) -> int:
+        """How many publications wait for a person: ``uncertain`` ones (check the platform) and
+        ``failed`` ones (edit, or publish again)."""
+        with self.db.read() as conn:
+            return int(conn.scalar(select(func.count()).select_from(publications).where(
+                _P.state.in_(("uncertain", "failed")))) or 0)
+
     def pending(self, before: datetime) -> list[Publication]:
         """``pending`` publications last touched before ``before``: what a crash left."""
         touched = func.coalesce(_P.updated_at, _P.created_at)

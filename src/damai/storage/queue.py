@@ -128,6 +128,17 @@ class QueueRepository(Repository):
                 .returning(*publications.c)).one()
         return publication_of(row)
 
+    def mark_call(self, publication: Publication, at: datetime) -> None:
+        """The call claimed for ``publication`` (at its claim time, ``updated_at``) is made now,
+        at ``at``: the window counts when a call reached the platform, not when a batch was
+        claimed (a batch's last call may go out seconds after its claim)."""
+        if publication.updated_at is None or at <= publication.updated_at:
+            return
+        with self.db.write() as conn:
+            conn.execute(update(publish_calls).where(
+                _C.publication_id == publication.id, _C.at == publication.updated_at)
+                .values(at=at))
+
     def put_back(self, ids: list[int], *, reason: str, now: datetime,
                  not_before: datetime | None) -> int:
         """Return claimed rows no call was made for (their batch stopped: a 429, a refused

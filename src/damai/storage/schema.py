@@ -68,8 +68,10 @@ RESPONSE_STATES: tuple[str, ...] = ("draft", "in_review", "approved", "rejected"
 #: the platform's post id and link), ``failed`` (with the platform's reason) or ``uncertain``
 #: (the platform cannot tell whether a lost answer was a post: for a human). ``queued``: recorded
 #: and waiting for its turn (the account's rate limit, a 429's wait, a paused channel); no call
-#: to the platform is in flight for it
-PUBLICATION_STATES: tuple[str, ...] = ("pending", "sent", "failed", "uncertain", "queued")
+#: to the platform is in flight for it. A ``sent`` one may later be ``retracted`` (deleted on the
+#: platform by an approver)
+PUBLICATION_STATES: tuple[str, ...] = ("pending", "sent", "failed", "uncertain", "queued",
+                                       "retracted")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -77,7 +79,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 _ROLE_CHECK = _in("role", ROLES)
-#: the publications' state check (revision 0009 swaps it in on PostgreSQL)
+#: the publications' state check (revisions 0009 and 0012 swap it in on PostgreSQL)
 PUBLICATION_STATE_CHECK = _in("state", PUBLICATION_STATES)
 _STATUS_CHECK = _in("status", TRIAGE_STATUSES)
 

@@ -103,6 +103,8 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/outbox/channels/resume"): "approver",
     ("POST", "/outbox/channels/pause"): "approver",
     ("POST", "/outbox/{publication_id}/settle"): "approver",
+    # ... and retract a sent publication from the outbox (issue #12)
+    ("POST", "/publications/{publication_id}/retract"): "approver",
     # campaigns (issue #12): everyone sees them and the calendar, analysts create drafts,
     # approvers schedule them (the scheduler publishes in the activator's name) and answer for
     # missed slots

@@ -1,5 +1,6 @@
 """Responses in the dashboard (issue #11): propose one from a post's page, the approver's queue,
-approve and reject, publish to the dry-run channel, the outbox, and the four-eyes switch.
+approve and reject, publish to the dry-run channel, the outbox (where approvers retract a sent
+publication, issue #12), and the four-eyes switch.
 
 - Analysts propose from a post's page: an approved library entry as it is, a draft adapted from
   one (:func:`damai.respond.drafting.configured_drafter`), or a text of their own.
@@ -22,8 +23,14 @@ from typing import Annotated, Final
 from fastapi import FastAPI, Form, Path, Request, Response
 from fastapi.responses import RedirectResponse
 
-from damai.errors import DamaiError, InputError, NotFound, ReviewRefused
-from damai.pipeline.publishing import pause_channel, publish, resume_channel, settle_uncertain
+from damai.errors import ConfigError, DamaiError, InputError, NotFound, ReviewRefused
+from damai.pipeline.publishing import (
+    pause_channel,
+    publish,
+    resume_channel,
+    retract,
+    settle_uncertain,
+)
 from damai.pipeline.recommend import for_posts
 from damai.pipeline.responses import Actor, approve, edit, propose, propose_draft, reject
 from damai.respond.drafting import DrafterUnavailable, configured_drafter
@@ -40,6 +47,9 @@ __all__ = ["PROPOSE_MODES", "add_response_routes"]
 PROPOSE_MODES: Final = ("entry", "draft", "text")
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 _STATUS: Final = {"four_eyes": 403, "forbidden": 403}
+_CONFIRM_RETRACT: Final = ("Centang konfirmasi dulu: penarikan menghapus post di platform / Tick "
+                           "the confirmation first: a retraction deletes the post on the "
+                           "platform")
 
 
 def _status(exc: DamaiError) -> int:
@@ -82,12 +92,13 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
 
     @app.get("/responses/waiting")
     def waiting(request: Request) -> Response:
-        """The approver's badge in the navigation: responses waiting for them (with four-eyes
-        on, not their own proposals); polled by htmx."""
+        """The approver's badges in the navigation: responses waiting for them (with four-eyes
+        on, not their own proposals), and publications ``uncertain`` or ``failed`` (issue #12);
+        polled by htmx."""
         user, _ = signed_in(request)
         four_eyes = bool(store.settings.get("four_eyes"))
         n = store.responses.waiting(not_by=user.name if four_eyes else None)
-        return render(request, "_waiting.html", {"n": n})
+        return render(request, "_waiting.html", {"n": n, "p": store.publications.waiting()})
 
     @app.get("/posts/{post_id}/recommendations")
     def recommendations(request: Request, post_id: int) -> Response:
@@ -150,11 +161,15 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
         return step(request, lambda actor: publish(store, actor, "dry-run",
                                                    response_id=response_id), "/outbox")
 
+    def outbox_page(request: Request, error: str | None = None, status: int = 200
+                    ) -> Response:
+        return render(request, "outbox.html",
+                      {"publications": store.publications.recent(), "error": error,
+                       "channels": store.queue.channels()}, status)
+
     @app.get("/outbox")
     def outbox(request: Request) -> Response:
-        return render(request, "outbox.html",
-                      {"publications": store.publications.recent(),
-                       "channels": store.queue.channels()})
+        return outbox_page(request)
 
     @app.get("/outbox/alerts")
     def channel_alerts(request: Request) -> Response:
@@ -186,6 +201,20 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
                    reason: Annotated[str, Form(max_length=300)] = "") -> Response:
         return step(request, lambda actor: pause_channel(store, actor, channel, reason),
                     "/outbox")
+
+    @app.post("/publications/{publication_id}/retract", dependencies=CSRF)
+    def retract_page(request: Request, publication_id: RowId,
+                     reason: Annotated[str, Form(max_length=500)] = "",
+                     confirm: Annotated[str, Form(max_length=5)] = "") -> Response:
+        """The post is deleted on the platform, so the form's box must be ticked
+        (``confirm=ya``); a platform's refusal shows on the publication's row."""
+        if confirm != "ya":
+            return outbox_page(request, _CONFIRM_RETRACT, 400)
+        try:
+            retract(store, _actor(request), publication_id, reason)
+        except (NotFound, ReviewRefused, InputError, ConfigError) as exc:
+            return outbox_page(request, exc.message, _status(exc))
+        return RedirectResponse(f"/outbox#publication-{publication_id}", status_code=303)
 
     @app.post("/settings/four-eyes", dependencies=CSRF)
     def four_eyes(request: Request, enabled: Annotated[str, Form(max_length=5)]) -> Response:

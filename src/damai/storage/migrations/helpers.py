@@ -12,7 +12,8 @@ from sqlalchemy import inspect
 
 from damai.storage import schema
 
-__all__ = ["add_columns", "create_tables", "dialect", "existing_indexes", "existing_tables"]
+__all__ = ["add_columns", "create_tables", "dialect", "existing_indexes", "existing_tables",
+           "replace_check"]
 
 
 def dialect() -> str:
@@ -41,3 +42,16 @@ def add_columns(table: str, *names: str) -> None:
     for name in names:
         if name not in have:
             op.add_column(table, schema.tables[table].c[name]._copy())
+
+
+def replace_check(table: str, name: str, check: str) -> None:
+    """Put the declared CHECK constraint ``name`` (``check``) on ``table`` in place of the old
+    one: SQLite rebuilds the table from its declaration in :mod:`damai.storage.schema` (batch
+    mode, the only way to change a CHECK there; the rebuild creates the declared indexes too),
+    PostgreSQL swaps the constraint."""
+    if dialect() == "sqlite":
+        with op.batch_alter_table(table, copy_from=schema.tables[table], recreate="always"):
+            pass
+        return
+    op.drop_constraint(name, table, type_="check")
+    op.create_check_constraint(name, table, check)

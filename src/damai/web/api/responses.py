@@ -1,4 +1,5 @@
-"""Responses and publications (issue #11): propose, edit, approve, reject, get, publish.
+"""Responses and publications (issue #11): propose, edit, approve, reject, get, publish, and
+retract (issue #12).
 
 Thin routes over :mod:`damai.pipeline.responses` and :mod:`damai.pipeline.publishing`, which
 hold every rule (roles again, four-eyes, the harm check, the publishing boundary); this module
@@ -16,7 +17,7 @@ from fastapi import APIRouter, Depends, Path
 
 from damai.auth import User
 from damai.errors import ConfigError, InputError, NotFound, ReviewRefused
-from damai.pipeline.publishing import pause_channel, publish, resume_channel
+from damai.pipeline.publishing import pause_channel, publish, resume_channel, retract
 from damai.pipeline.responses import Actor, approve, edit, propose, propose_draft, reject
 from damai.publishers import parse_channel
 from damai.publishers.limits import rate_limit
@@ -42,6 +43,9 @@ ResponseId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 _STATUS: Final = {"four_eyes": 403, "forbidden": 403, "unknown_channel": 400}
 _NOT_FOUND = (404, "Post, entri atau tanggapan tidak ada / No such post, entry or response.")
 _BAD = (400, "Kanal tidak dikenal / Unknown channel.")
+
+_RETRACT_FAILED = (502, "Platform menolak atau gagal menghapus; publikasi tetap `sent` / The "
+                        "platform refused or failed the delete; the publication stays `sent`.")
 _CONFLICT = (409, "Status tidak mengizinkan langkah ini, mis. belum disetujui / The state does "
                   "not allow this step, e.g. not approved.")
 
@@ -186,3 +190,22 @@ def add_response_routes(router: APIRouter, ctx: WebContext) -> None:
         with answered():
             changed = resume_channel(store, _actor(user), body.channel)
         return JSONBody({"channel": body.channel, "paused": False, "changed": changed})
+
+    @router.post("/publications/{publication_id}/retract", response_model=PublicationOut,
+                 summary="Tarik publikasi / Retract a publication",
+                 responses=documented(_NOT_FOUND, _CONFLICT, _RETRACT_FAILED))
+    def retract_one(publication_id: ResponseId,
+                    user: Annotated[User, Depends(allowed(
+                        "POST", "/publications/{publication_id}/retract"))],
+                    body: DecisionIn | None = None) -> JSONBody:
+        """Hapus post publikasi terkirim di platform dan catat `retracted` (kanal dry-run: hanya
+        dicatat; post yang sudah tidak ada juga dihitung ditarik). Bila platform menolak atau
+        gagal, publikasi tetap `sent` dengan alasannya: 502 `retract_failed` / Delete a sent
+        publication's post on the platform and record it `retracted` (dry-run: the record only;
+        a post already gone counts as retracted). When the platform refuses or fails, the
+        publication stays `sent` with the reason: 502 `retract_failed`."""
+        with answered():
+            done = retract(store, _actor(user), publication_id, body.reason if body else None)
+        if done.state != "retracted":
+            raise ApiError(502, "retract_failed", done.reason or "")
+        return JSONBody(done.to_dict())

@@ -326,9 +326,10 @@ class PublicationOut(BaseModel):
     channel: str
     idempotency_key: str = Field(description="Apa, versi teksnya, dan kanal: unik / What, the "
                                              "version of its text, and the channel: unique.")
-    state: Literal["pending", "sent", "failed", "uncertain", "queued"] = Field(
-        description="queued: menunggu giliran (batas laju, jeda kanal) / waiting its turn (rate "
-                    "limit, paused channel)")
+    state: Literal["pending", "sent", "failed", "uncertain", "queued", "retracted"] = Field(
+        description="queued: menunggu giliran (batas laju, jeda kanal); retracted: ditarik dari "
+                    "platform / queued: waiting its turn (rate limit, paused channel); "
+                    "retracted: deleted on the platform")
     created_by: str
     created_at: datetime
     payload: dict[str, Any] = Field(description="Apa yang (akan) dikirim / What is (would be) "

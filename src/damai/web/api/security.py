@@ -43,6 +43,7 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", f"{API_PREFIX}/channels"): "viewer",
     ("POST", f"{API_PREFIX}/channels/pause"): "approver",
     ("POST", f"{API_PREFIX}/channels/resume"): "approver",
+    ("POST", f"{API_PREFIX}/publications/{{publication_id}}/retract"): "approver",
     # campaigns (issue #12): analysts create them, approvers schedule (the scheduler publishes
     # in the activator's name), pause, end, and answer for missed slots
     ("GET", f"{API_PREFIX}/campaigns"): "viewer",

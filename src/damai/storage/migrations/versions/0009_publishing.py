@@ -11,7 +11,12 @@
 from alembic import op
 
 from damai.storage import schema
-from damai.storage.migrations.helpers import add_columns, dialect, existing_indexes
+from damai.storage.migrations.helpers import (
+    add_columns,
+    dialect,
+    existing_indexes,
+    replace_check,
+)
 
 revision = "0009_publishing"
 down_revision = "0008_responses"
@@ -21,14 +26,9 @@ depends_on = None
 
 def upgrade() -> None:
     add_columns("publications", "post_id", "post_url", "reason", "attempts", "updated_at")
-    if dialect() == "sqlite":  # the rebuild creates the declared indexes too
-        with op.batch_alter_table("publications", copy_from=schema.publications,
-                                  recreate="always"):
-            pass
+    replace_check("publications", "publications_state_check", schema.PUBLICATION_STATE_CHECK)
+    if dialect() == "sqlite":  # the rebuild created the declared indexes
         return
-    op.drop_constraint("publications_state_check", "publications", type_="check")
-    op.create_check_constraint("publications_state_check", "publications",
-                               schema.PUBLICATION_STATE_CHECK)
     if "publications_state" not in existing_indexes("publications"):
         # (a store that jumped from before 0008 made the table as declared today)
         op.create_index("publications_state", "publications", ["state", "id"])
