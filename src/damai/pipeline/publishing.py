@@ -200,7 +200,8 @@ def _item(store: Store, claimed: Publication) -> Outgoing:
 
 def deliver(store: Store, publisher: Publisher, claimed: Publication, actor: Actor,
             policy: RetryPolicy, *, now: datetime | None = None,
-            suspect: bool | None = None) -> Publication:
+            suspect: bool | None = None,
+            clock: Callable[[], datetime] | None = None) -> Publication:
     """One call to post a claimed (``pending``) publication, and what it comes to (module doc,
     steps 2 and 3): ``sent``, ``failed``, ``uncertain``, or back in the queue (a 429 until the
     platform's time, a 5xx after a back-off, a refused credential with its channel paused).
@@ -218,7 +219,8 @@ def deliver(store: Store, publisher: Publisher, claimed: Publication, actor: Act
             return _settle(store, claimed, actor, found)
         if isinstance(found, PublishError):
             return _unknown(store, claimed, actor, found, policy, at)
-    store.queue.mark_call(claimed, at)
+    # the moment the call leaves (after any lookup), on the drain's clock
+    store.queue.mark_call(claimed, clock() if clock is not None else at)
     try:
         return _settle(store, claimed, actor, publisher.post(item))
     except PublishError as exc:
@@ -359,7 +361,7 @@ def _drain_channel(store: Store, actor: Actor, channel: str, publishers: OpenPub
         batch_rows = store.queue.claim_queued(channel, count=limit.count, window=limit.window,
                                               now=at, batch=batch)
         for i, claimed in enumerate(batch_rows):
-            delivered = deliver(store, publisher, claimed, actor, policy, now=now())
+            delivered = deliver(store, publisher, claimed, actor, policy, now=now(), clock=now)
             done.add(delivered)
             if delivered.state == "queued":  # a 429, a refused credential, a 5xx: stop here
                 rest = [p.id for p in batch_rows[i + 1:]]

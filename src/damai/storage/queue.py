@@ -34,6 +34,9 @@ from damai.storage.types import parse_time
 __all__ = ["ChannelState", "QueueRepository"]
 
 _P, _C, _K = publications.c, publish_calls.c, publish_channels.c
+#: added to every window: a call is recorded just before it leaves, and arrives a little later,
+#: so a window that has just freed on Damai's clock may not have on the platform's
+MARGIN = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +77,7 @@ class QueueRepository(Repository):
         with self.db.write() as conn:
             if self._lock(conn, channel).paused:
                 return []
-            free = min(count - len(self._used(conn, channel, now - window)), batch)
+            free = min(count - len(self._used(conn, channel, now - window - MARGIN)), batch)
             if free <= 0:
                 return []
             due = select(_P.id).where(
@@ -111,8 +114,8 @@ class QueueRepository(Repository):
             earliest = conn.execute(waiting).scalar()
             if earliest is None:
                 return None
-            used = self._used(conn, channel, now - window)
-        room = now if len(used) < count else used[len(used) - count] + window
+            used = self._used(conn, channel, now - window - MARGIN)
+        room = now if len(used) < count else used[len(used) - count] + window + MARGIN
         return max(parse_time(earliest) or now, room)
 
     def requeue(self, publication_id: int, *, reason: str, now: datetime,
