@@ -51,6 +51,13 @@ class _Handler(BaseHTTPRequestHandler):
         scripted = self.server.script.get(self.path)
         if scripted:
             status, body = scripted.pop(0)
+            if status == 0:  # the connection drops part-way: fewer bytes than Content-Length
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body) * 2))
+                self.end_headers()
+                self.wfile.write(body)
+                self.close_connection = True
+                return
             self._send(status, body)
             return
         body = self.server.bodies.get(self.path)
@@ -149,6 +156,16 @@ def test_a_truncated_body_fails_the_feed_and_keeps_its_validators(
     state = store.events.feed(feeds.url("gempaterkini.json"))
     assert state is not None and state.etag == etag and state.failing_since is not None
     assert len(store.events.recent()) == 3  # nothing was lost or half-written
+
+
+def test_a_connection_that_drops_mid_body_is_retried(store: Store, feeds: Feeds) -> None:
+    whole = feeds.bodies["/autogempa.json"]
+    feeds.script["/autogempa.json"] = [(0, whole[:40])]
+    (report,) = poll(store, feeds, "autogempa.json")
+    assert (report.status, report.new) == ("fetched", 1)
+    feeds.script["/autogempa.json"] = [(0, whole[:40])] * 2
+    (report,) = poll(store, feeds, "autogempa.json", at=T0 + timedelta(minutes=1))
+    assert report.status == "failed" and "RemoteProtocolError" in (report.error or "")
 
 
 def test_a_feed_that_stays_down_is_reported_after_the_stated_time(
