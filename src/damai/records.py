@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["ENGAGEMENT_KEYS", "ClaimHit", "Geo", "Notice", "Post", "PostKey", "RecordFailure",
-           "utc"]
+__all__ = ["ENGAGEMENT_KEYS", "ClaimHit", "Geo", "HazardEvent", "Notice", "Post", "PostKey",
+           "RecordFailure", "utc"]
 
 ENGAGEMENT_KEYS = ("likes", "reposts", "replies", "quotes", "views")
 
@@ -155,3 +155,31 @@ class Notice:
 
     kind: str
     detail: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class HazardEvent:
+    """An official hazard event (issue #13): a BMKG earthquake, or a CAP 1.2 alert.
+
+    Every value is what the feed said, read and nothing more: a value the feed did not give, or
+    gave in a form that could not be read, is ``None``, and ``problems`` says which and why.
+    ``tsunami_potential`` and ``felt`` are BMKG's own words, unchanged. ``key`` is the rule that
+    makes two sightings one event (the same in every feed that lists it); ``raw`` is the feed's
+    record as it came.
+    """
+
+    source: str
+    key: str
+    hazard: str
+    time: datetime | None = None
+    magnitude: float | None = None
+    depth_km: float | None = None
+    lat: float | None = None
+    lon: float | None = None
+    region: str | None = None
+    tsunami_potential: str | None = None
+    felt: str | None = None
+    headline: str | None = None
+    shakemap: str | None = None
+    problems: tuple[str, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict)

@@ -187,6 +187,20 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "the publishing bot's DAMAI_TELEGRAM_BOT_TOKEN.", secret=True),
     Setting("notify_timeout", "10", "Seconds a notice may take per way (e-mail, Telegram); "
             "notices are sent in the background and a failure is logged, never raised."),
+
+    # hazard events (issue #13)
+    Setting("bmkg_feeds", "https://data.bmkg.go.id/DataMKG/TEWS/autogempa.json,"
+            "https://data.bmkg.go.id/DataMKG/TEWS/gempaterkini.json,"
+            "https://data.bmkg.go.id/DataMKG/TEWS/gempadirasakan.json",
+            "BMKG earthquake feeds `damai bmkg poll` reads when no --url is given "
+            "(comma-separated; JSON or XML)."),
+    Setting("bmkg_interval", "60", "Seconds between two polls of the BMKG feeds."),
+    Setting("bmkg_timeout", "20", "Seconds to wait for a BMKG feed's answer."),
+    Setting("bmkg_down_minutes", "15", "A feed that has failed for this many minutes (no answer, "
+            "5xx, a body that is no feed) is shown as down on the events page, in `damai alerts "
+            "list` and in GET /api/v1/events."),
+    Setting("cap_sender", "damai@localhost", "The CAP <sender> of the alerts `damai alerts cap` "
+            "writes (no spaces, commas or '<&')."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}

@@ -204,6 +204,8 @@ SAMPLES: dict[tuple[str, str], Any] = {
         "path": f"{API}/kits/{fresh_ambassador(api)[1]}/revoke"},
     # measurement (issue #12 part 7)
     ("GET", f"{API}/measure"): {"params": {"by": ["campaign", "province"]}},
+    # hazard events (issue #13)
+    ("GET", f"{API}/events"): {"params": {"limit": 10, "source": "bmkg"}},
 }
 #: what an authorised call of a route answers, where it is not 200
 CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,

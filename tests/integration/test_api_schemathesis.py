@@ -68,7 +68,7 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "POST /campaigns/{campaign_id}/confirm-missed", "GET /ambassadors", "POST /ambassadors",
         "GET /ambassadors/reach", "GET /ambassadors/kits", "GET /ambassadors/{ambassador_id}",
         "POST /ambassadors/{ambassador_id}/withdraw", "POST /ambassadors/{ambassador_id}/kits",
-        "POST /kits/{kit_id}/revoke", "GET /measure"}
+        "POST /kits/{kit_id}/revoke", "GET /measure", "GET /events"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -221,6 +221,8 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "POST /kits/{kit_id}/revoke": [{"path_parameters": {"kit_id": "9" * 40}},
                                    {"path_parameters": {"kit_id": "424242"}}],
     "GET /measure": [{"query": {"by": "campaign\x00"}}, {"query": {"by": ["theme"] * 6}}],
+    "GET /events": [{"query": {"limit": str(2**70)}}, {"query": {"source": "bmkg\x00"}},
+                    {"query": {"limit": "0"}}],
 }
 
 

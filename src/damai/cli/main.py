@@ -14,6 +14,7 @@ from rich.table import Table
 from damai import settings
 from damai.cli import accounts as accounts_cli
 from damai.cli import adapt as adapt_cli
+from damai.cli import alerts as alerts_cli
 from damai.cli import ambassadors as ambassadors_cli
 from damai.cli import campaigns as campaigns_cli
 from damai.cli import channels as channels_cli
@@ -82,6 +83,8 @@ app.add_typer(engagement_cli.app, name="engagement")
 app.command("measure")(engagement_cli.measure_command)
 app.command("publish")(responses_cli.publish_command)
 app.add_typer(channels_cli.app, name="channels")
+app.add_typer(alerts_cli.bmkg_app, name="bmkg")
+app.add_typer(alerts_cli.alerts_app, name="alerts")
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)

@@ -30,6 +30,8 @@ and the repositories that take their connections from it:
                       kits, and the posts credited to them (issue #12)
 ``store.engagement``  the counts of published and credited posts over time, and what
                       measurement reads from them (issue #12 parts 6 and 7)
+``store.events``      hazard events (BMKG earthquakes, CAP alerts) and each feed's health
+                      (issue #13)
 =====================  ===========================================================
 """
 
@@ -56,6 +58,7 @@ from damai.storage.claims import ClaimImport, ClaimRepository, PostClaim
 from damai.storage.copy import copy_tables
 from damai.storage.engagement import EngagementRepository
 from damai.storage.engine import Database, StoreUnavailable, parse_url, safe_url
+from damai.storage.events import EventRepository
 from damai.storage.jobs import Job, JobRepository
 from damai.storage.labels import LabelRepository
 from damai.storage.library import LibraryRepository
@@ -105,6 +108,7 @@ class Store:
 
         self.ambassadors = AmbassadorRepository(db)
         self.engagement = EngagementRepository(db)
+        self.events = EventRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

@@ -627,3 +627,31 @@ engagement_samples = Table(
 )
 tables["engagement_samples"] = engagement_samples
 # == end of engagement =============================================================================
+# == hazard events: BMKG earthquakes and CAP alerts (issue #13; migration 0015_events) ============
+# One block at the end, like the sections above; ``tables`` is updated at its end.
+
+#: an official hazard event. ``key`` makes the sightings in several feeds one row (the rule is in
+#: :mod:`damai.sources.bmkg`); each value is what a feed said, or NULL where none could be read,
+#: and ``problems`` lists what could not be read. ``tsunami_potential`` and ``felt`` are BMKG's
+#: own words. ``feeds``: the URLs (or files) the event was seen in; ``raw``: the latest record.
+events = Table(
+    "events", metadata, _id(), _t("source", null=False), _t("key", null=False),
+    _t("hazard", null=False), Column("time", UtcTime()), Column("magnitude", Float()),
+    Column("depth_km", Float()), Column("lat", Float()), Column("lon", Float()),
+    _t("region"), _t("tsunami_potential"), _t("felt"), _t("headline"), _t("shakemap"),
+    Column("problems", Json(), nullable=False), Column("feeds", Json(), nullable=False),
+    Column("raw", Json()), Column("first_seen_at", UtcTime(), nullable=False),
+    Column("updated_at", UtcTime(), nullable=False),
+    UniqueConstraint("key", name="events_key_key"),
+    Index("events_time", "time", "id"),
+)
+#: what the poller knows of each feed: its validators for the next conditional request (ETag,
+#: Last-Modified), when it last answered, and since when it has been failing (NULL: it is up)
+event_feeds = Table(
+    "event_feeds", metadata, _t("url", null=False), _t("etag"), _t("last_modified"),
+    Column("checked_at", UtcTime()), Column("last_ok_at", UtcTime()),
+    Column("failing_since", UtcTime()), _t("last_error"),
+    PrimaryKeyConstraint("url", name="event_feeds_pkey"),
+)
+tables.update({"events": events, "event_feeds": event_feeds})
+# == end of hazard events ==========================================================================

@@ -119,6 +119,8 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/campaigns/{campaign_id}/confirm-missed"): "approver",
     # measurement (issue #12 part 7): figures per ambassador name people, so analysts and up
     ("GET", "/measure"): "analyst",
+    # official hazard events (issue #13): public information, so every signed-in user
+    ("GET", "/events"): "viewer",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users"): "admin",

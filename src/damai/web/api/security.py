@@ -65,6 +65,8 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", f"{API_PREFIX}/kits/{{kit_id}}/revoke"): "analyst",
     # measurement (issue #12 part 7): figures per ambassador name people, so analysts and up
     ("GET", f"{API_PREFIX}/measure"): "analyst",
+    # official hazard events (issue #13): public information, so every signed-in user
+    ("GET", f"{API_PREFIX}/events"): "viewer",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
