@@ -45,6 +45,15 @@ CASES: list[tuple[str, tuple[str, str | None] | None]] = [
     ("Bengkulu diguncang gempa", ("Bengkulu", None)),
     # Shouting: capitals say nothing, so an everyday word still needs context.
     ("NASIB MALANG BANGET HARI INI", None),
+    # An everyday word followed by a capitalised word that is no place is part of a longer name.
+    ("Longsor kecil di Bukit Cinta, jalan ditutup", None),
+    ("Pengen liburan ke Batu Malang", ("Jawa Timur", "Kota Batu")),
+    # A district of one regency, capitalised, in a post about a hazard (also "kebanjiran").
+    ("Pasar Minggu kebanjiran, pedagang rugi", ("Daerah Khusus Ibukota Jakarta",
+                                                "Kota Administrasi Jakarta Selatan")),
+    # Words joined by a hyphen are two words; a regency's words written together still match.
+    ("Jalan Medan-Berastagi ditutup karena longsor", ("Sumatera Utara", "Kota Medan")),
+    ("Lubuklinggau banjir lagi", ("Sumatera Selatan", "Kota Lubuk Linggau")),
 ]
 
 

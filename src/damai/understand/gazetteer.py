@@ -9,7 +9,8 @@ other program left in the user's home.
 Each place is indexed under its *key*, its name lower-cased with every non-letter a space
 ("Kota Administrasi Jakarta Utara" → ``jakarta utara``, "Grong-grong" → ``grong grong``). The
 words "Kota", "Kabupaten" and "Kabupaten/Kota Administrasi" are left out of a regency's key; the
-geoparser reads them in the text as prefixes. Our own aliases (``gazetteer/aliases.tsv``) add
+geoparser reads them in the text as prefixes. A regency of several words is also indexed with
+them written together ("lubuklinggau"). Our own aliases (``gazetteer/aliases.tsv``) add
 keys: "jogja" → Kota Yogyakarta, "jakut" → Kota Administrasi Jakarta Utara, "jabar" → Jawa Barat.
 :func:`gazetteer` builds the index once per process.
 """
@@ -78,11 +79,12 @@ def _regency_core(name: str) -> tuple[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
-    """``index`` maps a key to every place known by it; ``max_words`` is the longest key."""
+    """``index`` maps a key to every place known by it; ``first_words`` maps each key's first
+    word to the most words of a key that starts with it (most words start none)."""
 
     index: dict[str, tuple[Place, ...]]
     by_name: dict[str, Place]
-    max_words: int
+    first_words: dict[str, int]
     common_words: frozenset[str]
 
     def lookup(self, key: str) -> tuple[Place, ...]:
@@ -100,8 +102,11 @@ def _places() -> Iterator[tuple[str, Place]]:
         province = provinces[row["province_id"]]
         regencies[row["id"]] = (row["name"], province)
         core, kind = _regency_core(row["name"])
-        yield key_of(core), Place(row["name"], "regency", province, row["name"], None,
-                                  float(row["latitude"]), float(row["longitude"]), kind)
+        place = Place(row["name"], "regency", province, row["name"], None,
+                      float(row["latitude"]), float(row["longitude"]), kind)
+        yield key_of(core), place
+        if " " in key_of(core):  # "Lubuk Linggau" is also written "Lubuklinggau"
+            yield key_of(core).replace(" ", ""), place
     for row in _rows("districts.csv.gz"):
         regency, province = regencies[row["regency_id"]]
         yield key_of(row["name"]), Place(row["name"], "district", province, regency,
@@ -138,6 +143,9 @@ def gazetteer() -> Gazetteer:
     for key, place in _aliases(by_name):
         if place not in index[key]:
             index[key].append(place)
+    first_words: dict[str, int] = {}
+    for key in index:
+        first, words = key.split(" ", 1)[0], key.count(" ") + 1
+        first_words[first] = max(words, first_words.get(first, 0))
     return Gazetteer(index={k: tuple(v) for k, v in index.items()}, by_name=by_name,
-                     max_words=max(k.count(" ") + 1 for k in index),
-                     common_words=_words("common_words.txt"))
+                     first_words=first_words, common_words=_words("common_words.txt"))

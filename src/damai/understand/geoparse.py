@@ -7,23 +7,28 @@ clock, and never the author's profile. It works in four steps.
    → "Banjir Bekasi"), and the text becomes words with, before each, the kind of break that
    precedes it: none, a comma-like break, or a sentence end. The dot after "Kab", "Kec" or
    "Prov" is not a sentence end.
-2. **Mentions.** From each word, the longest run of up to :attr:`Gazetteer.max_words` words
-   (not crossing a break) that is a gazetteer key is a mention: a dictionary look-up per n-gram,
-   never a regex per place. A prefix before it ("Kota", "Kab.", "Kabupaten", "Kec.",
-   "Kecamatan", "Provinsi") or "Kota" after it ("Bekasi Kota") keeps only the candidates of that
-   level or kind; when none is left, the prefix is ignored.
+2. **Mentions.** From each word, the longest run of words (not crossing a break) that is a
+   gazetteer key is a mention: a dictionary look-up per n-gram, never a regex per place, and
+   none at all from a word that starts no key (:attr:`Gazetteer.first_words`). A prefix before
+   it ("Kota", "Kab.", "Kabupaten", "Kec.", "Kecamatan", "Provinsi") or "Kota" after it ("Bekasi
+   Kota") keeps only the candidates of that level or kind; when none is left, the prefix is
+   ignored.
 3. **Context rule.** A mention counts when it has a prefix, or when it is a province or regency
    that is not an everyday word. Otherwise it needs context, where *cap* means written with a
    capital letter, not at a sentence start, in a post that is not all capitals; *prep* means
    right after a place word such as "di", "ke", "dari", "warga", "wilayah"; *hazard* means the
-   post has a hazard word ("banjir", "gempa", "longsor"...); and *support* means a counted
-   province or regency of the post lies in the same province:
+   post has a hazard word or one built on it ("banjir", "kebanjiran", "diguncang"...); and
+   *support* means another counted mention lies in the same province (mentions counted with
+   context support the rest, until no more count):
 
    - a name whose every word is an everyday word (``gazetteer/common_words.txt``: "malang",
-     "batu", "tengah", "baru", "pasar", "kota"...) counts when *cap* and (*prep*, *hazard* or
-     *support*), or *prep* and (*hazard* or *support*). So "malang nasibnya" and "batu bata"
-     name no place, and "banjir di Malang" does;
-   - a name that is only a district counts with *support*, or *prep* and (*cap* or *hazard*).
+     "batu", "tengah", "baru", "pasar", "kota"...) counts when *prep* and (*cap*, *hazard* or
+     *support*), or *cap* and *support*; never when the next word is capitalised and starts no
+     place, since the name then goes on ("di Bukit Cinta", "Relawan Mulia Bersama"). So
+     "malang nasibnya" and "batu bata" name no place, and "banjir di Malang" does;
+   - a name that is only a district counts with *support*, or *prep* and (*cap* or *hazard*),
+     or, when all its districts lie in one regency, written with a capital in a post with a
+     hazard word ("Pasar Minggu kebanjiran").
 4. **Resolution.** Each counted mention takes, in order: the candidate that shares its regency
    with most other counted mentions ("Cikarang, Bekasi" gives Kabupaten Bekasi, "Depok, Sleman"
    the district in Sleman); then the higher level (a province, then a regency, then a district:
@@ -39,6 +44,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from damai.understand.gazetteer import Gazetteer, Place, gazetteer
@@ -48,7 +54,7 @@ __all__ = ["PostPlaces", "geoparse", "geoparse_many", "summarise"]
 _LINKS: Final = re.compile(r"https?://\S+|www\.\S+|@\w+")
 _HASHTAG: Final = re.compile(r"#(\w+)")
 _CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_TOKEN: Final = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|[.!?\n]+|[,;:()/\"|]")
+_TOKEN: Final = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[.!?\n]+|[,;:()/\"|]")
 _SENTENCE: Final = frozenset(".!?\n")
 _ABBREVIATIONS: Final = frozenset({"kab", "kec", "prov", "kel", "ds", "kot"})
 _PREFIXES: Final[dict[str, str]] = {
@@ -66,6 +72,8 @@ _HAZARD_WORDS: Final = frozenset({
     "ambruk", "roboh", "rusak", "retak", "guncang", "guncangan", "getaran", "kekeringan",
     "asap", "karhutla", "lahar", "siaga", "waspada", "bmkg", "bpbd", "basarnas", "darurat",
     "genangan", "tanggul", "jebol", "sar"})
+_HAZARD_STEMS: Final = ("banjir", "gempa", "longsor", "guncang", "erupsi", "kebakar", "rendam",
+                        "tsunami", "lahar")
 _PRIORITY: Final[dict[tuple[str, str], int]] = {
     ("province", ""): 0, ("regency", "kota"): 1, ("regency", "kabupaten"): 2,
     ("district", ""): 3}
@@ -76,7 +84,8 @@ NO_BREAK, SOFT_BREAK, SENTENCE_BREAK = 0, 1, 2
 @dataclass(frozen=True, slots=True)
 class _Word:
     lower: str
-    capital: bool
+    capital: bool  # a capital that is not a sentence's first letter, in a post not all capitals
+    capitalised: bool
     brk: int  # the break before this word
 
 
@@ -88,6 +97,8 @@ class _Mention:
     cap: bool
     prep: bool
     common: bool
+    capital: bool = False  # written with a capital, a sentence start included
+    named_on: bool = False  # the next word, capitalised and no place, goes on: "Bukit Cinta"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +122,9 @@ def _words(text: str) -> list[_Word]:
     for m in _TOKEN.finditer(text):
         token = m.group()
         if token[0].isalpha():
-            words.append(_Word(token.lower().replace("’", "'"), token[0].isupper()
-                               and not shouting and brk != SENTENCE_BREAK, brk))
+            upper = token[0].isupper() and not shouting
+            words.append(_Word(token.lower().replace("’", "'"),
+                               upper and brk != SENTENCE_BREAK, upper, brk))
             brk = NO_BREAK
         elif token == "." and words and words[-1].lower in _ABBREVIATIONS and brk == NO_BREAK:
             continue
@@ -121,6 +133,12 @@ def _words(text: str) -> list[_Word]:
         else:
             brk = max(brk, SOFT_BREAK)
     return words
+
+
+@lru_cache(maxsize=65_536)
+def _is_hazard(word: str) -> bool:
+    """A hazard word, or one built on it ("kebanjiran", "diguncang", "longsoran")."""
+    return word in _HAZARD_WORDS or any(stem in word for stem in _HAZARD_STEMS)
 
 
 def _key(words: Sequence[_Word], start: int, n: int) -> str | None:
@@ -136,7 +154,7 @@ def _only(candidates: tuple[Place, ...], level: str) -> tuple[Place, ...]:
 
 
 def _longest(gaz: Gazetteer, words: Sequence[_Word], start: int) -> tuple[int, tuple[Place, ...]]:
-    for n in range(gaz.max_words, 0, -1):
+    for n in range(gaz.first_words.get(words[start].lower, 0), 0, -1):
         key = _key(words, start, n)
         if key is not None and (found := gaz.lookup(key)):
             return n, found
@@ -168,7 +186,9 @@ def _mention_at(gaz: Gazetteer, words: Sequence[_Word], i: int) -> tuple[int, _M
     before = words[i - 1] if i and words[i].brk != SENTENCE_BREAK else None
     return n, _Mention(i, found, False, words[i].capital,
                        before is not None and before.lower in _PLACE_WORDS,
-                       _is_common(gaz, words, i, n))
+                       _is_common(gaz, words, i, n), words[i].capitalised,
+                       after is not None and after.brk == NO_BREAK and after.capitalised
+                       and not _longest(gaz, words, i + n)[0])
 
 
 def _mentions(gaz: Gazetteer, words: Sequence[_Word]) -> list[_Mention]:
@@ -196,8 +216,10 @@ def _counts(m: _Mention, anchors: list[_Mention], hazard: bool) -> bool:
         return True
     support = _supported(m, anchors)
     if m.common:
-        return (m.cap and (m.prep or hazard or support)) or (m.prep and (hazard or support))
-    return support or (m.prep and (m.cap or hazard))
+        return not m.named_on and ((m.prep and (m.cap or hazard or support))
+                                   or (m.cap and support))
+    unique = len({p.regency for p in m.candidates}) == 1
+    return support or (m.prep and (m.cap or hazard)) or (unique and m.capital and hazard)
 
 
 def _agreement(place: Place, other: _Mention) -> int:
@@ -242,9 +264,13 @@ def geoparse(text: str) -> PostPlaces:
     mentions = _mentions(gaz, words)
     if not mentions:
         return PostPlaces((), None, None)
-    hazard = any(w.lower in _HAZARD_WORDS for w in words)
-    anchors = [m for m in mentions if _is_anchor(m)]
-    counted = [m for m in mentions if _counts(m, anchors, hazard)]
+    hazard = any(_is_hazard(w.lower) for w in words)
+    counted = [m for m in mentions if _is_anchor(m)]
+    waiting = [m for m in mentions if not _is_anchor(m)]
+    while newly := [m for m in waiting if _counts(m, counted, hazard)]:
+        counted += newly
+        waiting = [m for m in waiting if m not in newly]
+    counted.sort(key=lambda m: m.start)
     places: list[Place] = []
     for m in counted:
         place = _resolve(gaz, m, counted)
