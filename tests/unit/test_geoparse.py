@@ -54,6 +54,12 @@ CASES: list[tuple[str, tuple[str, str | None] | None]] = [
     # Words joined by a hyphen are two words; a regency's words written together still match.
     ("Jalan Medan-Berastagi ditutup karena longsor", ("Sumatera Utara", "Kota Medan")),
     ("Lubuklinggau banjir lagi", ("Sumatera Selatan", "Kota Lubuk Linggau")),
+    ("Pasar Kramat Jati kebanjiran", ("Daerah Khusus Ibukota Jakarta",
+                                      "Kota Administrasi Jakarta Timur")),
+    # A hazard word is not context enough for an everyday word; a name of several everyday
+    # words that is not listed as one is a place.
+    ("Gempa lagi, warga mengungsi ke bukit", None),
+    ("Hulu Sungai Utara terendam", ("Kalimantan Selatan", "Kabupaten Hulu Sungai Utara")),
 ]
 
 

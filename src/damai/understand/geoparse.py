@@ -21,11 +21,12 @@ clock, and never the author's profile. It works in four steps.
    *support* means another counted mention lies in the same province (mentions counted with
    context support the rest, until no more count):
 
-   - a name whose every word is an everyday word (``gazetteer/common_words.txt``: "malang",
-     "batu", "tengah", "baru", "pasar", "kota"...) counts when *prep* and (*cap*, *hazard* or
-     *support*), or *cap* and *support*; never when the next word is capitalised and starts no
-     place, since the name then goes on ("di Bukit Cinta", "Relawan Mulia Bersama"). So
-     "malang nasibnya" and "batu bata" name no place, and "banjir di Malang" does;
+   - an everyday word, or a run of them listed as one (``gazetteer/common_words.txt``:
+     "malang", "batu", "tengah", "baru", "pasar", "kota", "kota baru"...), counts when *prep*
+     and (*cap* or *support*), or *cap* and *support*; never when the next word is capitalised
+     and starts no place, since the name then goes on ("di Bukit Cinta", "Relawan Mulia
+     Bersama"). So "malang nasibnya", "batu bata" and "mengungsi ke bukit" name no place, and
+     "banjir di Malang" does;
    - a name that is only a district counts with *support*, or *prep* and (*cap* or *hazard*),
      or, when all its districts lie in one regency, written with a capital in a post with a
      hazard word ("Pasar Minggu kebanjiran").
@@ -154,17 +155,25 @@ def _only(candidates: tuple[Place, ...], level: str) -> tuple[Place, ...]:
 
 
 def _longest(gaz: Gazetteer, words: Sequence[_Word], start: int) -> tuple[int, tuple[Place, ...]]:
-    for n in range(gaz.first_words.get(words[start].lower, 0), 0, -1):
+    """The most words from ``start`` that are a key, written apart or, for 2 or 3 capitalised
+    words, together ("Kramat Jati" is the district Kramatjati)."""
+    most = gaz.first_words.get(words[start].lower, 0)
+    joined = 3 if words[start].capitalised else 0
+    for n in range(max(most, joined), 0, -1):
         key = _key(words, start, n)
-        if key is not None and (found := gaz.lookup(key)):
+        if key is None:
+            continue
+        if n <= most and (found := gaz.lookup(key)):
+            return n, found
+        if 1 < n <= joined and (found := gaz.lookup(key.replace(" ", ""))):
             return n, found
     return 0, ()
 
 
 def _is_common(gaz: Gazetteer, words: Sequence[_Word], start: int, n: int) -> bool:
-    key = _key(words, start, n) or ""
-    return key in gaz.common_words or all(w.lower in gaz.common_words
-                                          for w in words[start:start + n])
+    """An everyday word, or a run of them listed as one ("kota baru"); "Hulu Sungai Utara" is
+    three everyday words and still a regency."""
+    return (_key(words, start, n) or "") in gaz.common_words
 
 
 def _mention_at(gaz: Gazetteer, words: Sequence[_Word], i: int) -> tuple[int, _Mention | None]:
@@ -216,8 +225,7 @@ def _counts(m: _Mention, anchors: list[_Mention], hazard: bool) -> bool:
         return True
     support = _supported(m, anchors)
     if m.common:
-        return not m.named_on and ((m.prep and (m.cap or hazard or support))
-                                   or (m.cap and support))
+        return not m.named_on and ((m.prep and (m.cap or support)) or (m.cap and support))
     unique = len({p.regency for p in m.candidates}) == 1
     return support or (m.prep and (m.cap or hazard)) or (unique and m.capital and hazard)
 
