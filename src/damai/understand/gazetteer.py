@@ -10,7 +10,7 @@ Each place is indexed under its *key*, its name lower-cased with every non-lette
 ("Kota Administrasi Jakarta Utara" → ``jakarta utara``, "Grong-grong" → ``grong grong``). The
 words "Kota", "Kabupaten" and "Kabupaten/Kota Administrasi" are left out of a regency's key; the
 geoparser reads them in the text as prefixes. A regency of several words is also indexed with
-them written together ("lubuklinggau"). Our own aliases (``gazetteer/aliases.tsv``) add
+them written together ("lubuklinggau"). Our own aliases (``geodata/aliases.tsv``) add
 keys: "jogja" → Kota Yogyakarta, "jakut" → Kota Administrasi Jakarta Utara, "jabar" → Jawa Barat.
 :func:`gazetteer` builds the index once per process.
 """
@@ -32,7 +32,7 @@ __all__ = ["Gazetteer", "Place", "gazetteer", "key_of"]
 
 Level = Literal["province", "regency", "district"]
 
-_HERE: Final = Path(__file__).parent / "gazetteer"
+_HERE: Final = Path(__file__).parent / "geodata"
 _NOT_LETTER: Final = re.compile(r"[^a-z]+")
 _REGENCY_PREFIXES: Final = ("Kabupaten Administrasi ", "Kota Administrasi ", "Kabupaten ", "Kota ")
 

@@ -21,7 +21,7 @@ clock, and never the author's profile. It works in four steps.
    *support* means another counted mention lies in the same province (mentions counted with
    context support the rest, until no more count):
 
-   - an everyday word, or a run of them listed as one (``gazetteer/common_words.txt``:
+   - an everyday word, or a run of them listed as one (``geodata/common_words.txt``:
      "malang", "batu", "tengah", "baru", "pasar", "kota", "kota baru"...), counts when *prep*
      and (*cap* or *support*), or *cap* and *support*; never when the next word is capitalised
      and starts no place, since the name then goes on ("di Bukit Cinta", "Relawan Mulia
