@@ -13,16 +13,24 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 import typer
 from rich.table import Table
 
 from damai import settings
-from damai.cli.common import DbOption, cli_actor, err, out, plain, store_from
+from damai.cli.common import (
+    DbOption,
+    batches,
+    cli_actor,
+    err,
+    jsonl_texts,
+    out,
+    plain,
+    store_from,
+)
 from damai.errors import InputError
 from damai.respond.claim_eval import LabelledPost, evaluate_matcher, read_labelled
 from damai.respond.claims import Claim, ImportRefused, read_claims
@@ -85,30 +93,6 @@ def list_claims(as_json: Annotated[bool, typer.Option("--json", help="JSON")] = 
     out.print(table)
 
 
-def _texts(lines: Iterator[bytes]) -> Iterator[str]:
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row: Any = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            raise InputError(f"stdin baris/line {number}: JSON rusak / malformed JSON") from None
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            raise InputError(f"stdin baris/line {number}: butuh / needs {{\"text\": \"...\"}}")
-        yield row["text"]
-
-
-def _batches(texts: Iterator[str]) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for text in texts:
-        batch.append(text)
-        if len(batch) >= _BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 @app.command("match")
 def match(claims: Annotated[Path | None, typer.Option(
               "--claims", help="Berkas klaim; bawaan: klaim di basis data / a claims file; "
@@ -125,7 +109,7 @@ def match(claims: Annotated[Path | None, typer.Option(
                          "--claims / no claims yet: run `damai claims import FILE` or pass "
                          "--claims")
     matcher = _matcher(library)
-    for batch in _batches(_texts(iter(sys.stdin.buffer))):
+    for batch in batches(jsonl_texts(sys.stdin.buffer), _BATCH):
         sys.stdout.buffer.write(b"".join(orjson.dumps(m.as_dict()) + b"\n"
                                          for m in matcher.predict(batch)))
         sys.stdout.buffer.flush()

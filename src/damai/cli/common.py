@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
 import typer
 from dateutil import parser as dateparser
 from rich.console import Console
@@ -17,7 +18,8 @@ from rich.text import Text
 from damai.errors import InputError
 from damai.storage import Store, open_store
 
-__all__ = ["DbOption", "cli_actor", "err", "escape", "out", "parse_when", "plain", "store_from"]
+__all__ = ["DbOption", "batches", "cli_actor", "err", "escape", "jsonl_texts", "out", "parse_when",
+           "plain", "store_from"]
 
 # Post text, file names and platform messages are user data: no emoji codes, no highlighting.
 # Markup is off unless a call passes markup=True; then user data goes through ``escape``.
@@ -67,3 +69,29 @@ def parse_when(value: str | None, option: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+
+
+def jsonl_texts(lines: Iterable[bytes], name: str = "stdin") -> Iterator[str]:
+    """The ``text`` of each JSONL ``{"text"}`` line; an :class:`InputError` names a bad line."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row: Any = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            raise InputError(f"{name} baris/line {number}: JSON rusak / malformed JSON") from None
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            raise InputError(f"{name} baris/line {number}: butuh / needs {{\"text\": \"...\"}}")
+        yield row["text"]
+
+
+def batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    """``texts`` in lists of ``size`` (the last one shorter)."""
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

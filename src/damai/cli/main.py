@@ -21,6 +21,7 @@ from damai.cli import channels as channels_cli
 from damai.cli import claims as claims_cli
 from damai.cli import corrections as corrections_cli
 from damai.cli import engagement as engagement_cli
+from damai.cli import geo as geo_cli
 from damai.cli import labels as labels_cli
 from damai.cli import library as library_cli
 from damai.cli import lifecycle as lifecycle_cli
@@ -93,6 +94,8 @@ app.command("train")(understand_cli.train)
 app.command("evaluate")(understand_cli.evaluate)
 app.command("evaluate-claims")(claims_cli.evaluate_claims)
 app.command("classify")(understand_cli.classify)
+app.command("geoparse")(geo_cli.geoparse_command)
+app.command("evaluate-geoparse")(geo_cli.evaluate_geoparse_command)
 app.command("reclassify")(labels_cli.reclassify)
 app.command("recommend")(respond_cli.recommend)
 app.command("evaluate-recommend")(respond_cli.evaluate_recommend)
