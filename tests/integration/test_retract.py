@@ -217,6 +217,9 @@ def test_the_api_retracts_and_answers_502_when_the_platform_refuses(
         db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.integration.test_api import assert_error, open_api
 
+    # the app's scheduler would collect engagement (GET /api/v1/statuses/:id) and could take
+    # the scripted refusal meant for the delete
+    monkeypatch.setenv("DAMAI_SCHEDULER", "false")
     with MastodonInstance() as fake:
         sent = _sent_on_mastodon(db_url, fake, monkeypatch)
         for api in open_api(db_url):
