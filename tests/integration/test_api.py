@@ -358,7 +358,6 @@ def test_cursor_walk_returns_every_match_once_in_order(api: Api, params: dict[st
     ({"q": "banjir", "platform": "mastodon"}, []),
     ({"label": "hate", "flagged": "false", "min_score": 0.55}, ["1059", "1058", "1057", "1055"]),
     ({"label": "hate", "min_score": 0.9, "language": "en"}, ["1040", "1020", "1000"]),
-    ({"label": "tidak_ada"}, []),
     ({"platform": "bluesky"}, ["at://did:plc:abc/app.bsky.feed.post/3kxyz"]),
 ])
 def test_filters(api: Api, params: dict[str, Any], expected: list[str]) -> None:

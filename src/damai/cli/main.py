@@ -54,6 +54,7 @@ from damai.cli.labels import (
 from damai.errors import DamaiError
 from damai.export import EXPORT_FORMATS, export_posts, iter_jsonl
 from damai.pipeline.ingest import IngestAudit, IngestOptions, IngestReport, ingest_paths
+from damai.pipeline.label_names import check_label, flagged_counts
 from damai.records import RecordFailure
 from damai.sources.registry import FORMATS, CsvColumns
 from damai.storage import PostQuery
@@ -212,6 +213,7 @@ def posts(
     query = _query(search, since, until, platform, language, limit, offset, label=label,
                    min_score=min_score, max_score=max_score, flagged=flagged)
     with store_from(db) as store:
+        check_label(store, label)
         found = store.posts.query(query)
         total = store.posts.count(query)
     if output == "jsonl":
@@ -237,17 +239,20 @@ def stats(
     = False,
     db: DbOption = None,
 ) -> None:
-    """Hitungan per platform, hari dan bahasa. / Counts by platform, day and language."""
+    """Hitungan per platform, hari, bahasa dan label. / Counts by platform, day, language and
+    flagged label."""
     with store_from(db) as store:
         result = store.posts.stats()
+        flagged = flagged_counts(store)
     if as_json:
-        sys.stdout.write(orjson.dumps(result.to_dict()).decode() + "\n")
+        sys.stdout.write(orjson.dumps(result.to_dict() | {"flagged": flagged}).decode() + "\n")
         return
     out.print(f"Total post / posts: {result.total:,}   karantina / quarantined: "
               f"{result.quarantined:,}")
     for title, counts in (("platform", result.by_platform), ("bahasa / language",
                                                              result.by_language),
-                          ("hari / day", result.by_day)):
+                          ("hari / day", result.by_day),
+                          ("label (ditandai / flagged)", flagged)):
         table = Table(title, "posts")
         for key, value in counts.items():
             table.add_row(plain(key), f"{value:,}")
@@ -274,6 +279,7 @@ def export(
     query = _query(search, since, until, platform, language, None, label=label,
                    min_score=min_score, max_score=max_score, flagged=flagged)
     with store_from(db) as store:
+        check_label(store, label)
         count = export_posts(store.posts.iterate(query), fmt, output or sys.stdout.buffer,
                              labels=store.labels.names())
     err.print(f"{count:,} posts exported")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from damai.cli.common import DbOption, err, escape, out, plain, store_from
+from damai.cli.common import DbOption, cli_actor, err, escape, out, plain, store_from
 from damai.errors import InputError
 from damai.pipeline.ingest import IngestOptions
 from damai.pipeline.quarantine import retry_quarantine
@@ -71,3 +71,18 @@ def retry(
                   markup=True)
     out.print(f"tried {report.tried}, resolved {len(report.resolved)}, still failing "
               f"{len(report.failing)}; stored {report.stored}, duplicates {report.duplicates}")
+
+
+@app.command()
+def drop(
+    ids: Annotated[list[int], typer.Argument(help="id rekaman / record ids", min=1)],
+    db: DbOption = None,
+) -> None:
+    """Hapus rekaman karantina (diaudit). / Delete quarantined records (audited)."""
+    with store_from(db) as store:
+        dropped = store.quarantine.drop(sorted(set(ids)), cli_actor())
+    unknown = sorted(set(ids) - set(dropped))
+    out.print(f"dihapus / dropped {len(dropped)}: {', '.join(map(str, dropped)) or '-'}")
+    if unknown:
+        raise InputError(f"tidak ada rekaman karantina / no quarantine record "
+                         f"{', '.join(map(str, unknown))}; lihat / see `damai quarantine --all`")

@@ -5,6 +5,7 @@ The names and flags are a contract: external evaluations call them.
 
 from __future__ import annotations
 
+import io
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -134,11 +135,25 @@ def evaluate(
         out.print(f"rows with any flag / baris bertanda {result['any_flag_rate']:.1%}")
 
 
+def _plain_text(line: bytes, name: str, number: int) -> tuple[dict[str, Any] | None,
+                                                                 str | None]:
+    try:
+        return {"text": line.decode("utf-8").strip()}, None
+    except UnicodeDecodeError as exc:
+        return None, f"{name}:{number}: lewati / skipped: not UTF-8 ({exc.reason})"
+
+
 def _read_jsonl(handle: IO[bytes], name: str) -> Iterator[dict[str, Any] | None]:
+    """Each line as a record: a JSON line (starting with ``{``, ``[`` or ``"``) is read as JSON
+    and needs a string ``text``; any other line is itself the text to classify."""
     for number, line in enumerate(handle, start=1):
-        if not line.strip():
+        stripped = line.strip().removeprefix(b"\xef\xbb\xbf")
+        if not stripped:
             continue
-        record, why = parse_line(line, name, number)
+        if stripped[:1] in (b"{", b"[", b'"'):
+            record, why = parse_line(line, name, number)
+        else:
+            record, why = _plain_text(stripped, name, number)
         if why:
             err.print(why)
         yield record
@@ -185,6 +200,9 @@ def served_folder(db: str | None, model_dir: Path | None) -> Path | None:
 
 
 def classify(
+    texts: Annotated[list[str] | None, typer.Argument(
+        help="Teks untuk diklasifikasi (bawaan: baca --input) / texts to classify (default: "
+             "read --input)", show_default=False)] = None,
     model_dir: Annotated[Path | None, typer.Option("--model", help=(
         "Folder model (bawaan: model yang bertugas) / model folder (default: the model in "
         "service, `damai model list`)"))] = None,
@@ -200,7 +218,15 @@ def classify(
         "(slower)"))] = True,
     db: DbOption = None,
 ) -> None:
-    """Klasifikasikan JSONL. / Classify JSONL posts (needs a 'text' field)."""
+    """Klasifikasikan teks atau JSONL. / Classify texts or JSONL posts.
+
+    `damai classify "teks"` menilai teks yang diberi; tanpa teks, tiap baris --input (stdin)
+    dinilai: baris JSON perlu kolom 'text', baris lain adalah teksnya sendiri. / With texts as
+    arguments, classifies them; otherwise each --input line: a JSON line needs a 'text' field,
+    any other line is the text itself."""
+    if texts and input_path != "-":
+        raise InputError("beri teks ATAU --input, bukan keduanya / give texts OR --input, "
+                         "not both")
     if engine == "ray" and not explain:
         raise InputError("--no-explain works with --engine local only for now; the Ray engine "
                          "always writes explanations")
@@ -216,8 +242,10 @@ def classify(
     if engine != "local":
         raise InputError(f"unknown --engine {engine!r}; choose local or ray")
     with ExitStack() as stack:
-        source = sys.stdin.buffer if input_path == "-" else stack.enter_context(
-            _open_in(Path(input_path)))
+        source: IO[bytes] = (io.BytesIO(b"".join(orjson.dumps({"text": t}) + b"\n"
+                                                 for t in texts)) if texts
+                             else sys.stdin.buffer if input_path == "-"
+                             else stack.enter_context(_open_in(Path(input_path))))
         sink = sys.stdout.buffer if output == "-" else stack.enter_context(
             Path(output).open("wb"))
         done, skipped = classify_stream(source, sink, model_dir, name=input_path,

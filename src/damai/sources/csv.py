@@ -346,7 +346,8 @@ def _unique_names(names: list[str]) -> list[str]:
 def _missing_message(path: Path, missing: dict[str, str], names: list[str]) -> str:
     wanted = ", ".join(f"'{col}' ({role})" for role, col in missing.items())
     found = ", ".join(repr(n) for n in names) or "none"
-    return (f"the CSV header of {path} has no column {wanted}. Columns in the file: {found}. "
+    return (f"header CSV {path} tidak punya kolom {wanted}; kolom dalam berkas: {found}. "
+            f"/ the CSV header of {path} has no column {wanted}. Columns in the file: {found}. "
             "Name the right ones with --text-col, --id-col, --time-col and --author-col "
             "(--author-col '' when there is no author column).")
 

@@ -54,7 +54,11 @@ def detect_source(path: Path, *, csv_columns: CsvColumns | None = None,
         if MastodonSource().sniff_text(first_line):
             return MastodonSource()
         source = CsvSource(csv_columns or CsvColumns())
-        return source if source.sniff_header(first_line) else None
+        # A file named .csv/.tsv is read as CSV even when its header lacks the text column:
+        # reading it then fails before the first row, naming the columns it has (issue #14),
+        # instead of quarantining every line, header included, as an unknown format.
+        named_csv = path.suffix.lower() in (".csv", ".tsv")
+        return source if named_csv or source.sniff_header(first_line) else None
     first = peek_first(path, encoding=encoding)
     if first is None and encoding is None:
         # Detection only: a cp1252 file still shows its format; its records then fail as

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
 from damai.records import RecordFailure
+from damai.storage.audit import append
 from damai.storage.base import QuarantineEntry, fingerprint
 from damai.storage.dialects import Dialect
 from damai.storage.engine import Repository
@@ -58,3 +59,19 @@ class QuarantineRepository(Repository):
     def add(self, failures: list[tuple[RecordFailure, str | None]]) -> None:
         with self.db.write() as conn:
             insert_failures(conn, self.dialect, failures, datetime.now(UTC))
+
+    def drop(self, ids: list[int], actor: str) -> list[int]:
+        """Delete the entries ``ids`` (raw bytes included) and audit it in the same
+        transaction: ``quarantine_drop`` with each dropped entry's file, place and reason.
+        Returns the ids that existed; unknown ids are ignored."""
+        with self.db.write() as conn:
+            rows = conn.execute(select(quarantine.c.id, quarantine.c.path,
+                                       quarantine.c.location, quarantine.c.reason)
+                                .where(quarantine.c.id.in_(ids)).order_by(quarantine.c.id)).all()
+            found = [int(r.id) for r in rows]
+            if found:
+                conn.execute(delete(quarantine).where(quarantine.c.id.in_(found)))
+                append(conn, actor, "quarantine_drop", ",".join(map(str, found)), {
+                    "entries": [{"id": int(r.id), "path": r.path, "location": r.location,
+                                 "reason": r.reason} for r in rows]}, None)
+        return found

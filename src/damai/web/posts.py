@@ -11,6 +11,7 @@ from fastapi import FastAPI, Query, Request, Response
 
 from damai.auth import role_at_least
 from damai.errors import InputError
+from damai.pipeline.label_names import check_label
 from damai.pipeline.recommend import for_posts
 from damai.respond.drafting import CHANNEL_LIMITS
 from damai.storage import PostQuery
@@ -86,6 +87,7 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
         items: list[StoredPost] = []
         next_cursor = None
         try:
+            check_label(ctx.store, label or None)
             query = PostQuery(text=q or None, label=label or None,
                               min_score=_score(min_score, "min_score"),
                               max_score=_score(max_score, "max_score"), since=_day(since, "since"),

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from damai import settings
 from damai.auth import User
+from damai.pipeline.label_names import flagged_counts, known_labels
 from damai.records import Post
 from damai.storage import PostQuery
 from damai.understand.model import TextClassifier
@@ -140,6 +141,12 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
                           until=_utc(until, "until"), platform=platform or None,
                           language=language or None, limit=limit)
         _check_query(query)
+        if label:
+            known = known_labels(store)
+            if label not in known:
+                raise ApiError(400, "unknown_label", (
+                    f"Label tidak dikenal / Unknown label {label!r}. Label yang dikenal / known "
+                    f"labels: {', '.join(known)}."))
         query.before = decode_cursor(cursor, query) if cursor else None
         page = store.posts.page(query)
         return JSONBody({"items": [post_json(p.post) for p in page.items],
@@ -161,8 +168,7 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
     def stats(_: Annotated[User, Depends(require(ctx, "GET", "/stats"))]) -> JSONBody:
         """Jumlah post per platform, hari dan bahasa, karantina, dan yang ditandai per label /
         Counts per platform, day and language, quarantine, and flagged posts per label."""
-        flagged = {name: store.posts.count(PostQuery(label=name, limit=None))
-                   for name in store.labels.names()}
+        flagged = flagged_counts(store)
         counts = store.posts.stats().to_dict()
         return JSONBody(counts | {"flagged": flagged})
 
