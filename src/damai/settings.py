@@ -77,6 +77,8 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "not (false: only for a plain-HTTP server reached by another host name)."),
     Setting("session_hours", "12", "Hours a dashboard login lasts before the user must log in "
             "again."),
+    Setting("require_2fa", "false", "true: admins and approvers must turn on TOTP two-factor "
+            "login (issue #14); until they do, the dashboard shows them only the set-up page."),
     Setting("login_rate", "5/minute;20/hour", "Login attempts allowed per IP address and, "
             "separately, per user name (limits syntax; counted in memory per process)."),
     Setting("claims_threshold", "0.90", "Cosine of multilingual-e5 embeddings (the post as "

@@ -26,13 +26,16 @@ def _demo_stats(capsys: pytest.CaptureFixture[str], db: str) -> dict[str, object
     assert password, "the first demo run creates an administrator and prints its password"
     again = _run(capsys, "demo", "--no-serve", "--db", db)
     assert "stored 0 +" in again and "quarantined 0" in again  # a re-run adds nothing
-    assert "Admin demo" not in again  # and creates no second administrator
+    assert "Admin demo" not in again  # and creates no second administrator ...
+    assert "an admin exists: admin" in again and "user reset-password" in again  # ... says how
+    # to get back in
     starter = len(read_entries(STARTER))  # the demo loads the starter library, once
     assert f"baru / new: {starter}," in first and f"tidak berubah / unchanged: {starter}" in again
     assert len(orjson.loads(_run(capsys, "library", "list", "--json", "--db", db))) == starter
     auth = open_auth_store(db)
     try:
-        assert auth.authenticate("admin", password.group(1)) is not None
+        admin = auth.authenticate("admin", password.group(1))
+        assert admin is not None and admin.must_change  # changed at the first login
         assert [u.role for u in auth.list_users()] == ["admin"]
     finally:
         auth.close()

@@ -52,8 +52,12 @@ def rows(url: str, query: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in conn.execute(query.encode())]
 
 
+#: the columns of Damai 0.1's tables that later revisions added to (their 0.1 columns must stay)
+_OLD_COLUMNS = {"users": "id, name, role, password_hash, created_at, disabled"}
+
+
 def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    taken = {name: rows(url, f"SELECT * FROM {name} ORDER BY {key}")
+    taken = {name: rows(url, f"SELECT {_OLD_COLUMNS.get(name, '*')} FROM {name} ORDER BY {key}")
              for name, key in UNCHANGED.items()}
     taken["posts"] = rows(url, _POSTS)
     return taken

@@ -16,7 +16,7 @@ from damai.auth.base import (
     check_name,
     export_audit_csv,
 )
-from damai.auth.passwords import MIN_PASSWORD_LENGTH, Passwords, check_password
+from damai.auth.passwords import MIN_PASSWORD_LENGTH, Passwords, check_password, hash_token
 from damai.auth.roles import ROLES, check_role, role_at_least
 from damai.storage import open_store
 
@@ -33,6 +33,7 @@ __all__ = [
     "check_password",
     "check_role",
     "export_audit_csv",
+    "hash_token",
     "open_auth_store",
     "role_at_least",
 ]

@@ -10,6 +10,7 @@ the database itself refuses to update or delete audit rows.
 from __future__ import annotations
 
 import csv
+import hmac
 import re
 import secrets
 from collections.abc import Iterable
@@ -18,16 +19,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Self, TextIO
 
 import orjson
+import pyotp
 
+from damai import settings
 from damai.auth.passwords import Passwords, check_password, hash_token, new_token
+from damai.auth.roles import role_at_least
 from damai.errors import InputError
 from damai.roles import check_role
 from damai.spreadsheet import safe_cell
 from damai.storage import Store
 from damai.storage.audit import AuditEntry
-from damai.storage.users import ApiToken, User
+from damai.storage.users import ApiToken, SessionInfo, User
 
-__all__ = ["AUDIT_COLUMNS", "ApiToken", "AuditEntry", "AuthStore", "Session", "User",
+__all__ = ["AUDIT_COLUMNS", "ApiToken", "AuditEntry", "AuthStore", "Session", "SessionInfo",
+           "User",
            "check_name", "export_audit_csv"]
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
@@ -77,10 +82,11 @@ class AuthStore:
 
     # -- users -------------------------------------------------------------------------------
     def add_user(self, name: str, role: str, password: str, *, actor: str,
-                 ip: str | None = None) -> User:
+                 ip: str | None = None, must_change: bool = False) -> User:
         name, role = check_name(name), check_role(role)
         hashed = self.passwords.hash(check_password(password))
-        return self.store.users.add(name, role, hashed, actor=actor, ip=ip)
+        return self.store.users.add(name, role, hashed, actor=actor, ip=ip,
+                                    must_change=must_change)
 
     def get_user(self, name: str) -> User | None:
         return self.store.users.get(name)
@@ -94,9 +100,11 @@ class AuthStore:
     def disable_user(self, name: str, *, actor: str, ip: str | None = None) -> User:
         return self.store.users.disable(name, actor=actor, ip=ip)
 
-    def authenticate(self, name: str, password: str, *, ip: str | None = None) -> User | None:
-        """The user, or None for an unknown user, a wrong password or a disabled account alike
-        (same answer, same cost). Writes ``login`` or ``login_failed`` to the audit log."""
+    def authenticate(self, name: str, password: str, *, ip: str | None = None,
+                     code: str | None = None) -> User | None:
+        """The user, or None for an unknown user, a wrong password, a disabled account or (for
+        a user with two-factor login) a missing, wrong or replayed code alike (same answer).
+        Writes ``login`` or ``login_failed`` to the audit log."""
         key = name.strip().lower()[:64]
         found = self.store.users.with_hash(key)
         stored = found[1] if found else None
@@ -106,9 +114,92 @@ class AuthStore:
             reason = "unknown_user" if user is None else "disabled" if ok else "wrong_password"
             self.audit(key, "login_failed", key, {"reason": reason}, ip=ip)
             return None
+        if user.totp and not self.totp_check(user.name, code or ""):
+            self.audit(key, "login_failed", key, {"reason": "totp"}, ip=ip)
+            return None
         new_hash = self.passwords.hash(password) if self.passwords.needs_rehash(stored) else None
         self.store.users.logged_in(user, new_hash, ip)
         return user
+
+    # -- passwords (issue #14 part 7) ----------------------------------------------------------
+    def change_password(self, name: str, current: str, new: str, *, ip: str | None = None,
+                        session_id: str | None = None) -> User:
+        """A user changes their own password: the current one must be right and the new one
+        differ from it. The user's other sessions end (``session_id``, the one asking, stays)."""
+        found = self.store.users.with_hash(check_name(name))
+        if found is None or not self.passwords.verify(found[1], current):
+            self.audit(name, "password_change_failed", name, {}, ip=ip)
+            raise InputError("kata sandi sekarang salah / the current password is wrong")
+        if new == current:
+            raise InputError("kata sandi baru harus berbeda / the new password must differ")
+        hashed = self.passwords.hash(check_password(new))
+        return self.store.users.set_password(
+            found[0].name, hashed, must_change=False, actor=found[0].name,
+            action="password_change", ip=ip,
+            keep_session=hash_token(session_id) if session_id else None)
+
+    def reset_password(self, name: str, *, actor: str, ip: str | None = None) -> str:
+        """An administrator resets ``name``'s password: a one-time password, returned in plain
+        text this once, that must be changed at the next login; every session of the user
+        ends."""
+        password = secrets.token_urlsafe(12)
+        self.store.users.set_password(check_name(name), self.passwords.hash(password),
+                                      must_change=True, actor=actor, action="password_reset",
+                                      ip=ip)
+        return password
+
+    def sessions_of(self, name: str) -> list[SessionInfo]:
+        return self.store.users.sessions_of(name)
+
+    def end_sessions_of(self, name: str, key: str | None, *, actor: str,
+                        ip: str | None = None) -> int:
+        """End one of ``name``'s sessions (by its ``key``) or, with None, all of them."""
+        return self.store.users.end_user_session(name, key, actor=actor, ip=ip)
+
+    # -- two-factor login (TOTP, RFC 6238; issue #14 part 7) -----------------------------------
+    def totp_begin(self, name: str) -> tuple[str, str]:
+        """A new TOTP secret for ``name`` (not yet on: :meth:`totp_confirm` turns it on) and its
+        ``otpauth://`` URI for an authenticator app."""
+        if self.store.users.totp(name).enabled:
+            raise InputError("login dua langkah sudah aktif / two-factor login is already on")
+        secret = pyotp.random_base32()
+        self.store.users.set_totp(name, secret, enabled=False, actor=name, action=None, ip=None)
+        return secret, pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name="Damai")
+
+    def totp_confirm(self, name: str, code: str, *, ip: str | None = None) -> None:
+        """Turn two-factor login on once a code from the app matches the begun secret."""
+        state = self.store.users.totp(name)
+        if state.secret is None or state.enabled:
+            raise InputError("mulai dulu penyiapan login dua langkah / begin the two-factor "
+                             "set-up first")
+        if not self.totp_check(name, code, enabling=True):
+            raise InputError("kode salah atau kedaluwarsa / wrong or expired code")
+        self.store.users.set_totp(name, state.secret, enabled=True, actor=name,
+                                  action="totp_enable", ip=ip)
+
+    def totp_disable(self, name: str, *, actor: str, ip: str | None = None) -> None:
+        self.store.users.set_totp(name, None, enabled=False, actor=actor, action="totp_disable",
+                                  ip=ip)
+
+    def totp_check(self, name: str, code: str, *, enabling: bool = False) -> bool:
+        """True when ``code`` is the user's TOTP code of now or of the step before or after
+        (clock drift), and that step was not used before."""
+        state = self.store.users.totp(name)
+        if state.secret is None or not (state.enabled or enabling):
+            return False
+        code = code.strip().replace(" ", "")
+        totp = pyotp.TOTP(state.secret)
+        step = int(datetime.now(UTC).timestamp()) // totp.interval
+        for candidate in (step - 1, step, step + 1):
+            if hmac.compare_digest(totp.at(candidate * totp.interval), code):
+                return self.store.users.use_totp_step(name, candidate)
+        return False
+
+    def needs_totp(self, user: User) -> bool:
+        """True when the installation requires two-factor login of ``user``'s role and it is
+        off (``DAMAI_REQUIRE_2FA``: admins and approvers)."""
+        return (not user.totp and settings.get_bool("require_2fa")
+                and role_at_least(user.role, "approver"))
 
     # -- API tokens --------------------------------------------------------------------------
     def create_token(self, user: str, name: str, *, actor: str, ip: str | None = None) -> str:

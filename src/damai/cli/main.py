@@ -341,9 +341,14 @@ def demo(
     password = users_cli.demo_admin(db)
     if password:
         out.print(f"Admin demo / demo admin: admin  kata sandi / password: {password}")
-        out.print("Kata sandi ini hanya ditampilkan sekali; ganti atau nonaktifkan akun ini "
-                  "sebelum dipakai sungguhan. / This password is shown once only; change or "
-                  "disable this account before real use.")
+        out.print("Kata sandi ini hanya ditampilkan sekali dan wajib diganti saat pertama "
+                  "masuk. / This password is shown once only and must be changed at the first "
+                  "login.")
+    else:
+        names = ", ".join(users_cli.admins(db)) or "-"
+        out.print(f"Admin sudah ada / an admin exists: {names}. Lupa kata sandi? Jalankan / "
+                  "Forgot the password? Run: .venv/bin/damai user reset-password NAMA/NAME "
+                  "(kata sandi sekali pakai / a one-time password)")
     if not no_serve:
         serve(host=host, port=port, db=db)
 

@@ -18,7 +18,7 @@ from damai.auth import ROLES, AuthStore, check_password, export_audit_csv, open_
 from damai.cli.common import DbOption, cli_actor, err, out, parse_when, plain
 from damai.errors import InputError
 
-__all__ = ["audit", "cli_actor", "demo_admin", "token_app", "user_app"]
+__all__ = ["admins", "audit", "cli_actor", "demo_admin", "token_app", "user_app"]
 
 user_app = typer.Typer(help="Pengguna dasbor dan perannya. / Dashboard users and their roles.",
                        no_args_is_help=True)
@@ -46,8 +46,14 @@ def demo_admin(db: str | None) -> str | None:
                 u.name == "admin" for u in users):
             return None
         password = secrets.token_urlsafe(15)
-        store.add_user("admin", "admin", password, actor=cli_actor())
+        store.add_user("admin", "admin", password, actor=cli_actor(), must_change=True)
     return password
+
+
+def admins(db: str | None) -> list[str]:
+    """The names of the active administrators."""
+    with auth_from(db) as store:
+        return [u.name for u in store.list_users() if u.role == "admin" and not u.disabled]
 
 
 def read_password(from_stdin: bool) -> str:
@@ -79,10 +85,13 @@ def user_list(db: DbOption = None) -> None:
     """Daftar pengguna. / List users."""
     with auth_from(db) as store:
         users = store.list_users()
-    table = Table("nama / name", "peran / role", "dibuat / created", "status")
+    table = Table("nama / name", "peran / role", "dibuat / created", "status", "2FA")
     for user in users:
+        status = "nonaktif / disabled" if user.disabled else "aktif / active"
+        if user.must_change:
+            status += "; sandi sekali pakai / one-time password"
         table.add_row(plain(user.name), plain(user.role), user.created_at.strftime("%Y-%m-%d"),
-                      "nonaktif / disabled" if user.disabled else "aktif / active")
+                      status, "✓" if user.totp else "–")
     out.print(table)
 
 
@@ -100,6 +109,72 @@ def user_disable(name: NameArg, db: DbOption = None) -> None:
     with auth_from(db) as store:
         user = store.disable_user(name, actor=cli_actor())
     out.print(f"dinonaktifkan / disabled: {user.name}")
+
+
+@user_app.command("password")
+def user_password(name: NameArg,
+                  password_stdin: Annotated[bool, typer.Option(
+                      "--password-stdin", help="Baca kata sandi sekarang dan yang baru dari dua "
+                      "baris stdin. / Read the current and the new password from two lines of "
+                      "stdin.")] = False,
+                  db: DbOption = None) -> None:
+    """Ganti kata sandi sendiri (perlu kata sandi sekarang). / Change your own password (needs
+    the current one); your sessions end."""
+    if password_stdin:
+        current = sys.stdin.readline().rstrip("\r\n")
+    else:
+        current = typer.prompt("Kata sandi sekarang / Current password", hide_input=True)
+    new = read_password(password_stdin)
+    with auth_from(db) as store:
+        store.change_password(name, current, new)
+    out.print(f"kata sandi diganti / password changed: {name}")
+
+
+@user_app.command("reset-password")
+def user_reset_password(name: NameArg, db: DbOption = None) -> None:
+    """Beri kata sandi sekali pakai (wajib diganti saat masuk). / Give a one-time password,
+    which must be changed at the next login; the user's sessions end."""
+    with auth_from(db) as store:
+        password = store.reset_password(name, actor=cli_actor())
+    out.print(password)
+    err.print("Kata sandi sekali pakai ini hanya ditampilkan sekali dan wajib diganti saat masuk "
+              "berikutnya. / This one-time password is shown once only and must be changed at "
+              "the next login.")
+
+
+@user_app.command("sessions")
+def user_sessions(name: NameArg,
+                  end: Annotated[str | None, typer.Option(
+                      "--end", help="Akhiri sesi ini (kunci dari daftar) / end this session "
+                      "(key from the list)")] = None,
+                  end_all: Annotated[bool, typer.Option(
+                      "--end-all", help="Akhiri semua sesi / end every session")] = False,
+                  db: DbOption = None) -> None:
+    """Daftar sesi aktif pengguna, atau akhiri. / List a user's active sessions, or end them."""
+    with auth_from(db) as store:
+        if end or end_all:
+            count = store.end_sessions_of(name, None if end_all else end, actor=cli_actor())
+            if not count:
+                raise InputError(f"tidak ada sesi itu / no such session of {name}")
+            out.print(f"diakhiri / ended: {count}")
+            return
+        found = store.sessions_of(name)
+    table = Table("kunci / key", "mulai / started (UTC)", "berakhir / expires (UTC)", "IP")
+    for s in found:
+        table.add_row(s.key, s.created_at.strftime("%Y-%m-%d %H:%M"),
+                      s.expires_at.strftime("%Y-%m-%d %H:%M"), plain(s.ip or "-"))
+    out.print(table)
+
+
+@user_app.command("2fa-off")
+def user_totp_off(name: NameArg, db: DbOption = None) -> None:
+    """Matikan login dua langkah (mis. ponsel hilang). / Turn two-factor login off (e.g. a lost
+    phone); the user can set it up again from /account."""
+    with auth_from(db) as store:
+        if store.get_user(name) is None:
+            raise InputError(f"pengguna {name!r} tidak ada / no user {name!r}")
+        store.totp_disable(name, actor=cli_actor())
+    out.print(f"login dua langkah dimatikan / two-factor login off: {name}")
 
 
 @token_app.command("create")

@@ -208,6 +208,13 @@ users = Table(
     "users", metadata, _id(), _t("name", null=False), _t("role", null=False),
     _t("password_hash", null=False), Column("created_at", UtcTime(), nullable=False),
     Column("disabled", Boolean(), nullable=False, server_default=text("false")),
+    # issue #14: a reset (one-time) or demo password must be changed at the next login; TOTP
+    # two-factor login (the secret is set when begun, ``totp_enabled`` once a code confirmed it;
+    # ``totp_last_step`` refuses a code used before)
+    Column("must_change_password", Boolean(), nullable=False, server_default=text("false")),
+    Column("password_changed_at", UtcTime()), _t("totp_secret"),
+    Column("totp_enabled", Boolean(), nullable=False, server_default=text("false")),
+    Column("totp_last_step", BigInteger()),
     UniqueConstraint("name", name="users_name_key"),
     CheckConstraint(_ROLE_CHECK, name="users_role_check"),
 )

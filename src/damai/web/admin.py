@@ -19,7 +19,7 @@ from damai.web.context import WebContext
 from damai.web.render import current_session, render
 from damai.web.security import CSRF
 
-__all__ = ["AUDIT_SHOWN", "LAST_ADMIN", "add_admin_routes", "check_keeps_an_admin"]
+__all__ = ["AUDIT_SHOWN", "LAST_ADMIN", "add_admin_routes", "check_keeps_an_admin", "users_page"]
 
 AUDIT_SHOWN = 200
 Filter = Annotated[str | None, Query(max_length=100)]
@@ -49,19 +49,22 @@ def check_keeps_an_admin(users: list[User], name: str, *, role: str | None = Non
         raise InputError(LAST_ADMIN)
 
 
+def users_page(ctx: WebContext, request: Request, error: str | None = None, status: int = 200,
+               *, reset: tuple[str, str] | None = None) -> Response:
+    """The users page; ``reset``: (name, one-time password) to show once after a reset."""
+    return render(request, "users.html", {"users": ctx.auth.list_users(), "roles": ROLES,
+                                          "error": error, "reset": reset}, status)
+
+
 def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
     def who(request: Request) -> tuple[str, str | None]:
         session = current_session(request)
         assert session is not None
         return session.user.name, request.client.host if request.client else None
 
-    def users_page(request: Request, error: str | None = None, status: int = 200) -> Response:
-        return render(request, "users.html", {"users": ctx.auth.list_users(), "roles": ROLES,
-                                              "error": error}, status)
-
     @app.get("/users")
     def users(request: Request) -> Response:
-        return users_page(request)
+        return users_page(ctx, request)
 
     @app.post("/users", dependencies=CSRF)
     def add_user(request: Request, name: Annotated[str, Form(max_length=64)],
@@ -71,7 +74,7 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
         try:
             ctx.auth.add_user(name, role, password, actor=user, ip=ip)
         except InputError as exc:
-            return users_page(request, exc.message, 400)
+            return users_page(ctx, request, exc.message, 400)
         return RedirectResponse("/users", status_code=303)
 
     @app.post("/users/{name}/role", dependencies=CSRF)
@@ -82,7 +85,7 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
             check_keeps_an_admin(ctx.auth.list_users(), name, role=role)
             ctx.auth.set_role(name, role, actor=user, ip=ip)
         except InputError as exc:
-            return users_page(request, exc.message, 400)
+            return users_page(ctx, request, exc.message, 400)
         return RedirectResponse("/users", status_code=303)
 
     @app.post("/users/{name}/disable", dependencies=CSRF)
@@ -92,7 +95,7 @@ def add_admin_routes(app: FastAPI, ctx: WebContext) -> None:
             check_keeps_an_admin(ctx.auth.list_users(), name, disable=True)
             ctx.auth.disable_user(name, actor=user, ip=ip)
         except InputError as exc:
-            return users_page(request, exc.message, 400)
+            return users_page(ctx, request, exc.message, 400)
         return RedirectResponse("/users", status_code=303)
 
     def audit_filters(actor_name: str | None, action: str | None, since: str | None,

@@ -21,12 +21,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from damai.auth import role_at_least
+from damai.auth import User, role_at_least
 from damai.storage import StoreUnavailable
 from damai.web.context import WebContext
 from damai.web.security import SESSION_COOKIE
 
-__all__ = ["API_PREFIX", "PUBLIC", "ROUTE_ROLES", "install_authz", "route_key"]
+__all__ = ["ACCOUNT_ROUTES", "API_PREFIX", "PUBLIC", "ROUTE_ROLES", "forced_page", "install_authz",
+           "route_key"]
 
 PUBLIC: Final = "public"
 API_PREFIX: Final = "/api/"
@@ -121,8 +122,16 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/measure"): "analyst",
     # official hazard events (issue #13): public information, so every signed-in user
     ("GET", "/events"): "viewer",
+    # my account (issue #14 part 7): my password, sessions and two-factor login
+    ("GET", "/account"): "viewer",
+    ("POST", "/account/password"): "viewer",
+    ("POST", "/account/sessions/end"): "viewer",
+    ("POST", "/account/2fa/begin"): "viewer",
+    ("POST", "/account/2fa/confirm"): "viewer",
+    ("POST", "/account/2fa/disable"): "viewer",
     # administrators
     ("GET", "/users"): "admin",
+    ("POST", "/users/{name}/reset-password"): "admin",
     ("POST", "/users"): "admin",
     ("POST", "/users/{name}/role"): "admin",
     ("POST", "/users/{name}/disable"): "admin",
@@ -131,6 +140,23 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/settings/four-eyes"): "admin",
     ("POST", "/settings/leaderboard"): "admin",
 }
+
+
+#: the routes a user who must change their password (or turn on 2FA) may still use
+ACCOUNT_ROUTES: Final = frozenset({
+    ("GET", "/account"), ("POST", "/account/password"), ("POST", "/account/sessions/end"),
+    ("POST", "/account/2fa/begin"), ("POST", "/account/2fa/confirm"), ("POST", "/logout"),
+    ("GET", "/lang"), ("GET", "/static"), ("GET", "/healthz")})
+
+
+def forced_page(ctx: WebContext, user: User, key: tuple[str, str]) -> str | None:
+    """Where ``user`` must go first (``/account``: a one-time password to replace, or two-factor
+    login the installation requires), or None when ``key`` may be used now."""
+    if key in ACCOUNT_ROUTES:
+        return None
+    if user.must_change or ctx.auth.needs_totp(user):
+        return "/account"
+    return None
 
 
 def route_key(app: FastAPI, request: Request) -> tuple[str, str] | None:
@@ -151,6 +177,13 @@ def _deny(request: Request, status: int) -> Response:
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
     return PlainTextResponse("Akses ditolak / access denied", status_code=status)
+
+
+def _redirect(request: Request, target: str) -> Response:
+    if request.headers.get("HX-Request"):
+        # a page's own widget (a badge, a banner) asks: leave it empty, the page is the target
+        return Response(status_code=204)
+    return RedirectResponse(target, status_code=303)
 
 
 def unavailable() -> Response:
@@ -202,5 +235,9 @@ class Authorise:
                     return
                 if not role_at_least(session.user.role, minimum):
                     await _deny(request, 403)(scope, receive, send)
+                    return
+                forced = forced_page(self.ctx, session.user, key)
+                if forced is not None:  # a one-time password, or 2FA the installation requires
+                    await _redirect(request, forced)(scope, receive, send)
                     return
         await self.app(scope, receive, send)

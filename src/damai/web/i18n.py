@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+from damai.web.i18n_account import ACCOUNT_MESSAGES
 from damai.web.i18n_ambassadors import AMBASSADOR_MESSAGES
 from damai.web.i18n_campaigns import CAMPAIGN_MESSAGES
 from damai.web.i18n_events import EVENT_MESSAGES
@@ -511,6 +512,7 @@ MESSAGES.update(AMBASSADOR_MESSAGES)
 MESSAGES.update(CAMPAIGN_MESSAGES)  # issue #12: the campaign pages
 MESSAGES.update(MEASURE_MESSAGES)  # issue #12 part 7: the measure page
 MESSAGES.update(EVENT_MESSAGES)  # issue #13: the events page
+MESSAGES.update(ACCOUNT_MESSAGES)  # issue #14 part 7: my account, password resets
 
 
 def translator(lang: str) -> Callable[..., str]:

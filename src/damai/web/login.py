@@ -60,6 +60,7 @@ def add_login_routes(app: FastAPI, ctx: WebContext) -> None:
     def login(request: Request, name: Annotated[str, Form(max_length=200)],
                     password: Annotated[str, Form(max_length=1000)],
                     csrf_token: Annotated[str, Form(max_length=200)] = "",
+                    code: Annotated[str, Form(max_length=20)] = "",
                     next: Annotated[str, Form(max_length=500)] = "/") -> Response:
         ip = _client_ip(request)
         target = safe_next(next)
@@ -70,7 +71,7 @@ def add_login_routes(app: FastAPI, ctx: WebContext) -> None:
                            ip=ip)
             return login_page(request, target, "login.limited", 429)
         # a plain `def` route: argon2 (tens of milliseconds) runs in the thread pool
-        user = ctx.auth.authenticate(name, password, ip=ip)
+        user = ctx.auth.authenticate(name, password, ip=ip, code=code or None)
         if user is None:
             limiter.failed(ip, name)
             return login_page(request, target, "login.failed", 401)

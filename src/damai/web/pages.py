@@ -14,6 +14,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from damai.web.account import add_account_routes
 from damai.web.admin import add_admin_routes
 from damai.web.ambassadors import add_ambassador_routes
 from damai.web.authz import install_authz
@@ -44,6 +45,6 @@ def mount_pages(app: FastAPI, ctx: WebContext) -> None:
     for add in (add_login_routes, add_overview_routes, add_posts_routes, add_triage_routes,
                 add_teach_routes, add_model_routes, add_library_routes, add_claims_routes,
                 add_response_routes, add_campaign_routes, add_ambassador_routes,
-                add_measure_routes, add_event_routes, add_admin_routes):
+                add_measure_routes, add_event_routes, add_admin_routes, add_account_routes):
         add(app, ctx)
     install_authz(app, ctx)
