@@ -56,10 +56,12 @@ def test_classify_jsonl(capsys: pytest.CaptureFixture[str], model: Path,
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines)))
     code, stdout, stderr = run(capsys, "classify", "--model", str(model))
     out = [orjson.loads(line) for line in stdout.splitlines()]
-    assert code == 0 and len(out) == 2
+    # A plain-text line is a text to classify; a JSON line without "text" is skipped.
+    assert code == 0 and len(out) == 3
     assert out[0]["id"] == 7 and out[0]["flags"] == ["hate_speech"]
-    assert out[1]["flags"] == [] and set(out[1]) >= {"labels", "flags", "language"}
-    assert "-:2" in stderr and "-:3" in stderr and "2 classified, 2 skipped" in stderr
+    assert out[1]["text"] == "bukan json"
+    assert out[2]["flags"] == [] and set(out[2]) >= {"labels", "flags", "language"}
+    assert "-:3" in stderr and "-:2" not in stderr and "3 classified, 1 skipped" in stderr
 
 
 @pytest.mark.slow  # trains a model on several files
