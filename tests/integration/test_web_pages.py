@@ -202,3 +202,23 @@ def test_english_switch_translates_the_pages(web_db: str) -> None:
         client.get("/lang", params={"to": "en", "next": "/"})
         body = client.get("/").text
         assert "Overview" in body and "Ringkasan" not in body and 'lang="en"' in body
+
+
+def test_times_are_shown_in_the_viewers_zone(web_db: str) -> None:
+    """Stored in UTC (08:01), shown in WIB by default and in the zone the viewer picks; a zone
+    that does not exist falls back to WIB, and ``next`` never leaves the site."""
+    with client_for(web_db) as client:
+        login(client, "analyst")
+        post_id = _ids(client.get("/posts", params={"q": "rakitan"}).text)[0]
+        assert "2026-11-01 15:01 WIB" in client.get(f"/posts/{post_id}").text
+        moved = client.get("/tz", params={"to": "WIT", "next": f"/posts/{post_id}"},
+                           follow_redirects=False)
+        assert moved.status_code == 303 and moved.headers["location"] == f"/posts/{post_id}"
+        page = client.get(f"/posts/{post_id}").text
+        assert "2026-11-01 17:01 WIT" in page and "15:01 WIB" not in page
+        client.get("/tz", params={"to": "UTC"})
+        assert "2026-11-01 08:01 UTC" in client.get(f"/posts/{post_id}").text
+        away = client.get("/tz", params={"to": "Mars", "next": "https://evil.example/"},
+                          follow_redirects=False)
+        assert not away.headers["location"].startswith("https://evil")
+        assert "2026-11-01 15:01 WIB" in client.get(f"/posts/{post_id}").text

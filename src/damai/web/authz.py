@@ -38,6 +38,7 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
     ("GET", "/lang"): PUBLIC,
+    ("GET", "/tz"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/static"): PUBLIC,
     # an ambassador's kit page: the signed link is the key (issue #12; damai.web.ambassadors)
@@ -146,7 +147,7 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
 ACCOUNT_ROUTES: Final = frozenset({
     ("GET", "/account"), ("POST", "/account/password"), ("POST", "/account/sessions/end"),
     ("POST", "/account/2fa/begin"), ("POST", "/account/2fa/confirm"), ("POST", "/logout"),
-    ("GET", "/lang"), ("GET", "/static"), ("GET", "/healthz")})
+    ("GET", "/lang"), ("GET", "/tz"), ("GET", "/static"), ("GET", "/healthz")})
 
 
 def forced_page(ctx: WebContext, user: User, key: tuple[str, str]) -> str | None:

@@ -10,6 +10,8 @@ __all__ = ["ACCOUNT_MESSAGES"]
 #: key → (Indonesian, English)
 ACCOUNT_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "nav.account": ("Akun saya", "My account"),
+    "zone.title": ("Zona waktu tampilan (data disimpan dalam UTC)",
+                   "Time zone shown (data is stored in UTC)"),
     "login.code": ("Kode login dua langkah (jika aktif)", "Two-factor code (if turned on)"),
     "account.title": ("Akun saya", "My account"),
     "account.must_change": (

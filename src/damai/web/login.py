@@ -1,4 +1,5 @@
-"""``/login``, ``/logout`` and ``/lang``: sessions begin and end here.
+"""``/login``, ``/logout``, ``/lang`` and ``/tz``: sessions begin and end here, and the
+viewer picks a language and a time zone.
 
 A wrong user name and a wrong password get the same page, status and cost (the account store
 checks a dummy hash for unknown names). Every attempt passes :class:`LoginLimiter` before the
@@ -19,7 +20,7 @@ from damai import settings
 from damai.privacy import installation_secret
 from damai.web.context import WebContext
 from damai.web.i18n import LANG_COOKIE, LANGS
-from damai.web.render import current_session, render
+from damai.web.render import DEFAULT_ZONE, TZ_COOKIE, ZONES, current_session, render
 from damai.web.security import (
     CSRF,
     LOGIN_CSRF_COOKIE,
@@ -106,3 +107,13 @@ def add_login_routes(app: FastAPI, ctx: WebContext) -> None:
                    max_age=365 * 24 * 3600, http_only=False)
         return response
 
+
+    @router.get("/tz")
+    def switch_zone(to: Annotated[str, Query(max_length=5)] = DEFAULT_ZONE,
+                    next: Annotated[str | None, Query(max_length=500)] = None) -> Response:
+        """The zone times are shown in (WIB, WITA, WIT or UTC), kept in a cookie; stored times
+        stay UTC (issue #14)."""
+        response = RedirectResponse(safe_next(next), status_code=303)
+        set_cookie(response, TZ_COOKIE, to if to in ZONES else DEFAULT_ZONE,
+                   max_age=365 * 24 * 3600, http_only=False)
+        return response

@@ -3,8 +3,10 @@ language, the signed-in user and the CSRF token, and the filters hostile data go
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 from fastapi import Request
@@ -15,8 +17,8 @@ from damai.auth import Session, User, role_at_least
 from damai.identity import display_url
 from damai.web.i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, translator
 
-__all__ = ["TEMPLATES", "current_session", "in_language", "language", "render", "safe_href",
-           "signed_in"]
+__all__ = ["DEFAULT_ZONE", "TEMPLATES", "TZ_COOKIE", "ZONES", "current_session", "in_language",
+           "language", "render", "safe_href", "signed_in", "time_zone", "when_in"]
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -48,6 +50,38 @@ TEMPLATES.env.filters["display_url"] = display_url
 TEMPLATES.env.filters["in_language"] = in_language
 
 
+#: the zones a viewer may read times in (issue #14): Indonesia's three, and UTC. Times are
+#: stored in UTC; only what a page shows changes.
+ZONES: Final[dict[str, timezone]] = {"WIB": timezone(timedelta(hours=7), "WIB"),
+                                     "WITA": timezone(timedelta(hours=8), "WITA"),
+                                     "WIT": timezone(timedelta(hours=9), "WIT"),
+                                     "UTC": UTC}
+TZ_COOKIE: Final = "damai_tz"
+DEFAULT_ZONE: Final = "WIB"
+
+
+def time_zone(request: Request) -> str:
+    """The viewer's zone (the ``damai_tz`` cookie set on ``/tz``; WIB by default)."""
+    zone = request.cookies.get(TZ_COOKIE, DEFAULT_ZONE)
+    return zone if zone in ZONES else DEFAULT_ZONE
+
+
+def when_in(zone: str) -> Callable[..., str]:
+    """``when(moment, fmt)`` for templates: ``moment`` (UTC, or naive taken as UTC) in ``zone``,
+    with the zone's name when the format shows a time of day."""
+    tz = ZONES[zone]
+
+    def when(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        if moment is None:
+            return "—"
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        text = moment.astimezone(tz).strftime(fmt)
+        return f"{text} {zone}" if "%H" in fmt else text
+
+    return when
+
+
 def language(request: Request) -> str:
     lang = request.cookies.get(LANG_COOKIE, DEFAULT_LANG)
     return lang if lang in LANGS else DEFAULT_LANG
@@ -73,6 +107,7 @@ def render(request: Request, name: str, context: dict[str, Any],
     session = current_session(request)
     values = {
         "lang": lang, "t": translator(lang), "session": session,
+        "zone": time_zone(request), "zones": tuple(ZONES), "when": when_in(time_zone(request)),
         "user": session.user if session else None,
         "csrf": session.csrf if session else "",
         "can": (lambda role: session is not None and role_at_least(session.user.role, role)),
