@@ -50,7 +50,7 @@ from typing import Final
 
 from damai.understand.gazetteer import Gazetteer, Place, gazetteer
 
-__all__ = ["PostPlaces", "geoparse", "geoparse_many", "summarise"]
+__all__ = ["PostPlaces", "geoparse", "geoparse_many", "most_specific", "summarise"]
 
 _LINKS: Final = re.compile(r"https?://\S+|www\.\S+|@\w+")
 _HASHTAG: Final = re.compile(r"#(\w+)")
@@ -263,6 +263,15 @@ def summarise(places: Sequence[Place]) -> tuple[str | None, str | None]:
     province = max(counts, key=lambda name: counts[name])  # max keeps the first on a tie
     regency = next((p.regency for p in places if p.province == province and p.regency), None)
     return province, regency
+
+
+_SPECIFIC: Final[dict[str, int]] = {"district": 0, "regency": 1, "province": 2}
+
+
+def most_specific(places: Sequence[Place]) -> Place | None:
+    """The first of the most specific places (a district, else a regency, else a province): the
+    point a map and the event linker put a post at. ``None`` for a post that names no place."""
+    return min(places, key=lambda p: _SPECIFIC[p.level], default=None)
 
 
 def geoparse(text: str) -> PostPlaces:
