@@ -32,8 +32,8 @@ and the repositories that take their connections from it:
                       measurement reads from them (issue #12 parts 6 and 7)
 ``store.events``      hazard events (BMKG earthquakes, CAP alerts) and each feed's health
                       (issue #13)
-``store.places``      the places each post names (issue #13), and the citizen disaster posts
-                      linked to an event (``store.places.reports``)
+``store.places``      the places each post names (issue #13)
+``store.reports``     citizen disaster posts, and the event each is linked to (issue #13)
 =====================  ===========================================================
 """
 
@@ -72,6 +72,7 @@ from damai.storage.posts import PostRepository
 from damai.storage.publications import PublicationRepository
 from damai.storage.quarantine import QuarantineRepository
 from damai.storage.queue import QueueRepository
+from damai.storage.reports import ReportRepository
 from damai.storage.responses import ResponseRepository
 from damai.storage.store_settings import SettingsRepository
 from damai.storage.triage import TriageRepository
@@ -113,6 +114,7 @@ class Store:
         self.engagement = EngagementRepository(db)
         self.events = EventRepository(db)
         self.places = PlaceRepository(db)
+        self.reports = ReportRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

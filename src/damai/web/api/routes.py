@@ -159,12 +159,14 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
 
     @router.get("/stats", response_model=StatsOut, summary="Ringkasan isi / Store statistics")
     def stats(_: Annotated[User, Depends(require(ctx, "GET", "/stats"))]) -> JSONBody:
-        """Jumlah post per platform, hari dan bahasa, karantina, dan yang ditandai per label /
-        Counts per platform, day and language, quarantine, and flagged posts per label."""
+        """Jumlah post per platform, hari dan bahasa, karantina, yang ditandai per label, dan
+        yang menyebut tempat per provinsi / Counts per platform, day and language, quarantine,
+        flagged posts per label, and posts that name a place per province."""
         flagged = {name: store.posts.count(PostQuery(label=name, limit=None))
                    for name in store.labels.names()}
         counts = store.posts.stats().to_dict()
-        return JSONBody(counts | {"flagged": flagged})
+        return JSONBody(counts | {"flagged": flagged,
+                                  "by_province": store.places.province_counts()})
 
     @router.post("/classify", response_model=ClassifyOut,
                  summary="Klasifikasi teks / Classify text",
