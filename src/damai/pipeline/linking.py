@@ -2,10 +2,11 @@
 them to citizen-reported events. The rules (also in ``docs/places.md``):
 
 **A report** is a stored post flagged ``disaster`` with at least one ``disaster.type.*`` flag
-(its *hazard* is the flagged type with the highest score) that names a place (its *point* is the
-most specific place it names, :func:`~damai.understand.geoparse.most_specific`). Its ``info``
-is its ``disaster.info.*`` flags; ``disaster.info.call_for_help`` makes it a *call for help*.
-A flagged post with no type, or no place, is left unlinked.
+of :data:`HAZARDS` (its *hazard* is the flagged type with the highest score) that names a place
+(its *point* is the most specific place it names,
+:func:`~damai.understand.geoparse.most_specific`). Its ``info`` is its ``disaster.info.*`` flags
+of :data:`INFO_KINDS`; ``disaster.info.call_for_help`` makes it a *call for help*. A flagged
+post with no type we know, or no place, is left unlinked.
 
 **Official events.** An event's hazard is read from its words (:func:`event_hazard`: BMKG's are
 earthquakes; a CAP ``<event>`` such as "Banjir" or "Hujan Lebat" by keyword); an event whose
@@ -73,6 +74,9 @@ __all__ = [
 
 HAZARDS: Final = ("earthquake", "tsunami", "flood", "landslide", "volcano", "fire",
                   "extreme_weather")
+#: the kinds of information a report may carry (``disaster.info.*``)
+INFO_KINDS: Final = ("eyewitness", "call_for_help", "casualties_damage", "warning_advice",
+                     "donation_volunteer")
 #: an event's hazard → the post hazards that may report it
 COMPATIBLE: Final[dict[str, frozenset[str]]] = {
     "earthquake": frozenset({"earthquake", "tsunami"}),
@@ -149,13 +153,14 @@ class Report:
 
 
 def report_of(candidate: Candidate) -> Report | None:
-    """The report a flagged post makes, or ``None`` (no hazard type, or no place)."""
-    types = [f for f in candidate.flags if f.startswith(_TYPE)]
+    """The report a flagged post makes, or ``None`` (no hazard type we know, or no place)."""
+    types = [f for f in candidate.flags if f.startswith(_TYPE) and f[len(_TYPE):] in HAZARDS]
     place = most_specific(candidate.places)
     if not types or place is None:
         return None
     hazard = max(types, key=lambda f: candidate.labels.get(f, 0.0))[len(_TYPE):]
-    info = tuple(sorted(f[len(_INFO):] for f in candidate.flags if f.startswith(_INFO)))
+    info = tuple(sorted(f[len(_INFO):] for f in candidate.flags
+                        if f.startswith(_INFO) and f[len(_INFO):] in INFO_KINDS))
     return Report(candidate.post_id, candidate.created_at, hazard, info, place)
 
 
@@ -182,7 +187,8 @@ class _Target:
         return far if far <= self.radius else None
 
 
-def _point(event: HazardEvent) -> tuple[float, float] | None:
+def event_point(event: HazardEvent) -> tuple[float, float] | None:
+    """An event's point: its own, else the most specific place its region names."""
     if event.lat is not None and event.lon is not None:
         return (event.lat, event.lon)
     place = most_specific(geoparse(event.region or "").places)
@@ -191,7 +197,7 @@ def _point(event: HazardEvent) -> tuple[float, float] | None:
 
 def _target(stored: StoredEvent) -> _Target | None:
     e = stored.event
-    hazard, point = event_hazard(e), _point(e)
+    hazard, point = event_hazard(e), event_point(e)
     if hazard is None or point is None or e.time is None:
         return None
     regency = e.raw.get("regency") if e.source == CITIZEN else None

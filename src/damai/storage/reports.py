@@ -70,7 +70,8 @@ _SAME = ("event_id", "hazard", "info", "call_for_help", "place", "distance_km")
 
 def _report(row: Any) -> dict[str, Any]:
     m = row._mapping
-    return {"post_id": int(m["post_id"]), "hazard": m["hazard"], "info": list(m["info"]),
+    return {"post_id": int(m["post_id"]), "post": f"{m['platform']}:{m['platform_id']}",
+            "hazard": m["hazard"], "info": list(m["info"]),
             "call_for_help": bool(m["call_for_help"]), "place": m["place"],
             "province": m["province"], "regency": m["regency"], "lat": m["lat"],
             "lon": m["lon"], "distance_km": m["distance_km"],
@@ -83,7 +84,9 @@ def reports_of_events(conn: Connection, event_ids: Sequence[int]
     found: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     ids = list(event_ids)
     for start in range(0, len(ids), 500):
-        rows = conn.execute(select(event_reports).where(_R.event_id.in_(ids[start:start + 500]))
+        rows = conn.execute(select(event_reports, posts.c.platform, posts.c.platform_id)
+                            .join(posts, posts.c.id == _R.post_id)
+                            .where(_R.event_id.in_(ids[start:start + 500]))
                             .order_by(_R.event_id, _R.posted_at, _R.post_id))
         for row in rows:
             found[int(row.event_id)].append(_report(row))
@@ -114,6 +117,17 @@ class ReportRepository(Repository):
             for start in range(0, len(ids), 500):
                 found.update((int(p), int(e)) for p, e in conn.execute(
                     select(_R.post_id, _R.event_id).where(_R.post_id.in_(ids[start:start + 500]))))
+        return found
+
+    def post_keys(self, post_ids: Sequence[int]) -> dict[int, str]:
+        """``platform:platform_id`` of each of ``post_ids`` (the dashboard's post link)."""
+        found: dict[int, str] = {}
+        ids = list(post_ids)
+        with self.db.read() as conn:
+            for start in range(0, len(ids), 500):
+                found.update((int(i), f"{p}:{pid}") for i, p, pid in conn.execute(
+                    select(posts.c.id, posts.c.platform, posts.c.platform_id)
+                    .where(posts.c.id.in_(ids[start:start + 500]))))
         return found
 
     def link(self, found: Sequence[Link], now: datetime) -> int:

@@ -121,6 +121,8 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/measure"): "analyst",
     # official hazard events (issue #13): public information, so every signed-in user
     ("GET", "/events"): "viewer",
+    # ... and the map of events, citizen reports and calls for help (issue #13 part 6)
+    ("GET", "/map"): "viewer",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users"): "admin",

@@ -26,7 +26,7 @@ from damai.web.api.security import require
 from damai.web.checks import utc_ok
 from damai.web.context import WebContext
 
-__all__ = ["MAX_PAGE", "add_read_routes", "check_text_limits", "model_of"]
+__all__ = ["MAX_PAGE", "add_read_routes", "check_text_limits", "model_of", "utc_param"]
 
 #: the largest page ``GET /posts`` returns
 MAX_PAGE = 200
@@ -56,7 +56,7 @@ def check_text_limits(texts: list[str]) -> None:
             {"limit_chars": limit_chars, "chars": chars})
 
 
-def _utc(value: datetime | None, name: str) -> datetime | None:
+def utc_param(value: datetime | None, name: str) -> datetime | None:
     if value is None:
         return None
     if not utc_ok(value):
@@ -136,8 +136,8 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
     ) -> JSONBody:
         """Post terbaru dulu, per halaman dengan kursor / Newest first, paged by cursor."""
         query = PostQuery(text=q or None, label=label or None, min_score=min_score,
-                          max_score=max_score, flagged=flagged, since=_utc(since, "since"),
-                          until=_utc(until, "until"), platform=platform or None,
+                          max_score=max_score, flagged=flagged, since=utc_param(since, "since"),
+                          until=utc_param(until, "until"), platform=platform or None,
                           language=language or None, limit=limit)
         _check_query(query)
         query.before = decode_cursor(cursor, query) if cursor else None
