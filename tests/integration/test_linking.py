@@ -13,6 +13,7 @@ from damai.records import HazardEvent, Post
 from damai.storage import Store
 from damai.understand.geoparse import geoparse
 from tests.conftest import run_cli
+from tests.integration.test_store_contract import db, store_url  # noqa: F401  (fixtures)
 
 T = datetime(2026, 11, 20, 14, 7, tzinfo=UTC)
 QUAKE = HazardEvent(source="bmkg", key="bmkg:test:padang", hazard="earthquake", time=T,
@@ -32,7 +33,9 @@ def ids(store: Store, *posts: Post) -> list[int]:
     return [store.posts.row_id(p.platform, p.platform_id) or 0 for p in posts]
 
 
-def test_reports_link_to_the_quake_by_hazard_time_and_distance(store: Store) -> None:
+def test_reports_link_to_the_quake_by_hazard_time_and_distance(db: Store) -> None:  # noqa: F811
+    """On SQLite and PostgreSQL."""
+    store = db
     store.events.save([QUAKE], "test", T)
     near = post("Gempa kencang sekali di Padang, lemari rumah kami roboh", T + timedelta(minutes=4),
                 "earthquake", "eyewitness", "casualties_damage")
@@ -62,7 +65,10 @@ def test_reports_link_to_the_quake_by_hazard_time_and_distance(store: Store) -> 
     assert again.linked == 3 and again.changed == 0
 
 
-def test_a_burst_forms_one_citizen_event_and_a_busy_baseline_does_not(store: Store) -> None:
+def test_a_burst_forms_one_citizen_event_and_a_busy_baseline_does_not(
+        db: Store) -> None:  # noqa: F811
+    """On SQLite and PostgreSQL."""
+    store = db
     at = datetime(2026, 11, 21, 7, 0, tzinfo=UTC)
     bekasi = [post(text, at + timedelta(minutes=10 * i), "flood", "eyewitness") for i, text in
               enumerate(["Banjir di Bekasi Kota sudah sepinggang, motor mogok semua",

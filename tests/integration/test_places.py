@@ -15,6 +15,7 @@ from damai.privacy import Pseudonymiser
 from damai.records import Post
 from damai.storage import PostQuery, Store, open_store
 from tests.conftest import page, run_cli, tweet, write_jsonl
+from tests.integration.test_store_contract import db, store_url  # noqa: F401  (fixtures)
 
 TEXTS = [
     "Banjir setinggi lutut di Kecamatan Cikarang Utara, Bekasi sejak subuh. Warga mulai mengungsi",
@@ -40,7 +41,9 @@ def _places_of(store: Store) -> dict[str, list[tuple[str, str]]]:
             for text, i in posts.items()}
 
 
-def test_ingest_stores_each_posts_places_in_order(store: Store, tmp_path: Path) -> None:
+def test_ingest_stores_each_posts_places_in_order(db: Store, tmp_path: Path) -> None:  # noqa: F811
+    """On SQLite and PostgreSQL."""
+    store = db
     _ingest(store, tmp_path, TEXTS)
     places = _places_of(store)
     assert places[TEXTS[0]] == [("district", "Cikarang Utara"), ("regency", "Kabupaten Bekasi")]
@@ -50,7 +53,9 @@ def test_ingest_stores_each_posts_places_in_order(store: Store, tmp_path: Path) 
     assert store.places.province_counts() == {"Jawa Barat": 2, "Sumatera Barat": 1}
 
 
-def test_backfill_places_old_posts_once(store: Store) -> None:
+def test_backfill_places_old_posts_once(db: Store) -> None:  # noqa: F811
+    """On SQLite and PostgreSQL."""
+    store = db
     now = datetime(2026, 11, 2, tzinfo=UTC)
     old = [Post("x", str(i), text, now) for i, text in enumerate(TEXTS)]  # no places: pre-0016
     store.posts.write_batch(old, [], [])
