@@ -5,6 +5,7 @@ citizen event (never two on a re-run); calls for help are counted per event."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -160,3 +161,47 @@ def test_the_cli_links_and_is_audited(db_url: str, capsys: pytest.CaptureFixture
     assert '"calls_for_help":0' in out and '"place":"Kota Yogyakarta"' in out
     with open_store(db_url) as s:
         assert len(s.audit.query(action="alerts_link")) == 1
+
+
+class _QuakeWords:
+    """A stand-in for the classify stage: flags a post that says "gempa" as an eyewitness
+    earthquake report (the real model's labels, without loading it)."""
+
+    version = "test-quake-words"
+
+    def __call__(self, posts: list[Post]) -> list[Post]:
+        for p in posts:
+            if "gempa" in p.text.lower():
+                p.flags = ["disaster", "disaster.type.earthquake", "disaster.info.eyewitness"]
+                p.labels = {f: 0.9 for f in p.flags}
+                p.model_version = self.version
+        return posts
+
+
+def test_a_classified_ingest_links_its_reports(store: Store, tmp_path: Path) -> None:
+    from damai.pipeline.ingest import IngestOptions, ingest_paths
+    from damai.privacy import Pseudonymiser
+    from tests.conftest import page, tweet, write_jsonl
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    store.events.save([HazardEvent(source="bmkg", key="bmkg:ingest", hazard="earthquake",
+                                   time=now - timedelta(minutes=40), magnitude=5.8, lat=-8.65,
+                                   lon=115.2)], "test", now)
+    at = (now - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    source = write_jsonl(tmp_path / "t.jsonl", [page([
+        tweet(1, "Gempa barusan terasa sampai Denpasar, kaca jendela bergetar", created_at=at),
+        tweet(2, "Macet parah di Denpasar sore ini", created_at=at)])])
+    ingest_paths([source], store, IngestOptions(), pseudonymiser=Pseudonymiser(b"k"),
+                 classifier=_QuakeWords())  # type: ignore[arg-type]
+    (event,) = store.events.recent(5)
+    assert [r["place"] for r in event.to_dict()["reports"]] == ["Kota Denpasar"]
+
+
+def test_the_scheduler_loop_links_reports(store: Store) -> None:
+    from damai.pipeline.scheduler import Scheduler
+
+    store.events.save([QUAKE], "test", T)
+    store.posts.write_batch([post("Gempa di Padang, kami semua lari keluar rumah",
+                                  T + timedelta(minutes=3), "earthquake", "eyewitness")], [], [])
+    Scheduler(store, interval=60, now=lambda: T + timedelta(hours=1)).run(once=True)
+    assert len(store.events.recent(5)[0].reports) == 1

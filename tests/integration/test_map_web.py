@@ -110,3 +110,12 @@ def test_the_events_page_shows_linked_reports_and_calls_for_help(db_url: str,
     html = viewer.get("/events").text  # type: ignore[attr-defined]
     assert 'data-reports="3"' in html and 'data-calls-for-help="1"' in html
     assert "1 minta tolong" in html and "Kota Palu" in html
+
+
+def test_the_overview_map_counts_geoparsed_posts_without_a_platform_location(
+        db_url: str, viewer: object) -> None:
+    stock(db_url)
+    html = viewer.get("/").text  # type: ignore[attr-defined]
+    table = html.split('id="province-table"')[1].split("</table>")[0]
+    assert '<td>Sulawesi Tengah</td><td class="num">3</td>' in table
+    assert '<td>Jawa Barat</td><td class="num">2</td>' in table
