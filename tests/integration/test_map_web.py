@@ -4,17 +4,14 @@ linked reports and highlights its calls for help; ``GET /api/v1/stats`` counts p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from damai.pipeline.linking import link_reports
 from damai.records import HazardEvent
 from damai.storage import open_store
 from tests.integration.test_api import Api, assert_error, lite  # noqa: F401  (fixture)
+from tests.integration.test_events_web import viewer  # noqa: F401  (fixture)
 from tests.integration.test_linking import post
-from tests.integration.web_helpers import add_users, client_for, login
 
 
 def stock(db_url: str) -> datetime:
@@ -43,14 +40,6 @@ def stock(db_url: str) -> datetime:
                  "earthquake")], [], [])
         link_reports(store, now=now)
     return now
-
-
-@pytest.fixture
-def viewer(db_url: str) -> Iterator[object]:
-    add_users(db_url)
-    client = client_for(db_url)
-    login(client, "viewer")
-    yield client
 
 
 def test_the_api_gives_events_with_a_point_and_clustered_reports(lite: Api) -> None:  # noqa: F811
@@ -88,8 +77,8 @@ def test_stats_count_posts_per_province(lite: Api) -> None:  # noqa: F811
     assert body["by_province"] == {"Sulawesi Tengah": 3, "Jawa Barat": 2}
 
 
-def test_the_map_page_lists_places_with_calls_for_help_first(db_url: str,
-                                                             viewer: object) -> None:
+def test_the_map_page_lists_places_with_calls_for_help_first(
+        db_url: str, viewer: object) -> None:  # noqa: F811
     stock(db_url)
     page = viewer.get("/map")  # type: ignore[attr-defined]
     assert page.status_code == 200
@@ -100,12 +89,12 @@ def test_the_map_page_lists_places_with_calls_for_help_first(db_url: str,
     assert "Cuaca ekstrem" in html  # the hazard filter, in Indonesian first
 
 
-def test_the_empty_map_page_says_so(db_url: str, viewer: object) -> None:
+def test_the_empty_map_page_says_so(db_url: str, viewer: object) -> None:  # noqa: F811
     assert 'id="map-empty"' in viewer.get("/map").text  # type: ignore[attr-defined]
 
 
-def test_the_events_page_shows_linked_reports_and_calls_for_help(db_url: str,
-                                                                  viewer: object) -> None:
+def test_the_events_page_shows_linked_reports_and_calls_for_help(
+        db_url: str, viewer: object) -> None:  # noqa: F811
     stock(db_url)
     html = viewer.get("/events").text  # type: ignore[attr-defined]
     assert 'data-reports="3"' in html and 'data-calls-for-help="1"' in html
@@ -113,7 +102,7 @@ def test_the_events_page_shows_linked_reports_and_calls_for_help(db_url: str,
 
 
 def test_the_overview_map_counts_geoparsed_posts_without_a_platform_location(
-        db_url: str, viewer: object) -> None:
+        db_url: str, viewer: object) -> None:  # noqa: F811
     stock(db_url)
     html = viewer.get("/").text  # type: ignore[attr-defined]
     table = html.split('id="province-table"')[1].split("</table>")[0]

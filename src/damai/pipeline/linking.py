@@ -49,10 +49,10 @@ from typing import Any, Final
 
 from scipy.stats import poisson
 
-from damai.records import HazardEvent, Place
+from damai.records import HazardEvent
 from damai.storage import Store
 from damai.storage.events import StoredEvent
-from damai.storage.reports import Candidate, Link
+from damai.storage.reports import Candidate, Link, Report
 from damai.understand.gazetteer import gazetteer
 from damai.understand.geoparse import geoparse, most_specific
 
@@ -133,23 +133,6 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     h = (math.sin((lat2 - lat1) / 2) ** 2
          + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    post_id: int
-    posted_at: datetime
-    hazard: str
-    info: tuple[str, ...]
-    place: Place
-
-    @property
-    def call_for_help(self) -> bool:
-        return "call_for_help" in self.info
-
-    def link(self, event_id: int, distance: float | None) -> Link:
-        return Link(event_id, self.post_id, self.hazard, self.info, self.call_for_help,
-                    self.place, distance, self.posted_at)
 
 
 def report_of(candidate: Candidate) -> Report | None:
@@ -285,7 +268,7 @@ def link_reports(store: Store, *, now: datetime | None = None,
     for report in recent:
         best = _best(report, official)
         if best is not None:
-            links[report.post_id] = report.link(best[0].id, best[1])
+            links[report.post_id] = Link(best[0].id, report, best[1])
     _citizen_links(store, reports, recent, links, now, result)
     result.linked = len(links)
     result.changed = store.reports.link(list(links.values()), now)
@@ -316,4 +299,4 @@ def _citizen_links(store: Store, reports: list[Report], recent: list[Report],
     citizen = [t for e in store.events.recent(5000, CITIZEN) if (t := _target(e)) is not None]
     for report in recent:
         if report.post_id not in links and (best := _best(report, citizen)) is not None:
-            links[report.post_id] = report.link(best[0].id, best[1])
+            links[report.post_id] = Link(best[0].id, report, best[1])

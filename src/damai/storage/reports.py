@@ -24,7 +24,7 @@ from damai.storage.engine import Repository
 from damai.storage.places import PlaceRepository
 from damai.storage.schema import event_reports, post_flags, posts
 
-__all__ = ["Candidate", "Link", "ReportRepository", "reports_of_events"]
+__all__ = ["Candidate", "Link", "Report", "ReportRepository", "reports_of_events"]
 
 _R = event_reports.c
 #: the label every citizen disaster post carries
@@ -43,26 +43,37 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
-    """One report: a post linked to an event, at ``place`` (its most specific place)."""
+class Report:
+    """A citizen report (the rules are in :mod:`damai.pipeline.linking`): a flagged post's
+    hazard, kinds of information, and the most specific place it names."""
 
-    event_id: int
     post_id: int
+    posted_at: datetime
     hazard: str
     info: tuple[str, ...]
-    call_for_help: bool
     place: Place
+
+    @property
+    def call_for_help(self) -> bool:
+        return "call_for_help" in self.info
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One report linked to an event, ``distance_km`` from the event's point."""
+
+    event_id: int
+    report: Report
     distance_km: float | None
-    posted_at: datetime
 
     def row(self, now: datetime) -> dict[str, Any]:
-        p = self.place
-        return {"event_id": self.event_id, "post_id": self.post_id, "hazard": self.hazard,
-                "info": list(self.info), "call_for_help": self.call_for_help,
+        r, p = self.report, self.report.place
+        return {"event_id": self.event_id, "post_id": r.post_id, "hazard": r.hazard,
+                "info": list(r.info), "call_for_help": r.call_for_help,
                 "place": p.name, "province": p.province, "regency": p.regency, "lat": p.lat,
                 "lon": p.lon, "distance_km": (None if self.distance_km is None
                                               else round(self.distance_km, 1)),
-                "posted_at": self.posted_at, "linked_at": now}
+                "posted_at": r.posted_at, "linked_at": now}
 
 
 _SAME = ("event_id", "hazard", "info", "call_for_help", "place", "distance_km")
