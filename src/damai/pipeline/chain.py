@@ -83,6 +83,8 @@ class StageChain:
                  credits: CreditStage | Literal[False] | None = None,
                  places: GeoparseStage | Literal[False] | None = None) -> None:
         self.store, self.batch, self.classifier = store, batch, classifier
+        #: whether a batch held a post flagged ``disaster`` (ingest then links reports)
+        self.saw_disaster = False
         self.places: GeoparseStage | None = places or None
         if places is None:
             from damai.pipeline.places import GeoparseStage
@@ -116,6 +118,7 @@ class StageChain:
             posts = self.claims(posts)
         if self.places is not None and posts:
             posts = self.places(posts)
+        self.saw_disaster = self.saw_disaster or any("disaster" in p.flags for p in posts)
         if posts or failures or notices:
             written = self.store.posts.write_batch(posts, failures,
                                                    [(self.batch, n) for n in notices])

@@ -10,8 +10,9 @@ again when it ends, so a run killed part-way shows as a start with no end.
 
 With a ``classifier`` (:class:`~damai.pipeline.classify.ClassifyStage`), each batch is scored
 after pseudonymisation and before the write, so new posts are stored with their labels. Posts that
-were already stored keep theirs: ``damai reclassify`` re-scores them. A classified run that stored
-posts then links the citizen disaster reports to events (:mod:`damai.pipeline.linking`).
+were already stored keep theirs: ``damai reclassify`` re-scores them. A run that stored posts
+and saw a post flagged ``disaster`` then links the citizen disaster reports to events
+(:mod:`damai.pipeline.linking`).
 """
 
 from __future__ import annotations
@@ -228,7 +229,7 @@ def ingest_paths(paths: Iterable[Path], store: Store, options: IngestOptions | N
     batcher.flush()
     if on_progress is not None:
         on_progress(done)
-    if classifier is not None and report.stored:
+    if report.stored and chain.saw_disaster:
         from damai.pipeline.linking import link_reports
 
         link_reports(store)

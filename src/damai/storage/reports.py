@@ -108,14 +108,14 @@ class ReportRepository(Repository):
     def candidates(self, since: datetime, until: datetime,
                    limit: int = 100_000) -> list[Candidate]:
         """Posts flagged ``disaster`` created in ``[since, until)``, oldest first, with their
-        places (none for a post that names no place)."""
+        places (none for a post that names no place); the newest ``limit`` when there are more."""
         query = (select(posts.c.id, posts.c.created_at, posts.c.flags, posts.c.labels)
                  .join(post_flags, post_flags.c.post_id == posts.c.id)
                  .where(post_flags.c.label == DISASTER, post_flags.c.created_at >= since,
                         post_flags.c.created_at < until)
-                 .order_by(post_flags.c.created_at, posts.c.id).limit(limit))
+                 .order_by(post_flags.c.created_at.desc(), posts.c.id.desc()).limit(limit))
         with self.db.read() as conn:
-            rows = conn.execute(query).all()
+            rows = conn.execute(query).all()[::-1]
         places = PlaceRepository(self.db).of_posts([int(r.id) for r in rows])
         return [Candidate(int(r.id), r.created_at, tuple(r.flags or ()), dict(r.labels or {}),
                           places.get(int(r.id), ())) for r in rows]
