@@ -68,6 +68,8 @@ def test_the_api_refuses_a_bad_range(lite: Api) -> None:  # noqa: F811
                  400, "invalid_range")
     assert_error(lite.get("/map", params={"since": (now - timedelta(days=40)).isoformat()}),
                  400, "invalid_range")
+    assert_error(lite.get("/map", params={"until": "0001-01-02T00:00:00Z"}), 400,
+                 "invalid_range")
     assert lite.get("/map", params={"since": "kemarin"}).status_code == 422
 
 

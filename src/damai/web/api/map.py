@@ -19,7 +19,10 @@ __all__ = ["add_map_route"]
 
 def _range(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
     end = utc_param(until, "until") or datetime.now(UTC)
-    start = utc_param(since, "since") or end - timedelta(days=DEFAULT_DAYS)
+    try:
+        start = utc_param(since, "since") or end - timedelta(days=DEFAULT_DAYS)
+    except OverflowError:  # ``until`` within a week of the year 1
+        start = end
     if not start < end or end - start > timedelta(days=MAX_DAYS):
         raise ApiError(400, "invalid_range", (
             f"`since` harus sebelum `until`, paling jauh {MAX_DAYS} hari / `since` must be "
