@@ -49,11 +49,13 @@ def test_reports_link_to_the_quake_by_hazard_time_and_distance(db: Store) -> Non
     early = post("Gempa kecil di Padang pagi ini", T - timedelta(hours=3), "earthquake")
     nowhere = post("Gempa barusan, semua aman?", T + timedelta(minutes=2), "earthquake")
     untyped = post("Doakan saudara kita di Padang", T + timedelta(minutes=8), None)
-    store.posts.write_batch([near, wave, help_, flood, far, early, nowhere, untyped], [], [])
+    unknown = post("Sumur kering di Padang", T + timedelta(minutes=7), "drought")  # not ours
+    store.posts.write_batch([near, wave, help_, flood, far, early, nowhere, untyped, unknown],
+                            [], [])
 
     result = link_reports(store, now=T + timedelta(hours=2))
     assert result.linked == 3 and result.changed == 3
-    assert result.unplaced == 1 and result.untyped == 1
+    assert result.unplaced == 1 and result.untyped == 2
     assert result.citizen_events == []
     event = store.events.recent(10)[0].to_dict()
     assert [r["post_id"] for r in event["reports"]] == ids(store, near, wave, help_)

@@ -101,6 +101,8 @@ def test_the_events_page_shows_linked_reports_and_calls_for_help(
     html = viewer.get("/events").text  # type: ignore[attr-defined]
     assert 'data-reports="3"' in html and 'data-calls-for-help="1"' in html
     assert "1 minta tolong" in html and "Kota Palu" in html
+    first = html.split('<details class="small">')[1].split('href="')[1].split('"')[0]
+    assert viewer.get(first).status_code == 200  # type: ignore[attr-defined]  (the post page)
 
 
 def test_the_overview_map_counts_geoparsed_posts_without_a_platform_location(

@@ -257,7 +257,7 @@ def link_reports(store: Store, *, now: datetime | None = None,
         if candidate.created_at >= since:
             result.candidates += 1
             result.untyped += report is None and not any(
-                f.startswith(_TYPE) for f in candidate.flags)
+                f.startswith(_TYPE) and f[len(_TYPE):] in HAZARDS for f in candidate.flags)
             result.unplaced += report is None and not candidate.places
         if report is not None:
             reports.append(report)

@@ -120,13 +120,13 @@ def _words(text: str) -> list[_Word]:
     text = _HASHTAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)) + " ", text)
     shouting = text.upper() == text
     words: list[_Word] = []
+    add, word = words.append, _Word  # (the loop runs for every word of every ingested post)
     brk = SENTENCE_BREAK
-    for m in _TOKEN.finditer(text):
-        token = m.group()
+    for token in _TOKEN.findall(text):
         if token[0].isalpha():
             upper = token[0].isupper() and not shouting
-            words.append(_Word(token.lower().replace("’", "'"),
-                               upper and brk != SENTENCE_BREAK, upper, brk))
+            add(word(token.lower().replace("’", "'"), upper and brk != SENTENCE_BREAK, upper,
+                     brk))
             brk = NO_BREAK
         elif token == "." and words and words[-1].lower in _ABBREVIATIONS and brk == NO_BREAK:
             continue
