@@ -12,17 +12,18 @@ The classify stage adds ``labels`` (a calibrated score in [0, 1] per label of th
 ``flags`` (the labels whose score reached their threshold), ``model_version`` (the model that
 scored the post; ``None`` until one has) and ``truncated`` (the text was too long to score whole).
 The claims stage (issue #11) adds ``claim``: the known claim the post repeats, kept in
-``post_claims`` when the post is stored.
+``post_claims`` when the post is stored. The geoparse stage (issue #13) adds ``places``: the
+gazetteer places its text names, in order, kept in ``post_places``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
-__all__ = ["ENGAGEMENT_KEYS", "ClaimHit", "Geo", "HazardEvent", "Notice", "Post", "PostKey",
-           "RecordFailure", "utc"]
+__all__ = ["ENGAGEMENT_KEYS", "ClaimHit", "Geo", "HazardEvent", "Level", "Notice", "Place",
+           "Post", "PostKey", "RecordFailure", "utc"]
 
 ENGAGEMENT_KEYS = ("likes", "reposts", "replies", "quotes", "views")
 
@@ -48,6 +49,30 @@ class Geo:
             return None
         return cls(lat=data.get("lat"), lon=data.get("lon"), place=data.get("place"),
                    country_code=data.get("country_code"))
+
+
+Level = Literal["province", "regency", "district"]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One place of the gazetteer (:mod:`damai.understand.gazetteer`), with the official names of
+    the places it lies in. ``kind`` is ``"kota"`` or ``"kabupaten"`` for a regency and empty
+    otherwise."""
+
+    name: str
+    level: Level
+    province: str
+    regency: str | None
+    district: str | None
+    lat: float
+    lon: float
+    kind: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "level": self.level, "province": self.province,
+                "regency": self.regency, "district": self.district,
+                "lat": round(self.lat, 5), "lon": round(self.lon, 5)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +115,7 @@ class Post:
     model_version: str | None = None
     truncated: bool = False
     claim: ClaimHit | None = None
+    places: tuple[Place, ...] = ()
 
     @property
     def key(self) -> PostKey:

@@ -206,6 +206,7 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("GET", f"{API}/measure"): {"params": {"by": ["campaign", "province"]}},
     # hazard events (issue #13)
     ("GET", f"{API}/events"): {"params": {"limit": 10, "source": "bmkg"}},
+    ("GET", f"{API}/map"): {},
 }
 #: what an authorised call of a route answers, where it is not 200
 CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,

@@ -68,7 +68,7 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "POST /campaigns/{campaign_id}/confirm-missed", "GET /ambassadors", "POST /ambassadors",
         "GET /ambassadors/reach", "GET /ambassadors/kits", "GET /ambassadors/{ambassador_id}",
         "POST /ambassadors/{ambassador_id}/withdraw", "POST /ambassadors/{ambassador_id}/kits",
-        "POST /kits/{kit_id}/revoke", "GET /measure", "GET /events"}
+        "POST /kits/{kit_id}/revoke", "GET /measure", "GET /events", "GET /map"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -223,6 +223,9 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "GET /measure": [{"query": {"by": "campaign\x00"}}, {"query": {"by": ["theme"] * 6}}],
     "GET /events": [{"query": {"limit": str(2**70)}}, {"query": {"source": "bmkg\x00"}},
                     {"query": {"limit": "0"}}],
+    "GET /map": [{"query": {"until": "0001-01-01T00:00:00Z"}},
+                 {"query": {"since": "9999-12-31T23:59:59-23:59"}},
+                 {"query": {"since": "2026-11-20T00:00\x00"}}],
 }
 
 

@@ -1,4 +1,5 @@
-"""The one stage chain every ingest path runs: pseudonymise → classify → claims → write → credit.
+"""The one stage chain every ingest path runs: pseudonymise → classify → claims → geoparse → write
+→ credit.
 
 Files (``damai ingest``), live sources (``damai watch``), the HTTP API and ingest jobs all hand a
 batch to :meth:`StageChain.write`, and all count with :class:`IngestCounts`, so the balance
@@ -7,7 +8,8 @@ computes explanations: the classify stage scores with ``explain=False``. The cla
 (issue #11) runs only when the store holds claims; the crediting stage (issue #12,
 :mod:`damai.pipeline.crediting`) only when it holds an unrevoked ambassador kit. Crediting looks at
 the batch before pseudonymisation (it needs the author's handle) and records its credits after the
-write, in a transaction of its own, since a credit names a stored post.
+write, in a transaction of its own, since a credit names a stored post. The geoparse stage (issue
+#13, :mod:`damai.pipeline.places`) always runs: its places are stored with the post.
 
 A platform's deletions (sorted out of a mapper's notices by
 :func:`damai.sources.base.sort_notices`) go through the chain too: they tombstone the stored post.
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from damai.pipeline.claims import ClaimsStage
     from damai.pipeline.classify import ClassifyStage
     from damai.pipeline.crediting import CreditStage
+    from damai.pipeline.places import GeoparseStage
 
 __all__ = ["IngestCounts", "StageChain", "default_pseudonymiser"]
 
@@ -77,8 +80,16 @@ class StageChain:
     def __init__(self, store: Store, batch: str, *, pseudonymiser: Pseudonymiser | None = None,
                  classifier: ClassifyStage | None = None,
                  claims: ClaimsStage | Literal[False] | None = None,
-                 credits: CreditStage | Literal[False] | None = None) -> None:
+                 credits: CreditStage | Literal[False] | None = None,
+                 places: GeoparseStage | Literal[False] | None = None) -> None:
         self.store, self.batch, self.classifier = store, batch, classifier
+        #: whether a batch held a post flagged ``disaster`` (ingest then links reports)
+        self.saw_disaster = False
+        self.places: GeoparseStage | None = places or None
+        if places is None:
+            from damai.pipeline.places import GeoparseStage
+
+            self.places = GeoparseStage()
         self.pseudonymise = pseudonymiser or default_pseudonymiser(store)
         self.claims: ClaimsStage | None = claims or None
         if claims is None:
@@ -105,6 +116,9 @@ class StageChain:
             counts.classified = len(posts)
         if self.claims is not None and posts:
             posts = self.claims(posts)
+        if self.places is not None and posts:
+            posts = self.places(posts)
+        self.saw_disaster = self.saw_disaster or any("disaster" in p.flags for p in posts)
         if posts or failures or notices:
             written = self.store.posts.write_batch(posts, failures,
                                                    [(self.batch, n) for n in notices])

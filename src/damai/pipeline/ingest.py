@@ -10,7 +10,9 @@ again when it ends, so a run killed part-way shows as a start with no end.
 
 With a ``classifier`` (:class:`~damai.pipeline.classify.ClassifyStage`), each batch is scored
 after pseudonymisation and before the write, so new posts are stored with their labels. Posts that
-were already stored keep theirs: ``damai reclassify`` re-scores them.
+were already stored keep theirs: ``damai reclassify`` re-scores them. A run that stored posts
+and saw a post flagged ``disaster`` then links the citizen disaster reports to events
+(:mod:`damai.pipeline.linking`).
 """
 
 from __future__ import annotations
@@ -227,6 +229,10 @@ def ingest_paths(paths: Iterable[Path], store: Store, options: IngestOptions | N
     batcher.flush()
     if on_progress is not None:
         on_progress(done)
+    if report.stored and chain.saw_disaster:
+        from damai.pipeline.linking import link_reports
+
+        link_reports(store)
     retention = settings.get_int("raw_retention_days")
     report.raw_purged = store.posts.purge_raw(datetime.now(UTC) - timedelta(days=retention))
     if audit is not None:

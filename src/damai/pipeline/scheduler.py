@@ -28,7 +28,9 @@ a query, the dashboard's calendar reads the same rows, and the rules fit in :fun
 Time comes from an injected ``now`` function, so tests move the clock without waiting.
 
 Besides the slots, the loop collects engagement (:func:`damai.pipeline.engagement.collect`)
-every ``DAMAI_ENGAGEMENT_INTERVAL_MINUTES``, a separate call that never delays or stops a send.
+every ``DAMAI_ENGAGEMENT_INTERVAL_MINUTES``, and links citizen disaster reports to events
+(:func:`damai.pipeline.linking.link_reports`, issue #13) every :data:`LINK_EVERY`: separate calls
+that never delay or stop a send.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from datetime import UTC, datetime, timedelta
 from damai import settings
 from damai.errors import ConfigError, InputError, NotFound, ReviewRefused
 from damai.pipeline.engagement import collect
+from damai.pipeline.linking import link_reports
 from damai.pipeline.publishing import Drained, drain, publish
 from damai.pipeline.responses import Actor
 from damai.storage import Store
@@ -52,6 +55,8 @@ from damai.storage.campaigns import Slot
 __all__ = ["Scheduler", "TickReport", "tick", "worker_name"]
 
 log = logging.getLogger("damai.scheduler")
+#: how often the loop links citizen reports to events
+LINK_EVERY = timedelta(minutes=5)
 Clock = Callable[[], datetime]
 
 
@@ -141,6 +146,7 @@ class Scheduler:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._collected_at: datetime | None = None
+        self._linked_at: datetime | None = None
 
     def run(self, *, once: bool = False,
             on_tick: Callable[[TickReport], None] | None = None) -> None:
@@ -153,6 +159,7 @@ class Scheduler:
                 if on_tick is not None:
                     on_tick(report)
             self.collect_when_due()
+            self.link_when_due()
             if once:
                 return
             self._stop.wait(self.interval)
@@ -170,6 +177,18 @@ class Scheduler:
             log.info("engagement collected: %s", collect(self.store, now=at).to_dict())
         except Exception:  # as for a tick: the database or a setting went wrong; try later
             log.exception("engagement collection failed")
+
+    def link_when_due(self) -> None:
+        """Link citizen reports if :data:`LINK_EVERY` passed since the last run; a failure is
+        logged, and the loop goes on."""
+        at = self.now()
+        if self._linked_at is not None and at - self._linked_at < LINK_EVERY:
+            return
+        self._linked_at = at
+        try:
+            log.info("reports linked: %s", link_reports(self.store, now=at).to_dict())
+        except Exception:  # as for a tick: the database went wrong; try at the next
+            log.exception("report linking failed")
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run, name="damai-scheduler", daemon=True)

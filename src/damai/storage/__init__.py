@@ -32,6 +32,8 @@ and the repositories that take their connections from it:
                       measurement reads from them (issue #12 parts 6 and 7)
 ``store.events``      hazard events (BMKG earthquakes, CAP alerts) and each feed's health
                       (issue #13)
+``store.places``      the places each post names (issue #13)
+``store.reports``     citizen disaster posts, and the event each is linked to (issue #13)
 =====================  ===========================================================
 """
 
@@ -65,10 +67,12 @@ from damai.storage.library import LibraryRepository
 from damai.storage.lifecycle import LifecycleRepository
 from damai.storage.migrate import MigrationError, current_revision, migrate, revisions
 from damai.storage.models import ModelRepository
+from damai.storage.places import PlaceRepository
 from damai.storage.posts import PostRepository
 from damai.storage.publications import PublicationRepository
 from damai.storage.quarantine import QuarantineRepository
 from damai.storage.queue import QueueRepository
+from damai.storage.reports import ReportRepository
 from damai.storage.responses import ResponseRepository
 from damai.storage.store_settings import SettingsRepository
 from damai.storage.triage import TriageRepository
@@ -109,6 +113,8 @@ class Store:
         self.ambassadors = AmbassadorRepository(db)
         self.engagement = EngagementRepository(db)
         self.events = EventRepository(db)
+        self.places = PlaceRepository(db)
+        self.reports = ReportRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from damai.records import HazardEvent
 from damai.storage.engine import Repository
+from damai.storage.reports import reports_of_events
 from damai.storage.schema import event_feeds, events
 
 __all__ = ["EventRepository", "FeedState", "SaveResult", "StoredEvent"]
@@ -41,6 +42,8 @@ class StoredEvent:
     feeds: tuple[str, ...]
     first_seen_at: datetime
     updated_at: datetime
+    #: the citizen reports linked to it (issue #13 part 4; :mod:`damai.storage.reports`)
+    reports: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The listing's shape (``damai alerts list --json``, ``GET /api/v1/events``)."""
@@ -50,7 +53,8 @@ class StoredEvent:
                 "depth_km": e.depth_km, "lat": e.lat, "lon": e.lon, "region": e.region,
                 "tsunami_potential": e.tsunami_potential, "felt": e.felt,
                 "headline": e.headline, "shakemap": e.shakemap, "problems": list(e.problems),
-                "feeds": list(self.feeds), "reports": [],
+                "feeds": list(self.feeds), "reports": list(self.reports),
+                "calls_for_help": sum(1 for r in self.reports if r["call_for_help"]),
                 "first_seen_at": self.first_seen_at.isoformat()}
 
 
@@ -135,7 +139,7 @@ class EventRepository(Repository):
     def get(self, event_id: int) -> StoredEvent | None:
         with self.db.read() as conn:
             row = conn.execute(select(events).where(_E.id == event_id)).first()
-        return None if row is None else _stored(row)
+            return None if row is None else _with_reports(conn, [_stored(row)])[0]
 
     def recent(self, limit: int = 200, source: str | None = None) -> list[StoredEvent]:
         """The newest events first (by the event's time; events without one last)."""
@@ -143,7 +147,7 @@ class EventRepository(Repository):
         if source is not None:
             query = query.where(_E.source == source)
         with self.db.read() as conn:
-            return [_stored(row) for row in conn.execute(query)]
+            return _with_reports(conn, [_stored(row) for row in conn.execute(query)])
 
     def feed(self, url: str) -> FeedState | None:
         with self.db.read() as conn:
@@ -180,6 +184,11 @@ class EventRepository(Repository):
         """The feeds that have been failing for ``after`` or longer."""
         return [f for f in self.feeds()
                 if f.failing_since is not None and now - f.failing_since >= after]
+
+
+def _with_reports(conn: Connection, found: list[StoredEvent]) -> list[StoredEvent]:
+    reports = reports_of_events(conn, [e.id for e in found])
+    return [replace(e, reports=tuple(reports.get(e.id, ()))) for e in found]
 
 
 def _same(a: HazardEvent, b: HazardEvent) -> bool:

@@ -2,7 +2,7 @@
 
 Writing a batch is one transaction: new posts (idempotent on platform + platform id; a post with a
 tombstone is never stored again), their flagged labels (``post_flags``), the claim each repeats
-(``post_claims``), the summary tables,
+(``post_claims``), the places it names (``post_places``), the summary tables,
 refreshed engagement for posts seen before, quarantined records and platform notices. Every read
 is bounded or streamed, and pages never read the ``raw`` column.
 """
@@ -34,6 +34,7 @@ from damai.storage.base import (
 )
 from damai.storage.engine import Repository
 from damai.storage.filters import flag_conditions, label_page, newest_first, where
+from damai.storage.places import insert_places
 from damai.storage.quarantine import insert_failures
 from damai.storage.schema import (
     post_claims,
@@ -132,6 +133,7 @@ class PostRepository(Repository):
                     "matched_at": now} for p in stored if p.claim is not None]
         if matched:
             conn.execute(post_claims.insert(), matched)
+        insert_places(conn, ids, stored)
         summary = Summary()
         summary.add_posts(stored)
         summary.apply(conn, self.dialect)

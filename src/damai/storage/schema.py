@@ -662,3 +662,40 @@ event_feeds = Table(
 )
 tables.update({"events": events, "event_feeds": event_feeds})
 # == end of hazard events ==========================================================================
+# == places and event links (issue #13 parts 3 and 4; migration 0016_places) ======================
+# One block at the end, like the sections above; ``tables`` is updated at its end.
+
+#: the gazetteer places a post's text names (:mod:`damai.understand.geoparse`), in the order it
+#: names them (``ordinal``), with the official names of the province, regency and district each
+#: lies in, and its point. Written with the post at ingest; ``damai places backfill`` fills it for
+#: posts stored before.
+post_places = Table(
+    "post_places", metadata, _ref("posts"), Column("ordinal", SmallInteger(), nullable=False),
+    _t("level", null=False), _t("name", null=False), _t("province", null=False),
+    _t("regency"), _t("district"), Column("lat", Float(), nullable=False),
+    Column("lon", Float(), nullable=False),
+    PrimaryKeyConstraint("post_id", "ordinal", name="post_places_pkey"),
+    CheckConstraint(_in("level", ("province", "regency", "district")),
+                    name="post_places_level_check"),
+    Index("post_places_province", "province", "post_id"),
+    Index("post_places_regency", "regency", "post_id"),
+)
+#: a citizen's disaster post linked to an event (:mod:`damai.pipeline.linking`): an official one
+#: (BMKG, CAP) by time window and distance, or a citizen-reported one (``events.source`` =
+#: ``citizen``) formed by a burst. One event per post: the linker keeps the best. ``hazard`` is
+#: the post's ``disaster.type.*``; ``info`` its ``disaster.info.*`` kinds; ``place`` the most
+#: specific place it names, with its regency, province and point; ``distance_km`` from the
+#: event's point (NULL for a citizen event formed by the post's own regency).
+event_reports = Table(
+    "event_reports", metadata, _ref("events"), _ref("posts"), _t("hazard", null=False),
+    Column("info", Json(), nullable=False),
+    Column("call_for_help", Boolean(), nullable=False, server_default=text("false")),
+    _t("place", null=False), _t("province", null=False), _t("regency"),
+    Column("lat", Float(), nullable=False), Column("lon", Float(), nullable=False),
+    Column("distance_km", Float()), Column("posted_at", UtcTime(), nullable=False),
+    Column("linked_at", UtcTime(), nullable=False),
+    PrimaryKeyConstraint("post_id", name="event_reports_pkey"),
+    Index("event_reports_event", "event_id", "posted_at"),
+)
+tables.update({"post_places": post_places, "event_reports": event_reports})
+# == end of places and event links =================================================================

@@ -26,37 +26,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final
+
+from damai.records import Place
 
 __all__ = ["Gazetteer", "Place", "gazetteer", "key_of"]
-
-Level = Literal["province", "regency", "district"]
 
 _HERE: Final = Path(__file__).parent / "geodata"
 _NOT_LETTER: Final = re.compile(r"[^a-z]+")
 _REGENCY_PREFIXES: Final = ("Kabupaten Administrasi ", "Kota Administrasi ", "Kabupaten ", "Kota ")
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """One place of the gazetteer, with the official names of the places it lies in.
-
-    ``kind`` is ``"kota"`` or ``"kabupaten"`` for a regency and empty otherwise.
-    """
-
-    name: str
-    level: Level
-    province: str
-    regency: str | None
-    district: str | None
-    lat: float
-    lon: float
-    kind: str = ""
-
-    def as_dict(self) -> dict[str, object]:
-        return {"name": self.name, "level": self.level, "province": self.province,
-                "regency": self.regency, "district": self.district,
-                "lat": round(self.lat, 5), "lon": round(self.lon, 5)}
 
 
 def key_of(name: str) -> str:

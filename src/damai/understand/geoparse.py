@@ -45,12 +45,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Final
+from functools import cache, lru_cache
+from typing import Final, NamedTuple
 
 from damai.understand.gazetteer import Gazetteer, Place, gazetteer
 
-__all__ = ["PostPlaces", "geoparse", "geoparse_many", "summarise"]
+__all__ = ["PostPlaces", "geoparse", "geoparse_many", "most_specific", "summarise"]
 
 _LINKS: Final = re.compile(r"https?://\S+|www\.\S+|@\w+")
 _HASHTAG: Final = re.compile(r"#(\w+)")
@@ -82,8 +82,9 @@ _PRIORITY: Final[dict[tuple[str, str], int]] = {
 NO_BREAK, SOFT_BREAK, SENTENCE_BREAK = 0, 1, 2
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
+    """One word (a tuple: built once per word of every ingested post, so it must be cheap)."""
+
     lower: str
     capital: bool  # a capital that is not a sentence's first letter, in a post not all capitals
     capitalised: bool
@@ -119,13 +120,13 @@ def _words(text: str) -> list[_Word]:
     text = _HASHTAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)) + " ", text)
     shouting = text.upper() == text
     words: list[_Word] = []
+    add, word = words.append, _Word  # (the loop runs for every word of every ingested post)
     brk = SENTENCE_BREAK
-    for m in _TOKEN.finditer(text):
-        token = m.group()
+    for token in _TOKEN.findall(text):
         if token[0].isalpha():
             upper = token[0].isupper() and not shouting
-            words.append(_Word(token.lower().replace("’", "'"),
-                               upper and brk != SENTENCE_BREAK, upper, brk))
+            add(word(token.lower().replace("’", "'"), upper and brk != SENTENCE_BREAK, upper,
+                     brk))
             brk = NO_BREAK
         elif token == "." and words and words[-1].lower in _ABBREVIATIONS and brk == NO_BREAK:
             continue
@@ -154,11 +155,23 @@ def _only(candidates: tuple[Place, ...], level: str) -> tuple[Place, ...]:
     return tuple(p for p in candidates if p.level == level)
 
 
+@cache
+def _join_prefixes() -> frozenset[str]:
+    """Every proper prefix of a one-word key: a word that starts none starts no words written
+    together ("Kramat Jati" → ``kramatjati``)."""
+    return frozenset(key[:i] for key in gazetteer().index if " " not in key
+                     for i in range(1, len(key)))
+
+
+def _joinable(lower: str) -> bool:
+    return lower.replace("'", "").replace("-", "") in _join_prefixes()
+
+
 def _longest(gaz: Gazetteer, words: Sequence[_Word], start: int) -> tuple[int, tuple[Place, ...]]:
     """The most words from ``start`` that are a key, written apart or, for 2 or 3 capitalised
     words, together ("Kramat Jati" is the district Kramatjati)."""
     most = gaz.first_words.get(words[start].lower, 0)
-    joined = 3 if words[start].capitalised else 0
+    joined = 3 if words[start].capitalised and _joinable(words[start].lower) else 0
     for n in range(max(most, joined), 0, -1):
         key = _key(words, start, n)
         if key is None:
@@ -202,8 +215,13 @@ def _mention_at(gaz: Gazetteer, words: Sequence[_Word], i: int) -> tuple[int, _M
 
 def _mentions(gaz: Gazetteer, words: Sequence[_Word]) -> list[_Mention]:
     found: list[_Mention] = []
+    first = gaz.first_words
     i = 0
     while i < len(words):
+        word = words[i]
+        if not word.capitalised and word.lower not in first and word.lower not in _PREFIXES:
+            i += 1  # starts no key and no prefix: what _mention_at would find, without the calls
+            continue
         step, mention = _mention_at(gaz, words, i)
         if mention is not None:
             found.append(mention)
@@ -263,6 +281,15 @@ def summarise(places: Sequence[Place]) -> tuple[str | None, str | None]:
     province = max(counts, key=lambda name: counts[name])  # max keeps the first on a tie
     regency = next((p.regency for p in places if p.province == province and p.regency), None)
     return province, regency
+
+
+_SPECIFIC: Final[dict[str, int]] = {"district": 0, "regency": 1, "province": 2}
+
+
+def most_specific(places: Sequence[Place]) -> Place | None:
+    """The first of the most specific places (a district, else a regency, else a province): the
+    point a map and the event linker put a post at. ``None`` for a post that names no place."""
+    return min(places, key=lambda p: _SPECIFIC[p.level], default=None)
 
 
 def geoparse(text: str) -> PostPlaces:

@@ -130,6 +130,8 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/account/2fa/begin"): "viewer",
     ("POST", "/account/2fa/confirm"): "viewer",
     ("POST", "/account/2fa/disable"): "viewer",
+    # ... and the map of events, citizen reports and calls for help (issue #13 part 6)
+    ("GET", "/map"): "viewer",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users/{name}/reset-password"): "admin",

@@ -7,7 +7,9 @@ coverage once they exist.
 
 Every figure comes from a bounded read: the summary tables (volume, platform, language) and the
 newest :data:`FLAGGED_SAMPLE` flagged posts and :data:`GEO_SAMPLE` posts with a place (partial
-indexes), so the page costs the same on a thousand posts or a million.
+indexes), so the page costs the same on a thousand posts or a million. A post's place on the map
+is the platform's location when it gives one; otherwise (issue #13) the most specific place its
+text names, as the geoparser found it at ingest (newest :data:`GEO_SAMPLE` such posts).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Response
 
-from damai.records import Geo
+from damai.records import Geo, Place
 from damai.respond.entries import THEMES
+from damai.understand.geoparse import most_specific
 from damai.understand.places import PROVINCES, province_of
 from damai.understand.taxonomy import load_taxonomy
 from damai.web.context import WebContext
@@ -71,11 +74,20 @@ def _domain(link: str) -> str:
     return host.removeprefix("www.")
 
 
+def _geoparsed(places: tuple[Place, ...]) -> Geo | None:
+    """A post's geoparsed location: its most specific place's point, named by its province
+    (which :func:`province_of` reads first)."""
+    place = most_specific(places)
+    return None if place is None else Geo(place.lat, place.lon, place.province)
+
+
 def _provinces(ctx: WebContext) -> tuple[list[dict[str, Any]], int]:
     counts: Counter[str] = Counter()
-    sample = ctx.store.posts.recent_fields("geo", ("geo",), GEO_SAMPLE)
-    for row in sample:
-        province = province_of(Geo.from_dict(row["geo"]))
+    sample = [Geo.from_dict(row["geo"])
+              for row in ctx.store.posts.recent_fields("geo", ("geo",), GEO_SAMPLE)]
+    sample += [_geoparsed(p) for p in ctx.store.places.recent_without_geo(GEO_SAMPLE)]
+    for geo in sample:
+        province = province_of(geo)
         if province:
             counts[province.name] += 1
     rows = [{"name": p.name, "lat": p.lat, "lon": p.lon, "n": counts[p.name]}

@@ -27,7 +27,7 @@ from damai.web.api.security import require
 from damai.web.checks import utc_ok
 from damai.web.context import WebContext
 
-__all__ = ["MAX_PAGE", "add_read_routes", "check_text_limits", "model_of"]
+__all__ = ["MAX_PAGE", "add_read_routes", "check_text_limits", "model_of", "utc_param"]
 
 #: the largest page ``GET /posts`` returns
 MAX_PAGE = 200
@@ -57,7 +57,7 @@ def check_text_limits(texts: list[str]) -> None:
             {"limit_chars": limit_chars, "chars": chars})
 
 
-def _utc(value: datetime | None, name: str) -> datetime | None:
+def utc_param(value: datetime | None, name: str) -> datetime | None:
     if value is None:
         return None
     if not utc_ok(value):
@@ -137,8 +137,8 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
     ) -> JSONBody:
         """Post terbaru dulu, per halaman dengan kursor / Newest first, paged by cursor."""
         query = PostQuery(text=q or None, label=label or None, min_score=min_score,
-                          max_score=max_score, flagged=flagged, since=_utc(since, "since"),
-                          until=_utc(until, "until"), platform=platform or None,
+                          max_score=max_score, flagged=flagged, since=utc_param(since, "since"),
+                          until=utc_param(until, "until"), platform=platform or None,
                           language=language or None, limit=limit)
         _check_query(query)
         if label:
@@ -166,11 +166,13 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
 
     @router.get("/stats", response_model=StatsOut, summary="Ringkasan isi / Store statistics")
     def stats(_: Annotated[User, Depends(require(ctx, "GET", "/stats"))]) -> JSONBody:
-        """Jumlah post per platform, hari dan bahasa, karantina, dan yang ditandai per label /
-        Counts per platform, day and language, quarantine, and flagged posts per label."""
+        """Jumlah post per platform, hari dan bahasa, karantina, yang ditandai per label, dan
+        yang menyebut tempat per provinsi / Counts per platform, day and language, quarantine,
+        flagged posts per label, and posts that name a place per province."""
         flagged = flagged_counts(store)
         counts = store.posts.stats().to_dict()
-        return JSONBody(counts | {"flagged": flagged})
+        return JSONBody(counts | {"flagged": flagged,
+                                  "by_province": store.places.province_counts()})
 
     @router.post("/classify", response_model=ClassifyOut,
                  summary="Klasifikasi teks / Classify text",

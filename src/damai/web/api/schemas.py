@@ -191,6 +191,10 @@ class StatsOut(BaseModel):
     quarantined: int
     flagged: dict[str, int] = Field(description="Jumlah post yang ditandai per label / Flagged "
                                                 "posts per label.")
+    by_province: dict[str, int] = Field(description=(
+        "Post yang menyebut tempat di tiap provinsi (hasil geoparse), terbanyak dulu; post yang "
+        "menyebut dua provinsi dihitung di keduanya / Posts naming a place in each province "
+        "(geoparsed), most first; a post naming two provinces counts in both."))
 
 
 class LibraryEntryOut(BaseModel):

@@ -67,6 +67,8 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", f"{API_PREFIX}/measure"): "analyst",
     # official hazard events (issue #13): public information, so every signed-in user
     ("GET", f"{API_PREFIX}/events"): "viewer",
+    # ... and the map's data: events, citizen reports, calls for help (issue #13 part 6)
+    ("GET", f"{API_PREFIX}/map"): "viewer",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
