@@ -10,7 +10,8 @@ A 5xx answer, a 429 or a broken connection is retried with backoff (:func:`call_
 when the tries run out, or the body is no feed (cut short, not JSON or XML), the feed is
 recorded as failing, its validators are kept as they were (so the next poll downloads it whole),
 and the other feeds are polled as usual. A feed failing for ``DAMAI_BMKG_DOWN_MINUTES`` or longer
-is *down*: the CLI, the events page and ``GET /api/v1/events`` say so.
+is *down*: the CLI, the events page and ``GET /api/v1/events`` say so. Every new event gets its
+first alert draft at once (:func:`damai.pipeline.alerts.draft_new`), in review.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import httpx
 from damai import settings
 from damai.errors import SourceError
 from damai.live.base import USER_AGENT, Problem, RetryPolicy, call_with_retries
+from damai.pipeline.alerts import draft_new
 from damai.sources.bmkg import FeedUnreadable, parse_feed
 from damai.storage import Store
 from damai.storage.events import FeedState
@@ -42,10 +44,12 @@ class FeedReport:
     new: int = 0
     updated: int = 0
     error: str | None = None
+    #: the alerts drafted for the new events (issue #13 part 5)
+    drafted: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {"url": self.url, "status": self.status, "events": self.events, "new": self.new,
-                "updated": self.updated, "error": self.error}
+                "updated": self.updated, "error": self.error, "drafted": list(self.drafted)}
 
 
 class _Answered(Exception):
@@ -105,7 +109,9 @@ def _poll_one(store: Store, client: httpx.Client, url: str, now: datetime,
     saved = store.events.save(found, url, now)
     store.events.record_feed(url, now, etag=response.headers.get("etag"),
                              last_modified=response.headers.get("last-modified"))
-    return FeedReport(url, "fetched", len(found), saved.new, saved.updated)
+    drafted = draft_new(store, saved.new_ids)
+    return FeedReport(url, "fetched", len(found), saved.new, saved.updated,
+                      drafted=tuple(a.id for a in drafted))
 
 
 def poll_feeds(store: Store, urls: Sequence[str], *, client: httpx.Client | None = None,

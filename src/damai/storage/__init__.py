@@ -32,6 +32,7 @@ and the repositories that take their connections from it:
                       measurement reads from them (issue #12 parts 6 and 7)
 ``store.events``      hazard events (BMKG earthquakes, CAP alerts) and each feed's health
                       (issue #13)
+``store.alerts``      the alerts of events (Alert, Update, Cancel) and their review (issue #13)
 =====================  ===========================================================
 """
 
@@ -42,6 +43,7 @@ from typing import Literal
 
 from damai import settings
 from damai.storage.accounts import AccountRepository, CursorRepository
+from damai.storage.alerts import AlertRepository
 from damai.storage.ambassadors import AmbassadorRepository
 from damai.storage.audit import AuditEntry, AuditRepository
 from damai.storage.base import (
@@ -109,6 +111,7 @@ class Store:
         self.ambassadors = AmbassadorRepository(db)
         self.engagement = EngagementRepository(db)
         self.events = EventRepository(db)
+        self.alerts = AlertRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:
