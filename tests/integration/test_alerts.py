@@ -29,7 +29,7 @@ _C = f"{{{CAP_NS}}}"
 
 
 @pytest.fixture
-def db(store_url: str) -> Iterator[Store]:
+def db(store_url: str) -> Iterator[Store]:  # noqa: F811
     store = open_store(store_url)
     yield store
     store.close()
@@ -60,7 +60,7 @@ def test_two_approvers_then_dry_run_publish(db: Store) -> None:
     with pytest.raises(ReviewRefused) as refused:
         alerts.publish_alert(db, AYU, made.id)
     assert refused.value.reason == "not_approved"
-    with pytest.raises(ReviewRefused, match="forbidden|approver"):
+    with pytest.raises(ReviewRefused, match=r"forbidden|approver"):
         alerts.approve(db, ANALYST, made.id)
     first = alerts.approve(db, AYU, made.id)
     assert (first.state, first.first_approved_by) == ("in_review", "ayu")
@@ -165,5 +165,5 @@ def test_follow_ups_need_a_first_alert_and_unknown_ids_are_not_found(db: Store) 
         alerts.draft(db, ANALYST, 999)
     with pytest.raises(NotFound):
         alerts.approve(db, AYU, 999)
-    with pytest.raises(ReviewRefused, match="forbidden|analyst"):
+    with pytest.raises(ReviewRefused, match=r"forbidden|analyst"):
         alerts.draft(db, Actor("vera", "viewer"), event_id)
