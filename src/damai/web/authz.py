@@ -121,6 +121,13 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/measure"): "analyst",
     # official hazard events (issue #13): public information, so every signed-in user
     ("GET", "/events"): "viewer",
+    ("GET", "/events/{event_id}"): "viewer",
+    ("GET", "/events/{event_id}/cap"): "viewer",
+    # ... analysts draft its alerts, approvers approve (two, or one if urgent) and publish them
+    ("POST", "/events/{event_id}/alerts"): "analyst",
+    ("POST", "/alerts/{alert_id}/approve"): "approver",
+    ("POST", "/alerts/{alert_id}/reject"): "approver",
+    ("POST", "/alerts/{alert_id}/publish"): "approver",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users"): "admin",
