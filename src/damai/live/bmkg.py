@@ -16,6 +16,8 @@ first alert draft at once (:func:`damai.pipeline.alerts.draft_new`), in review.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,7 +33,9 @@ from damai.sources.bmkg import FeedUnreadable, parse_feed
 from damai.storage import Store
 from damai.storage.events import FeedState
 
-__all__ = ["FeedReport", "default_feeds", "down_after", "poll_feeds"]
+log = logging.getLogger("damai.bmkg")
+
+__all__ = ["FeedPoller", "FeedReport", "default_feeds", "down_after", "poll_feeds"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +131,36 @@ def poll_feeds(store: Store, urls: Sequence[str], *, client: httpx.Client | None
     finally:
         if own:
             client.close()
+
+
+class FeedPoller:
+    """:func:`poll_feeds` every ``interval`` seconds on a thread, until :meth:`stop`: what
+    ``damai serve`` starts when ``DAMAI_BMKG_SERVE`` is on. Its own thread, beside the campaign
+    scheduler's (:mod:`damai.pipeline.scheduler` sits below this layer and cannot call it), so a
+    slow feed never delays a scheduled send. A failed poll is logged and tried again."""
+
+    def __init__(self, store: Store, urls: Sequence[str] | None = None, *,
+                 interval: float | None = None, client: httpx.Client | None = None) -> None:
+        self.store, self.client = store, client
+        self.urls = list(urls) if urls is not None else default_feeds()
+        self.interval = (interval if interval is not None
+                         else settings.get_float("bmkg_interval"))
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                poll_feeds(self.store, self.urls, client=self.client)
+            except Exception:  # the database went away: keep the loop, log, try again
+                log.exception("BMKG poll failed")
+            self._stop.wait(self.interval)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run, name="damai-bmkg", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
