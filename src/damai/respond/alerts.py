@@ -174,56 +174,48 @@ def _place(event: HazardEvent, indonesian: bool) -> str | None:
            f"{point}"
 
 
-def _facts_id(event: HazardEvent, name: str) -> list[str]:
-    said: list[str] = []
+#: per language: the sentence of each value (``{}``: the value as written), and the one said when
+#: an earthquake does not have it (other hazards leave out what they never have)
+_SENTENCES: Final[dict[bool, tuple[tuple[str, str, str], ...]]] = {
+    True: (("magnitude", "Magnitudo {}.", "Magnitudo belum diketahui."),
+           ("depth_km", "Kedalaman {} km.", "Kedalaman belum diketahui."),
+           ("tsunami_potential", 'Potensi tsunami menurut BMKG: "{}".',
+            "BMKG belum menyebutkan potensi tsunami."),
+           ("felt", "Dirasakan (skala MMI) menurut BMKG: {}.",
+            "BMKG belum melaporkan intensitas yang dirasakan (skala MMI).")),
+    False: (("magnitude", "Magnitude {}.", "The magnitude is not known yet."),
+            ("depth_km", "Depth {} km.", "The depth is not known yet."),
+            ("tsunami_potential", "Tsunami potential, in BMKG's words: \"{}\".",
+             "BMKG has not stated the tsunami potential yet."),
+            ("felt", "Felt (MMI scale), as BMKG reports: {}.",
+             "BMKG has not reported the felt intensity (MMI) yet.")),
+}
+
+
+def _when(event: HazardEvent, name: str, indonesian: bool) -> str:
     when = event.time.astimezone(_WIB) if event.time else None
-    said.append(f"{name} terjadi pada {when:%d-%m-%Y} pukul {when:%H.%M} WIB." if when
+    if indonesian:
+        return (f"{name} terjadi pada {when:%d-%m-%Y} pukul {when:%H.%M} WIB." if when
                 else f"Waktu {name.lower()} belum diketahui.")
-    if event.magnitude is not None:
-        said.append(f"Magnitudo {_number(event.magnitude, True)}.")
-    elif event.hazard == "earthquake":
-        said.append("Magnitudo belum diketahui.")
-    if event.depth_km is not None:
-        said.append(f"Kedalaman {_number(event.depth_km, True)} km.")
-    elif event.hazard == "earthquake":
-        said.append("Kedalaman belum diketahui.")
-    place = _place(event, True)
-    said.append(f"Lokasi: {place}." if place else "Lokasi belum diketahui.")
-    if event.tsunami_potential is not None:
-        said.append(f"Potensi tsunami menurut BMKG: \"{event.tsunami_potential}\".")
-    elif event.hazard == "earthquake":
-        said.append("BMKG belum menyebutkan potensi tsunami.")
-    if event.felt is not None:
-        said.append(f"Dirasakan (skala MMI) menurut BMKG: {event.felt}.")
-    elif event.hazard == "earthquake":
-        said.append("BMKG belum melaporkan intensitas yang dirasakan (skala MMI).")
-    return said
+    return (f"{name} at {when:%Y-%m-%d %H:%M} WIB (UTC+7)." if when
+            else f"The time of the {name.lower()} is not known yet.")
 
 
-def _facts_en(event: HazardEvent, name: str) -> list[str]:
-    said: list[str] = []
-    when = event.time.astimezone(_WIB) if event.time else None
-    said.append(f"{name} at {when:%Y-%m-%d %H:%M} WIB (UTC+7)." if when
-                else f"The time of the {name.lower()} is not known yet.")
-    if event.magnitude is not None:
-        said.append(f"Magnitude {_number(event.magnitude, False)}.")
-    elif event.hazard == "earthquake":
-        said.append("The magnitude is not known yet.")
-    if event.depth_km is not None:
-        said.append(f"Depth {_number(event.depth_km, False)} km.")
-    elif event.hazard == "earthquake":
-        said.append("The depth is not known yet.")
-    place = _place(event, False)
-    said.append(f"Location: {place}." if place else "The location is not known yet.")
-    if event.tsunami_potential is not None:
-        said.append(f"Tsunami potential, in BMKG's words: \"{event.tsunami_potential}\".")
-    elif event.hazard == "earthquake":
-        said.append("BMKG has not stated the tsunami potential yet.")
-    if event.felt is not None:
-        said.append(f"Felt (MMI scale), as BMKG reports: {event.felt}.")
-    elif event.hazard == "earthquake":
-        said.append("BMKG has not reported the felt intensity (MMI) yet.")
-    return said
+def _facts(event: HazardEvent, name: str, indonesian: bool) -> str:
+    said = [_when(event, name, indonesian)]
+    place = _place(event, indonesian)
+    for field, present, missing in _SENTENCES[indonesian]:
+        value = getattr(event, field)
+        if value is not None:
+            shown = _number(value, indonesian) if isinstance(value, float) else value
+            said.append(present.format(shown))
+        elif event.hazard == "earthquake":
+            said.append(missing)
+        if field == "depth_km":  # the place after the depth, as BMKG lists them
+            said.append((f"Lokasi: {place}." if place else "Lokasi belum diketahui.")
+                         if indonesian else
+                         (f"Location: {place}." if place else "The location is not known yet."))
+    return " ".join(said)
 
 
 def _headline(event: HazardEvent, name: str, indonesian: bool) -> str:
@@ -244,8 +236,7 @@ def alert_texts(event: HazardEvent, msg_type: str = "Alert") -> AlertTexts:
     updates_id, updates_en = _UPDATES_ID.format(extra=extra_id), _UPDATES_EN.format(
         extra=extra_en)
     head_id, head_en = _headline(event, h.name_id, True), _headline(event, h.name_en, False)
-    facts_id, facts_en = " ".join(_facts_id(event, h.name_id)), " ".join(
-        _facts_en(event, h.name_en))
+    facts_id, facts_en = _facts(event, h.name_id, True), _facts(event, h.name_en, False)
     if msg_type == "Cancel":
         return AlertTexts(
             hazard, f"Peringatan berakhir: {head_id}", f"Peringatan sebelumnya untuk kejadian "
