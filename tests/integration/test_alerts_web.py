@@ -98,3 +98,18 @@ def test_the_event_page_drafts_approves_and_publishes(db_url: str) -> None:
     assert client.get("/events/424242").status_code == 404
     assert client.post("/alerts/424242/approve", data={"csrf_token": csrf}).status_code == 404
     assert client.get(f"/events/{event_id}/cap").status_code == 409
+
+
+def test_the_response_queue_sends_alerts_to_their_event_page(db_url: str) -> None:
+    event_id, alert_id = new_event(db_url)
+    add_users(db_url)
+    client = client_for(db_url)
+    csrf = login(client, "approver")
+    page = client.get("/responses").text
+    assert f'href="/events/{event_id}"' in page
+    with open_store(db_url) as store:
+        alert = store.alerts.get(alert_id)
+        assert alert is not None
+        response_id = alert.response.id
+    refused = client.post(f"/responses/{response_id}/approve", data={"csrf_token": csrf})
+    assert refused.status_code == 409 and "halaman kejadiannya" in refused.text

@@ -71,4 +71,9 @@ EVENT_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "event.msg.Cancel": ("Peringatan berakhir (Cancel)", "All clear (Cancel)"),
     "event.urgent_box": ("Mendesak: satu approver cukup", "Urgent: one approver is enough"),
     "event.draft": ("Susun draf", "Draft it"),
+    "event.review_there": (
+        "Ini peringatan bencana: tinjau di halaman kejadiannya (dua approver, atau satu bila "
+        "mendesak).",
+        "This is a hazard alert: review it on its event's page (two approvers, or one if "
+        "urgent)."),
 }
