@@ -51,6 +51,8 @@ def test_an_earthquake_alert_gives_every_value_and_bmkg_words_unchanged() -> Non
                            "Sukabumi"
     assert "pukul 08.14 WIB" in t.description_id and "Magnitudo 5,2." in t.description_id
     assert "Kedalaman 10 km." in t.description_id
+    assert "(titik 7,12° LS 106,5° BT)" in t.description_id
+    assert "(point 7.12° S 106.5° E)" in t.description_en
     assert '"Tidak berpotensi tsunami"' in t.description_id
     assert '"Tidak berpotensi tsunami"' in t.description_en
     assert "III Sukabumi, III Cianjur, II Bogor" in t.description_id

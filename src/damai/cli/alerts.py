@@ -74,7 +74,8 @@ def poll_command(
             else:
                 for r in reports:
                     out.print(f"{r.url}: {r.status}; kejadian / events {r.events}, baru / new "
-                              f"{r.new}, diperbarui / updated {r.updated}"
+                              f"{r.new}, diperbarui / updated {r.updated}, draf peringatan / "
+                              f"alert drafts {len(r.drafted)}"
                               + (f"; {r.error}" if r.error else ""))
             if once:
                 return
@@ -138,6 +139,9 @@ def _show_alert(alert: Alert, as_json: bool) -> None:
     out.print(f"peringatan / alert {alert.id} ({alert.msg_type}"
               f"{', mendesak / urgent' if alert.urgent else ''}) kejadian / event "
               f"{alert.event_id}: {alert.state}", highlight=False)
+    if alert.state == "in_review" and alert.first_approved_by:
+        out.print(f"disetujui pertama oleh / first approved by {alert.first_approved_by}; "
+                  "menunggu approver kedua / waiting for a second approver", highlight=False)
     out.print(alert.response.text, highlight=False, markup=False)
 
 

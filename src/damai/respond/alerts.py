@@ -164,14 +164,23 @@ def _number(value: float, indonesian: bool) -> str:
     return shown.replace(".", ",") if indonesian else shown
 
 
+def _point(lat: float, lon: float, indonesian: bool) -> str:
+    """``7,12° LS 106,5° BT`` (Indonesian) or ``7.12° S 106.5° E``: no sign to misread, and
+    no decimal comma beside a separating one."""
+    north, east = ("LU", "BT") if indonesian else ("N", "E")
+    south, west = ("LS", "BB") if indonesian else ("S", "W")
+    return (f"{_number(abs(lat), indonesian)}° {north if lat >= 0 else south} "
+            f"{_number(abs(lon), indonesian)}° {east if lon >= 0 else west}")
+
+
 def _place(event: HazardEvent, indonesian: bool) -> str | None:
     if event.region is None and event.lat is None:
         return None
-    point = (f" (titik {_number(event.lat, True)}, {_number(event.lon, True)})"
-             if indonesian else f" (point {event.lat}, {event.lon})"
-             ) if event.lat is not None and event.lon is not None else ""
-    return f"{event.region or ('wilayah belum diketahui' if indonesian else 'area not known')}" \
-           f"{point}"
+    where = event.region or ("wilayah belum diketahui" if indonesian else "area not known")
+    if event.lat is None or event.lon is None:
+        return where
+    return f"{where} ({'titik' if indonesian else 'point'} " \
+           f"{_point(event.lat, event.lon, indonesian)})"
 
 
 #: per language: the sentence of each value (``{}``: the value as written), and the one said when
