@@ -84,6 +84,7 @@ def test_the_event_page_drafts_approves_and_publishes(db_url: str) -> None:
     csrf = login(client, "approver")
     page = client.get(f"/events/{event_id}")
     assert page.status_code == 200 and f'data-alert="{alert_id}"' in page.text
+    assert f"<h1>Kejadian {event_id}: Gempa bumi</h1>" in page.text
     assert '"Tidak berpotensi tsunami"' in page.text.replace("&#34;", '"')
     done = client.post(f"/alerts/{alert_id}/approve", data={"csrf_token": csrf})
     assert done.status_code == 303

@@ -25,7 +25,7 @@ from damai.errors import DamaiError, InputError, NotFound, ReviewRefused
 from damai.live.bmkg import down_after
 from damai.pipeline import alerts
 from damai.pipeline.responses import Actor
-from damai.respond.alerts import MSG_TYPES
+from damai.respond.alerts import HAZARDS, MSG_TYPES, hazard_of
 from damai.web.context import WebContext
 from damai.web.render import render, signed_in
 from damai.web.security import CSRF
@@ -73,7 +73,8 @@ def add_event_routes(app: FastAPI, ctx: WebContext) -> None:
         published = store.publications.published(
             [a.response.id for a in found if a.state == "approved"])
         return render(request, "event.html", {
-            "event": event.to_dict(), "alerts": found, "published": published,
+            "event": event.to_dict(), "hazard": HAZARDS[hazard_of(event.event)],
+            "alerts": found, "published": published,
             "error": error, "four_eyes": bool(store.settings.get("four_eyes")),
             "msg_types": MSG_TYPES,
             "has_current": any(a.response.publishable for a in found)}, status)
