@@ -16,33 +16,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Final
+from typing import Annotated
 
 from fastapi import FastAPI, Form, Path, Request, Response
 from fastapi.responses import RedirectResponse
 
-from damai.errors import DamaiError, InputError, NotFound, ReviewRefused
+from damai.errors import InputError, NotFound, ReviewRefused
 from damai.live.bmkg import down_after
 from damai.pipeline import alerts
 from damai.pipeline.responses import Actor
 from damai.respond.alerts import HAZARDS, MSG_TYPES, hazard_of
 from damai.web.context import WebContext
 from damai.web.render import render, signed_in
+from damai.web.responses import refusal_status
 from damai.web.security import CSRF
 
-__all__ = ["add_event_routes", "not_found", "refusal_status"]
+__all__ = ["add_event_routes", "not_found"]
 
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-_STATUS: Final = {"four_eyes": 403, "forbidden": 403, "unknown_channel": 400}
-
-
-def refusal_status(exc: DamaiError) -> int:
-    """The HTTP status of a refusal by :mod:`damai.pipeline.alerts` (the API uses it too)."""
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, ReviewRefused):
-        return _STATUS.get(exc.reason, 409)
-    return 400
 
 
 def _actor(request: Request) -> Actor:

@@ -31,7 +31,7 @@ from damai.web.api.errors import ApiError, JSONBody, documented
 from damai.web.api.schemas import DecisionIn
 from damai.web.api.security import require
 from damai.web.context import WebContext
-from damai.web.events import refusal_status
+from damai.web.responses import refusal_status
 
 __all__ = ["AlertIn", "ChannelChoice", "add_event_routes"]
 
