@@ -201,6 +201,9 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("bmkg_down_minutes", "15", "A feed that has failed for this many minutes (no answer, "
             "5xx, a body that is no feed) is shown as down on the events page, in `damai alerts "
             "list` and in GET /api/v1/events."),
+    Setting("bmkg_serve", "false", "Poll the BMKG feeds (DAMAI_BMKG_FEEDS) every "
+            "DAMAI_BMKG_INTERVAL seconds inside `damai serve`, drafting an alert for every new "
+            "event. Off by default: the demo never reaches the internet."),
     Setting("cap_sender", "damai@localhost", "The CAP <sender> of the alerts `damai alerts cap` "
             "writes (no spaces, commas or '<&')."),
 )

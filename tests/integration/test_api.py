@@ -207,13 +207,52 @@ SAMPLES: dict[tuple[str, str], Any] = {
     # hazard events (issue #13)
     ("GET", f"{API}/events"): {"params": {"limit": 10, "source": "bmkg"}},
     ("GET", f"{API}/map"): {},
+    # ... and their alerts (issue #13 part 5)
+    ("GET", f"{API}/events/{{event_id}}"): lambda api: {
+        "path": f"{API}/events/{fresh_alert(api)[0]}"},
+    ("GET", f"{API}/events/{{event_id}}/alerts"): lambda api: {
+        "path": f"{API}/events/{fresh_alert(api)[0]}/alerts"},
+    ("POST", f"{API}/events/{{event_id}}/alerts"): lambda api: {
+        "path": f"{API}/events/{fresh_alert(api)[0]}/alerts", "json": {"msg_type": "Update"}},
+    ("GET", f"{API}/events/{{event_id}}/cap"): lambda api: {
+        "path": f"{API}/events/{fresh_alert(api, approved=True)[0]}/cap"},
+    ("GET", f"{API}/alerts/{{alert_id}}"): lambda api: {
+        "path": f"{API}/alerts/{fresh_alert(api)[1]}"},
+    ("POST", f"{API}/alerts/{{alert_id}}/approve"): lambda api: {
+        "path": f"{API}/alerts/{fresh_alert(api)[1]}/approve"},
+    ("POST", f"{API}/alerts/{{alert_id}}/reject"): lambda api: {
+        "path": f"{API}/alerts/{fresh_alert(api)[1]}/reject", "json": {"reason": "uji"}},
+    ("POST", f"{API}/alerts/{{alert_id}}/publish"): lambda api: {
+        "path": f"{API}/alerts/{fresh_alert(api, approved=True)[1]}/publish", "json": {}},
 }
 #: what an authorised call of a route answers, where it is not 200
 CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,
                                        ("POST", f"{API}/publications"): 201,
                                        ("POST", f"{API}/campaigns"): 201,
                                        ("POST", f"{API}/ambassadors"): 201,
-                                       ("POST", f"{API}/ambassadors/{{ambassador_id}}/kits"): 201}
+                                       ("POST", f"{API}/ambassadors/{{ambassador_id}}/kits"): 201,
+                                       ("POST", f"{API}/events/{{event_id}}/alerts"): 201,
+                                       ("POST", f"{API}/alerts/{{alert_id}}/publish"): 201}
+
+
+def fresh_alert(api: Api, *, approved: bool = False) -> tuple[int, int]:
+    """A new event with an urgent alert drafted by someone else (approved, if asked): (event
+    id, alert id)."""
+    from damai.pipeline import alerts
+    from damai.pipeline.responses import Actor
+    from damai.records import HazardEvent
+
+    store = open_store(api.url)
+    try:
+        key = f"bmkg:uji-{len(store.events.recent(10_000))}"
+        (event_id,) = store.events.save([HazardEvent("bmkg", key, "earthquake", magnitude=5.1)],
+                                        "uji", T0).new_ids
+        made = alerts.draft(store, Actor("penyusun", "analyst"), event_id, urgent=True)
+        if approved:
+            alerts.approve(store, Actor("penyetuju", "approver"), made.id)
+        return event_id, made.id
+    finally:
+        store.close()
 
 
 def campaign_body(api: Api) -> dict[str, Any]:

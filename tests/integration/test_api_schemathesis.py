@@ -68,7 +68,11 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "POST /campaigns/{campaign_id}/confirm-missed", "GET /ambassadors", "POST /ambassadors",
         "GET /ambassadors/reach", "GET /ambassadors/kits", "GET /ambassadors/{ambassador_id}",
         "POST /ambassadors/{ambassador_id}/withdraw", "POST /ambassadors/{ambassador_id}/kits",
-        "POST /kits/{kit_id}/revoke", "GET /measure", "GET /events", "GET /map"}
+        "POST /kits/{kit_id}/revoke", "GET /measure", "GET /events", "GET /map",
+        "GET /events/{event_id}",
+        "GET /events/{event_id}/alerts", "POST /events/{event_id}/alerts",
+        "GET /events/{event_id}/cap", "GET /alerts/{alert_id}", "POST /alerts/{alert_id}/approve",
+        "POST /alerts/{alert_id}/reject", "POST /alerts/{alert_id}/publish"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -226,6 +230,26 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "GET /map": [{"query": {"until": "0001-01-01T00:00:00Z"}},
                  {"query": {"since": "9999-12-31T23:59:59-23:59"}},
                  {"query": {"since": "2026-11-20T00:00\x00"}}],
+    # issue #13 part 5: events and their alerts; unknown and out-of-range ids, bad bodies
+    "GET /events/{event_id}": [{"path_parameters": {"event_id": "9" * 40}},
+                               {"path_parameters": {"event_id": "424242"}}],
+    "GET /events/{event_id}/alerts": [{"path_parameters": {"event_id": "0"}},
+                                      {"path_parameters": {"event_id": "424242"}}],
+    "POST /events/{event_id}/alerts": [
+        {"path_parameters": {"event_id": "424242"}, "body": {"msg_type": "Alert"}},
+        {"path_parameters": {"event_id": "1"}, "body": {"msg_type": "Alert\x00"}},
+        {"path_parameters": {"event_id": "1"}, "body": nested(900)}],
+    "GET /events/{event_id}/cap": [{"path_parameters": {"event_id": "424242"}},
+                                   {"path_parameters": {"event_id": "-1"}}],
+    "GET /alerts/{alert_id}": [{"path_parameters": {"alert_id": "9" * 40}},
+                               {"path_parameters": {"alert_id": "424242"}}],
+    "POST /alerts/{alert_id}/approve": [{"path_parameters": {"alert_id": "424242"}}],
+    "POST /alerts/{alert_id}/reject": [
+        {"path_parameters": {"alert_id": "424242"}, "body": {"reason": "x" * 5000}},
+        {"path_parameters": {"alert_id": "424242"}, "body": {"reason": "tidak"}}],
+    "POST /alerts/{alert_id}/publish": [
+        {"path_parameters": {"alert_id": "424242"}, "body": {"channel": "dry-run"}},
+        {"path_parameters": {"alert_id": "1"}, "body": {"channel": "\x00"}}],
 }
 
 

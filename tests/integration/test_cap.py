@@ -83,11 +83,22 @@ def test_cli_imports_lists_and_exports(db_url: str, tmp_path: Path,
     code, out, _ = run_cli(capsys, "alerts", "list", "--json", "--db", db_url)
     assert orjson.loads(out)["items"] == []  # nothing of a refused batch is stored
     code, out, _ = run_cli(capsys, "alerts", "import-cap", good, good, "--db", db_url)
-    assert code == 0 and "baru / new 1" in out
+    assert code == 0 and "baru / new 1" in out and "alert drafts 1" in out
     (item,) = orjson.loads(run_cli(capsys, "alerts", "list", "--json", "--db", db_url)[1])[
         "items"]
     assert item["source"] == "cap" and item["time"] == "2026-12-02T08:30:00+00:00"
     target = tmp_path / "alert.xml"
+    # the event's alert is a draft in review: no CAP until an alert is approved (issue #13)
+    code, _, err = run_cli(capsys, "alerts", "cap", str(item["id"]), "-o", str(target),
+                           "--db", db_url)
+    assert code != 0 and "no approved alert" in err and not target.exists()
+    code, out, _ = run_cli(capsys, "alerts", "draft", str(item["id"]), "--urgent", "--json",
+                           "--db", db_url)
+    urgent = orjson.loads(out)
+    assert code == 0 and urgent["urgent"] and urgent["state"] == "in_review"
+    code, out, _ = run_cli(capsys, "alerts", "approve", str(urgent["id"]), "--json",
+                           "--db", db_url)
+    assert code == 0 and orjson.loads(out)["state"] == "approved"
     code, _, _ = run_cli(capsys, "alerts", "cap", str(item["id"]), "-o", str(target),
                          "--db", db_url)
     assert code == 0 and schema().validate(etree.fromstring(target.read_bytes()))

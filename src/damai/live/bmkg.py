@@ -10,11 +10,14 @@ A 5xx answer, a 429 or a broken connection is retried with backoff (:func:`call_
 when the tries run out, or the body is no feed (cut short, not JSON or XML), the feed is
 recorded as failing, its validators are kept as they were (so the next poll downloads it whole),
 and the other feeds are polled as usual. A feed failing for ``DAMAI_BMKG_DOWN_MINUTES`` or longer
-is *down*: the CLI, the events page and ``GET /api/v1/events`` say so.
+is *down*: the CLI, the events page and ``GET /api/v1/events`` say so. Every new event gets its
+first alert draft at once (:func:`damai.pipeline.alerts.draft_new`), in review.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,11 +28,14 @@ import httpx
 from damai import settings
 from damai.errors import SourceError
 from damai.live.base import USER_AGENT, Problem, RetryPolicy, call_with_retries
+from damai.pipeline.alerts import draft_new
 from damai.sources.bmkg import FeedUnreadable, parse_feed
 from damai.storage import Store
 from damai.storage.events import FeedState
 
-__all__ = ["FeedReport", "default_feeds", "down_after", "poll_feeds"]
+log = logging.getLogger("damai.bmkg")
+
+__all__ = ["FeedPoller", "FeedReport", "default_feeds", "down_after", "poll_feeds"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +48,12 @@ class FeedReport:
     new: int = 0
     updated: int = 0
     error: str | None = None
+    #: the alerts drafted for the new events (issue #13 part 5)
+    drafted: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {"url": self.url, "status": self.status, "events": self.events, "new": self.new,
-                "updated": self.updated, "error": self.error}
+                "updated": self.updated, "error": self.error, "drafted": list(self.drafted)}
 
 
 class _Answered(Exception):
@@ -105,7 +113,9 @@ def _poll_one(store: Store, client: httpx.Client, url: str, now: datetime,
     saved = store.events.save(found, url, now)
     store.events.record_feed(url, now, etag=response.headers.get("etag"),
                              last_modified=response.headers.get("last-modified"))
-    return FeedReport(url, "fetched", len(found), saved.new, saved.updated)
+    drafted = draft_new(store, saved.new_ids)
+    return FeedReport(url, "fetched", len(found), saved.new, saved.updated,
+                      drafted=tuple(a.id for a in drafted))
 
 
 def poll_feeds(store: Store, urls: Sequence[str], *, client: httpx.Client | None = None,
@@ -121,3 +131,36 @@ def poll_feeds(store: Store, urls: Sequence[str], *, client: httpx.Client | None
     finally:
         if own:
             client.close()
+
+
+class FeedPoller:
+    """:func:`poll_feeds` every ``interval`` seconds on a thread, until :meth:`stop`: what
+    ``damai serve`` starts when ``DAMAI_BMKG_SERVE`` is on. Its own thread, beside the campaign
+    scheduler's (:mod:`damai.pipeline.scheduler` sits below this layer and cannot call it), so a
+    slow feed never delays a scheduled send. A failed poll is logged and tried again."""
+
+    def __init__(self, store: Store, urls: Sequence[str] | None = None, *,
+                 interval: float | None = None, client: httpx.Client | None = None) -> None:
+        self.store, self.client = store, client
+        self.urls = list(urls) if urls is not None else default_feeds()
+        self.interval = (interval if interval is not None
+                         else settings.get_float("bmkg_interval"))
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                poll_feeds(self.store, self.urls, client=self.client)
+            except Exception:  # the database went away: keep the loop, log, try again
+                log.exception("BMKG poll failed")
+            self._stop.wait(self.interval)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run, name="damai-bmkg", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)

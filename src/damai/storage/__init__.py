@@ -34,6 +34,7 @@ and the repositories that take their connections from it:
                       (issue #13)
 ``store.places``      the places each post names (issue #13)
 ``store.reports``     citizen disaster posts, and the event each is linked to (issue #13)
+``store.alerts``      the alerts of events (Alert, Update, Cancel) and their review (issue #13)
 =====================  ===========================================================
 """
 
@@ -44,6 +45,7 @@ from typing import Literal
 
 from damai import settings
 from damai.storage.accounts import AccountRepository, CursorRepository
+from damai.storage.alerts import AlertRepository
 from damai.storage.ambassadors import AmbassadorRepository
 from damai.storage.audit import AuditEntry, AuditRepository
 from damai.storage.base import (
@@ -115,6 +117,7 @@ class Store:
         self.events = EventRepository(db)
         self.places = PlaceRepository(db)
         self.reports = ReportRepository(db)
+        self.alerts = AlertRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

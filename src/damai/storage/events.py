@@ -80,6 +80,8 @@ class SaveResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    #: the ids of the new events (their alerts are drafted from these)
+    new_ids: tuple[int, ...] = ()
 
 
 def _iso(when: datetime | None) -> str | None:
@@ -113,21 +115,24 @@ def _row(event: HazardEvent) -> dict[str, Any]:
 class EventRepository(Repository):
     def save(self, found: list[HazardEvent], feed: str, now: datetime) -> SaveResult:
         """Insert each new event and merge each known one (see the module doc)."""
-        new = updated = unchanged = 0
+        new_ids: list[int] = []
+        updated = unchanged = 0
         with self.db.write() as conn:
             for event in found:
                 outcome = self._save_one(conn, event, feed, now)
-                new, updated, unchanged = (new + (outcome == "new"),
-                                           updated + (outcome == "updated"),
-                                           unchanged + (outcome == "unchanged"))
-        return SaveResult(new, updated, unchanged)
+                if isinstance(outcome, int):
+                    new_ids.append(outcome)
+                updated, unchanged = (updated + (outcome == "updated"),
+                                      unchanged + (outcome == "unchanged"))
+        return SaveResult(len(new_ids), updated, unchanged, tuple(new_ids))
 
-    def _save_one(self, conn: Connection, event: HazardEvent, feed: str, now: datetime) -> str:
+    def _save_one(self, conn: Connection, event: HazardEvent, feed: str, now: datetime
+                  ) -> str | int:
+        """The new event's id, or ``updated`` or ``unchanged``."""
         row = conn.execute(select(events).where(_E.key == event.key)).first()
         if row is None:
-            conn.execute(events.insert().values(**_row(event), feeds=[feed], first_seen_at=now,
-                                                updated_at=now))
-            return "new"
+            return int(conn.execute(events.insert().returning(_E.id).values(
+                **_row(event), feeds=[feed], first_seen_at=now, updated_at=now)).scalar_one())
         stored = _stored(row)
         merged, feeds = _merged(stored.event, event), _union(stored.feeds, [feed])
         if _same(merged, stored.event) and feeds == stored.feeds:

@@ -131,19 +131,27 @@ class ResponseRepository(Repository):
     def propose(self, new: NewResponse, check: HarmCheck, *, ip: str | None = None
                 ) -> Response:
         """Store a response in review, audited as ``response_propose``."""
-        now = datetime.now(UTC)
         with self.db.write() as conn:
-            (rid,) = conn.execute(responses.insert().returning(_R.id), {
-                "post_id": new.post_id, "narrative_id": new.narrative_id,
-                "event_id": new.event_id, "entry_id": new.entry_id,
-                "entry_version": new.entry_version, "text": new.text, "version": 1,
-                "state": "in_review", "machine_draft": new.machine_draft,
-                "drafter": new.drafter, "proposed_by": new.proposed_by, "proposed_at": now,
-                "updated_at": now, **_check_values(check)}).one()
-            append(conn, new.proposed_by, "response_propose", f"response:{rid}",
-                   {"version": 1, "entry_id": new.entry_id, "post_id": new.post_id,
-                    "machine_draft": new.machine_draft, "blocked": check.blocked}, ip)
-            return self._get(conn, int(rid))
+            return self._get(conn, self.insert(conn, new, check, ip=ip))
+
+    @staticmethod
+    def insert(conn: Connection, new: NewResponse, check: HarmCheck, *, ip: str | None = None
+               ) -> int:
+        """:meth:`propose` inside ``conn``'s transaction (an alert stores its response so);
+        the new response's id."""
+        now = datetime.now(UTC)
+        (rid,) = conn.execute(responses.insert().returning(_R.id), {
+            "post_id": new.post_id, "narrative_id": new.narrative_id,
+            "event_id": new.event_id, "entry_id": new.entry_id,
+            "entry_version": new.entry_version, "text": new.text, "version": 1,
+            "state": "in_review", "machine_draft": new.machine_draft,
+            "drafter": new.drafter, "proposed_by": new.proposed_by, "proposed_at": now,
+            "updated_at": now, **_check_values(check)}).one()
+        append(conn, new.proposed_by, "response_propose", f"response:{rid}",
+               {"version": 1, "entry_id": new.entry_id, "post_id": new.post_id,
+                "event_id": new.event_id, "machine_draft": new.machine_draft,
+                "blocked": check.blocked}, ip)
+        return int(rid)
 
     def get(self, response_id: int) -> Response | None:
         with self.db.read() as conn:
@@ -211,16 +219,21 @@ class ResponseRepository(Repository):
             return self._get(conn, response_id)
 
     def decide(self, response_id: int, state: str, *, actor: str, four_eyes: bool = True,
-               reason: str | None = None, ip: str | None = None) -> Response:
+               reason: str | None = None, ip: str | None = None,
+               waived: dict[str, Any] | None = None) -> Response:
         """Approve or reject a response in review, audited as ``response_approve`` or
         ``response_reject``. With ``four_eyes``, nobody approves their own proposal (checked on
-        the locked row). Roles are the caller's; a blocked text is never approved."""
+        the locked row). Roles are the caller's; a blocked text is never approved. ``waived``:
+        four-eyes is waived for this approval (an urgent alert), audited in the same
+        transaction as ``four_eyes_waived`` with this detail."""
         assert state in ("approved", "rejected")
         with self.db.write() as conn:
             found = self.locked(conn, response_id)
             if found.state != "in_review":
                 raise wrong_state(found, "disetujui atau ditolak / approved or rejected")
-            if state == "approved" and four_eyes and found.proposed_by == actor:
+            if state == "approved" and waived is not None:
+                append(conn, actor, "four_eyes_waived", f"response:{response_id}", waived, ip)
+            elif state == "approved" and four_eyes and found.proposed_by == actor:
                 raise ReviewRefused("four_eyes", (
                     f"Anda mengusulkan tanggapan {response_id}: dengan tinjauan empat mata, "
                     "approver lain yang harus menyetujuinya / you proposed response "

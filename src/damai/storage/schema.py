@@ -44,9 +44,9 @@ from damai.respond.entries import STATUSES as LIBRARY_STATUSES
 from damai.roles import ROLES
 from damai.storage.types import Json, RawJson, SafeText, UtcTime
 
-__all__ = ["CLAIM_VERDICTS", "DIALECT_DDL", "LIBRARY_STATUSES", "MODEL_KINDS", "MODEL_STATUSES",
-           "PUBLICATION_STATES", "PUBLICATION_STATE_CHECK", "RESPONSE_STATES", "TRIAGE_STATUSES",
-           "USAGE_KINDS", "metadata", "tables"]
+__all__ = ["ALERT_MSG_TYPES", "CLAIM_VERDICTS", "DIALECT_DDL", "LIBRARY_STATUSES", "MODEL_KINDS",
+           "MODEL_STATUSES", "PUBLICATION_STATES", "PUBLICATION_STATE_CHECK", "RESPONSE_STATES",
+           "TRIAGE_STATUSES", "USAGE_KINDS", "metadata", "tables"]
 
 metadata = MetaData()
 
@@ -661,6 +661,32 @@ event_feeds = Table(
     PrimaryKeyConstraint("url", name="event_feeds_pkey"),
 )
 tables.update({"events": events, "event_feeds": event_feeds})
+#: an alert of an event (issue #13 part 5): a CAP ``Alert``, or a follow-up ``Update`` or
+#: ``Cancel`` (the all clear) that refers to the event's first alert (``first_alert_id``). Its
+#: review is the response row it owns (``response_id``, whose ``event_id`` names the event): the
+#: review workflow of #7, with two approvers (``first_approved_by``, then the response's
+#: ``decided_by``) unless ``urgent``. ``identifier`` is the CAP ``<identifier>``.
+ALERT_MSG_TYPES: tuple[str, ...] = ("Alert", "Update", "Cancel")
+alerts = Table(
+    "alerts", metadata, _id(), _ref("events"),
+    Column("response_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("responses.id"), nullable=False),
+    _t("msg_type", null=False), _t("identifier", null=False),
+    Column("first_alert_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("alerts.id")),
+    Column("urgent", Boolean(), nullable=False, server_default=text("false")),
+    _t("hazard", null=False),
+    _t("headline_id", null=False), _t("description_id", null=False),
+    _t("instruction_id", null=False), _t("headline_en", null=False),
+    _t("description_en", null=False), _t("instruction_en", null=False),
+    _t("created_by", null=False), Column("created_at", UtcTime(), nullable=False),
+    _t("first_approved_by"), Column("first_approved_at", UtcTime()),
+    UniqueConstraint("identifier", name="alerts_identifier_key"),
+    UniqueConstraint("response_id", name="alerts_response_key"),
+    CheckConstraint(_in("msg_type", ALERT_MSG_TYPES), name="alerts_msg_type_check"),
+    Index("alerts_event", "event_id", "id"),
+)
+tables["alerts"] = alerts
 # == end of hazard events ==========================================================================
 # == places and event links (issue #13 parts 3 and 4; migration 0016_places) ======================
 # One block at the end, like the sections above; ``tables`` is updated at its end.

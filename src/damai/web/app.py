@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from damai import settings
+from damai.live.bmkg import FeedPoller
 from damai.pipeline.jobs import JobRunner
 from damai.pipeline.registry import ensure_bundled
 from damai.pipeline.scheduler import Scheduler
@@ -45,7 +46,13 @@ def create_app(db: str | None = None) -> FastAPI:
         scheduler = Scheduler(store) if settings.get_bool("scheduler") else None
         if scheduler is not None:
             scheduler.start()
+        # the BMKG poller (issue #13), only when DAMAI_BMKG_SERVE is on: off, no network
+        poller = FeedPoller(store) if settings.get_bool("bmkg_serve") else None
+        if poller is not None:
+            poller.start()
         yield
+        if poller is not None:
+            poller.stop()
         if scheduler is not None:
             scheduler.stop()
         ctx.jobs.stop()

@@ -132,6 +132,13 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/account/2fa/disable"): "viewer",
     # ... and the map of events, citizen reports and calls for help (issue #13 part 6)
     ("GET", "/map"): "viewer",
+    ("GET", "/events/{event_id}"): "viewer",
+    ("GET", "/events/{event_id}/cap"): "viewer",
+    # ... analysts draft its alerts, approvers approve (two, or one if urgent) and publish them
+    ("POST", "/events/{event_id}/alerts"): "analyst",
+    ("POST", "/alerts/{alert_id}/approve"): "approver",
+    ("POST", "/alerts/{alert_id}/reject"): "approver",
+    ("POST", "/alerts/{alert_id}/publish"): "approver",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users/{name}/reset-password"): "admin",

@@ -40,4 +40,40 @@ EVENT_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "events.reports": ("Laporan warga", "Citizen reports"),
     "events.problems": ("Masalah", "Problems"),
     "events.cap": ("CAP", "CAP"),
+    # the event's page and its alerts (issue #13 part 5)
+    "event.title": ("Kejadian {id}", "Event {id}"),
+    "event.alerts": ("Peringatan", "Alerts"),
+    "event.explain_four_eyes": (
+        "Setiap peringatan perlu disetujui dua approver yang berbeda sebelum diterbitkan. "
+        "Peringatan mendesak cukup disetujui satu approver; pengecualian itu dicatat di log "
+        "audit.",
+        "Every alert needs two different approvers before it is published. An urgent alert "
+        "needs one approver; that exception is recorded in the audit log."),
+    "event.explain_one": (
+        "Tinjauan empat mata sedang mati: satu approver cukup untuk setiap peringatan.",
+        "Four-eyes review is off: one approver is enough for every alert."),
+    "event.no_alerts": (
+        "Belum ada peringatan untuk kejadian ini. Susun draf di bawah.",
+        "No alert for this event yet. Draft one below."),
+    "event.cap": ("Unduh CAP 1.2 peringatan terkini", "Download the current alert's CAP 1.2"),
+    "event.urgent": ("mendesak", "urgent"),
+    "event.first_approval": ("disetujui pertama oleh {name}; menunggu approver kedua",
+                             "first approved by {name}; waiting for a second approver"),
+    "event.decided_by": ("diputuskan oleh {name}", "decided by {name}"),
+    "event.approve": ("Setujui", "Approve"),
+    "event.reject": ("Tolak", "Reject"),
+    "event.publish": ("Terbitkan (uji coba)", "Publish (dry run)"),
+    "event.published": ("sudah diterbitkan", "published"),
+    "event.new": ("Susun peringatan", "Draft an alert"),
+    "event.msg_type": ("Jenis", "Kind"),
+    "event.msg.Alert": ("Peringatan pertama (Alert)", "First alert (Alert)"),
+    "event.msg.Update": ("Pembaruan (Update)", "Update"),
+    "event.msg.Cancel": ("Peringatan berakhir (Cancel)", "All clear (Cancel)"),
+    "event.urgent_box": ("Mendesak: satu approver cukup", "Urgent: one approver is enough"),
+    "event.draft": ("Susun draf", "Draft it"),
+    "event.review_there": (
+        "Ini peringatan bencana: tinjau di halaman kejadiannya (dua approver, atau satu bila "
+        "mendesak).",
+        "This is a hazard alert: review it on its event's page (two approvers, or one if "
+        "urgent)."),
 }

@@ -41,18 +41,19 @@ from damai.web.library import theme_names
 from damai.web.render import render, signed_in
 from damai.web.security import CSRF
 
-__all__ = ["PROPOSE_MODES", "add_response_routes"]
+__all__ = ["PROPOSE_MODES", "add_response_routes", "refusal_status"]
 
 #: how a response is proposed from a post's page
 PROPOSE_MODES: Final = ("entry", "draft", "text")
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-_STATUS: Final = {"four_eyes": 403, "forbidden": 403}
+_STATUS: Final = {"four_eyes": 403, "forbidden": 403, "unknown_channel": 400}
 _CONFIRM_RETRACT: Final = ("Centang konfirmasi dulu: penarikan menghapus post di platform / Tick "
                            "the confirmation first: a retraction deletes the post on the "
                            "platform")
 
 
-def _status(exc: DamaiError) -> int:
+def refusal_status(exc: DamaiError) -> int:
+    """The HTTP status of a refusal by the pipeline (the events pages use it too)."""
     if isinstance(exc, NotFound):
         return 404
     if isinstance(exc, DrafterUnavailable):
@@ -83,7 +84,7 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
         try:
             work(_actor(request))
         except (NotFound, ReviewRefused, InputError) as exc:
-            return queue(request, exc.message, _status(exc))
+            return queue(request, exc.message, refusal_status(exc))
         return RedirectResponse(back, status_code=303)
 
     @app.get("/responses")
@@ -136,8 +137,8 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
         except DamaiError as exc:  # the drafting server's failure too
             if back == "triage" and request.headers.get("HX-Request"):
                 return render(request, "_proposed.html", {"error": exc.message},
-                              _status(exc))
-            return queue(request, exc.message, _status(exc))
+                              refusal_status(exc))
+            return queue(request, exc.message, refusal_status(exc))
         if back == "triage" and request.headers.get("HX-Request"):
             return render(request, "_proposed.html", {"made": made})
         return RedirectResponse(f"/responses#response-{made.id}", status_code=303)
@@ -213,7 +214,7 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
         try:
             retract(store, _actor(request), publication_id, reason)
         except (NotFound, ReviewRefused, InputError, ConfigError) as exc:
-            return outbox_page(request, exc.message, _status(exc))
+            return outbox_page(request, exc.message, refusal_status(exc))
         return RedirectResponse(f"/outbox#publication-{publication_id}", status_code=303)
 
     @app.post("/settings/four-eyes", dependencies=CSRF)

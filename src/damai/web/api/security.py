@@ -69,6 +69,15 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", f"{API_PREFIX}/events"): "viewer",
     # ... and the map's data: events, citizen reports, calls for help (issue #13 part 6)
     ("GET", f"{API_PREFIX}/map"): "viewer",
+    ("GET", f"{API_PREFIX}/events/{{event_id}}"): "viewer",
+    ("GET", f"{API_PREFIX}/events/{{event_id}}/alerts"): "viewer",
+    ("GET", f"{API_PREFIX}/events/{{event_id}}/cap"): "viewer",
+    ("GET", f"{API_PREFIX}/alerts/{{alert_id}}"): "viewer",
+    # ... analysts draft alerts, approvers approve (two, or one if urgent), reject, publish
+    ("POST", f"{API_PREFIX}/events/{{event_id}}/alerts"): "analyst",
+    ("POST", f"{API_PREFIX}/alerts/{{alert_id}}/approve"): "approver",
+    ("POST", f"{API_PREFIX}/alerts/{{alert_id}}/reject"): "approver",
+    ("POST", f"{API_PREFIX}/alerts/{{alert_id}}/publish"): "approver",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
