@@ -32,6 +32,8 @@ and the repositories that take their connections from it:
                       measurement reads from them (issue #12 parts 6 and 7)
 ``store.events``      hazard events (BMKG earthquakes, CAP alerts) and each feed's health
                       (issue #13)
+``store.hoaxwatch``   the posts dismissed from an event's hoax-watch queue, and the corrections
+                      drafted from it (issue #13 part 7)
 =====================  ===========================================================
 """
 
@@ -59,6 +61,7 @@ from damai.storage.copy import copy_tables
 from damai.storage.engagement import EngagementRepository
 from damai.storage.engine import Database, StoreUnavailable, parse_url, safe_url
 from damai.storage.events import EventRepository
+from damai.storage.hoaxwatch import HoaxwatchRepository
 from damai.storage.jobs import Job, JobRepository
 from damai.storage.labels import LabelRepository
 from damai.storage.library import LibraryRepository
@@ -109,6 +112,7 @@ class Store:
         self.ambassadors = AmbassadorRepository(db)
         self.engagement = EngagementRepository(db)
         self.events = EventRepository(db)
+        self.hoaxwatch = HoaxwatchRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:
