@@ -104,9 +104,7 @@ class ClaimRepository(Repository):
                     .select_from(post_claims.outerjoin(
                         claims, claims.c.claim_id == post_claims.c.claim_id))
                     .where(post_claims.c.post_id.in_(ids[start:start + _CHUNK])))
-                for row in rows:
-                    values = dict(row._mapping)
-                    found[int(values.pop("post_id"))] = PostClaim(**values)
+                found.update({int(row[0]): PostClaim(*row[1:]) for row in rows})
         return found
 
     def matched_posts(self, claim_id: str | None = None) -> dict[int, str]:

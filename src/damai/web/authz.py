@@ -121,6 +121,10 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/measure"): "analyst",
     # official hazard events (issue #13): public information, so every signed-in user
     ("GET", "/events"): "viewer",
+    # the post-disaster hoax watch (issue #13 part 7): a working queue, like triage
+    ("GET", "/hoaxwatch"): "analyst",
+    ("POST", "/hoaxwatch/{event_id}/{post_id}/draft"): "analyst",
+    ("POST", "/hoaxwatch/{event_id}/{post_id}/dismiss"): "analyst",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users"): "admin",

@@ -67,6 +67,10 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", f"{API_PREFIX}/measure"): "analyst",
     # official hazard events (issue #13): public information, so every signed-in user
     ("GET", f"{API_PREFIX}/events"): "viewer",
+    # the post-disaster hoax watch (issue #13 part 7): a working queue, like triage
+    ("GET", f"{API_PREFIX}/hoaxwatch"): "analyst",
+    ("POST", f"{API_PREFIX}/hoaxwatch/{{event_id}}/{{post_id}}/draft"): "analyst",
+    ("POST", f"{API_PREFIX}/hoaxwatch/{{event_id}}/{{post_id}}/dismiss"): "analyst",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
