@@ -170,7 +170,7 @@ def test_the_page_shows_the_queue_and_dismisses(tmp_path: Path, db_url: str) -> 
     assert 'href="/hoaxwatch"' in client.get("/").text
     html = client.get(f"/hoaxwatch?event={events['quake']}").text
     assert html.count('data-post="') == 4 and "Ramalan gempa atau tsunami" in html
-    assert "https://cekfakta.example/sesar-baru" in html
+    assert "https://cekfakta.example/sesar-baru" in html and "Gempa M5.6" in html
     row = _row_of(db_url, 5)
     done = client.post(f"/hoaxwatch/{events['quake']}/{row}/dismiss",
                        data={"csrf_token": csrf, "reason": ""})

@@ -150,8 +150,8 @@ def _claim_reason(found: PostClaim) -> Reason:
     verdict_id, verdict_en = VERDICTS.get(found.verdict, (found.verdict, found.verdict))
     link = found.source_url or ""
     return Reason("claim", found.claim_id,
-                  (f"Klaim {verdict_id.lower()}: {found.claim or found.claim_id}",
-                   f"{verdict_en} claim: {found.claim or found.claim_id}"),
+                  (f"{verdict_id}: {found.claim or found.claim_id}",
+                   f"{verdict_en}: {found.claim or found.claim_id}"),
                   (), (f"{found.suggestion} Cek faktanya: {link}".strip(),
                        f"Fact-checked as {verdict_en.lower()}; see {link}".strip()),
                   found.source_url)

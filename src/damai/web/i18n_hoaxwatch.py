@@ -27,6 +27,7 @@ HOAXWATCH_MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "No event in the last {days} days. Events come from `damai bmkg poll` or "
         "`damai alerts import-cap FILE`."),
     "hoaxwatch.event": ("Kejadian #{id}: {name}, {time} UTC", "Event #{id}: {name}, {time} UTC"),
+    "hoaxwatch.quake": ("Gempa M{m}", "Earthquake M{m}"),
     "hoaxwatch.area": ("Wilayah terdampak", "Affected area"),
     "hoaxwatch.radius": ("radius {km} km dari titik kejadian", "{km} km around the event's point"),
     "hoaxwatch.no_point": ("tanpa titik: hanya tempat yang disebut", "no point: named places only"),
