@@ -14,7 +14,7 @@ import pytest
 from damai.storage import open_store
 from tests.conftest import run_cli
 from tests.integration.hoaxwatch_helpers import BASE, stock
-from tests.integration.test_api import Api, lite  # noqa: F401  (fixture)
+from tests.integration.test_api import Api, api  # noqa: F401  (fixture)
 from tests.integration.web_helpers import add_users, client_for, login
 
 
@@ -106,57 +106,58 @@ def test_the_table_output_names_the_event_and_the_reasons(
 
 
 @pytest.fixture
-def hoax_api(tmp_path: Path, lite: Api) -> Iterator[tuple[Api, dict[str, int]]]:  # noqa: F811
-    yield lite, stock(tmp_path, lite.url)
+def hoax_api(tmp_path: Path, api: Api) -> Iterator[tuple[Api, dict[str, int]]]:  # noqa: F811
+    """The API over the hoax-watch store, on each backend (PostgreSQL with -m postgres)."""
+    yield api, stock(tmp_path, api.url)
 
 
 def test_the_api_lists_drafts_and_dismisses(hoax_api: tuple[Api, dict[str, int]]) -> None:
-    api, events = hoax_api
+    client, events = hoax_api
     quake = events["quake"]
-    body = api.get("/hoaxwatch", "analyst", params={"event": quake}).json()
+    body = client.get("/hoaxwatch", "analyst", params={"event": quake}).json()
     items = _numbers(body["events"][0])
     assert sorted(items) == [2, 3, 5, 9]
-    made = api.post(f"/hoaxwatch/{quake}/{items[2]['post_id']}/draft")
+    made = client.post(f"/hoaxwatch/{quake}/{items[2]['post_id']}/draft")
     assert made.status_code == 201, made.text
     response = made.json()
     assert response["event_id"] == str(quake) and response["post_id"] == f"x:{BASE + 2}"
     assert response["state"] == "in_review" and response["blocked"] is None
     assert response["text"].startswith("Gempa bumi belum bisa diramalkan")
-    again = api.post(f"/hoaxwatch/{quake}/{items[2]['post_id']}/draft")
+    again = client.post(f"/hoaxwatch/{quake}/{items[2]['post_id']}/draft")
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_drafted"
-    gone = api.post(f"/hoaxwatch/{quake}/{items[5]['post_id']}/dismiss",
+    gone = client.post(f"/hoaxwatch/{quake}/{items[5]['post_id']}/dismiss",
                     json={"reason": "akun lembaga, sudah dicek"})
     assert gone.status_code == 200 and gone.json()["new"] is True
-    assert api.post(f"/hoaxwatch/{quake}/{items[5]['post_id']}/dismiss",
+    assert client.post(f"/hoaxwatch/{quake}/{items[5]['post_id']}/dismiss",
                     json={}).json()["new"] is False
-    after = _numbers(api.get("/hoaxwatch", "analyst", params={"event": quake})
+    after = _numbers(client.get("/hoaxwatch", "analyst", params={"event": quake})
                      .json()["events"][0])
     assert sorted(after) == [2, 3, 9]
     assert after[2]["status"] == "drafted" and after[2]["response_id"] == response["id"]
-    with open_store(api.url) as store:
+    with open_store(client.url) as store:
         (entry,) = store.audit.query(action="hoaxwatch_dismiss")
     assert entry.actor == "u-analyst" and entry.detail["event_id"] == quake
     assert entry.detail["reason"] == "akun lembaga, sudah dicek"
 
 
 def test_the_api_refuses_bad_input(hoax_api: tuple[Api, dict[str, int]]) -> None:
-    api, events = hoax_api
+    client, events = hoax_api
     quake = events["quake"]
-    assert api.get("/hoaxwatch", "viewer").status_code == 403
-    missing = api.get("/hoaxwatch", "analyst", params={"event": 999})
+    assert client.get("/hoaxwatch", "viewer").status_code == 403
+    missing = client.get("/hoaxwatch", "analyst", params={"event": 999})
     assert missing.status_code == 404 and "999" in missing.json()["error"]["message"]
-    timeless = api.get("/hoaxwatch", "analyst", params={"event": events["timeless"]})
+    timeless = client.get("/hoaxwatch", "analyst", params={"event": events["timeless"]})
     assert timeless.status_code == 400
-    assert api.get("/hoaxwatch", "analyst", params={"event": 0}).status_code == 422
-    not_queued = api.post(f"/hoaxwatch/{quake}/{_row(api, 6)}/draft")  # no hoax
-    assert not_queued.status_code == 404
-    assert api.post(f"/hoaxwatch/999/{_row(api, 2)}/dismiss", json={}).status_code == 404
-    assert api.post(f"/hoaxwatch/{quake}/99999/dismiss", json={}).status_code == 404
-    assert api.post(f"/hoaxwatch/{quake}/{_row(api, 2)}/draft", "viewer").status_code == 403
+    assert client.get("/hoaxwatch", "analyst", params={"event": 0}).status_code == 422
+    no_hoax, hoax = _row(client.url, 6), _row(client.url, 2)
+    assert client.post(f"/hoaxwatch/{quake}/{no_hoax}/draft").status_code == 404
+    assert client.post(f"/hoaxwatch/999/{hoax}/dismiss", json={}).status_code == 404
+    assert client.post(f"/hoaxwatch/{quake}/99999/dismiss", json={}).status_code == 404
+    assert client.post(f"/hoaxwatch/{quake}/{hoax}/draft", "viewer").status_code == 403
 
 
-def _row(api: Api, number: int) -> int:
-    with open_store(api.url) as store:
+def _row(db_url: str, number: int) -> int:
+    with open_store(db_url) as store:
         found = store.posts.row_id("x", str(BASE + number))
     assert found is not None
     return found
@@ -171,7 +172,7 @@ def test_the_page_shows_the_queue_and_dismisses(tmp_path: Path, db_url: str) -> 
     html = client.get(f"/hoaxwatch?event={events['quake']}").text
     assert html.count('data-post="') == 4 and "Ramalan gempa atau tsunami" in html
     assert "https://cekfakta.example/sesar-baru" in html and "Gempa M5.6" in html
-    row = _row_of(db_url, 5)
+    row = _row(db_url, 5)
     done = client.post(f"/hoaxwatch/{events['quake']}/{row}/dismiss",
                        data={"csrf_token": csrf, "reason": ""})
     assert done.status_code == 303
@@ -190,10 +191,3 @@ def test_viewers_do_not_see_the_queue(tmp_path: Path, db_url: str) -> None:
     login(client, "viewer")
     assert client.get("/hoaxwatch").status_code == 403
     assert 'href="/hoaxwatch"' not in client.get("/").text
-
-
-def _row_of(db_url: str, number: int) -> int:
-    with open_store(db_url) as store:
-        found = store.posts.row_id("x", str(BASE + number))
-    assert found is not None
-    return found
