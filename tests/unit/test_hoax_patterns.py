@@ -100,8 +100,8 @@ def test_every_family_has_a_name_and_a_correction_in_both_languages() -> None:
 
 
 def test_normalising_shortens_elongations_and_reads_informal_words() -> None:
-    slang = load_patterns().slang
-    assert normalise("TSUNAMIII   bsk\npagi, gak HOAX", slang) == "tsunami besok pagi, tidak hoaks"
+    assert normalise("TSUNAMIII   bsk\npagi, gak HOAX") == "tsunami besok pagi, tidak hoaks"
+    assert normalise("gakpapa, ga-ga") == "gakpapa, tidak-tidak"  # whole words only
 
 
 @pytest.mark.parametrize(("raw", "message"), [

@@ -38,7 +38,6 @@ __all__ = ["PATTERNS_FILE", "Family", "HoaxPatterns", "PatternHit", "Rule", "Sca
 PATTERNS_FILE: Final = Path(__file__).parent / "hoax_patterns.yaml"
 _SPACES: Final = re.compile(r"\s+")
 _ELONGATED: Final = re.compile(r"([^\W\d_])\1{2,}")
-_WORD: Final = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +47,15 @@ class Rule:
     unless: tuple[re.Pattern[str], ...] = ()
 
     def evidence(self, text: str) -> tuple[str, ...] | None:
-        """The words each group matched, or ``None`` when the rule does not match."""
-        if any(p.search(text) for p in self.unless):
-            return None
+        """The words each group matched, or ``None`` when the rule does not match (the groups
+        first: most texts fail there, and ``unless`` is read only for the rest)."""
         found: list[str] = []
         for group in self.groups:
             hit = next((m for p in group if (m := p.search(text))), None)
             if hit is None:
                 return None
             found.append(hit.group().strip())
-        return tuple(found)
+        return None if any(p.search(text) for p in self.unless) else tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +98,13 @@ class Scan:
 
 @dataclass(frozen=True, slots=True)
 class HoaxPatterns:
+    """The slang map, the debunk markers (one alternation: one search a text) and the
+    families."""
+
     slang: Mapping[str, str]
-    debunk: tuple[re.Pattern[str], ...]
+    debunk: re.Pattern[str]
     families: tuple[Family, ...]
+    slang_words: re.Pattern[str] = re.compile(r"(?!)")
 
     def family(self, family_id: str) -> Family | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -140,9 +142,18 @@ def parse_patterns(raw: Mapping[str, Any]) -> HoaxPatterns:
             str(f["id"]), _pair(f.get("name"), f"{where} name"),
             tuple(_rule(r, words, f"{where} rule {r.get('name')!r}") for r in f["rules"]),
             _pair(f.get("correction"), f"{where} correction")))
-    return HoaxPatterns({str(k): str(v) for k, v in raw.get("slang", {}).items()},
-                        tuple(_compile(e, words, "debunk") for e in raw.get("debunk", ())),
-                        tuple(families))
+    slang = {str(k): str(v) for k, v in raw.get("slang", {}).items()}
+    markers = [_compile(e, words, "debunk").pattern for e in raw.get("debunk", ())]
+    return HoaxPatterns(slang, re.compile("|".join(f"(?:{m})" for m in markers) or "(?!)"),
+                        tuple(families), _alternation(slang))
+
+
+def _alternation(slang: Mapping[str, str]) -> re.Pattern[str]:
+    """One regex for every informal word (a look-up per match, not per word of the text)."""
+    if not slang:
+        return re.compile(r"(?!)")
+    words = sorted(slang, key=len, reverse=True)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, words)) + r")(?![^\W_])")
 
 
 @cache
@@ -152,25 +163,26 @@ def load_patterns(path: Path = PATTERNS_FILE) -> HoaxPatterns:
         return parse_patterns(yaml.safe_load(handle))
 
 
-def normalise(text: str, slang: Mapping[str, str]) -> str:
+def normalise(text: str, patterns: HoaxPatterns | None = None) -> str:
     """Step 1 of the module doc."""
+    patterns = patterns or load_patterns()
     text = unicodedata.normalize("NFKC", text).lower()
     text = _ELONGATED.sub(r"\1", _SPACES.sub(" ", text)).strip()
-    return _WORD.sub(lambda m: slang.get(m.group(), m.group()), text)
+    return patterns.slang_words.sub(lambda m: patterns.slang[m.group()], text)
 
 
 def scan(text: str, patterns: HoaxPatterns | None = None) -> Scan:
     """The hoax families ``text`` matches, and its debunk marker if any (see the module doc)."""
     patterns = patterns or load_patterns()
-    clean = normalise(text, patterns.slang)
+    clean = normalise(text, patterns)
     hits: list[PatternHit] = []
     for family in patterns.families:
         for rule in family.rules:
             if (evidence := rule.evidence(clean)) is not None:
                 hits.append(PatternHit(family, rule.name, evidence))
                 break
-    debunk = next((m.group() for p in patterns.debunk if (m := p.search(clean))), None)
-    return Scan(tuple(hits), debunk)
+    debunk = patterns.debunk.search(clean)
+    return Scan(tuple(hits), debunk.group() if debunk else None)
 
 
 def scan_many(texts: Sequence[str]) -> list[Scan]:
