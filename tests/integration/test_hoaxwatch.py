@@ -191,3 +191,14 @@ def test_viewers_do_not_see_the_queue(tmp_path: Path, db_url: str) -> None:
     login(client, "viewer")
     assert client.get("/hoaxwatch").status_code == 403
     assert 'href="/hoaxwatch"' not in client.get("/").text
+
+
+def test_every_suggested_correction_passes_the_harm_check() -> None:
+    """A correction that the bundled model blocked could never be approved: none is."""
+    from damai.pipeline.responses import harm_check
+    from damai.understand.bundled import load_model
+    from damai.understand.hoax_patterns import load_patterns
+
+    model = load_model()
+    for family in load_patterns().families:
+        assert harm_check(model, family.correction[0]).blocked is None, family.id
