@@ -68,7 +68,9 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "POST /campaigns/{campaign_id}/confirm-missed", "GET /ambassadors", "POST /ambassadors",
         "GET /ambassadors/reach", "GET /ambassadors/kits", "GET /ambassadors/{ambassador_id}",
         "POST /ambassadors/{ambassador_id}/withdraw", "POST /ambassadors/{ambassador_id}/kits",
-        "POST /kits/{kit_id}/revoke", "GET /measure", "GET /events"}
+        "POST /kits/{kit_id}/revoke", "GET /measure", "GET /events", "GET /hoaxwatch",
+        "POST /hoaxwatch/{event_id}/{post_id}/draft",
+        "POST /hoaxwatch/{event_id}/{post_id}/dismiss"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -223,6 +225,16 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "GET /measure": [{"query": {"by": "campaign\x00"}}, {"query": {"by": ["theme"] * 6}}],
     "GET /events": [{"query": {"limit": str(2**70)}}, {"query": {"source": "bmkg\x00"}},
                     {"query": {"limit": "0"}}],
+    # the hoax watch (issue #13 part 7)
+    "GET /hoaxwatch": [{"query": {"event": str(2**70)}}, {"query": {"event": "424242"}},
+                       {"query": {"event": "0"}}],
+    "POST /hoaxwatch/{event_id}/{post_id}/draft": [
+        {"path_parameters": {"event_id": "9" * 40, "post_id": "1"}},
+        {"path_parameters": {"event_id": "424242", "post_id": "424242"}}],
+    "POST /hoaxwatch/{event_id}/{post_id}/dismiss": [
+        {"path_parameters": {"event_id": "424242", "post_id": "1"}, "body": {"reason": "a" * 5000}},
+        {"path_parameters": {"event_id": "1", "post_id": "9" * 40}, "body": {"reason": "\x00"}},
+        {"path_parameters": {"event_id": "1", "post_id": "1"}, "body": nested(900)}],
 }
 
 
