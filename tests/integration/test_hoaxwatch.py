@@ -184,6 +184,13 @@ def test_the_page_shows_the_queue_and_dismisses(tmp_path: Path, db_url: str) -> 
     assert "Prediction of an earthquake or tsunami" in english
 
 
+def test_the_empty_page_says_where_events_come_from(db_url: str) -> None:
+    add_users(db_url)
+    client = client_for(db_url)
+    login(client, "analyst")
+    assert "damai bmkg poll" in client.get("/hoaxwatch").text
+
+
 def test_viewers_do_not_see_the_queue(tmp_path: Path, db_url: str) -> None:
     stock(tmp_path, db_url)
     add_users(db_url)

@@ -65,3 +65,18 @@ def test_a_named_province_is_affected_whole() -> None:
 def test_a_post_lies_in_the_area_by_its_places(text: str, inside: bool) -> None:
     area = affected_area(*CIANJUR, 4.0, ["Pusat gempa berada di darat 10 km BaratLaut Cianjur"])
     assert (area.covers(geoparse(text).places) is not None) is inside
+
+
+@pytest.mark.parametrize(("hazard", "headline", "word"), [
+    ("earthquake", None, "gempa"),
+    ("Hujan Lebat disertai Petir", None, "banjir"),
+    ("Peringatan dini", "Erupsi Gunung Semeru, status Awas", "lahar"),
+    ("Tanah longsor", None, "longsor"),
+    ("Kekeringan", None, "kekeringan"),  # no kind known: the hazard's own words
+])
+def test_a_post_with_no_place_counts_when_it_names_the_hazard(hazard: str, headline: str | None,
+                                                              word: str) -> None:
+    from damai.pipeline.hoaxwatch import hazard_words
+    from damai.records import HazardEvent
+
+    assert word in hazard_words(HazardEvent("cap", "k", hazard, headline=headline))
