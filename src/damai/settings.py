@@ -206,6 +206,14 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "event. Off by default: the demo never reaches the internet."),
     Setting("cap_sender", "damai@localhost", "The CAP <sender> of the alerts `damai alerts cap` "
             "writes (no spaces, commas or '<&')."),
+
+    # the post-disaster hoax watch (issue #13 part 7; docs/hoaxwatch.md)
+    Setting("hoaxwatch_days", "7", "Days after an event during which posts from its affected "
+            "regions that match a known false claim or a hoax pattern enter its hoax-watch "
+            "queue (/hoaxwatch, GET /api/v1/hoaxwatch, `damai alerts hoaxwatch`); the queue "
+            "lists the events of the last this many days."),
+    Setting("hoaxwatch_max_posts", "5000", "Most posts of an event's window the hoax watch "
+            "reads (the newest first); a window with more is reported as cut."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}

@@ -224,6 +224,12 @@ SAMPLES: dict[tuple[str, str], Any] = {
         "path": f"{API}/alerts/{fresh_alert(api)[1]}/reject", "json": {"reason": "uji"}},
     ("POST", f"{API}/alerts/{{alert_id}}/publish"): lambda api: {
         "path": f"{API}/alerts/{fresh_alert(api, approved=True)[1]}/publish", "json": {}},
+    # the post-disaster hoax watch (issue #13 part 7)
+    ("GET", f"{API}/hoaxwatch"): {},
+    ("POST", f"{API}/hoaxwatch/{{event_id}}/{{post_id}}/draft"): lambda api: {
+        "path": "{}/hoaxwatch/{}/{}/draft".format(API, *fresh_hoax(api))},
+    ("POST", f"{API}/hoaxwatch/{{event_id}}/{{post_id}}/dismiss"): lambda api: {
+        "path": "{}/hoaxwatch/{}/{}/dismiss".format(API, *fresh_hoax(api)), "json": {}},
 }
 #: what an authorised call of a route answers, where it is not 200
 CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,
@@ -233,6 +239,7 @@ CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,
                                        ("POST", f"{API}/ambassadors/{{ambassador_id}}/kits"): 201,
                                        ("POST", f"{API}/events/{{event_id}}/alerts"): 201,
                                        ("POST", f"{API}/alerts/{{alert_id}}/publish"): 201}
+CREATED[("POST", f"{API}/hoaxwatch/{{event_id}}/{{post_id}}/draft")] = 201
 
 
 def fresh_alert(api: Api, *, approved: bool = False) -> tuple[int, int]:
@@ -251,6 +258,27 @@ def fresh_alert(api: Api, *, approved: bool = False) -> tuple[int, int]:
         if approved:
             alerts.approve(store, Actor("penyetuju", "approver"), made.id)
         return event_id, made.id
+    finally:
+        store.close()
+
+
+def fresh_hoax(api: Api) -> tuple[int, int]:
+    """A new earthquake near Cianjur and, 20 minutes later, a post there predicting a bigger
+    aftershock (a hoax pattern of issue #13 part 7): (event id, post row id)."""
+    from damai.records import HazardEvent
+
+    store = open_store(api.url)
+    try:
+        n = 9000 + len(store.events.recent(10_000))
+        (event_id,) = store.events.save([HazardEvent(
+            "bmkg", f"bmkg:hoaks-{n}", "earthquake", T0, 5.6, 10.0, -6.84, 107.05,
+            "Pusat gempa berada di darat 10 km BaratLaut Cianjur")], "uji", T0).new_ids
+        store.posts.write_batch([make_post(n, "Gempa susulan besok pagi jam 6 lebih besar, "
+                                              "warga Cianjur siap-siap mengungsi!",
+                                           created_at=T0 + timedelta(minutes=20))], [], [])
+        row = store.posts.row_id("twitter", str(1000 + n))
+        assert row is not None
+        return event_id, row
     finally:
         store.close()
 

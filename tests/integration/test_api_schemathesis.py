@@ -72,7 +72,9 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "GET /events/{event_id}",
         "GET /events/{event_id}/alerts", "POST /events/{event_id}/alerts",
         "GET /events/{event_id}/cap", "GET /alerts/{alert_id}", "POST /alerts/{alert_id}/approve",
-        "POST /alerts/{alert_id}/reject", "POST /alerts/{alert_id}/publish"}
+        "POST /alerts/{alert_id}/reject", "POST /alerts/{alert_id}/publish",
+        "GET /hoaxwatch", "POST /hoaxwatch/{event_id}/{post_id}/draft",
+        "POST /hoaxwatch/{event_id}/{post_id}/dismiss"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -250,6 +252,16 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "POST /alerts/{alert_id}/publish": [
         {"path_parameters": {"alert_id": "424242"}, "body": {"channel": "dry-run"}},
         {"path_parameters": {"alert_id": "1"}, "body": {"channel": "\x00"}}],
+    # the hoax watch (issue #13 part 7)
+    "GET /hoaxwatch": [{"query": {"event": str(2**70)}}, {"query": {"event": "424242"}},
+                       {"query": {"event": "0"}}],
+    "POST /hoaxwatch/{event_id}/{post_id}/draft": [
+        {"path_parameters": {"event_id": "9" * 40, "post_id": "1"}},
+        {"path_parameters": {"event_id": "424242", "post_id": "424242"}}],
+    "POST /hoaxwatch/{event_id}/{post_id}/dismiss": [
+        {"path_parameters": {"event_id": "424242", "post_id": "1"}, "body": {"reason": "a" * 5000}},
+        {"path_parameters": {"event_id": "1", "post_id": "9" * 40}, "body": {"reason": "\x00"}},
+        {"path_parameters": {"event_id": "1", "post_id": "1"}, "body": nested(900)}],
 }
 
 

@@ -22,6 +22,7 @@ from damai.cli import claims as claims_cli
 from damai.cli import corrections as corrections_cli
 from damai.cli import engagement as engagement_cli
 from damai.cli import geo as geo_cli
+from damai.cli import hoaxwatch as hoaxwatch_cli  # noqa: F401  (registers `alerts hoaxwatch`)
 from damai.cli import labels as labels_cli
 from damai.cli import library as library_cli
 from damai.cli import lifecycle as lifecycle_cli

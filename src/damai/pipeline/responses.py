@@ -112,10 +112,10 @@ def entry_text(store: Store, entry_id: str) -> tuple[str, int]:
 
 def propose(store: Store, model: Classifier, actor: Actor, *, text: str | None = None,
             entry_id: str | None = None, post_ref: str | None = None,
-            drafter: str | None = None) -> Response:
+            drafter: str | None = None, event_id: str | None = None) -> Response:
     """A new response in review: ``text`` (a person's, or a machine draft when ``drafter`` is
     named, then from ``entry_id``) or the text of the approved library entry ``entry_id``,
-    optionally answering the post ``platform:platform_id``."""
+    optionally answering the post ``platform:platform_id`` about the event ``event_id``."""
     actor.require("analyst", "mengusulkan tanggapan / propose responses")
     if (text is None and entry_id is None) or (text is not None and entry_id is not None
                                                and drafter is None):
@@ -128,7 +128,8 @@ def propose(store: Store, model: Classifier, actor: Actor, *, text: str | None =
         text = entry_body if text is None else text
     body = _text(text or "")
     new = NewResponse(body, actor.name, post_id=post_id, entry_id=entry_id,
-                      entry_version=version, machine_draft=drafter is not None, drafter=drafter)
+                      entry_version=version, machine_draft=drafter is not None, drafter=drafter,
+                      event_id=event_id)
     response = store.responses.propose(new, harm_check(model, body), ip=actor.ip)
     if entry_id is not None:
         store.library.record_use(entry_id, kind="response", ref=f"response:{response.id}",
@@ -182,7 +183,8 @@ def edit(store: Store, model: Classifier, actor: Actor, response_id: int, text: 
 def approve(store: Store, actor: Actor, response_id: int) -> Response:
     """Approve a response in review (four-eyes as the ``four_eyes`` setting says)."""
     actor.require("approver", "menyetujui tanggapan / approve responses")
-    if _found(store, response_id).event_id is not None:  # an alert's: its own rule (#13)
+    _found(store, response_id)
+    if store.alerts.of_responses([response_id]):  # an alert's: its own rule (#13)
         raise ReviewRefused("wrong_state", (
             f"tanggapan {response_id} adalah peringatan bencana: setujui di halaman kejadiannya "
             f"/ response {response_id} is a hazard alert: approve it on its event's page"))

@@ -35,6 +35,8 @@ and the repositories that take their connections from it:
 ``store.places``      the places each post names (issue #13)
 ``store.reports``     citizen disaster posts, and the event each is linked to (issue #13)
 ``store.alerts``      the alerts of events (Alert, Update, Cancel) and their review (issue #13)
+``store.hoaxwatch``   the posts dismissed from an event's hoax-watch queue, and the corrections
+                      drafted from it (issue #13 part 7)
 =====================  ===========================================================
 """
 
@@ -63,6 +65,7 @@ from damai.storage.copy import copy_tables
 from damai.storage.engagement import EngagementRepository
 from damai.storage.engine import Database, StoreUnavailable, parse_url, safe_url
 from damai.storage.events import EventRepository
+from damai.storage.hoaxwatch import HoaxwatchRepository
 from damai.storage.jobs import Job, JobRepository
 from damai.storage.labels import LabelRepository
 from damai.storage.library import LibraryRepository
@@ -118,6 +121,7 @@ class Store:
         self.places = PlaceRepository(db)
         self.reports = ReportRepository(db)
         self.alerts = AlertRepository(db)
+        self.hoaxwatch = HoaxwatchRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

@@ -14,6 +14,7 @@ ResponseRepository.decide`). Who may do which lives in :mod:`damai.pipeline.aler
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -127,6 +128,15 @@ class AlertRepository(Repository):
     def has_alert(self, event_id: int) -> bool:
         with self.db.read() as conn:
             return conn.scalar(select(func.count()).where(_A.event_id == event_id)) != 0
+
+    def of_responses(self, response_ids: Iterable[int]) -> set[int]:
+        """Which of ``response_ids`` are the review of an alert (a hoax-watch correction also
+        names its event, but is an ordinary response)."""
+        wanted = sorted(set(response_ids))
+        if not wanted:
+            return set()
+        with self.db.read() as conn:
+            return set(conn.scalars(select(_A.response_id).where(_A.response_id.in_(wanted))))
 
     def first_approval(self, alert: Alert, actor: str, *, ip: str | None = None) -> Alert:
         """Record ``actor`` as the first of two approvers (see the module doc)."""

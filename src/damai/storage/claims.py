@@ -89,15 +89,23 @@ class ClaimRepository(Repository):
 
     def for_post(self, post_id: int) -> PostClaim | None:
         """The claim a stored post repeats, or ``None``."""
+        return self.for_posts([post_id]).get(post_id)
+
+    def for_posts(self, post_ids: Sequence[int]) -> dict[int, PostClaim]:
+        """Post id → the claim it repeats, for those of ``post_ids`` that repeat one."""
+        found: dict[int, PostClaim] = {}
+        ids = sorted(set(post_ids))
         with self.db.read() as conn:
-            row = conn.execute(
-                select(post_claims.c.claim_id, post_claims.c.score, post_claims.c.verdict,
-                       post_claims.c.suggestion, post_claims.c.matched_at, claims.c.claim,
-                       claims.c.source_url)
-                .select_from(post_claims.outerjoin(
-                    claims, claims.c.claim_id == post_claims.c.claim_id))
-                .where(post_claims.c.post_id == post_id)).first()
-        return PostClaim(**row._mapping) if row else None
+            for start in range(0, len(ids), _CHUNK):
+                rows = conn.execute(
+                    select(post_claims.c.post_id, post_claims.c.claim_id, post_claims.c.score,
+                           post_claims.c.verdict, post_claims.c.suggestion,
+                           post_claims.c.matched_at, claims.c.claim, claims.c.source_url)
+                    .select_from(post_claims.outerjoin(
+                        claims, claims.c.claim_id == post_claims.c.claim_id))
+                    .where(post_claims.c.post_id.in_(ids[start:start + _CHUNK])))
+                found.update({int(row[0]): PostClaim(*row[1:]) for row in rows})
+        return found
 
     def matched_posts(self, claim_id: str | None = None) -> dict[int, str]:
         """Post id → claim id of every matched post (of one claim, with ``claim_id``)."""

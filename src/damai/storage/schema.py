@@ -688,6 +688,8 @@ alerts = Table(
 )
 tables["alerts"] = alerts
 # == end of hazard events ==========================================================================
+
+
 # == places and event links (issue #13 parts 3 and 4; migration 0016_places) ======================
 # One block at the end, like the sections above; ``tables`` is updated at its end.
 
@@ -725,3 +727,22 @@ event_reports = Table(
 )
 tables.update({"post_places": post_places, "event_reports": event_reports})
 # == end of places and event links =================================================================
+
+
+# == the post-disaster hoax watch (issue #13 part 7; migration 0018_hoaxwatch) ====================
+# One block at the end, like the sections above; ``tables`` is updated at its end.
+
+#: a post an analyst took out of an event's hoax-watch queue (not a hoax, or not about the
+#: event), with who, when and why; the audit log holds the same. One row per event and post.
+hoaxwatch_dismissals = Table(
+    "hoaxwatch_dismissals", metadata,
+    Column("event_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("post_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    _t("dismissed_by", null=False), Column("dismissed_at", UtcTime(), nullable=False),
+    _t("reason"),
+    PrimaryKeyConstraint("event_id", "post_id", name="hoaxwatch_dismissals_pkey"),
+)
+tables["hoaxwatch_dismissals"] = hoaxwatch_dismissals
+# == end of the hoax watch =========================================================================

@@ -139,6 +139,10 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/alerts/{alert_id}/approve"): "approver",
     ("POST", "/alerts/{alert_id}/reject"): "approver",
     ("POST", "/alerts/{alert_id}/publish"): "approver",
+    # the post-disaster hoax watch (issue #13 part 7): a working queue, like triage
+    ("GET", "/hoaxwatch"): "analyst",
+    ("POST", "/hoaxwatch/{event_id}/{post_id}/draft"): "analyst",
+    ("POST", "/hoaxwatch/{event_id}/{post_id}/dismiss"): "analyst",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users/{name}/reset-password"): "admin",

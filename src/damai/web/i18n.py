@@ -13,6 +13,7 @@ from damai.web.i18n_account import ACCOUNT_MESSAGES
 from damai.web.i18n_ambassadors import AMBASSADOR_MESSAGES
 from damai.web.i18n_campaigns import CAMPAIGN_MESSAGES
 from damai.web.i18n_events import EVENT_MESSAGES
+from damai.web.i18n_hoaxwatch import HOAXWATCH_MESSAGES
 from damai.web.i18n_map import MAP_MESSAGES
 from damai.web.i18n_measure import MEASURE_MESSAGES
 
@@ -515,6 +516,7 @@ MESSAGES.update(MEASURE_MESSAGES)  # issue #12 part 7: the measure page
 MESSAGES.update(EVENT_MESSAGES)  # issue #13: the events page
 MESSAGES.update(ACCOUNT_MESSAGES)  # issue #14 part 7: my account, password resets
 MESSAGES.update(MAP_MESSAGES)  # issue #13: the map page, and reports on the events page
+MESSAGES.update(HOAXWATCH_MESSAGES)  # issue #13 part 7: the hoax-watch page
 
 
 def translator(lang: str) -> Callable[..., str]:

@@ -22,6 +22,7 @@ from damai.web.campaigns import add_campaign_routes
 from damai.web.claims import add_claims_routes
 from damai.web.context import WebContext
 from damai.web.events import add_event_routes
+from damai.web.hoaxwatch import add_hoaxwatch_routes
 from damai.web.library import add_library_routes
 from damai.web.login import add_login_routes
 from damai.web.map import add_map_routes
@@ -46,7 +47,7 @@ def mount_pages(app: FastAPI, ctx: WebContext) -> None:
     for add in (add_login_routes, add_overview_routes, add_posts_routes, add_triage_routes,
                 add_teach_routes, add_model_routes, add_library_routes, add_claims_routes,
                 add_response_routes, add_campaign_routes, add_ambassador_routes,
-                add_measure_routes, add_event_routes, add_map_routes, add_admin_routes,
-                add_account_routes):
+                add_measure_routes, add_event_routes, add_map_routes, add_hoaxwatch_routes,
+                add_admin_routes, add_account_routes):
         add(app, ctx)
     install_authz(app, ctx)

@@ -75,6 +75,7 @@ def add_response_routes(app: FastAPI, ctx: WebContext) -> None:
         found = store.responses.queue(limit=300)
         return render(request, "responses.html", {
             "responses": found, "error": error,
+            "alert_ids": store.alerts.of_responses(r.id for r in found if r.event_id),
             "four_eyes": bool(store.settings.get("four_eyes")),
             "published": store.publications.published(
                 [r.id for r in found if r.state == "approved"])}, status)

@@ -28,6 +28,7 @@ from damai.web.api.errors import (
     install_error_handlers,
 )
 from damai.web.api.events import add_event_routes
+from damai.web.api.hoaxwatch import add_hoaxwatch_routes
 from damai.web.api.ingest import add_ingest_route
 from damai.web.api.library import add_library_route
 from damai.web.api.map import add_map_route
@@ -67,6 +68,7 @@ def build_api(ctx: WebContext) -> FastAPI:
     add_measure_routes(api.router, ctx)
     add_event_routes(api.router, ctx)
     add_map_route(api.router, ctx)
+    add_hoaxwatch_routes(api.router, ctx)
     schema: dict[str, Any] = {}
 
     @api.get("/openapi.json", include_in_schema=False)

@@ -78,6 +78,10 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", f"{API_PREFIX}/alerts/{{alert_id}}/approve"): "approver",
     ("POST", f"{API_PREFIX}/alerts/{{alert_id}}/reject"): "approver",
     ("POST", f"{API_PREFIX}/alerts/{{alert_id}}/publish"): "approver",
+    # the post-disaster hoax watch (issue #13 part 7): a working queue, like triage
+    ("GET", f"{API_PREFIX}/hoaxwatch"): "analyst",
+    ("POST", f"{API_PREFIX}/hoaxwatch/{{event_id}}/{{post_id}}/draft"): "analyst",
+    ("POST", f"{API_PREFIX}/hoaxwatch/{{event_id}}/{{post_id}}/dismiss"): "analyst",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
