@@ -201,6 +201,23 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "list` and in GET /api/v1/events."),
     Setting("cap_sender", "damai@localhost", "The CAP <sender> of the alerts `damai alerts cap` "
             "writes (no spaces, commas or '<&')."),
+
+    # narratives and coordination signals (issue #14 part 2; docs/narratives.md)
+    Setting("narratives_on_ingest", "true", "Group each ingested batch into narratives (copies, "
+            "reposts, paraphrases); false leaves it to `damai narratives build`."),
+    Setting("narratives_threshold", "0.5", "Estimated Jaccard similarity (MinHash of the "
+            "character 4-grams inside words) at or above which a post is a copy of a "
+            "narrative's representative."),
+    Setting("narratives_paraphrase", "0.9", "Cosine similarity of sentence embeddings at or "
+            "above which a flagged post that copies nothing joins a flagged narrative sharing "
+            "one of its harmful labels; 0 turns paraphrase grouping off."),
+    Setting("narratives_burst_accounts", "5", "Coordination signal 1: this many distinct "
+            "accounts posting copies of one narrative ..."),
+    Setting("narratives_burst_minutes", "10", "... within this many minutes."),
+    Setting("narratives_corepost_min", "3", "Coordination signal 2: an account reposted another "
+            "at least this many times ..."),
+    Setting("narratives_corepost_share", "0.8", "... and those reposts are at least this share "
+            "of all its reposts."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}

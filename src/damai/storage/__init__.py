@@ -32,6 +32,7 @@ and the repositories that take their connections from it:
                       measurement reads from them (issue #12 parts 6 and 7)
 ``store.events``      hazard events (BMKG earthquakes, CAP alerts) and each feed's health
                       (issue #13)
+``store.narratives``  narratives: grouped copies of posts and their MinHash signatures (issue #14)
 =====================  ===========================================================
 """
 
@@ -65,6 +66,7 @@ from damai.storage.library import LibraryRepository
 from damai.storage.lifecycle import LifecycleRepository
 from damai.storage.migrate import MigrationError, current_revision, migrate, revisions
 from damai.storage.models import ModelRepository
+from damai.storage.narratives import NarrativeRepository
 from damai.storage.posts import PostRepository
 from damai.storage.publications import PublicationRepository
 from damai.storage.quarantine import QuarantineRepository
@@ -109,6 +111,7 @@ class Store:
         self.ambassadors = AmbassadorRepository(db)
         self.engagement = EngagementRepository(db)
         self.events = EventRepository(db)
+        self.narratives = NarrativeRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:
