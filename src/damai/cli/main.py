@@ -26,6 +26,7 @@ from damai.cli import labels as labels_cli
 from damai.cli import library as library_cli
 from damai.cli import lifecycle as lifecycle_cli
 from damai.cli import models as models_cli
+from damai.cli import narratives as narratives_cli
 from damai.cli import quarantine as quarantine_cli
 from damai.cli import respond as respond_cli
 from damai.cli import responses as responses_cli
@@ -87,6 +88,7 @@ app.command("publish")(responses_cli.publish_command)
 app.add_typer(channels_cli.app, name="channels")
 app.add_typer(alerts_cli.bmkg_app, name="bmkg")
 app.add_typer(alerts_cli.alerts_app, name="alerts")
+app.add_typer(narratives_cli.app, name="narratives")
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)
