@@ -108,14 +108,28 @@ class Signer:
         sketch.update_batch(list(grams))
         return np.asarray(sketch.hashvalues, dtype=np.uint32)
 
-    def _minhash(self, values: Signature | None = None) -> MinHash:
+    def _minhash(self) -> MinHash:
         return MinHash(num_perm=PERMUTATIONS, seed=_SEED, hashfunc=_identity,
-                       permutations=self._template.permutations, hashvalues=values,
-                       scheme="affine32")
+                       permutations=self._template.permutations, scheme="affine32")
 
-    def sketch(self, values: Signature) -> MinHash:
-        """A MinHash over stored values (what the LSH index takes)."""
-        return self._minhash(values)
+    @staticmethod
+    def sketch(values: Signature) -> _Sketch:
+        """What the LSH index reads of a MinHash, over stored values (a full ``MinHash`` costs
+        more to make than the index costs to query)."""
+        return _Sketch(values)
+
+
+class _Sketch:
+    """The part of ``datasketch.MinHash`` that ``MinHashLSH`` reads: values, length, scheme."""
+
+    __slots__ = ("hashvalues",)
+    scheme = "affine32"
+
+    def __init__(self, values: Signature) -> None:
+        self.hashvalues = values
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
 
 
 def _identity(value: int) -> int:
@@ -137,6 +151,8 @@ class CopyIndex:
         self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=PERMUTATIONS)
         self.signatures: dict[int, tuple[int, Signature]] = {}
         self.kept: dict[int, list[Signature]] = {}
+        #: each narrative's representatives' keys
+        self.keys: dict[int, list[int]] = {}
         self.loaded_up_to = 0
         self.lock = threading.Lock()
 
@@ -144,6 +160,7 @@ class CopyIndex:
         self.lsh.insert(key, self.signer.sketch(signature), check_duplication=False)
         self.signatures[key] = (narrative, signature)
         self.kept.setdefault(narrative, []).append(signature)
+        self.keys.setdefault(narrative, []).append(key)
 
     def best(self, signature: Signature) -> tuple[int, float] | None:
         """The narrative of the closest representative at or above the threshold, and its
@@ -163,9 +180,9 @@ class CopyIndex:
 
     def rename(self, placeholder: int, narrative: int) -> None:
         """A new narrative got its stored id: its representatives follow."""
-        for key, (owner, signature) in list(self.signatures.items()):
-            if owner == placeholder:
-                self.signatures[key] = (narrative, signature)
+        for key in self.keys.pop(placeholder, []):
+            self.signatures[key] = (narrative, self.signatures[key][1])
+            self.keys.setdefault(narrative, []).append(key)
         if placeholder in self.kept:
             self.kept[narrative] = self.kept.pop(placeholder)
 
@@ -319,8 +336,8 @@ class NarrativeGrouper:
         """New narratives were stored: their placeholders become ids in the indexes."""
         for placeholder, narrative in ids.items():
             self.index.rename(placeholder, narrative)
-            if self.paraphrases is not None:
-                self.paraphrases.ids = [ids.get(i, i) for i in self.paraphrases.ids]
+        if self.paraphrases is not None:
+            self.paraphrases.ids = [ids.get(i, i) for i in self.paraphrases.ids]
 
 
 def _bytes(signature: Signature | None) -> bytes | None:
