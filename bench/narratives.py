@@ -42,10 +42,16 @@ from damai.storage import StoredPost
 
 T0 = datetime(2026, 12, 1, tzinfo=UTC)
 
-FUNCTION = ("yang di ke dari dan atau tapi karena untuk dengan pada oleh juga sudah belum akan "
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+FUNCTION = words("yang di ke dari dan atau tapi karena untuk dengan pada oleh juga sudah belum "
+                 "akan "
             "masih sedang harus bisa tidak bukan jangan ini itu mereka kita kami semua para "
-            "setiap banyak sedikit lagi saja pun agar supaya kalau jika ketika sejak sampai").split()
-NOUNS = ("warga pemerintah desa kota sekolah pasar masjid gereja pura vihara jalan jembatan "
+            "setiap banyak sedikit lagi saja pun agar supaya kalau jika ketika sejak sampai")
+NOUNS = words("warga pemerintah desa kota sekolah pasar masjid gereja pura vihara jalan jembatan "
          "sungai gunung laut pantai hutan sawah kebun rumah kantor rumah-sakit puskesmas bantuan "
          "beras minyak gula listrik air hujan banjir gempa longsor angin api asap abu relawan "
          "polisi tentara guru murid petani nelayan pedagang buruh pejabat bupati camat lurah "
@@ -54,26 +60,27 @@ NOUNS = ("warga pemerintah desa kota sekolah pasar masjid gereja pura vihara jal
          "vaksin obat masker makanan minuman pakaian tenda selimut perahu truk motor kereta "
          "bandara pelabuhan stasiun terminal lapangan balai aula musala tanggul bendungan "
          "irigasi sumur kampung dusun pulau provinsi negara bangsa agama budaya bahasa adat "
-         "persatuan perdamaian toleransi kerukunan keadilan kebenaran fitnah hoaks isu").split()
-VERBS = ("membagikan menyebarkan mengirim menerima membantu menolong mengungsi menunggu "
+         "persatuan perdamaian toleransi kerukunan keadilan kebenaran fitnah hoaks isu")
+VERBS = words("membagikan menyebarkan mengirim menerima membantu menolong mengungsi menunggu "
          "mencari menemukan melapor melaporkan mengecek memeriksa membaca menulis menonton "
          "mendengar berkata mengatakan menyatakan mengumumkan menolak mendukung melawan "
          "membela menjaga merawat membangun memperbaiki menutup membuka memotong menaikkan "
          "menurunkan menghapus mengganti mengambil memberi meminta menjual membeli memasak "
          "berjalan berlari berkumpul berdoa bekerja belajar bermain berangkat pulang datang "
-         "pergi tinggal tidur bangun tenggelam terbakar runtuh retak jebol meluap surut").split()
-ADJECTIVES = ("besar kecil tinggi rendah baru lama cepat lambat kuat lemah aman bahaya benar "
+         "pergi tinggal tidur bangun tenggelam terbakar runtuh retak jebol meluap surut")
+ADJECTIVES = words("besar kecil tinggi rendah baru lama cepat lambat kuat lemah aman bahaya benar "
               "salah palsu asli resmi gratis mahal murah penuh kosong bersih kotor sehat sakit "
               "damai ramai sepi marah sedih senang takut berani jujur licik adil curang parah "
-              "ringan berat dekat jauh panas dingin basah kering gelap terang").split()
-PLACES = ("Aceh Medan Padang Pekanbaru Jambi Palembang Bengkulu Lampung Serang Jakarta Bandung "
+              "ringan berat dekat jauh panas dingin basah kering gelap terang")
+PLACES = words("Aceh Medan Padang Pekanbaru Jambi Palembang Bengkulu Lampung Serang Jakarta "
+               "Bandung "
           "Semarang Yogyakarta Surabaya Denpasar Mataram Kupang Pontianak Palangkaraya "
           "Banjarmasin Samarinda Tarakan Manado Gorontalo Palu Makassar Kendari Mamuju Ambon "
           "Ternate Jayapura Manokwari Sorong Merauke Cianjur Garut Tasikmalaya Sukabumi Bogor "
           "Bekasi Depok Tangerang Cilegon Kudus Pati Jepara Klaten Magelang Kediri Malang "
-          "Jember Banyuwangi Lombok Sumbawa Flores Sumba Nias Bangka Belitung Batam").split()
-TAGS = ("hoaks cekfakta viral infobencana gempa banjir waspada damai indonesia sebarkan "
-        "pentingbanget breaking trending beritaterkini").split()
+          "Jember Banyuwangi Lombok Sumbawa Flores Sumba Nias Bangka Belitung Batam")
+TAGS = words("hoaks cekfakta viral infobencana gempa banjir waspada damai indonesia sebarkan "
+        "pentingbanget breaking trending beritaterkini")
 
 
 def sentence(rng: random.Random) -> str:

@@ -90,8 +90,9 @@ def show_command(narrative_id: int, as_json: JsonOpt = False, db: DbOption = Non
     out.print(plain("penyebar / spreaders (kunci samaran / pseudonymised): " + ", ".join(
         f"{s['account'][:12]} ({s['posts']})" for s in found["spreaders"])))
     for signal in found["signals"]:
+        keys = ", ".join(a[:12] for a in signal["accounts"])
         out.print(plain(f"sinyal / signal {signal['rule']}: akun / accounts "
-                        f"{len(signal['accounts'])}: {', '.join(a[:12] for a in signal['accounts'])}"))
+                        f"{len(signal['accounts'])}: {keys}"))
 
 
 @app.command("gexf")

@@ -47,5 +47,6 @@ def describe(store: Store, narrative_id: int) -> dict[str, Any] | None:
                   for s, how in members if how != "repost"][:50],
         "signals": [b.to_dict() for b in bursts(posts)]
         + [r.to_dict() for r in repost_rings(store, accounts)],
+        "responses": store.narratives.responses(narrative_id),
         "read": len(posts),
     }

@@ -295,7 +295,7 @@ class NarrativeGrouper:
                 return Membership(stored.id, original, "repost", when)
         signature = self.index.signer.sign(post.text)
         match = self.index.best(signature) if signature is not None else None
-        if match is not None:
+        if match is not None and signature is not None:
             keep = signature if self.index.worth_keeping(match[0], signature) else None
             if keep is not None:
                 self.index.add(stored.id, match[0], keep)

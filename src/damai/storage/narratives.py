@@ -26,6 +26,7 @@ from damai.storage.schema import (
     narratives,
     post_flags,
     posts,
+    responses,
 )
 from damai.storage.types import UtcTime
 
@@ -221,6 +222,14 @@ class NarrativeRepository(Repository):
                                 .where(_M.narrative_id == narrative_id)
                                 .group_by(post_flags.c.label).order_by(func.count().desc()))
             return {str(r[0]): int(r[1]) for r in rows}
+
+    def responses(self, narrative_id: int) -> list[dict[str, Any]]:
+        """The responses that answer the whole narrative, newest first."""
+        r = responses.c
+        with self.db.read() as conn:
+            rows = conn.execute(select(r.id, r.state, r.text).where(
+                r.narrative_id == str(narrative_id)).order_by(r.id.desc()).limit(50))
+            return [{"id": int(x.id), "state": x.state, "text": x.text} for x in rows]
 
     def repost_pairs(self, authors: Sequence[str] | None = None,
                      limit: int = 200_000) -> list[RepostPair]:

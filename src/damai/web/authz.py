@@ -121,6 +121,10 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/measure"): "analyst",
     # official hazard events (issue #13): public information, so every signed-in user
     ("GET", "/events"): "viewer",
+    # narratives (issue #14 part 2): everyone reads them; analysts propose a response to one
+    ("GET", "/narratives"): "viewer",
+    ("GET", "/narratives/{narrative_id}"): "viewer",
+    ("POST", "/narratives/{narrative_id}/responses"): "analyst",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users"): "admin",

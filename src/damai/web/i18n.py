@@ -13,6 +13,7 @@ from damai.web.i18n_ambassadors import AMBASSADOR_MESSAGES
 from damai.web.i18n_campaigns import CAMPAIGN_MESSAGES
 from damai.web.i18n_events import EVENT_MESSAGES
 from damai.web.i18n_measure import MEASURE_MESSAGES
+from damai.web.i18n_narratives import NARRATIVE_MESSAGES
 
 __all__ = ["DEFAULT_LANG", "LANGS", "LANG_COOKIE", "MESSAGES", "translator"]
 
@@ -511,6 +512,7 @@ MESSAGES.update(AMBASSADOR_MESSAGES)
 MESSAGES.update(CAMPAIGN_MESSAGES)  # issue #12: the campaign pages
 MESSAGES.update(MEASURE_MESSAGES)  # issue #12 part 7: the measure page
 MESSAGES.update(EVENT_MESSAGES)  # issue #13: the events page
+MESSAGES.update(NARRATIVE_MESSAGES)  # issue #14 part 2: the narratives pages
 
 
 def translator(lang: str) -> Callable[..., str]:

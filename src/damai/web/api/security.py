@@ -67,6 +67,9 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", f"{API_PREFIX}/measure"): "analyst",
     # official hazard events (issue #13): public information, so every signed-in user
     ("GET", f"{API_PREFIX}/events"): "viewer",
+    # narratives (issue #14 part 2): everyone reads them
+    ("GET", f"{API_PREFIX}/narratives"): "viewer",
+    ("GET", f"{API_PREFIX}/narratives/{{narrative_id}}"): "viewer",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
