@@ -168,7 +168,8 @@ def write_gexf(edges: Counter[tuple[str, str]], path: Path, *,
                kind: Literal["hashtags", "reposts"]) -> tuple[int, int]:
     """Write ``edges`` as GEXF 1.3 (undirected for hashtags, directed for reposts); return the
     number of nodes and edges."""
-    root = etree.Element(f"{{{_GEXF}}}gexf", nsmap={"": _GEXF}, version="1.3")
+    root = etree.Element(f"{{{_GEXF}}}gexf", nsmap={None: _GEXF},  # type: ignore[dict-item]
+                         version="1.3")
     meta = etree.SubElement(root, "meta")
     etree.SubElement(meta, "creator").text = "Damai"
     etree.SubElement(meta, "description").text = (
