@@ -4,7 +4,6 @@ a store, ``damai narratives``, the pages, the API, and a response to a whole nar
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from damai.pipeline.coordination import repost_rings
 from damai.records import Post
 from damai.storage import Store, open_store
 from tests.integration.test_api import Api, lite  # noqa: F401  (fixture)
+from tests.integration.test_events_web import viewer  # noqa: F401  (fixture)
 from tests.integration.web_helpers import add_users, client_for, form_token, login
 
 T0 = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
@@ -122,15 +122,8 @@ def test_the_cli_lists_shows_and_exports(db_url: str, tmp_path: Path) -> None:
     assert bad.exit_code != 0
 
 
-@pytest.fixture
-def viewer(db_url: str) -> Iterator[object]:
-    add_users(db_url)
-    client = client_for(db_url)
-    login(client, "viewer")
-    yield client
-
-
-def test_the_pages_show_a_narrative_with_its_evidence(db_url: str, viewer: object) -> None:
+def test_the_pages_show_a_narrative_with_its_evidence(db_url: str,
+                                                      viewer: object) -> None:  # noqa: F811
     narrative = stocked(db_url)
     listing = viewer.get("/narratives").text  # type: ignore[attr-defined]
     assert f'data-narrative="{narrative}"' in listing and listing.count("data-narrative=") == 1

@@ -155,24 +155,22 @@ class NarrativeRepository(Repository):
 
     def of_posts(self, keys: Sequence[PostKey]) -> dict[PostKey, int]:
         """The narrative of each stored, grouped post among ``keys``."""
-        found: dict[PostKey, int] = {}
-        key = tuple_(_P.platform, _P.platform_id)
-        with self.db.read() as conn:
-            for start in range(0, len(keys), _CHUNK):
-                rows = conn.execute(select(_P.platform, _P.platform_id, _M.narrative_id)
-                                    .join(narrative_posts, _M.post_id == _P.id)
-                                    .where(key.in_(list(keys[start:start + _CHUNK]))))
-                found.update({(r[0], r[1]): int(r[2]) for r in rows})
-        return found
+        return self._by_key(keys, _M.narrative_id, joined=True)
 
     def ids_of(self, keys: Sequence[PostKey]) -> dict[PostKey, int]:
         """The row id of each stored post among ``keys``."""
+        return self._by_key(keys, _P.id, joined=False)
+
+    def _by_key(self, keys: Sequence[PostKey], column: Any, *, joined: bool
+                ) -> dict[PostKey, int]:
         found: dict[PostKey, int] = {}
         key = tuple_(_P.platform, _P.platform_id)
+        query = select(_P.platform, _P.platform_id, column)
+        if joined:
+            query = query.join(narrative_posts, _M.post_id == _P.id)
         with self.db.read() as conn:
             for start in range(0, len(keys), _CHUNK):
-                rows = conn.execute(select(_P.platform, _P.platform_id, _P.id)
-                                    .where(key.in_(list(keys[start:start + _CHUNK]))))
+                rows = conn.execute(query.where(key.in_(list(keys[start:start + _CHUNK]))))
                 found.update({(r[0], r[1]): int(r[2]) for r in rows})
         return found
 
