@@ -194,15 +194,15 @@ def quality(truth: list[int], predicted: list[int]) -> dict[str, float]:
             "true_pairs": true_pairs, "predicted_pairs": predicted_pairs}
 
 
-def restart_seconds(index: CopyIndex) -> tuple[float, int]:
+def restart_seconds(index: CopyIndex) -> tuple[float, float, int]:
     """Rebuild an index from the representatives' signature bytes, as after a restart."""
     stored_rows = [(key, narrative, sig.astype(np.uint32).tobytes())
                    for key, (narrative, sig) in index.signatures.items()]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     fresh = CopyIndex()
     for key, narrative, raw in stored_rows:
         fresh.add(key, narrative, np.frombuffer(raw, dtype=np.uint32).copy())
-    return time.perf_counter() - start, len(stored_rows)
+    return time.perf_counter() - start, time.process_time() - cpu, len(stored_rows)
 
 
 def main() -> None:
@@ -222,24 +222,27 @@ def main() -> None:
         run.feed(posts[i:i + 2000])
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     found = quality(truth, [run.narrative[p.id] for p in posts])
-    times = []
+    times, cpus = [], []
     next_id = len(posts) + 1
     for _ in range(args.batches):
         fresh = [edit(rng.choice(originals), rng) if rng.random() < 0.5 else sentence(rng)
                  for _ in range(args.batch)]
         batch = stored(fresh, next_id)
         next_id += len(batch)
-        begin = time.perf_counter()
+        begin, cpu_begin = time.perf_counter(), time.process_time()
         run.feed(batch)
         times.append(time.perf_counter() - begin)
-    rebuild, reps = restart_seconds(run.index)
+        cpus.append(time.process_time() - cpu_begin)
+    rebuild, rebuild_cpu, reps = restart_seconds(run.index)
     report = {"posts": len(posts), "groups": len(set(truth)), "narratives": run.next_id - 1,
               **found, "group_seconds": round(seconds, 2),
               "group_cpu_seconds": round(cpu, 2),
               "posts_per_second": round(len(posts) / seconds),
               "batch": args.batch, "batch_seconds_median": round(statistics.median(times), 3),
+              "batch_cpu_seconds_median": round(statistics.median(cpus), 3),
               "batch_seconds": [round(t, 3) for t in times],
-              "representatives": reps, "restart_rebuild_seconds": round(rebuild, 2)}
+              "representatives": reps, "restart_rebuild_seconds": round(rebuild, 2),
+              "restart_rebuild_cpu_seconds": round(rebuild_cpu, 2)}
     if args.json:
         print(json.dumps(report))
         return
