@@ -19,6 +19,7 @@ from damai.records import Post
 from damai.storage import Store, open_store
 from tests.integration.test_api import Api, lite  # noqa: F401  (fixture)
 from tests.integration.test_events_web import viewer  # noqa: F401  (fixture)
+from tests.integration.test_store_contract import store_url  # noqa: F401  (both backends)
 from tests.integration.web_helpers import add_users, client_for, form_token, login
 
 T0 = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
@@ -51,7 +52,9 @@ def stocked(db_url: str) -> int:
         return top.id
 
 
-def test_ingest_groups_copies_and_reposts_and_a_restart_keeps_the_index(db_url: str) -> None:
+def test_ingest_groups_copies_and_reposts_and_a_restart_keeps_the_index(
+        store_url: str) -> None:  # noqa: F811
+    db_url = store_url
     narrative = stocked(db_url)
     with open_store(db_url) as store:
         found = store.narratives.get(narrative)
@@ -78,7 +81,8 @@ def test_off_at_ingest_and_then_built(db_url: str, monkeypatch: pytest.MonkeyPat
         assert [n.size for n in store.narratives.listing()] == [2]
 
 
-def test_a_repost_ring_is_found_by_its_stated_rule(db_url: str) -> None:
+def test_a_repost_ring_is_found_by_its_stated_rule(store_url: str) -> None:  # noqa: F811
+    db_url = store_url
     with open_store(db_url) as store:
         ingest(store, "b1", *(post(i, f"Kabar nomor {i} dari kampung", "b", minutes=i)
                               for i in range(1, 5)))
@@ -97,7 +101,8 @@ def test_a_repost_ring_is_found_by_its_stated_rule(db_url: str) -> None:
     assert rings[0].pairs == ((a_key, b_key, 4, 4),)
 
 
-def test_the_cli_lists_shows_and_exports(db_url: str, tmp_path: Path) -> None:
+def test_the_cli_lists_shows_and_exports(store_url: str, tmp_path: Path) -> None:  # noqa: F811
+    db_url = store_url
     narrative = stocked(db_url)
     runner = CliRunner()
     listed = orjson.loads(runner.invoke(app, ["narratives", "list", "--json", "--db", db_url])
