@@ -97,16 +97,11 @@ class NarrativeRepository(Repository):
                now: datetime) -> dict[int, int]:
         """Store a batch's new narratives and memberships in one transaction; return each
         placeholder's stored id. A post already grouped keeps its narrative (skipped)."""
-        firsts = {m.narrative: m.created_at for m in members if m.how == "first"}
         with self.db.write() as conn:
-            ids: dict[int, int] = {}
-            for n in new:
-                seen = firsts.get(n.placeholder, now)
-                ids[n.placeholder] = int(conn.execute(narratives.insert().values(
-                    title=n.title[:280], size=0, first_seen=seen, last_seen=seen,
-                    created_at=now, embedding=n.embedding).returning(_N.id)).scalar_one())
             known = self._grouped(conn, [m.post_id for m in members])
             fresh = [m for m in members if m.post_id not in known]
+            grown = _growth(fresh)
+            ids = self._insert_new(conn, new, grown, now)
             if fresh:
                 conn.execute(narrative_posts.insert(), [
                     {"post_id": m.post_id, "narrative_id": ids.get(m.narrative, m.narrative),
@@ -115,8 +110,25 @@ class NarrativeRepository(Repository):
                          "signature": m.signature} for m in fresh if m.signature is not None]
                 if sigs:
                     conn.execute(narrative_signatures.insert(), sigs)
-                conn.execute(_GROW, _growth(fresh, ids))
+            older = [row for nid, row in grown.items() if nid > 0]
+            if older:
+                conn.execute(_GROW, older)
         return ids
+
+    @staticmethod
+    def _insert_new(conn: Any, new: Sequence[NewNarrative], grown: dict[int, dict[str, Any]],
+                    now: datetime) -> dict[int, int]:
+        """Insert the new narratives in one statement, their counts included."""
+        if not new:
+            return {}
+        empty = {"n": 0, "f": now, "l": now}
+        rows = [{"title": n.title[:280], "size": grown.get(n.placeholder, empty)["n"],
+                 "first_seen": grown.get(n.placeholder, empty)["f"],
+                 "last_seen": grown.get(n.placeholder, empty)["l"], "created_at": now,
+                 "embedding": n.embedding} for n in new]
+        made = conn.execute(narratives.insert().returning(_N.id, sort_by_parameter_order=True),
+                            rows).scalars().all()
+        return {n.placeholder: int(i) for n, i in zip(new, made, strict=True)}
 
     @staticmethod
     def _grouped(conn: Any, post_ids: list[int]) -> set[int]:
@@ -266,11 +278,12 @@ class NarrativeRepository(Repository):
             return [list(tags) for tags in rows if tags and len(tags) > 1]
 
 
-def _growth(fresh: Sequence[Membership], ids: dict[int, int]) -> list[dict[str, Any]]:
+def _growth(fresh: Sequence[Membership]) -> dict[int, dict[str, Any]]:
+    """Per narrative (stored id, or a new one's placeholder): posts joining, first and last."""
     grown: dict[int, dict[str, Any]] = {}
     for m in fresh:
-        nid = ids.get(m.narrative, m.narrative)
-        row = grown.setdefault(nid, {"nid": nid, "n": 0, "f": m.created_at, "l": m.created_at})
+        row = grown.setdefault(m.narrative, {"nid": m.narrative, "n": 0, "f": m.created_at,
+                                             "l": m.created_at})
         row["n"] += 1
         row["f"], row["l"] = min(row["f"], m.created_at), max(row["l"], m.created_at)
-    return list(grown.values())
+    return grown
