@@ -68,7 +68,8 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "POST /campaigns/{campaign_id}/confirm-missed", "GET /ambassadors", "POST /ambassadors",
         "GET /ambassadors/reach", "GET /ambassadors/kits", "GET /ambassadors/{ambassador_id}",
         "POST /ambassadors/{ambassador_id}/withdraw", "POST /ambassadors/{ambassador_id}/kits",
-        "POST /kits/{kit_id}/revoke", "GET /measure", "GET /events"}
+        "POST /kits/{kit_id}/revoke", "GET /measure", "GET /events",
+        "GET /narratives", "GET /narratives/{narrative_id}"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -223,6 +224,12 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "GET /measure": [{"query": {"by": "campaign\x00"}}, {"query": {"by": ["theme"] * 6}}],
     "GET /events": [{"query": {"limit": str(2**70)}}, {"query": {"source": "bmkg\x00"}},
                     {"query": {"limit": "0"}}],
+    # narratives (issue #14 part 2)
+    "GET /narratives": [{"query": {"offset": str(2**70)}}, {"query": {"order": "size\x00"}},
+                        {"query": {"min_size": "-1"}}],
+    "GET /narratives/{narrative_id}": [{"path_parameters": {"narrative_id": "9" * 40}},
+                                       {"path_parameters": {"narrative_id": "424242"}},
+                                       {"path_parameters": {"narrative_id": "0"}}],
 }
 
 

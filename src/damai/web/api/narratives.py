@@ -9,12 +9,14 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from damai.auth import User
 from damai.pipeline.narrative_view import describe
-from damai.web.api.errors import ApiError, JSONBody
+from damai.web.api.errors import ApiError, JSONBody, documented
 from damai.web.api.security import require
 from damai.web.checks import MAX_ROW_ID
 from damai.web.context import WebContext
 
 __all__ = ["add_narrative_routes"]
+
+_NOT_FOUND = (404, "Narasi tidak ada / No such narrative.")
 
 
 def add_narrative_routes(router: APIRouter, ctx: WebContext) -> None:
@@ -32,7 +34,8 @@ def add_narrative_routes(router: APIRouter, ctx: WebContext) -> None:
         return JSONBody({"items": [n.to_dict() for n in found],
                          "total": store.narratives.count(min_size)})
 
-    @router.get("/narratives/{narrative_id}", summary="Satu narasi / One narrative")
+    @router.get("/narratives/{narrative_id}", summary="Satu narasi / One narrative",
+                responses=documented(_NOT_FOUND))
     def one(_: Annotated[User, Depends(require(ctx, "GET", "/narratives/{narrative_id}"))],
             narrative_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)]) -> JSONBody:
         """Volume, platform, provinsi, penyebar (kunci samaran), label, sinyal koordinasi /
