@@ -173,3 +173,15 @@ def test_the_api_lists_and_shows_narratives(lite: Api) -> None:  # noqa: F811
     for bad in ("/narratives/0", "/narratives/abc", "/narratives?limit=0",
                 "/narratives?order=biggest"):
         assert lite.get(bad).status_code == 422, bad
+
+
+def test_the_cli_proposes_a_response_to_a_narrative(db_url: str) -> None:
+    narrative = stocked(db_url)
+    text = "Air PDAM Semarang aman diminum menurut hasil uji dinas kesehatan hari ini."
+    made = CliRunner().invoke(app, ["responses", "propose", "--text", text, "--narrative",
+                                    str(narrative), "--json", "--db", db_url])
+    assert made.exit_code == 0, made.output
+    assert orjson.loads(made.stdout)["narrative_id"] == str(narrative)
+    missing = CliRunner().invoke(app, ["responses", "propose", "--text", text, "--narrative",
+                                       "999", "--db", db_url])
+    assert isinstance(missing.exception, NotFound)
