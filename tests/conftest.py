@@ -18,6 +18,8 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     data = tmp_path_factory.mktemp("damai-data")
     monkeypatch.setenv("DAMAI_DATA_DIR", str(data))
     monkeypatch.setenv("DAMAI_INSTALLATION_SECRET", "test-secret")
+    # ingest does not load the E5 model for paraphrases unless a test asks (issue #14)
+    monkeypatch.setenv("DAMAI_NARRATIVES_PARAPHRASE", "0")
     for name in ("DAMAI_DB", "DAMAI_SECRETS_FILE", "DAMAI_STORE_HANDLES"):
         monkeypatch.delenv(name, raising=False)
 

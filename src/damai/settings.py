@@ -214,6 +214,24 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "lists the events of the last this many days."),
     Setting("hoaxwatch_max_posts", "5000", "Most posts of an event's window the hoax watch "
             "reads (the newest first); a window with more is reported as cut."),
+    # narratives and coordination signals (issue #14 part 2; docs/narratives.md)
+    Setting("narratives_on_ingest", "false", "Group each ingested batch into narratives "
+            "(copies, reposts, paraphrases) inside ingest, at about a third of its speed; false "
+            "(the default) leaves it to the scheduler of `damai serve` or `damai worker`, which "
+            "groups new posts every minute, and to `damai narratives build`."),
+    Setting("narratives_threshold", "0.5", "Estimated Jaccard similarity (MinHash of the "
+            "character 4-grams inside words) at or above which a post is a copy of a "
+            "narrative's representative."),
+    Setting("narratives_paraphrase", "0.9", "Cosine similarity of sentence embeddings at or "
+            "above which a flagged post that copies nothing joins a flagged narrative sharing "
+            "one of its harmful labels; 0 turns paraphrase grouping off."),
+    Setting("narratives_burst_accounts", "5", "Coordination signal 1: this many distinct "
+            "accounts posting copies of one narrative ..."),
+    Setting("narratives_burst_minutes", "10", "... within this many minutes."),
+    Setting("narratives_corepost_min", "3", "Coordination signal 2: an account reposted another "
+            "at least this many times ..."),
+    Setting("narratives_corepost_share", "0.8", "... and those reposts are at least this share "
+            "of all its reposts."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +230,10 @@ SAMPLES: dict[tuple[str, str], Any] = {
         "path": "{}/hoaxwatch/{}/{}/draft".format(API, *fresh_hoax(api))},
     ("POST", f"{API}/hoaxwatch/{{event_id}}/{{post_id}}/dismiss"): lambda api: {
         "path": "{}/hoaxwatch/{}/{}/dismiss".format(API, *fresh_hoax(api)), "json": {}},
+    # narratives (issue #14 part 2)
+    ("GET", f"{API}/narratives"): {"params": {"order": "recent", "min_size": 1}},
+    ("GET", f"{API}/narratives/{{narrative_id}}"): lambda api: {
+        "path": f"{API}/narratives/{fresh_narrative(api)}"},
 }
 #: what an authorised call of a route answers, where it is not 200
 CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,
@@ -312,6 +316,21 @@ def fresh_ambassador(api: Api) -> tuple[int, int]:
         duta = register(store, name="Nyoman Ariani", province="Bali", actor="test",
                         consent_scope="Menerima kit konten dan unggahannya dihitung")
         return duta.id, issue_kit(store, duta.id, actor="test").kit.id
+    finally:
+        store.close()
+
+
+def fresh_narrative(api: Api) -> int:
+    """A narrative of one post (issue #14), grouped as ingest groups it."""
+    from damai.pipeline.narratives import group_posts
+
+    store = open_store(api.url)
+    try:
+        text = f"Jembatan gantung di desa nomor {store.narratives.count()} putus diterjang banjir"
+        post = Post("x", text, text, datetime.now(UTC))
+        store.posts.write_batch([post], [], [])
+        group_posts(store, [post])
+        return store.narratives.listing(order="recent", limit=1, min_size=1)[0].id
     finally:
         store.close()
 

@@ -74,7 +74,8 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "GET /events/{event_id}/cap", "GET /alerts/{alert_id}", "POST /alerts/{alert_id}/approve",
         "POST /alerts/{alert_id}/reject", "POST /alerts/{alert_id}/publish",
         "GET /hoaxwatch", "POST /hoaxwatch/{event_id}/{post_id}/draft",
-        "POST /hoaxwatch/{event_id}/{post_id}/dismiss"}
+        "POST /hoaxwatch/{event_id}/{post_id}/dismiss",
+        "GET /narratives", "GET /narratives/{narrative_id}"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -262,6 +263,12 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
         {"path_parameters": {"event_id": "424242", "post_id": "1"}, "body": {"reason": "a" * 5000}},
         {"path_parameters": {"event_id": "1", "post_id": "9" * 40}, "body": {"reason": "\x00"}},
         {"path_parameters": {"event_id": "1", "post_id": "1"}, "body": nested(900)}],
+    # narratives (issue #14 part 2)
+    "GET /narratives": [{"query": {"offset": str(2**70)}}, {"query": {"order": "size\x00"}},
+                        {"query": {"min_size": "-1"}}],
+    "GET /narratives/{narrative_id}": [{"path_parameters": {"narrative_id": "9" * 40}},
+                                       {"path_parameters": {"narrative_id": "424242"}},
+                                       {"path_parameters": {"narrative_id": "0"}}],
 }
 
 

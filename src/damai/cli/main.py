@@ -27,6 +27,7 @@ from damai.cli import labels as labels_cli
 from damai.cli import library as library_cli
 from damai.cli import lifecycle as lifecycle_cli
 from damai.cli import models as models_cli
+from damai.cli import narratives as narratives_cli
 from damai.cli import places as places_cli
 from damai.cli import quarantine as quarantine_cli
 from damai.cli import respond as respond_cli
@@ -91,6 +92,7 @@ app.add_typer(alerts_cli.bmkg_app, name="bmkg")
 app.add_typer(alerts_cli.alerts_app, name="alerts")
 app.add_typer(places_cli.places_app, name="places")
 places_cli.register(alerts_cli.alerts_app)
+app.add_typer(narratives_cli.app, name="narratives")
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)

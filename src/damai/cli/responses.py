@@ -193,6 +193,8 @@ def propose_command(
     channel: Annotated[str, typer.Option(help=" | ".join(sorted(CHANNEL_LIMITS)))] = "dry-run",
     post: Annotated[str | None, typer.Option(
         help="Post yang dijawab, PLATFORM:ID / the post it answers")] = None,
+    narrative: Annotated[int | None, typer.Option(
+        help="Narasi yang dijawab seluruhnya / the narrative it answers as a whole")] = None,
     as_json: JsonOpt = False,
     db: DbOption = None,
 ) -> None:
@@ -209,5 +211,6 @@ def propose_command(
             made = propose_draft(store, model, actor, configured_drafter(), entry_id=entry,
                                  post_ref=post, channel=channel)
         else:
-            made = propose(store, model, actor, text=text, entry_id=entry, post_ref=post)
+            made = propose(store, model, actor, text=text, entry_id=entry, post_ref=post,
+                           narrative_id=narrative)
     _show(made, as_json)

@@ -112,16 +112,20 @@ def entry_text(store: Store, entry_id: str) -> tuple[str, int]:
 
 def propose(store: Store, model: Classifier, actor: Actor, *, text: str | None = None,
             entry_id: str | None = None, post_ref: str | None = None,
-            drafter: str | None = None, event_id: str | None = None) -> Response:
+            drafter: str | None = None, event_id: str | None = None,
+            narrative_id: int | None = None) -> Response:
     """A new response in review: ``text`` (a person's, or a machine draft when ``drafter`` is
     named, then from ``entry_id``) or the text of the approved library entry ``entry_id``,
-    optionally answering the post ``platform:platform_id`` about the event ``event_id``."""
+    optionally answering the post ``platform:platform_id`` (about the event ``event_id``) or a
+    whole narrative (issue #14)."""
     actor.require("analyst", "mengusulkan tanggapan / propose responses")
     if (text is None and entry_id is None) or (text is not None and entry_id is not None
                                                and drafter is None):
         raise InputError("beri `text` atau `entry_id`, salah satu / give `text` or `entry_id`, "
                          "one of them")
     post_id = _post_row(store, post_ref)
+    if narrative_id is not None and store.narratives.get(narrative_id) is None:
+        raise NotFound(f"narasi {narrative_id} tidak ada / no narrative {narrative_id}")
     version = None
     if entry_id is not None:
         entry_body, version = entry_text(store, entry_id)
@@ -129,7 +133,8 @@ def propose(store: Store, model: Classifier, actor: Actor, *, text: str | None =
     body = _text(text or "")
     new = NewResponse(body, actor.name, post_id=post_id, entry_id=entry_id,
                       entry_version=version, machine_draft=drafter is not None, drafter=drafter,
-                      event_id=event_id)
+                      event_id=event_id,
+                      narrative_id=None if narrative_id is None else str(narrative_id))
     response = store.responses.propose(new, harm_check(model, body), ip=actor.ip)
     if entry_id is not None:
         store.library.record_use(entry_id, kind="response", ref=f"response:{response.id}",

@@ -29,8 +29,9 @@ Time comes from an injected ``now`` function, so tests move the clock without wa
 
 Besides the slots, the loop collects engagement (:func:`damai.pipeline.engagement.collect`)
 every ``DAMAI_ENGAGEMENT_INTERVAL_MINUTES``, and links citizen disaster reports to events
-(:func:`damai.pipeline.linking.link_reports`, issue #13) every :data:`LINK_EVERY`: separate calls
-that never delay or stop a send.
+(:func:`damai.pipeline.linking.link_reports`, issue #13) every :data:`LINK_EVERY`, and groups new
+posts into narratives (:func:`damai.pipeline.narratives.build`, issue #14) every
+:data:`GROUP_EVERY`: separate calls that never stop a send.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ __all__ = ["Scheduler", "TickReport", "tick", "worker_name"]
 log = logging.getLogger("damai.scheduler")
 #: how often the loop links citizen reports to events
 LINK_EVERY = timedelta(minutes=5)
+#: how often the loop groups the posts not in a narrative yet (issue #14), and how many it
+#: groups at most in one run (the rest waits for the next, so a campaign slot never waits long)
+GROUP_EVERY = timedelta(minutes=1)
+GROUP_MOST = 20_000
 Clock = Callable[[], datetime]
 
 
@@ -147,6 +152,7 @@ class Scheduler:
         self._thread: threading.Thread | None = None
         self._collected_at: datetime | None = None
         self._linked_at: datetime | None = None
+        self._grouped_at: datetime | None = None
 
     def run(self, *, once: bool = False,
             on_tick: Callable[[TickReport], None] | None = None) -> None:
@@ -160,6 +166,7 @@ class Scheduler:
                     on_tick(report)
             self.collect_when_due()
             self.link_when_due()
+            self.group_when_due()
             if once:
                 return
             self._stop.wait(self.interval)
@@ -189,6 +196,29 @@ class Scheduler:
             log.info("reports linked: %s", link_reports(self.store, now=at).to_dict())
         except Exception:  # as for a tick: the database went wrong; try at the next
             log.exception("report linking failed")
+
+    def group_when_due(self) -> None:
+        """Group posts into narratives if :data:`GROUP_EVERY` passed since the last run, at
+        most :data:`GROUP_MOST` of them; never when ``DAMAI_NARRATIVES_ON_INGEST=true`` (ingest
+        groups then). A failure is logged, and the loop goes on."""
+        at = self.now()
+        if settings.get_bool("narratives_on_ingest") or (
+                self._grouped_at is not None and at - self._grouped_at < GROUP_EVERY):
+            return  # ingest groups (and two groupers could split a narrative), or not due
+        self._grouped_at = at
+        from damai.pipeline.narratives import build, ingest_embedder  # numpy, datasketch
+
+        done = 0
+        try:
+            for grouped in build(self.store, embedder=ingest_embedder()):
+                done += grouped
+                if done >= GROUP_MOST:
+                    break
+        except Exception:  # as for a tick: the database went wrong; try at the next
+            log.exception("narrative grouping failed")
+        else:
+            if done:
+                log.info("posts grouped into narratives: %d", done)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run, name="damai-scheduler", daemon=True)

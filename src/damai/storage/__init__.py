@@ -37,6 +37,7 @@ and the repositories that take their connections from it:
 ``store.alerts``      the alerts of events (Alert, Update, Cancel) and their review (issue #13)
 ``store.hoaxwatch``   the posts dismissed from an event's hoax-watch queue, and the corrections
                       drafted from it (issue #13 part 7)
+``store.narratives``  narratives: grouped copies of posts and their MinHash signatures (issue #14)
 =====================  ===========================================================
 """
 
@@ -72,6 +73,7 @@ from damai.storage.library import LibraryRepository
 from damai.storage.lifecycle import LifecycleRepository
 from damai.storage.migrate import MigrationError, current_revision, migrate, revisions
 from damai.storage.models import ModelRepository
+from damai.storage.narratives import NarrativeRepository
 from damai.storage.places import PlaceRepository
 from damai.storage.posts import PostRepository
 from damai.storage.publications import PublicationRepository
@@ -122,6 +124,7 @@ class Store:
         self.reports = ReportRepository(db)
         self.alerts = AlertRepository(db)
         self.hoaxwatch = HoaxwatchRepository(db)
+        self.narratives = NarrativeRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

@@ -746,3 +746,45 @@ hoaxwatch_dismissals = Table(
 )
 tables["hoaxwatch_dismissals"] = hoaxwatch_dismissals
 # == end of the hoax watch =========================================================================
+
+
+# == narratives: copies grouped, and their MinHash index (issue #14 part 2; migration 0019) =======
+# One block at the end, like the sections above; ``tables`` is updated at its end.
+
+#: how a post joined its narrative: it started it (``first``), is a near-duplicate copy
+#: (``copy``, MinHash), a repost of a member (``repost``), or a paraphrase (``paraphrase``)
+NARRATIVE_HOW: tuple[str, ...] = ("first", "copy", "repost", "paraphrase")
+
+#: a group of posts that say the same thing. ``title`` is its first post's text (shortened);
+#: ``size``, ``first_seen`` and ``last_seen`` are kept up to date as posts join, so the list is
+#: read from this table alone. ``embedding``: its first flagged post's sentence embedding
+#: (float32 bytes), for paraphrases; NULL for a narrative with no flagged post.
+narratives = Table(
+    "narratives", metadata, _id(), _t("title", null=False),
+    Column("size", BigInteger(), nullable=False, server_default=text("0")),
+    Column("first_seen", UtcTime(), nullable=False), Column("last_seen", UtcTime(), nullable=False),
+    Column("created_at", UtcTime(), nullable=False), Column("embedding", LargeBinary()),
+    Index("narratives_last_seen", "last_seen", "id"),
+    Index("narratives_size", "size", "id"),
+)
+#: which narrative each grouped post belongs to, and how it joined (``score``: the estimated
+#: Jaccard similarity of a copy, the cosine of a paraphrase)
+narrative_posts = Table(
+    "narrative_posts", metadata,
+    Column("post_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    _ref("narratives"), _t("how", null=False), Column("score", Float()),
+    CheckConstraint(_in("how", NARRATIVE_HOW), name="narrative_posts_how_check"),
+    Index("narrative_posts_narrative", "narrative_id", "post_id"),
+)
+#: the MinHash signatures the LSH index is rebuilt from after a restart: the first few distinct
+#: posts of each narrative (its representatives), 128 unsigned 32-bit values each
+narrative_signatures = Table(
+    "narrative_signatures", metadata,
+    Column("post_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    _ref("narratives"), Column("signature", LargeBinary(), nullable=False),
+)
+NARRATIVE_TABLES: tuple[str, ...] = ("narratives", "narrative_posts", "narrative_signatures")
+tables.update({name: metadata.tables[name] for name in NARRATIVE_TABLES})
+# == end of narratives =============================================================================

@@ -143,6 +143,10 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/hoaxwatch"): "analyst",
     ("POST", "/hoaxwatch/{event_id}/{post_id}/draft"): "analyst",
     ("POST", "/hoaxwatch/{event_id}/{post_id}/dismiss"): "analyst",
+    # narratives (issue #14 part 2): everyone reads them; analysts propose a response to one
+    ("GET", "/narratives"): "viewer",
+    ("GET", "/narratives/{narrative_id}"): "viewer",
+    ("POST", "/narratives/{narrative_id}/responses"): "analyst",
     # administrators
     ("GET", "/users"): "admin",
     ("POST", "/users/{name}/reset-password"): "admin",

@@ -28,6 +28,7 @@ from damai.web.login import add_login_routes
 from damai.web.map import add_map_routes
 from damai.web.measure import add_measure_routes
 from damai.web.modelcard import add_model_routes
+from damai.web.narratives import add_narrative_routes
 from damai.web.overview import add_overview_routes
 from damai.web.posts import add_posts_routes
 from damai.web.responses import add_response_routes
@@ -48,6 +49,6 @@ def mount_pages(app: FastAPI, ctx: WebContext) -> None:
                 add_teach_routes, add_model_routes, add_library_routes, add_claims_routes,
                 add_response_routes, add_campaign_routes, add_ambassador_routes,
                 add_measure_routes, add_event_routes, add_map_routes, add_hoaxwatch_routes,
-                add_admin_routes, add_account_routes):
+                add_narrative_routes, add_admin_routes, add_account_routes):
         add(app, ctx)
     install_authz(app, ctx)

@@ -67,13 +67,15 @@ def time_zone(request: Request) -> str:
 
 
 def when_in(zone: str) -> Callable[..., str]:
-    """``when(moment, fmt)`` for templates: ``moment`` (UTC, or naive taken as UTC) in ``zone``,
-    with the zone's name when the format shows a time of day."""
+    """``when(moment, fmt)`` for templates: ``moment`` (a datetime or ISO 8601 text; UTC when it
+    has no offset) in ``zone``, with the zone's name when the format shows a time of day."""
     tz = ZONES[zone]
 
-    def when(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-        if moment is None:
+    def when(moment: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        if not moment:
             return "—"
+        if isinstance(moment, str):  # an ISO 8601 time from a view's dict
+            moment = datetime.fromisoformat(moment)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         text = moment.astimezone(tz).strftime(fmt)

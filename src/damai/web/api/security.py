@@ -82,6 +82,9 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", f"{API_PREFIX}/hoaxwatch"): "analyst",
     ("POST", f"{API_PREFIX}/hoaxwatch/{{event_id}}/{{post_id}}/draft"): "analyst",
     ("POST", f"{API_PREFIX}/hoaxwatch/{{event_id}}/{{post_id}}/dismiss"): "analyst",
+    # narratives (issue #14 part 2): everyone reads them
+    ("GET", f"{API_PREFIX}/narratives"): "viewer",
+    ("GET", f"{API_PREFIX}/narratives/{{narrative_id}}"): "viewer",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",

@@ -8,7 +8,7 @@ Columns added as :mod:`damai.storage.schema` declares them; no other table is to
 from damai.storage.migrations.helpers import add_columns
 
 revision = "0020_accounts"
-down_revision = "0018_hoaxwatch"
+down_revision = "0019_narratives"
 branch_labels = None
 depends_on = None
 
