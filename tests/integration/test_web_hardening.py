@@ -70,7 +70,7 @@ def test_a_nul_byte_in_the_url_is_a_400(web_db: str, url: str) -> None:
         login(client, "viewer")
         response = client.get(url)
         assert response.status_code == 400
-        assert "NUL" in response.text and " / " in response.text
+        assert "NUL" in response.text and 'lang="en"' in response.text  # both languages
         assert has_security_headers(response)
 
 
@@ -184,3 +184,30 @@ def test_the_post_page_hides_the_handle_of_an_old_row(web_db: str) -> None:
         login(client, "viewer")
         page = client.get(f"/posts/{row}").text
         assert "warga_rahasia" not in page and "https://x.com/i/web/status/777" in page
+
+
+def test_error_pages_are_styled_and_the_api_keeps_json(web_db: str) -> None:
+    """A 403, a 404 and a 405 on a page are the styled page (Indonesian first, the favicon, a
+    way back); the same under /api/ stays the API's JSON error (issue #14 part 9)."""
+    with client_for(web_db) as client:
+        login(client, "viewer")
+        denied = client.get("/users")
+        missing = client.get("/tidak-ada-halaman-ini")
+        wrong = client.put("/posts")
+        for response, status, title in ((denied, 403, "Akses ditolak"),
+                                        (missing, 404, "Halaman tidak ditemukan"),
+                                        (wrong, 405, "Permintaan tidak didukung")):
+            assert response.status_code == status
+            assert response.headers["content-type"].startswith("text/html")
+            body = response.text
+            assert f'data-status="{status}"' in body and f"<h1>{title}</h1>" in body
+            assert body.index(title) < body.index('lang="en"')  # Indonesian first
+            assert 'href="/static/favicon.svg"' in body and 'id="status-home"' in body
+            assert response.headers["content-security-policy"]
+        assert wrong.headers["allow"]
+        api = client.get("/api/v1/tidak-ada")
+        assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"
+        icon = client.get("/favicon.ico", follow_redirects=False)
+        assert icon.status_code == 301 and icon.headers["location"] == "/static/favicon.svg"
+        svg = client.get("/static/favicon.svg")
+        assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg")

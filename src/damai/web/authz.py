@@ -16,7 +16,7 @@ from typing import Final
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import PlainTextResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -25,6 +25,7 @@ from damai.auth import User, role_at_least
 from damai.storage import StoreUnavailable
 from damai.web.context import WebContext
 from damai.web.security import SESSION_COOKIE
+from damai.web.status import status_page
 
 __all__ = ["ACCOUNT_ROUTES", "API_PREFIX", "PUBLIC", "ROUTE_ROLES", "forced_page", "install_authz",
            "route_key"]
@@ -41,6 +42,7 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/tz"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/static"): PUBLIC,
+    ("GET", "/favicon.ico"): PUBLIC,
     # an ambassador's kit page: the signed link is the key (issue #12; damai.web.ambassadors)
     ("GET", "/kit/{token}"): PUBLIC,
     # every signed-in user
@@ -164,7 +166,8 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
 ACCOUNT_ROUTES: Final = frozenset({
     ("GET", "/account"), ("POST", "/account/password"), ("POST", "/account/sessions/end"),
     ("POST", "/account/2fa/begin"), ("POST", "/account/2fa/confirm"), ("POST", "/logout"),
-    ("GET", "/lang"), ("GET", "/tz"), ("GET", "/static"), ("GET", "/healthz")})
+    ("GET", "/lang"), ("GET", "/tz"), ("GET", "/static"), ("GET", "/healthz"),
+    ("GET", "/favicon.ico")})
 
 
 def forced_page(ctx: WebContext, user: User, key: tuple[str, str]) -> str | None:
@@ -194,7 +197,7 @@ def _deny(request: Request, status: int) -> Response:
         if request.headers.get("HX-Request"):
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
-    return PlainTextResponse("Akses ditolak / access denied", status_code=status)
+    return status_page(status)
 
 
 def _redirect(request: Request, target: str) -> Response:
@@ -207,9 +210,7 @@ def _redirect(request: Request, target: str) -> Response:
 def unavailable() -> Response:
     """What a page answers while the database cannot be reached (the server recovers by
     itself once it is back)."""
-    return PlainTextResponse("Basis data tidak terjangkau; coba lagi sebentar lagi / The database "
-                             "cannot be reached; try again shortly.", status_code=503,
-                             headers={"Retry-After": "5"})
+    return status_page(503, {"Retry-After": "5"})
 
 
 def install_authz(app: FastAPI, ctx: WebContext) -> None:

@@ -14,14 +14,17 @@ from typing import Final
 from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from starlette.datastructures import MutableHeaders
-from starlette.responses import PlainTextResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from damai import settings
 from damai.web.api.errors import ApiError, BodyLimit, BodyTooLarge, CatchCrashes, error_response
 from damai.web.i18n import MESSAGES
 from damai.web.security import SECURITY_HEADERS
+from damai.web.status import status_page
 
 __all__ = ["NO_STORE", "RejectNul", "SecurityHeaders", "install_guards"]
 
@@ -37,13 +40,16 @@ def _both(key: str) -> str:
 
 
 def _answer(scope: Scope, status: int, key: str, code: str) -> Response:
-    """An error answer: the API's error shape under ``/api/``, plain text elsewhere."""
+    """An error answer: the API's error shape under ``/api/``, the styled page elsewhere."""
     if scope["path"].startswith(_API):
         return error_response(ApiError(status, code, _both(key)))
-    return PlainTextResponse(_both(key), status_code=status)
+    return status_page(status, message=MESSAGES[key])
 
 
 _KEYS: Final = {413: "error.too_large", 500: "error.server"}
+#: what the router's own 404 and 405 become (a page route's own 404 renders ``error.html``)
+_ROUTER: Final = {404: ("error.not_found", "not_found"),
+                  405: ("error.method", "method_not_allowed")}
 
 
 def _page_answer(scope: Scope, error: ApiError) -> Response:
@@ -57,11 +63,25 @@ async def _too_large(request: Request, exc: Exception) -> Response:
     return _page_answer(request.scope, exc)
 
 
+async def _router_error(request: Request, exc: Exception) -> Response:
+    """No route for the address (404) or the method (405): the styled page, or the API's error
+    shape under ``/api/``; any other HTTP error as FastAPI answers it."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code not in _ROUTER:
+        return await http_exception_handler(request, exc)
+    key, code = _ROUTER[exc.status_code]
+    response = _answer(request.scope, exc.status_code, key, code)
+    if exc.headers:  # a 405's Allow
+        response.headers.update(exc.headers)
+    return response
+
+
 def install_guards(app: FastAPI) -> None:
     """Add the guards; call last, so :class:`SecurityHeaders` is the outermost middleware.
     The body limit and the crash catcher are the API's own classes, answering pages in plain
     text."""
     app.add_exception_handler(BodyTooLarge, _too_large)
+    app.add_exception_handler(HTTPException, _router_error)
     app.add_middleware(BodyLimit, limit=settings.get_int("web_max_body_bytes"),
                        answer=_page_answer, skip_prefix=_API)
     app.add_middleware(RejectNul)

@@ -58,6 +58,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "error.csrf": ("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.",
                    "The form expired or is invalid. Reload the page and try again."),
     "error.not_found": ("Tidak ditemukan.", "Not found."),
+    "error.method": ("Metode permintaan tidak didukung di alamat ini.",
+                     "The request method is not supported at this address."),
     "error.server": ("Terjadi kesalahan di server; sudah dicatat. Coba lagi nanti.",
                      "Server error; it was logged. Try again later."),
     "error.nul": ("Alamat berisi byte NUL (%00): hapus lalu coba lagi.",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from damai.web.account import add_account_routes
@@ -44,6 +45,12 @@ STATIC_DIR = Path(__file__).parent / "static"
 def mount_pages(app: FastAPI, ctx: WebContext) -> None:
     """Add the login page, the dashboard pages and their static assets to ``app``."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        """Browsers that ask for the old address get the SVG icon the pages link to."""
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
     app.add_exception_handler(CsrfRejected, csrf_rejected)
     for add in (add_login_routes, add_overview_routes, add_posts_routes, add_triage_routes,
                 add_teach_routes, add_model_routes, add_library_routes, add_claims_routes,
