@@ -222,3 +222,28 @@ def test_times_are_shown_in_the_viewers_zone(web_db: str) -> None:
                           follow_redirects=False)
         assert not away.headers["location"].startswith("https://evil")
         assert "2026-11-01 15:01 WIB" in client.get(f"/posts/{post_id}").text
+
+
+def test_labels_are_named_in_the_viewers_language(tmp_path: Path, db_url: str) -> None:
+    """Flags and sub-labels show their taxonomy names (Indonesian by default, English when
+    chosen), the code kept in ``title``; the overview chart lists harmful labels before
+    informational ones, each with its kind (issue #14 part 9)."""
+    fill_posts(tmp_path, db_url, ["Banjir di Bekasi, warga butuh perahu", "Kabar pagi"],
+               scores={1: ({"disaster": 0.9, "disaster.info.call_for_help": 0.8,
+                            "hate_speech": 0.7},
+                           ["disaster", "disaster.info.call_for_help", "hate_speech"])})
+    add_users(db_url)
+    with client_for(db_url) as client:
+        login(client, "analyst")
+        page = client.get("/posts", params={"flagged": "true"}).text
+        assert '<span class="tag" title="disaster.info.call_for_help">Permintaan tolong</span>' \
+            in page
+        assert '<span class="tag" title="hate_speech">Ujaran kebencian</span>' in page
+        overview = client.get("/").text
+        rows = re.findall(r'<tr data-label="([a-z_]+)" data-kind="([a-z]+)"><td>([^<]+)</td>',
+                          overview)
+        assert rows == [("hate_speech", "harm", "Ujaran kebencian"),
+                        ("disaster", "info", "Bencana")]
+        client.get("/lang", params={"to": "en"})
+        page = client.get("/posts", params={"flagged": "true"}).text
+        assert '<span class="tag" title="disaster.info.call_for_help">Call for help</span>' in page

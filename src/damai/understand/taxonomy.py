@@ -93,6 +93,8 @@ def _parse(data: dict[str, Any], where: str) -> Taxonomy:
         names[label] = (str(entry.get("id", label)), str(entry.get("en", label)))
         if "stream_share" in entry:
             shares[label] = float(entry["stream_share"])
+    for label, entry in (data.get("names") or {}).items():  # sub-labels: a name, no kind
+        names[label] = (str(entry.get("id", label)), str(entry.get("en", label)))
     exclusions = {k: tuple(v) for k, v in (data.get("exclusions") or {}).items()}
     return Taxonomy(str(data.get("version", "")), kinds, names, exclusions, shares)
 

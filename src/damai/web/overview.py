@@ -46,9 +46,16 @@ def _volume(ctx: WebContext) -> dict[str, Any]:
     volume = {label: days for label, days in ctx.store.labels.flag_volume().items()
               if "." not in label}
     days = sorted({day for per_day in volume.values() for day in per_day})[-CHART_DAYS:]
-    series = [{"label": label, "data": [per_day.get(d, 0) for d in days],
+    taxonomy = load_taxonomy()
+    # harmful labels first, then informational ones, then signals: the chart draws each group in
+    # its own colour family (overview.js), so a harm never looks like a disaster report
+    order = {"harm": 0, "info": 1, "signal": 2}
+    series = [{"label": label, "kind": taxonomy.kind(label),
+               "names": {"id": taxonomy.name(label, "id"), "en": taxonomy.name(label, "en")},
+               "data": [per_day.get(d, 0) for d in days],
                "total": sum(per_day.get(d, 0) for d in days)}
-              for label, per_day in sorted(volume.items())]
+              for label, per_day in sorted(volume.items(),
+                                           key=lambda kv: (order[taxonomy.kind(kv[0])], kv[0]))]
     return {"days": days, "series": [s for s in series if s["total"]]}
 
 

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 
 from damai.auth import Session, User, role_at_least
 from damai.identity import display_url
+from damai.understand.taxonomy import load_taxonomy
 from damai.web.i18n import DEFAULT_LANG, LANG_COOKIE, LANGS, translator
 
 __all__ = ["DEFAULT_ZONE", "TEMPLATES", "TZ_COOKIE", "ZONES", "current_session", "in_language",
@@ -84,6 +85,13 @@ def when_in(zone: str) -> Callable[..., str]:
     return when
 
 
+def label_namer(lang: str) -> Callable[[str], str]:
+    """``label_name(name)`` for templates: a label's or sub-label's display name in ``lang`` (from
+    the bundled taxonomy; a label it does not name shows as itself)."""
+    taxonomy = load_taxonomy()
+    return lambda name: taxonomy.name(name, lang)
+
+
 def language(request: Request) -> str:
     lang = request.cookies.get(LANG_COOKIE, DEFAULT_LANG)
     return lang if lang in LANGS else DEFAULT_LANG
@@ -109,6 +117,7 @@ def render(request: Request, name: str, context: dict[str, Any],
     session = current_session(request)
     values = {
         "lang": lang, "t": translator(lang), "session": session,
+        "label_name": label_namer(lang),
         "zone": time_zone(request), "zones": tuple(ZONES), "when": when_in(time_zone(request)),
         "user": session.user if session else None,
         "csrf": session.csrf if session else "",

@@ -6,8 +6,20 @@
   var block = document.getElementById("overview-data");
   if (!block) { return; }
   var data = JSON.parse(block.textContent);
-  var palette = ["#1f6f5c", "#c0392b", "#2e86c1", "#d68910", "#7d3c98", "#5d6d7e", "#117a65",
-                 "#a04000", "#1a5276", "#b03a2e"];
+  // Okabe-Ito colours, which people with the common colour blindnesses tell apart: warm ones for
+  // harmful labels (solid lines), cool ones for informational labels (dashed), grey for signals
+  var palettes = { harm: ["#D55E00", "#E69F00", "#CC79A7", "#882255", "#AA4499"],
+                   info: ["#0072B2", "#009E73", "#56B4E9", "#332288"],
+                   signal: ["#555555", "#999999"] };
+  var dashes = { harm: [], info: [6, 4], signal: [2, 3] };
+  var lang = document.documentElement.lang === "en" ? "en" : "id";
+  var seen = { harm: 0, info: 0, signal: 0 };
+  function colour(kind) {
+    var family = palettes[kind] || palettes.harm;
+    var n = seen[kind] || 0;
+    seen[kind] = n + 1;
+    return family[n % family.length];
+  }
 
   var canvas = document.getElementById("volume-chart");
   if (canvas && window.Chart && data.volume.series.length) {
@@ -15,9 +27,11 @@
       type: "line",
       data: {
         labels: data.volume.days,
-        datasets: data.volume.series.map(function (s, i) {
-          return { label: s.label, data: s.data, borderColor: palette[i % palette.length],
-                   backgroundColor: palette[i % palette.length], tension: 0.2, pointRadius: 2 };
+        datasets: data.volume.series.map(function (s) {
+          var c = colour(s.kind);
+          return { label: (s.names && s.names[lang]) || s.label, data: s.data, borderColor: c,
+                   backgroundColor: c, borderDash: dashes[s.kind] || [], tension: 0.2,
+                   pointRadius: 2 };
         })
       },
       options: { responsive: true, maintainAspectRatio: false, animation: false,
