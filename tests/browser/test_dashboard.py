@@ -200,7 +200,7 @@ def test_dashboard_in_chromium(server: str) -> None:
         expect(page.locator("#inert-link")).to_contain_text("javascript:alert(4)")
         assert page.locator("a[href^='javascript']").count() == 0
         assert page.locator("#post-text img, #post-text a, #post-text script").count() == 0
-        expect(page.locator("#scores")).to_contain_text("radicalism")
+        expect(page.locator("#scores")).to_contain_text("Radikalisme")
         page.screenshot(path=str(SHOTS / "post-hostile.png"), full_page=True)
 
         # triage: assign, review, dismiss (htmx swaps rows in place)

@@ -173,6 +173,24 @@ def test_overview_and_model_pages(web_db: str) -> None:
         assert "Kartu model" in model and "macro" in model.lower()
 
 
+def test_the_model_page_is_in_indonesian_and_shows_each_figure_once(web_db: str) -> None:
+    """Issue #14 part 9: label names, not codes; the card's own metrics section left out (the
+    page shows metrics.json once); the everyday set as false flags, not as zero F1."""
+    with client_for(web_db) as client:
+        login(client, "viewer")
+        model = client.get("/model").text
+    metrics = model.split('id="metrics"')[1].split('id="model-card"')[0]
+    card = model.split('id="model-card"')[1]
+    assert "<td>Ujaran kebencian</td>" in metrics and "<td>Permintaan tolong</td>" in metrics
+    assert "<td>hate_speech</td>" not in model
+    assert "Presisi" in metrics and "Metrics (held-out" not in card
+    assert "Data and licences" in card  # the rest of the card stays
+    everyday = metrics.split("seeds/everyday/test.csv")[-1]
+    assert 'class="metrics false-flags"' in everyday and "Post dengan tanda berbahaya" in everyday
+    # one figure, one place: the ibrohim2019 hate_speech F1 (0.848) appears once on the page
+    assert model.count("0.848") == 1
+
+
 def test_every_message_key_used_by_a_template_exists_in_both_languages() -> None:
     used: set[str] = set()
     for template in TEMPLATES.glob("*.html"):

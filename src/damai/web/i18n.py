@@ -195,6 +195,27 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "model.metrics": ("Metrik terukur (data uji yang tidak dilatih)",
                       "Measured metrics (held-out data)"),
     "model.card": ("Kartu model", "Model card"),
+    "model.card_explain": (
+        "Kartu model ditulis oleh `damai train` dalam bahasa Inggris: cara model dibuat, data "
+        "latih dan lisensinya, dan perintah pembuatnya. Angkanya ada di bagian Metrik terukur "
+        "di atas, sekali saja.",
+        "The model card is written by `damai train`: how the model was built, its training data "
+        "and their licences, and the command that built it. Its figures are under Measured "
+        "metrics above, once."),
+    "model.card_open": ("Buka kartu model lengkap (bahasa Inggris)", "Open the full model card"),
+    "model.metrics_explain": (
+        "Tiap set uji dinilai dengan `damai evaluate` pada data yang tidak dipakai melatih. "
+        "Presisi: dari yang ditandai, berapa yang benar. Recall: dari yang seharusnya ditandai, "
+        "berapa yang tertangkap. n: jumlah contoh positif.",
+        "Each test set is scored by `damai evaluate` on data the model never trained on. "
+        "Precision: of what was flagged, how much was right. Recall: of what should have been "
+        "flagged, how much was caught. n: the number of positive examples."),
+    "model.command": ("Perintah", "Command"),
+    "model.precision": ("Presisi", "Precision"),
+    "model.recall": ("Recall", "Recall"),
+    "model.false_flags": ("Post yang ditandai (tanda keliru)", "Posts flagged (false flags)"),
+    "model.any_flag": ("Post dengan tanda berbahaya apa pun: {percent}% dari {rows}.",
+                       "Posts with any harmful flag: {percent}% of {rows}."),
     "model.set": ("Data uji", "Test set"),
     "model.macro_f1": ("F1 makro", "Macro F1"),
     "model.in_service": ("Model yang bertugas", "Model in service"),

@@ -55,7 +55,19 @@ def render_card(folder: str) -> str:
     if not path.is_file():
         return ""
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
-    return str(parser.render(path.read_text(encoding="utf-8")))
+    return str(parser.render(_without_metrics(path.read_text(encoding="utf-8"))))
+
+
+def _without_metrics(card: str) -> str:
+    """The card without its ``## Metrics`` section: the page shows those figures once, from
+    ``metrics.json``, with the labels' names."""
+    kept, skipping = [], False
+    for line in card.splitlines(keepends=True):
+        if line.startswith("## "):
+            skipping = line[3:].lower().startswith("metrics")
+        if not skipping:
+            kept.append(line)
+    return "".join(kept)
 
 
 def _metrics(folder: FilePath) -> list[dict[str, Any]]:
