@@ -40,7 +40,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Angka sebagai JSON / the 
 
 def _write(data: dict[str, Any], out: Path | None, lang: str, as_json: bool) -> None:
     if lang not in ("id", "en"):
-        raise InputError(f"--lang: id atau/or en, bukan/not {lang!r}")
+        raise InputError(f"--lang: tulis id atau en, bukan {lang!r} / write id or en, not {lang!r}")
     if as_json:
         sys.stdout.write(orjson.dumps(data).decode() + "\n")
         return

@@ -63,6 +63,13 @@ def _volume(data: dict[str, Any], lang: str) -> Section:
     return Section(say("volume", lang), say("volume.help", lang), charts, table)
 
 
+def _ttr_chart(ttr: dict[str, Any], lang: str) -> tuple[str, ...]:
+    bars = [Bar(say(f"ttr.{kind}", lang), hours, colour, f"{hours:.1f}")
+            for kind, colour in (("approval", "#E69F00"), ("publication", "#0072B2"))
+            if (hours := ttr[f"{kind}_median_hours"]) is not None]
+    return (bar_chart(bars, say("ttr", lang)),) if bars else ()
+
+
 def _weekly(data: dict[str, Any], lang: str) -> tuple[Section, ...]:
     narratives = data["narratives"]
     responses, published = data["responses"], data["published"]
@@ -73,7 +80,7 @@ def _weekly(data: dict[str, Any], lang: str) -> tuple[Section, ...]:
         Section(say("narratives", lang), say("narratives.help", lang),
                 (bar_chart([Bar(f"#{n['id']} {n['title']}", n["posts"]) for n in narratives],
                            say("narratives", lang)),) if narratives else (),
-                (("#", say("narratives", lang), "post"),
+                (("#", say("narratives", lang), say("posts.n", lang)),
                  *((str(n["id"]), n["title"], _n(n["posts"])) for n in narratives))),
         Section(say("responses", lang), say("responses.help", lang), (), (
             (say("proposed", lang), say("approved", lang), say("rejected", lang)),
@@ -91,7 +98,7 @@ def _weekly(data: dict[str, Any], lang: str) -> tuple[Section, ...]:
                            say("coverage", lang)),) if coverage["flagged"] else (),
                 ((say("flagged", lang), say("covered", lang), say("coverage", lang)),
                  (_n(coverage["flagged"]), _n(coverage["covered"]), share))),
-        Section(say("ttr", lang), say("ttr.help", lang), (), (
+        Section(say("ttr", lang), say("ttr.help", lang), _ttr_chart(ttr, lang), (
             ("", "median", "n"),
             (say("ttr.approval", lang), _hours(ttr["approval_median_hours"], lang),
              _n(ttr["approvals"])),
@@ -133,10 +140,13 @@ def document(data: dict[str, Any], lang: str = "id") -> Document:
     kind = data["kind"]
     period = data["period"]
     notes = [say("utc", lang)]
+    if kind == "weekly":
+        notes.append(f"{say('posts', lang)}: {_n(data['posts'])}")
     if kind == "transparency":
         small = data["small_count"]
         notes += [say("aggregates", lang), say("small", lang, n=small, n1=max(small - 1, 1))]
     sections = _weekly(data, lang) if kind == "weekly" else _transparency(data, lang)
     return Document(lang, say(f"{kind}.title", lang),
-                    f"{period['name']} ({period['first_day']} – {period['last_day']})",
+                    f"{period['name']} ({period['first_day']} – {period['last_day']})"
+                    if "-W" in period["name"] else period["name"],
                     data["generated_at"], tuple(notes), bool(data["empty"]), sections)

@@ -8,8 +8,8 @@ the HTML and PDF show). docs/reports.md states every rule below.
 - **Time to respond**: the median hours from storing (and flagging) a post to the approval of
   its response (approvals of the period), and to its publication (publications of the period).
 - **Transparency**: counts only. Each count from 1 to ``small - 1`` is shown as ``"< small"``
-  (:func:`masked`); a total is masked too when exactly one of its parts is, since it would give
-  that part away.
+  (:func:`masked`); a total of parts some of which are masked is shown as the range the shown
+  parts allow (``"7–10"``), since an exact total would give a masked part away.
 """
 
 from __future__ import annotations
@@ -93,9 +93,14 @@ def masked(n: int, small: int) -> int | str:
 
 
 def _masked_total(parts: list[int], small: int) -> int | str:
-    """The sum of ``parts``, masked when small or when exactly one part is masked."""
-    hidden = sum(1 for p in parts if 0 < p < small)
-    return f"< {small}" if hidden == 1 and small > 1 else masked(sum(parts), small)
+    """The sum of ``parts``; when some parts are masked, the range it lies in as far as the
+    shown parts tell (``"7–10"``), so the total gives no masked part away."""
+    hidden = [p for p in parts if 0 < p < small]
+    if not hidden:
+        return masked(sum(parts), small)
+    shown = sum(p for p in parts if not 0 < p < small)
+    low, high = shown + len(hidden), shown + len(hidden) * (small - 1)
+    return f"< {small}" if high < small else f"{low}–{high}"
 
 
 def transparency(store: Store, period: Period, small: int) -> dict[str, Any]:

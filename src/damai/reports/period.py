@@ -52,6 +52,8 @@ def week(spec: str) -> Period:
         if found is None:
             raise ValueError(spec)
         monday = date.fromisocalendar(int(found[1]), int(found[2]), 1)
+        if not 1970 <= monday.year <= 9000:
+            raise ValueError(spec)
     except ValueError:
         raise InputError(f"minggu {spec[:20]!r} tidak sah; tulis seperti 2026-W48 / invalid week "
                          f"{spec[:20]!r}; write it like 2026-W48") from None
@@ -61,10 +63,13 @@ def week(spec: str) -> Period:
 
 def _day(value: str, field: str) -> date:
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
+        if not 1970 <= day.year <= 9000:  # a day after the last still fits in a datetime
+            raise ValueError(value)
     except ValueError:
         raise InputError(f"{field}: tulis tanggal sebagai 2026-11-02 / write the date as "
                          "2026-11-02") from None
+    return day
 
 
 def between(since: str, until: str) -> Period:

@@ -16,6 +16,7 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "utc": ("Semua waktu dalam UTC; hari terakhir ikut dihitung.",
             "All times in UTC; the last day is included."),
     "posts": ("Post yang masuk", "Posts received"),
+    "posts.n": ("Post", "Posts"),
     "volume": ("Volume per label", "Volume by label"),
     "volume.help": ("Post yang ditandai per label pada periode ini (satu post bisa punya beberapa "
                     "label).", "Posts flagged per label in the period (a post can carry several "
@@ -62,11 +63,11 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "alerts": ("Peringatan yang diterbitkan", "Alerts published"),
     "alerts.help": ("Peringatan bencana yang terkirim ke setidaknya satu kanal.",
                     "Disaster alerts sent to at least one channel."),
-    "small": ("Angka kecil disamarkan: jumlah 1 sampai {n1} ditulis \"< {n}\", dan sebuah total "
-              "juga disamarkan bila tepat satu bagiannya disamarkan, supaya angka tidak menunjuk "
-              "ke orang tertentu.", "Small numbers are masked: a count from 1 to {n1} is shown as "
-              "\"< {n}\", and a total is masked too when exactly one of its parts is, so no "
-              "number points at a person."),
+    "small": ("Angka kecil disamarkan: jumlah 1 sampai {n1} ditulis \"< {n}\", dan total yang "
+              "memuat angka tersamar ditulis sebagai rentang (mis. 7–10), supaya angka tidak "
+              "menunjuk ke orang tertentu.", "Small numbers are masked: a count from 1 to {n1} is "
+              "shown as \"< {n}\", and a total that holds a masked count is shown as a range "
+              "(e.g. 7–10), so no number points at a person."),
     "aggregates": ("Laporan ini hanya berisi angka agregat: tanpa teks post, tanpa akun, tanpa "
                    "nama pengguna.", "This report holds aggregates only: no post texts, no "
                    "accounts, no user names."),

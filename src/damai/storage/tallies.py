@@ -81,10 +81,10 @@ class TallyRepository(Repository):
         with self.db.read() as conn:
             proposed = conn.scalar(select(func.count()).where(
                 _R.proposed_at >= since, _R.proposed_at < until)) or 0
-            decided: dict[str, int] = dict(conn.execute(
+            decided = {str(state): int(n) for state, n in conn.execute(
                 select(_R.state, func.count())
                 .where(_R.state.in_(("approved", "rejected")), _R.decided_at >= since,
-                       _R.decided_at < until).group_by(_R.state)).tuples().all())
+                       _R.decided_at < until).group_by(_R.state))}
         return {"proposed": int(proposed), "approved": int(decided.get("approved", 0)),
                 "rejected": int(decided.get("rejected", 0))}
 

@@ -131,7 +131,7 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
                                   "platform": platform, "language": language}.items() if v}
         try:
             if format not in EXPORT_TYPES:
-                raise InputError("format: csv atau/or jsonl")
+                raise InputError("format: tulis csv atau jsonl / write csv or jsonl")
             query = post_query(ctx, form)
         except InputError as exc:
             return Response(exc.message, status_code=400, media_type="text/plain; charset=utf-8")

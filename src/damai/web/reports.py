@@ -33,7 +33,7 @@ _TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 def _format(value: str | None) -> str:
     if value not in _TYPES:
-        raise InputError("format: html atau/or pdf")
+        raise InputError("format: tulis html atau pdf / write html or pdf")
     return value
 
 
