@@ -125,6 +125,26 @@ def test_transparency_html_states_the_rule_and_the_santa_clara_principles(
     assert "Santa Clara" in text and "Appeal" in text and "< 5" in text
 
 
+def test_hostile_narrative_titles_are_escaped_in_html_and_pdf(
+        capsys: pytest.CaptureFixture[str], stocked: str, tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from damai.storage.schema import narratives
+
+    hostile = '<script>alert("x")</script> 🙂 =cmd'
+    with open_store(stocked) as store, store.db.write() as conn:
+        conn.execute(update(narratives).where(narratives.c.title == "Narasi uji pertama")
+                     .values(title=hostile))
+    code, page, err = run_cli(capsys, "report", "weekly", "--since", SINCE, "--until", UNTIL,
+                              "--db", stocked)
+    assert code == 0, err
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    out = tmp_path / "w.pdf"
+    assert run_cli(capsys, "report", "weekly", "--since", SINCE, "--until", UNTIL, "--out",
+                   str(out), "--db", stocked)[0] == 0
+    assert "<script>alert" in _pdf_text(out.read_bytes())  # text in a PDF, never run
+
+
 def test_an_empty_period_says_so_and_is_still_a_report(
         capsys: pytest.CaptureFixture[str], stocked: str, tmp_path: Path) -> None:
     first, last = empty_period()
@@ -173,6 +193,12 @@ def test_the_reports_page_offers_the_weekly_report_to_analysts_only(web: TestCli
     assert shown.status_code == 200 and "&lt; 5" in shown.text
     login(web, "analyst")
     assert 'id="report-weekly"' in web.get("/reports").text
+    # the dashboard's CSP allows no inline style: its reports link their stylesheet
+    html = web.get("/reports/weekly", params={"since": SINCE, "until": UNTIL}).text
+    assert '<link rel="stylesheet" href="/reports/report.css">' in html
+    assert "<style" not in html and "Narasi uji pertama" in html
+    css = web.get("/reports/report.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
     pdf = web.get("/reports/weekly", params={"since": SINCE, "until": UNTIL, "format": "pdf"})
     assert pdf.headers["content-type"] == "application/pdf"
     assert "attachment" in pdf.headers["content-disposition"]

@@ -15,11 +15,12 @@ from typing import Any
 from damai import settings
 from damai.reports.figures import NO_DATA, transparency, weekly
 from damai.reports.period import Period, chosen, last_days, last_week
-from damai.reports.render import FORMATS, render, to_html
+from damai.reports.render import FORMATS, render, stylesheet, to_html
 from damai.storage import Store
 
 __all__ = ["FORMATS", "NO_DATA", "TRANSPARENCY_DAYS", "Period", "chosen", "last_days",
-           "last_week", "render", "to_html", "transparency_report", "weekly_report"]
+           "last_week", "render", "stylesheet", "to_html", "transparency_report",
+           "weekly_report"]
 
 #: the period of a transparency report when none is given: the 90 days before today
 TRANSPARENCY_DAYS = 90

@@ -63,7 +63,7 @@ def to_pdf(doc: Document, no_data: str, generated: str) -> bytes:
         if section.help:
             _para(pdf, section.help)
         for chart in section.charts:
-            pdf.image(io.BytesIO(chart.encode()), w=_WIDTH)
+            pdf.image(io.BytesIO(_latin(chart).encode()), w=_WIDTH)
             pdf.ln(2)
         if section.table:
             _table(pdf, section.table)

@@ -150,6 +150,7 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     # reports (issue #14 part 6): the weekly report (narrative titles, working figures) for
     # analysts; the transparency report is aggregates only, for every signed-in user
     ("GET", "/reports"): "viewer",
+    ("GET", "/reports/report.css"): "viewer",
     ("GET", "/reports/weekly"): "analyst",
     ("GET", "/reports/transparency"): "viewer",
     # narratives (issue #14 part 2): everyone reads them; analysts propose a response to one

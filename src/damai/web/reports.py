@@ -18,6 +18,7 @@ from damai.reports import (
     last_days,
     last_week,
     render,
+    stylesheet,
     transparency_report,
     weekly_report,
 )
@@ -28,6 +29,8 @@ from damai.web.render import render as render_page
 __all__ = ["add_report_routes"]
 
 Spec = Annotated[str | None, Query(max_length=20)]
+#: the dashboard's CSP allows no inline style, so its reports link their stylesheet
+CSS_URL = "/reports/report.css"
 _TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 
@@ -38,7 +41,7 @@ def _format(value: str | None) -> str:
 
 
 def _answer(data: dict[str, Any], fmt: str, lang: str) -> Response:
-    body = render(data, fmt, lang)
+    body = render(data, fmt, lang, CSS_URL)
     headers = {}
     if fmt == "pdf":
         name = f"damai-{data['kind']}-{data['period']['first_day']}.pdf"
@@ -57,6 +60,10 @@ def add_report_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.get("/reports")
     def reports_page(request: Request) -> Response:
         return _page(request)
+
+    @app.get(CSS_URL)
+    def report_css() -> Response:
+        return Response(stylesheet(), media_type="text/css; charset=utf-8")
 
     @app.get("/reports/weekly")
     def weekly_page(request: Request, week: Spec = None, since: Spec = None,
