@@ -22,6 +22,7 @@ from damai.storage.engine import Repository
 from damai.storage.schema import (
     alerts,
     corrections,
+    flag_daily,
     narrative_posts,
     narratives,
     post_flags,
@@ -41,10 +42,20 @@ def _aware(when: datetime) -> datetime:
 
 class TallyRepository(Repository):
     def flags(self, since: datetime, until: datetime) -> dict[str, int]:
-        """Flagged posts per label (sub-labels included) posted in the period."""
+        """Flagged posts per label (sub-labels included) posted in the period. The labels come
+        from the small ``flag_daily`` summary, so each is a range read of ``post_flags_time``
+        (label, time) rather than a scan of every flag of the store."""
+        days = (since.strftime("%Y-%m-%d"), until.strftime("%Y-%m-%d"))
         with self.db.read() as conn:
+            labels = [str(r[0]) for r in conn.execute(
+                select(flag_daily.c.label).distinct()
+                .where(flag_daily.c.day >= days[0], flag_daily.c.day <= days[1],
+                       flag_daily.c.n > 0))]
+            if not labels:
+                return {}
             rows = conn.execute(select(_F.label, func.count())
-                                .where(_F.created_at >= since, _F.created_at < until)
+                                .where(_F.label.in_(labels), _F.created_at >= since,
+                                       _F.created_at < until)
                                 .group_by(_F.label))
             return {str(label): int(n) for label, n in rows}
 
