@@ -232,6 +232,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "at least this many times ..."),
     Setting("narratives_corepost_share", "0.8", "... and those reposts are at least this share "
             "of all its reposts."),
+    # reports and the web export (issue #14 part 6; docs/reports.md)
+    Setting("report_small_count", "5", "The transparency report shows a count below this as "
+            "'< N' (N this value), so a small number cannot point at a person; 0 or 1 shows "
+            "every count."),
+    Setting("export_max_rows", "50000", "Most posts one export from the dashboard's /posts "
+            "page writes (CSV or JSONL); the audit entry of the export says when it was cut."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}

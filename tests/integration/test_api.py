@@ -234,6 +234,10 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("GET", f"{API}/narratives"): {"params": {"order": "recent", "min_size": 1}},
     ("GET", f"{API}/narratives/{{narrative_id}}"): lambda api: {
         "path": f"{API}/narratives/{fresh_narrative(api)}"},
+    # reports (issue #14 part 6)
+    ("GET", f"{API}/reports/weekly"): {"params": {"week": "2026-W48"}},
+    ("GET", f"{API}/reports/transparency"): {"params": {"since": "2026-11-01",
+                                                         "until": "2026-11-30"}},
 }
 #: what an authorised call of a route answers, where it is not 200
 CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,

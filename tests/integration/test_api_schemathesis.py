@@ -75,7 +75,8 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "POST /alerts/{alert_id}/reject", "POST /alerts/{alert_id}/publish",
         "GET /hoaxwatch", "POST /hoaxwatch/{event_id}/{post_id}/draft",
         "POST /hoaxwatch/{event_id}/{post_id}/dismiss",
-        "GET /narratives", "GET /narratives/{narrative_id}"}
+        "GET /narratives", "GET /narratives/{narrative_id}", "GET /reports/weekly",
+        "GET /reports/transparency"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -269,6 +270,14 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "GET /narratives/{narrative_id}": [{"path_parameters": {"narrative_id": "9" * 40}},
                                        {"path_parameters": {"narrative_id": "424242"}},
                                        {"path_parameters": {"narrative_id": "0"}}],
+    # reports (issue #14 part 6): weeks and days out of range, NUL bytes, a period too long
+    "GET /reports/weekly": [{"query": {"week": "9999-W52"}}, {"query": {"week": "2026-W\x00"}},
+                            {"query": {"since": "9999-12-31", "until": "9999-12-31"}},
+                            {"query": {"since": "0001-01-01", "until": "2026-01-01"}},
+                            {"query": {"week": "2026-W48", "since": "2026-11-01"}}],
+    "GET /reports/transparency": [{"query": {"since": "2026-02-30", "until": "2026-03-01"}},
+                                  {"query": {"since": "1970-01-01", "until": "2026-01-01"}},
+                                  {"query": {"until": "2026-01-01\x00"}}],
 }
 
 

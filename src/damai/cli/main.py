@@ -30,6 +30,7 @@ from damai.cli import models as models_cli
 from damai.cli import narratives as narratives_cli
 from damai.cli import places as places_cli
 from damai.cli import quarantine as quarantine_cli
+from damai.cli import reports as reports_cli
 from damai.cli import respond as respond_cli
 from damai.cli import responses as responses_cli
 from damai.cli import understand as understand_cli
@@ -93,6 +94,7 @@ app.add_typer(alerts_cli.alerts_app, name="alerts")
 app.add_typer(places_cli.places_app, name="places")
 places_cli.register(alerts_cli.alerts_app)
 app.add_typer(narratives_cli.app, name="narratives")
+app.add_typer(reports_cli.app, name="report")
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)

@@ -38,6 +38,7 @@ and the repositories that take their connections from it:
 ``store.hoaxwatch``   the posts dismissed from an event's hoax-watch queue, and the corrections
                       drafted from it (issue #13 part 7)
 ``store.narratives``  narratives: grouped copies of posts and their MinHash signatures (issue #14)
+``store.tallies``     counts over a period for the weekly and transparency reports (issue #14)
 =====================  ===========================================================
 """
 
@@ -82,6 +83,7 @@ from damai.storage.queue import QueueRepository
 from damai.storage.reports import ReportRepository
 from damai.storage.responses import ResponseRepository
 from damai.storage.store_settings import SettingsRepository
+from damai.storage.tallies import TallyRepository
 from damai.storage.triage import TriageRepository
 from damai.storage.users import UserRepository
 
@@ -125,6 +127,7 @@ class Store:
         self.alerts = AlertRepository(db)
         self.hoaxwatch = HoaxwatchRepository(db)
         self.narratives = NarrativeRepository(db)
+        self.tallies = TallyRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

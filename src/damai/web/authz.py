@@ -50,6 +50,8 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/"): "viewer",
     ("GET", "/posts"): "viewer",
     ("GET", "/posts/{post_id}"): "viewer",
+    # the export of a search (issue #14 part 6): analysts, each export audited
+    ("GET", "/posts/export"): "analyst",
     ("GET", "/model"): "viewer",
     ("GET", "/model/jobs"): "viewer",
     # the counter-narrative library (issue #11): everyone reads it ...
@@ -145,6 +147,12 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/hoaxwatch"): "analyst",
     ("POST", "/hoaxwatch/{event_id}/{post_id}/draft"): "analyst",
     ("POST", "/hoaxwatch/{event_id}/{post_id}/dismiss"): "analyst",
+    # reports (issue #14 part 6): the weekly report (narrative titles, working figures) for
+    # analysts; the transparency report is aggregates only, for every signed-in user
+    ("GET", "/reports"): "viewer",
+    ("GET", "/reports/report.css"): "viewer",
+    ("GET", "/reports/weekly"): "analyst",
+    ("GET", "/reports/transparency"): "viewer",
     # narratives (issue #14 part 2): everyone reads them; analysts propose a response to one
     ("GET", "/narratives"): "viewer",
     ("GET", "/narratives/{narrative_id}"): "viewer",

@@ -17,6 +17,7 @@ from damai.web.i18n_hoaxwatch import HOAXWATCH_MESSAGES
 from damai.web.i18n_map import MAP_MESSAGES
 from damai.web.i18n_measure import MEASURE_MESSAGES
 from damai.web.i18n_narratives import NARRATIVE_MESSAGES
+from damai.web.i18n_reports import REPORTS_MESSAGES
 
 __all__ = ["DEFAULT_LANG", "LANGS", "LANG_COOKIE", "MESSAGES", "translator"]
 
@@ -541,6 +542,7 @@ MESSAGES.update(EVENT_MESSAGES)  # issue #13: the events page
 MESSAGES.update(ACCOUNT_MESSAGES)  # issue #14 part 7: my account, password resets
 MESSAGES.update(MAP_MESSAGES)  # issue #13: the map page, and reports on the events page
 MESSAGES.update(HOAXWATCH_MESSAGES)  # issue #13 part 7: the hoax-watch page
+MESSAGES.update(REPORTS_MESSAGES)  # issue #14 part 6: reports and the posts export
 MESSAGES.update(NARRATIVE_MESSAGES)  # issue #14 part 2: the narratives pages
 
 

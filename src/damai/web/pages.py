@@ -32,6 +32,7 @@ from damai.web.modelcard import add_model_routes
 from damai.web.narratives import add_narrative_routes
 from damai.web.overview import add_overview_routes
 from damai.web.posts import add_posts_routes
+from damai.web.reports import add_report_routes
 from damai.web.responses import add_response_routes
 from damai.web.security import CsrfRejected, csrf_rejected
 from damai.web.teach import add_teach_routes
@@ -56,6 +57,6 @@ def mount_pages(app: FastAPI, ctx: WebContext) -> None:
                 add_teach_routes, add_model_routes, add_library_routes, add_claims_routes,
                 add_response_routes, add_campaign_routes, add_ambassador_routes,
                 add_measure_routes, add_event_routes, add_map_routes, add_hoaxwatch_routes,
-                add_narrative_routes, add_admin_routes, add_account_routes):
+                add_narrative_routes, add_report_routes, add_admin_routes, add_account_routes):
         add(app, ctx)
     install_authz(app, ctx)

@@ -1,14 +1,18 @@
-"""The posts pages: full-text search with filters and keyset pages, and a post's detail with
-every score and the terms behind each flag."""
+"""The posts pages: full-text search with filters and keyset pages, a post's detail with every
+score and the terms behind each flag, and (issue #14 part 6) the export of a search's posts as
+CSV or JSONL (:mod:`damai.web.export`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Query, Request, Response
+from fastapi.responses import StreamingResponse
 
+from damai import settings
 from damai.auth import role_at_least
 from damai.errors import InputError
 from damai.pipeline.label_names import check_label
@@ -18,10 +22,11 @@ from damai.storage import PostQuery
 from damai.storage.base import PostCursor, StoredPost
 from damai.web.checks import row_id_ok, utc_ok
 from damai.web.context import WebContext
+from damai.web.export import EXPORT_TYPES, export_stream
 from damai.web.library import theme_names
 from damai.web.render import render, signed_in
 
-__all__ = ["PAGE_SIZE", "add_posts_routes", "explain_flags"]
+__all__ = ["PAGE_SIZE", "add_posts_routes", "explain_flags", "post_query"]
 
 PAGE_SIZE = 50
 Text = Annotated[str | None, Query(max_length=200)]
@@ -62,6 +67,19 @@ def _cursor(value: str | None) -> PostCursor | None:
     return cursor
 
 
+def post_query(ctx: WebContext, form: dict[str, Any]) -> PostQuery:
+    """The query of the posts form's filters (a page of :data:`PAGE_SIZE`), or
+    :class:`InputError` naming the field to fix."""
+    label = form.get("label") or None
+    check_label(ctx.store, label)
+    return PostQuery(text=form.get("q") or None, label=label,
+                     min_score=_score(form.get("min_score"), "min_score"),
+                     max_score=_score(form.get("max_score"), "max_score"),
+                     since=_day(form.get("since"), "since"), until=_day(form.get("until"), "until"),
+                     platform=form.get("platform") or None,
+                     language=form.get("language") or None, limit=PAGE_SIZE)
+
+
 def explain_flags(ctx: WebContext, stored: StoredPost) -> dict[str, list[tuple[str, float]]]:
     """The terms that drove each flag of the post, by the model that is loaded now."""
     model = ctx.model()
@@ -75,9 +93,9 @@ def explain_flags(ctx: WebContext, stored: StoredPost) -> dict[str, list[tuple[s
 def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.get("/posts")
     def posts(request: Request, q: Text = None, label: Text = None,
-                    min_score: Score = None, max_score: Score = None, since: Text = None,
-                    until: Text = None, platform: Text = None, language: Text = None,
-                    before: Text = None) -> Response:
+              min_score: Score = None, max_score: Score = None, since: Text = None,
+              until: Text = None, platform: Text = None, language: Text = None,
+              before: Text = None) -> Response:
         form: dict[str, Any] = {"q": q or "", "label": label or "",
                                 "min_score": min_score or "", "max_score": max_score or "",
                                 "since": since or "",
@@ -87,13 +105,7 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
         items: list[StoredPost] = []
         next_cursor = None
         try:
-            check_label(ctx.store, label or None)
-            query = PostQuery(text=q or None, label=label or None,
-                              min_score=_score(min_score, "min_score"),
-                              max_score=_score(max_score, "max_score"), since=_day(since, "since"),
-                              until=_day(until, "until"), platform=platform or None,
-                              language=language or None, limit=PAGE_SIZE,
-                              before=_cursor(before))
+            query = replace(post_query(ctx, form), before=_cursor(before))
             page = ctx.store.posts.page(query)
             items, next_cursor = page.items, page.next
         except InputError as exc:
@@ -103,10 +115,31 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
         return render(request, "posts.html", {
             "form": form, "items": items, "error": error, "paged": bool(before),
             "first_qs": urlencode(kept),
+            "export_max": settings.get_int("export_max_rows"),
             "next_qs": urlencode({**kept, "before": next_cursor.encode()}) if next_cursor
             else None,
             "labels": [n for n in ctx.store.labels.names() if "." not in n],
             "platforms": sorted(counts["platform"]), "languages": sorted(counts["language"])})
+
+    @app.get("/posts/export")
+    def export(request: Request, format: Text = None,
+               q: Text = None, label: Text = None, min_score: Score = None,
+               max_score: Score = None, since: Text = None, until: Text = None,
+               platform: Text = None, language: Text = None) -> Response:
+        form = {k: v for k, v in {"q": q, "label": label, "min_score": min_score,
+                                  "max_score": max_score, "since": since, "until": until,
+                                  "platform": platform, "language": language}.items() if v}
+        try:
+            if format not in EXPORT_TYPES:
+                raise InputError("format: tulis csv atau jsonl / write csv or jsonl")
+            query = post_query(ctx, form)
+        except InputError as exc:
+            return Response(exc.message, status_code=400, media_type="text/plain; charset=utf-8")
+        user, ip = signed_in(request)
+        return StreamingResponse(
+            export_stream(ctx, query, format, user.name, ip, form),
+            media_type=EXPORT_TYPES[format],
+            headers={"Content-Disposition": f'attachment; filename="damai-posts.{format}"'})
 
     @app.get("/posts/{post_id}")
     def post_detail(request: Request, post_id: int) -> Response:

@@ -35,6 +35,7 @@ from damai.web.api.map import add_map_route
 from damai.web.api.measure import add_measure_routes
 from damai.web.api.narratives import add_narrative_routes
 from damai.web.api.recommend import add_recommend_route
+from damai.web.api.reports import add_report_routes
 from damai.web.api.responses import add_response_routes
 from damai.web.api.routes import add_read_routes
 from damai.web.api.security import API_PREFIX, API_ROUTE_ROLES, require
@@ -71,6 +72,7 @@ def build_api(ctx: WebContext) -> FastAPI:
     add_map_route(api.router, ctx)
     add_hoaxwatch_routes(api.router, ctx)
     add_narrative_routes(api.router, ctx)
+    add_report_routes(api.router, ctx)
     schema: dict[str, Any] = {}
 
     @api.get("/openapi.json", include_in_schema=False)

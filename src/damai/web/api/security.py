@@ -85,6 +85,10 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     # narratives (issue #14 part 2): everyone reads them
     ("GET", f"{API_PREFIX}/narratives"): "viewer",
     ("GET", f"{API_PREFIX}/narratives/{{narrative_id}}"): "viewer",
+    # reports (issue #14 part 6): the weekly report's working figures (narrative titles) for
+    # analysts; the transparency report, aggregates only with small counts masked, for everyone
+    ("GET", f"{API_PREFIX}/reports/weekly"): "analyst",
+    ("GET", f"{API_PREFIX}/reports/transparency"): "viewer",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
