@@ -75,7 +75,9 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "POST /alerts/{alert_id}/reject", "POST /alerts/{alert_id}/publish",
         "GET /hoaxwatch", "POST /hoaxwatch/{event_id}/{post_id}/draft",
         "POST /hoaxwatch/{event_id}/{post_id}/dismiss",
-        "GET /narratives", "GET /narratives/{narrative_id}"}
+        "GET /narratives", "GET /narratives/{narrative_id}",
+        "GET /watchlists", "POST /watchlists", "GET /watchlists/{watchlist_id}",
+        "DELETE /watchlists/{watchlist_id}", "GET /notifications"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -269,6 +271,18 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "GET /narratives/{narrative_id}": [{"path_parameters": {"narrative_id": "9" * 40}},
                                        {"path_parameters": {"narrative_id": "424242"}},
                                        {"path_parameters": {"narrative_id": "0"}}],
+    # watchlists (issue #14 part 5): a query that cannot run is refused when saved
+    "GET /watchlists": [{"query": {"x": "\x00"}}],
+    "POST /watchlists": [{"body": {"name": "a", "query": 'banjir "tanpa tutup'}},
+                         {"body": {"name": "a", "query": "label:bukan_label"}},
+                         {"body": {"name": "a", "query": "warna:merah"}},
+                         {"body": {"name": "a", "query": "b" * 5000}},
+                         {"body": {"name": "\x00", "query": "banjir"}}, {"body": nested(900)}],
+    "GET /watchlists/{watchlist_id}": [{"path_parameters": {"watchlist_id": "9" * 40}},
+                                       {"path_parameters": {"watchlist_id": "424242"}}],
+    "DELETE /watchlists/{watchlist_id}": [{"path_parameters": {"watchlist_id": "424242"}},
+                                          {"path_parameters": {"watchlist_id": "0"}}],
+    "GET /notifications": [{"query": {"limit": str(2**70)}}, {"query": {"limit": "0"}}],
 }
 
 

@@ -38,6 +38,7 @@ and the repositories that take their connections from it:
 ``store.hoaxwatch``   the posts dismissed from an event's hoax-watch queue, and the corrections
                       drafted from it (issue #13 part 7)
 ``store.narratives``  narratives: grouped copies of posts and their MinHash signatures (issue #14)
+``store.watchlists``  saved searches, their spike notifications and deliveries (issue #14)
 =====================  ===========================================================
 """
 
@@ -84,6 +85,7 @@ from damai.storage.responses import ResponseRepository
 from damai.storage.store_settings import SettingsRepository
 from damai.storage.triage import TriageRepository
 from damai.storage.users import UserRepository
+from damai.storage.watchlists import WatchlistRepository
 
 __all__ = ["AuditEntry", "ClaimImport", "Job", "MigrationError", "PostClaim", "PostCursor",
            "PostPage", "PostQuery", "QuarantineEntry", "Stats", "Store", "StoreUnavailable",
@@ -125,6 +127,7 @@ class Store:
         self.alerts = AlertRepository(db)
         self.hoaxwatch = HoaxwatchRepository(db)
         self.narratives = NarrativeRepository(db)
+        self.watchlists = WatchlistRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

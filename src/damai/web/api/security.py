@@ -85,6 +85,13 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     # narratives (issue #14 part 2): everyone reads them
     ("GET", f"{API_PREFIX}/narratives"): "viewer",
     ("GET", f"{API_PREFIX}/narratives/{{narrative_id}}"): "viewer",
+    # watchlists and notifications (issue #14 part 5): everyone reads them; analysts save and
+    # remove watchlists
+    ("GET", f"{API_PREFIX}/watchlists"): "viewer",
+    ("POST", f"{API_PREFIX}/watchlists"): "analyst",
+    ("GET", f"{API_PREFIX}/watchlists/{{watchlist_id}}"): "viewer",
+    ("DELETE", f"{API_PREFIX}/watchlists/{{watchlist_id}}"): "analyst",
+    ("GET", f"{API_PREFIX}/notifications"): "viewer",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
