@@ -14,6 +14,7 @@ from damai.pipeline.watchlists import add, check
 from damai.storage import open_store
 from tests.conftest import run_cli
 from tests.integration.test_api import Api, assert_error, lite  # noqa: F401  (fixture)
+from tests.integration.test_store_contract import store_url  # noqa: F401  (fixture)
 from tests.integration.watchlist_helpers import BURST, QUERY, add_burst, stock
 from tests.integration.web_helpers import add_users, client_for, login
 
@@ -23,10 +24,10 @@ def _cli(capsys: pytest.CaptureFixture[str], db_url: str, *args: str) -> tuple[i
 
 
 def test_a_burst_raises_one_notification_behind_which_are_exactly_its_posts(
-        db_url: str) -> None:
+        store_url: str) -> None:  # noqa: F811  (on each backend; PostgreSQL with -m postgres)
     now = datetime.now(UTC)
-    burst_ids = stock(db_url, now)
-    with open_store(db_url) as store:
+    burst_ids = stock(store_url, now)
+    with open_store(store_url) as store:
         made = add(store, "Hoaks banjir Jabar", QUERY, actor="ani", now=now)
         (note,) = check(store, now=now, ways=[])
         assert (note.watchlist_id, note.count) == (made.id, BURST)
@@ -91,6 +92,9 @@ def test_the_pages_save_refuse_check_and_link_to_the_posts(db_url: str) -> None:
                                                 "csrf_token": csrf})
         assert refused.status_code == 400 and "unknown label" in refused.text
         assert 'value="label:bukan_label"' in refused.text  # the form keeps what was typed
+        nul = web.post("/watchlists", data={"name": "a\x00", "query": "banjir",
+                                            "csrf_token": csrf})
+        assert nul.status_code == 400 and "control characters" in nul.text
         saved = web.post("/watchlists", data={"name": "Hoaks banjir Jabar", "query": QUERY,
                                               "csrf_token": csrf})
         assert saved.status_code == 303

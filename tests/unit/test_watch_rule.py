@@ -64,6 +64,7 @@ def test_queries_parse(query: str, spec: WatchSpec) -> None:
     ("provinsi:Jawa Barat", "unknown province 'Jawa'"),
     ('provinsi:"Jawa Barta"', "did you mean 'Jawa Barat'"),
     ("   ", "empty query"),
+    ("banjir\x00", "control characters"),  # a NUL would break the full-text search
     ("x " * 300, "too long"),
     (" ".join(f"w{i}" for i in range(21)), "too many parts"),
 ])

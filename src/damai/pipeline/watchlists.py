@@ -32,6 +32,7 @@ from __future__ import annotations
 import difflib
 import logging
 import shlex
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -73,6 +74,10 @@ def _province(name: str) -> str:
                      'dalam tanda kutip / a two-word name in quotes: provinsi:"Jawa Barat")')
 
 
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") for c in text)
+
+
 def _values(key: str, value: str) -> list[str]:
     items = [v.strip() for v in value.split(",") if v.strip()]
     if not items:
@@ -84,6 +89,9 @@ def _values(key: str, value: str) -> list[str]:
 def parse(query: str, labels: list[str]) -> WatchSpec:
     """The watchlist ``query`` as a :class:`WatchSpec`; raise :class:`InputError` with the
     reason when it cannot run. ``labels`` are the known label names."""
+    if _has_control(query):
+        raise InputError("kueri berisi karakter kendali; tulis ulang dengan teks biasa / the "
+                         "query holds control characters; write it again in plain text")
     if len(query) > _MAX_QUERY:
         raise InputError(f"kueri terlalu panjang (maks. {_MAX_QUERY} karakter) / query too "
                          f"long (at most {_MAX_QUERY} characters)")
@@ -121,8 +129,9 @@ def add(store: Store, name: str, query: str, *, actor: str, ip: str | None = Non
         now: datetime | None = None) -> Watchlist:
     """Check ``query`` and save the watchlist (audited); refuse what cannot run."""
     name = name.strip()
-    if not name or len(name) > 200:
-        raise InputError("beri nama 1–200 karakter / give a name of 1–200 characters")
+    if not name or len(name) > 200 or _has_control(name):
+        raise InputError("beri nama 1–200 karakter tanpa karakter kendali / give a name of "
+                         "1–200 characters without control characters")
     spec = parse(query, known_labels(store))
     return store.watchlists.add(name, query.strip(), spec, actor=actor, ip=ip,
                                 now=now or datetime.now(UTC))
