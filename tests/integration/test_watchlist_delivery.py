@@ -15,7 +15,7 @@ from damai.pipeline.watchlists import add, check, deliver_due
 from damai.storage import Store, open_store
 from tests.integration.publish_servers import TelegramBotAPI
 from tests.integration.test_notify import BOT_TOKEN, Inbox, _free_port, inbox  # noqa: F401
-from tests.integration.watchlist_helpers import BURST, QUERY, stock
+from tests.integration.watchlist_helpers import BURST, QUERY, add_burst, stock
 from tests.integration.web_helpers import add_users, client_for, login
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -110,3 +110,14 @@ def test_the_scheduler_checks_the_watchlists_every_minute(watched: Store,
     clock[0] = NOW + timedelta(seconds=20)
     scheduler.watch_when_due()  # not due: the delivery is not tried again yet
     assert watched.watchlists.notifications()[0].deliveries[0].attempts == 1
+
+
+def test_a_way_that_fails_is_tried_once_a_run(watched: Store, telegram_down: None,
+                                              db_url: str) -> None:
+    check(watched, now=NOW)
+    later = NOW + timedelta(hours=2)
+    add_burst(db_url, "c", later)
+    check(watched, now=later)
+    assert deliver_due(watched, now=later) == {"sent": 0, "retry": 1}
+    attempts = sorted(n.deliveries[0].attempts for n in watched.watchlists.notifications())
+    assert attempts == [0, 1] and watched.watchlists.pending() == 2  # the other one waits

@@ -248,14 +248,17 @@ def _backoff(attempts: int) -> timedelta:
 def deliver_due(store: Store, *, now: datetime | None = None,
                 ways: list[NoticeWay] | None = None) -> dict[str, int]:
     """Try every pending delivery whose time came, the configured ways (or ``ways``); return
-    how many were ``sent`` and how many ``retry`` later."""
+    how many were ``sent`` and how many ``retry`` later. A way that fails is not tried again
+    in the same run, so a mail server that hangs costs one timeout a run, not one per
+    delivery; its other deliveries wait, untouched, for the next run."""
     now = now or datetime.now(UTC)
     by_name = {w.name: w for w in (ways if ways is not None else configured_notifier().ways)}
     done = {"sent": 0, "retry": 0}
+    down: set[str] = set()  # a way that failed once is not tried again in this run
     for delivery in store.watchlists.due(now):
         note = store.watchlists.notification(delivery.notification_id)
         way = by_name.get(delivery.way)
-        if note is None:
+        if note is None or delivery.way in down:
             continue
         error = (Notifier([way]).send(notice_of(note)).get(way.name) if way is not None else
                  f"{delivery.way}: tidak diatur / not configured")
@@ -264,5 +267,6 @@ def deliver_due(store: Store, *, now: datetime | None = None,
             done["sent"] += 1
         else:
             store.watchlists.failed(delivery.id, error, now + _backoff(delivery.attempts))
+            down.add(delivery.way)
             done["retry"] += 1
     return done
