@@ -150,3 +150,21 @@ def test_a_second_burst_after_the_window_raises_a_second_notification(db_url: st
         assert len(check(store, now=now, ways=[])) == 1
         assert len(check(store, now=later, ways=[])) == 1
         assert len(store.watchlists.notifications()) == 2
+
+
+def test_a_notification_of_words_and_one_label_opens_the_post_search_too(db_url: str) -> None:
+    burst_ids = stock(db_url)
+    add_users(db_url, ("viewer",))
+    with open_store(db_url) as store:
+        add(store, "Banjir bandang", "banjir bandang label:hoax", actor="ani")
+        check(store, ways=[])
+        (note,) = store.watchlists.notifications()
+    with client_for(db_url) as web:
+        login(web, "viewer")
+        page = web.get(f"/notifications/{note.id}").text
+        found = re.search(r'href="(/posts\?[^"]+)" id="notification-search"', page)
+        assert found, "no link to the post search"
+        link = found.group(1).replace("&amp;", "&")
+        assert "q=banjir+bandang" in link and "label=hoax" in link
+        listed = web.get(link).text
+        assert all(f'href="/posts/{i}"' in listed for i in burst_ids)

@@ -37,8 +37,10 @@ def posts_search(note: Notification, words: str | None, labels: tuple[str, ...],
     days), or None when ``/posts`` cannot express the watchlist (provinces, several labels)."""
     if provinces or len(labels) > 1:
         return None
+    last_day = (note.window_end - timedelta(microseconds=1)).date()  # ``until`` excludes its day
     query = {"q": words or "", "label": labels[0] if labels else "",
-             "since": f"{note.window_start:%Y-%m-%d}", "until": f"{note.window_end:%Y-%m-%d}"}
+             "since": f"{note.window_start:%Y-%m-%d}",
+             "until": f"{last_day + timedelta(days=1):%Y-%m-%d}"}
     return "/posts?" + urlencode({k: v for k, v in query.items() if v})
 
 
