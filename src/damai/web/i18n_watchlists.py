@@ -61,6 +61,7 @@ WATCHLIST_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "notes.search": ("Buka di pencarian post (per hari)", "Open in the post search (by day)"),
     "notes.behind": ("Post di baliknya ({n})", "The posts behind it ({n})"),
     "notes.labels": ("Label", "Labels"),
+    "notes.time": ("Waktu", "Time"),
     "notes.back": ("Kembali ke pemberitahuan", "Back to the notifications"),
     "notes.bell": ("{n} pemberitahuan dalam 24 jam", "{n} notifications in 24 hours"),
     "notes.pending": ("{n} pengiriman tertunda", "{n} deliveries pending"),
