@@ -168,3 +168,16 @@ def test_a_notification_of_words_and_one_label_opens_the_post_search_too(db_url:
         assert "q=banjir+bandang" in link and "label=hoax" in link
         listed = web.get(link).text
         assert all(f'href="/posts/{i}"' in listed for i in burst_ids)
+
+
+def test_invalid_watch_settings_are_said_not_crashed_on(
+        db_url: str, lite: Api, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    add_users(db_url, ("viewer",))
+    monkeypatch.setenv("DAMAI_WATCH_ALPHA", "2")
+    with client_for(db_url) as web:
+        login(web, "viewer")
+        page = web.get("/watchlists")
+        assert page.status_code == 503 and "DAMAI_WATCH_" in page.text
+    monkeypatch.setenv("DAMAI_WATCH_ALPHA", "abc")
+    assert "DAMAI_WATCH_ALPHA" in assert_error(lite.get("/watchlists"), 503,
+                                               "settings_invalid")["message"]

@@ -40,7 +40,7 @@ from typing import Any, Final
 from scipy.stats import poisson
 
 from damai import settings
-from damai.errors import InputError, NotFound
+from damai.errors import ConfigError, InputError, NotFound
 from damai.notify import Notice, NoticeWay, Notifier, configured_notifier, dashboard_link
 from damai.pipeline.label_names import known_labels
 from damai.storage import Store
@@ -156,8 +156,8 @@ class Rule:
                    settings.get_int("watch_baseline_windows"),
                    settings.get_int("watch_min_count"), settings.get_float("watch_alpha"))
         if rule.window <= timedelta(0) or rule.baseline_windows < 1 or not 0 < rule.alpha < 1:
-            raise InputError("DAMAI_WATCH_*: jendela > 0, baseline ≥ 1, 0 < alpha < 1 / "
-                             "window > 0, baseline ≥ 1, 0 < alpha < 1")
+            raise ConfigError("DAMAI_WATCH_*: perlu jendela > 0, baseline ≥ 1, 0 < alpha < 1 / "
+                              "need window > 0, baseline ≥ 1, 0 < alpha < 1")
         return rule
 
 

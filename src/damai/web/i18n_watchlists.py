@@ -32,6 +32,9 @@ WATCHLIST_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "watch.check": ("Periksa lonjakan sekarang", "Check for spikes now"),
     "watch.new": ("Daftar pantau baru", "New watchlist"),
     "watch.save": ("Simpan", "Save"),
+    "watch.settings_bad": (
+        "Pengaturan DAMAI_WATCH_* tidak sah; minta admin memperbaikinya (lihat docs/settings.md).",
+        "The DAMAI_WATCH_* settings are invalid; ask an admin to fix them (see docs/settings.md)."),
     "watch.syntax": (
         'Tulis kata (semua harus muncul), label:hoax atau label:hoax,sara (salah satu), dan '
         'provinsi:"Jawa Barat" (salah satu). Kueri yang tidak bisa dijalankan ditolak dengan '

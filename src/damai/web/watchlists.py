@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from damai.errors import InputError
+from damai.errors import ConfigError, InputError
 from damai.pipeline.watchlists import Rule, add, assess, check, remove
 from damai.storage.watchlists import Notification
 from damai.web.checks import row_id_ok
@@ -47,7 +47,10 @@ def posts_search(note: Notification, words: str | None, labels: tuple[str, ...],
 def watchlists_page(ctx: WebContext, request: Request, *, error: str | None = None,
                     form: dict[str, str] | None = None, status: int = 200) -> Response:
     store = ctx.store
-    rule = Rule.from_settings()
+    try:
+        rule = Rule.from_settings()
+    except ConfigError:  # the server's settings (logged by the scheduler): say so
+        return render(request, "error.html", {"message": "watch.settings_bad"}, 503)
     found = [assess(store, w, rule=rule) for w in store.watchlists.listing()]
     return render(request, "watchlists.html", {
         "found": found, "error": error, "form": form or {"name": "", "query": ""},

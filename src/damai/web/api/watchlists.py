@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from damai.auth import User
-from damai.pipeline.watchlists import add, assess, remove
+from damai.errors import ConfigError
+from damai.pipeline.watchlists import Rule, add, assess, remove
 from damai.web.api.errors import ApiError, JSONBody, documented
 from damai.web.api.responses import answered
 from damai.web.api.security import require
@@ -23,7 +24,16 @@ __all__ = ["WatchlistIn", "add_watchlist_routes"]
 
 _NOT_FOUND = (404, "Daftar pantau tidak ada / No such watchlist.")
 _REFUSED = (400, "Kueri tidak bisa dijalankan / The query cannot run.")
+_SETTINGS = (503, "Pengaturan DAMAI_WATCH_* tidak sah / The DAMAI_WATCH_* settings are invalid.")
 WatchlistId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+
+def _rule() -> Rule:
+    try:
+        return Rule.from_settings()
+    except ConfigError as exc:
+        raise ApiError(503, "settings_invalid", "pengaturan tidak sah / invalid settings: "
+                       f"{exc.message}") from None
 
 
 class WatchlistIn(BaseModel):
@@ -39,11 +49,13 @@ class WatchlistIn(BaseModel):
 def add_watchlist_routes(router: APIRouter, ctx: WebContext) -> None:
     store = ctx.store
 
-    @router.get("/watchlists", summary="Daftar pantau / Watchlists")
+    @router.get("/watchlists", summary="Daftar pantau / Watchlists",
+                responses=documented(_SETTINGS))
     def listing(_: Annotated[User, Depends(require(ctx, "GET", "/watchlists"))]) -> JSONBody:
         """`items`: tiap daftar pantau dengan hitungan jendela terakhir, baseline dan p / each
         watchlist with its last window's count, baseline and p."""
-        return JSONBody({"items": [assess(store, w).to_dict()
+        rule = _rule()
+        return JSONBody({"items": [assess(store, w, rule=rule).to_dict()
                                    for w in store.watchlists.listing()]})
 
     @router.post("/watchlists", status_code=201, responses=documented(_REFUSED),
@@ -56,7 +68,7 @@ def add_watchlist_routes(router: APIRouter, ctx: WebContext) -> None:
             made = add(store, body.name, body.query, actor=user.name)
         return JSONBody(made.to_dict(), status_code=201)
 
-    @router.get("/watchlists/{watchlist_id}", responses=documented(_NOT_FOUND),
+    @router.get("/watchlists/{watchlist_id}", responses=documented(_NOT_FOUND, _SETTINGS),
                 summary="Satu daftar pantau / One watchlist")
     def one(_: Annotated[User, Depends(require(ctx, "GET", "/watchlists/{watchlist_id}"))],
             watchlist_id: WatchlistId) -> JSONBody:
@@ -66,7 +78,7 @@ def add_watchlist_routes(router: APIRouter, ctx: WebContext) -> None:
             raise ApiError(404, "watchlist_not_found", f"daftar pantau {watchlist_id} tidak "
                                                          f"ada / no watchlist {watchlist_id}")
         notes = store.watchlists.notifications(watchlist_id=watchlist_id)
-        return JSONBody({**assess(store, found).to_dict(),
+        return JSONBody({**assess(store, found, rule=_rule()).to_dict(),
                          "notifications": [n.to_dict() for n in notes]})
 
     @router.delete("/watchlists/{watchlist_id}", responses=documented(_NOT_FOUND),
