@@ -238,6 +238,18 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "every count."),
     Setting("export_max_rows", "50000", "Most posts one export from the dashboard's /posts "
             "page writes (CSV or JSONL); the audit entry of the export says when it was cut."),
+    # watchlists and their spike alerts (issue #14 part 5; docs/watchlists.md)
+    Setting("watch_window_minutes", "60", "A watchlist's window: the posts it matched in the "
+            "last this many minutes are compared with its baseline."),
+    Setting("watch_baseline_windows", "24", "The baseline: the mean count of this many windows "
+            "just before the last one."),
+    Setting("watch_min_count", "5", "A spike needs at least this many posts in the window, "
+            "however quiet the baseline."),
+    Setting("watch_alpha", "0.001", "A spike: the chance of at least that many posts under a "
+            "Poisson law with the baseline's mean is below this."),
+    Setting("watch_retry_minutes", "1", "Wait before a notification's e-mail or Telegram "
+            "message that failed is tried again; doubled after each failure, at most 60 "
+            "minutes. It stays pending, never dropped."),
 )
 
 _BY_NAME: Final[dict[str, Setting]] = {s.name: s for s in SETTINGS}

@@ -238,6 +238,15 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("GET", f"{API}/reports/weekly"): {"params": {"week": "2026-W48"}},
     ("GET", f"{API}/reports/transparency"): {"params": {"since": "2026-11-01",
                                                          "until": "2026-11-30"}},
+    # watchlists and notifications (issue #14 part 5)
+    ("GET", f"{API}/watchlists"): {},
+    ("POST", f"{API}/watchlists"): {"json": {"name": "Hoaks banjir",
+                                             "query": "banjir label:hoax"}},
+    ("GET", f"{API}/watchlists/{{watchlist_id}}"): lambda api: {
+        "path": f"{API}/watchlists/{fresh_watchlist(api)}"},
+    ("DELETE", f"{API}/watchlists/{{watchlist_id}}"): lambda api: {
+        "path": f"{API}/watchlists/{fresh_watchlist(api)}"},
+    ("GET", f"{API}/notifications"): {"params": {"limit": 5}},
 }
 #: what an authorised call of a route answers, where it is not 200
 CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,
@@ -248,6 +257,7 @@ CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,
                                        ("POST", f"{API}/events/{{event_id}}/alerts"): 201,
                                        ("POST", f"{API}/alerts/{{alert_id}}/publish"): 201}
 CREATED[("POST", f"{API}/hoaxwatch/{{event_id}}/{{post_id}}/draft")] = 201
+CREATED[("POST", f"{API}/watchlists")] = 201
 
 
 def fresh_alert(api: Api, *, approved: bool = False) -> tuple[int, int]:
@@ -335,6 +345,17 @@ def fresh_narrative(api: Api) -> int:
         store.posts.write_batch([post], [], [])
         group_posts(store, [post])
         return store.narratives.listing(order="recent", limit=1, min_size=1)[0].id
+    finally:
+        store.close()
+
+
+def fresh_watchlist(api: Api) -> int:
+    """A new watchlist (issue #14 part 5)."""
+    from damai.pipeline.watchlists import add
+
+    store = open_store(api.url)
+    try:
+        return add(store, "Pengungsi gempa", "pengungsi gempa", actor="test").id
     finally:
         store.close()
 

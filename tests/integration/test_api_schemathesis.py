@@ -76,7 +76,9 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "GET /hoaxwatch", "POST /hoaxwatch/{event_id}/{post_id}/draft",
         "POST /hoaxwatch/{event_id}/{post_id}/dismiss",
         "GET /narratives", "GET /narratives/{narrative_id}", "GET /reports/weekly",
-        "GET /reports/transparency"}
+        "GET /reports/transparency",
+        "GET /watchlists", "POST /watchlists", "GET /watchlists/{watchlist_id}",
+        "DELETE /watchlists/{watchlist_id}", "GET /notifications"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -278,6 +280,18 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "GET /reports/transparency": [{"query": {"since": "2026-02-30", "until": "2026-03-01"}},
                                   {"query": {"since": "1970-01-01", "until": "2026-01-01"}},
                                   {"query": {"until": "2026-01-01\x00"}}],
+    # watchlists (issue #14 part 5): a query that cannot run is refused when saved
+    "GET /watchlists": [{"query": {"x": "\x00"}}],
+    "POST /watchlists": [{"body": {"name": "a", "query": 'banjir "tanpa tutup'}},
+                         {"body": {"name": "a", "query": "label:bukan_label"}},
+                         {"body": {"name": "a", "query": "warna:merah"}},
+                         {"body": {"name": "a", "query": "b" * 5000}},
+                         {"body": {"name": "\x00", "query": "banjir"}}, {"body": nested(900)}],
+    "GET /watchlists/{watchlist_id}": [{"path_parameters": {"watchlist_id": "9" * 40}},
+                                       {"path_parameters": {"watchlist_id": "424242"}}],
+    "DELETE /watchlists/{watchlist_id}": [{"path_parameters": {"watchlist_id": "424242"}},
+                                          {"path_parameters": {"watchlist_id": "0"}}],
+    "GET /notifications": [{"query": {"limit": str(2**70)}}, {"query": {"limit": "0"}}],
 }
 
 

@@ -36,6 +36,7 @@ from damai.cli import responses as responses_cli
 from damai.cli import understand as understand_cli
 from damai.cli import users as users_cli
 from damai.cli import watch as watch_cli
+from damai.cli import watchlists as watchlists_cli
 from damai.cli.common import (
     DbOption,
     cli_actor,
@@ -95,6 +96,7 @@ app.add_typer(places_cli.places_app, name="places")
 places_cli.register(alerts_cli.alerts_app)
 app.add_typer(narratives_cli.app, name="narratives")
 app.add_typer(reports_cli.app, name="report")
+app.add_typer(watchlists_cli.app, name="watchlists")
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)

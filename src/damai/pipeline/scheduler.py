@@ -61,6 +61,8 @@ LINK_EVERY = timedelta(minutes=5)
 #: how often the loop groups the posts not in a narrative yet (issue #14), and how many it
 #: groups at most in one run (the rest waits for the next, so a campaign slot never waits long)
 GROUP_EVERY = timedelta(minutes=1)
+#: how often watchlists are checked for spikes and pending notifications retried
+WATCH_EVERY = timedelta(minutes=1)
 GROUP_MOST = 20_000
 Clock = Callable[[], datetime]
 
@@ -153,6 +155,7 @@ class Scheduler:
         self._collected_at: datetime | None = None
         self._linked_at: datetime | None = None
         self._grouped_at: datetime | None = None
+        self._watched_at: datetime | None = None
 
     def run(self, *, once: bool = False,
             on_tick: Callable[[TickReport], None] | None = None) -> None:
@@ -167,6 +170,7 @@ class Scheduler:
             self.collect_when_due()
             self.link_when_due()
             self.group_when_due()
+            self.watch_when_due()
             if once:
                 return
             self._stop.wait(self.interval)
@@ -228,3 +232,20 @@ class Scheduler:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
+
+    def watch_when_due(self) -> None:
+        """Check the watchlists for spikes and send the pending notifications if
+        :data:`WATCH_EVERY` passed since the last run; a failure is logged, and the loop goes
+        on (a delivery that failed stays pending for the next run)."""
+        at = self.now()
+        if self._watched_at is not None and at - self._watched_at < WATCH_EVERY:
+            return
+        self._watched_at = at
+        from damai.pipeline.watchlists import check, deliver_due  # scipy
+
+        try:
+            made = check(self.store, now=at)
+            log.info("watchlists checked: %d new notifications, deliveries %s", len(made),
+                     deliver_due(self.store, now=at))
+        except Exception:  # as for a tick: the database or a setting went wrong; try later
+            log.exception("watchlist check failed")

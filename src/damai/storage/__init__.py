@@ -39,6 +39,7 @@ and the repositories that take their connections from it:
                       drafted from it (issue #13 part 7)
 ``store.narratives``  narratives: grouped copies of posts and their MinHash signatures (issue #14)
 ``store.tallies``     counts over a period for the weekly and transparency reports (issue #14)
+``store.watchlists``  saved searches, their spike notifications and deliveries (issue #14)
 =====================  ===========================================================
 """
 
@@ -86,6 +87,7 @@ from damai.storage.store_settings import SettingsRepository
 from damai.storage.tallies import TallyRepository
 from damai.storage.triage import TriageRepository
 from damai.storage.users import UserRepository
+from damai.storage.watchlists import WatchlistRepository
 
 __all__ = ["AuditEntry", "ClaimImport", "Job", "MigrationError", "PostClaim", "PostCursor",
            "PostPage", "PostQuery", "QuarantineEntry", "Stats", "Store", "StoreUnavailable",
@@ -128,6 +130,7 @@ class Store:
         self.hoaxwatch = HoaxwatchRepository(db)
         self.narratives = NarrativeRepository(db)
         self.tallies = TallyRepository(db)
+        self.watchlists = WatchlistRepository(db)
 
     def copy_into(self, target: Store,
                   on_table: Callable[[str, int], None] | None = None) -> dict[str, int]:

@@ -788,3 +788,53 @@ narrative_signatures = Table(
 NARRATIVE_TABLES: tuple[str, ...] = ("narratives", "narrative_posts", "narrative_signatures")
 tables.update({name: metadata.tables[name] for name in NARRATIVE_TABLES})
 # == end of narratives =============================================================================
+
+
+# == watchlists, their spike notifications and deliveries (issue #14 part 5; migration 0022) =====
+# One block at the end, like the sections above; ``tables`` is updated at its end.
+
+#: a notification's delivery state: ``pending`` until the way (e-mail, Telegram) took it, then
+#: ``sent``; a failed attempt keeps it ``pending`` with ``next_try_at`` later (never dropped)
+DELIVERY_STATES: tuple[str, ...] = ("pending", "sent")
+
+#: a saved search: ``query`` as the analyst wrote it (words, ``label:``, ``provinsi:``), and its
+#: parsed parts, so the check runs without parsing again. ``labels`` and ``provinces`` are JSON
+#: lists (any of them matches); ``words`` all must appear (full-text search).
+watchlists = Table(
+    "watchlists", metadata, _id(), _t("name", null=False), _t("query", null=False),
+    _t("words"), Column("labels", Json(), nullable=False), Column("provinces", Json(),
+                                                                  nullable=False),
+    _t("created_by", null=False), Column("created_at", UtcTime(), nullable=False),
+)
+#: a spike one watchlist raised: its window, the count in it, the baseline's mean and the
+#: Poisson tail probability; one per watchlist and window end
+notifications = Table(
+    "notifications", metadata, _id(), _ref("watchlists"),
+    Column("window_start", UtcTime(), nullable=False),
+    Column("window_end", UtcTime(), nullable=False),
+    Column("count", Integer(), nullable=False), Column("baseline", Float(), nullable=False),
+    Column("p_value", Float(), nullable=False), Column("created_at", UtcTime(), nullable=False),
+    UniqueConstraint("watchlist_id", "window_end", name="notifications_window"),
+    Index("notifications_created", "created_at", "id"),
+)
+#: the posts behind a notification (the window's matches, newest first, up to a bound)
+notification_posts = Table(
+    "notification_posts", metadata, _ref("notifications"),
+    Column("post_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("notification_id", "post_id", name="notification_posts_pkey"),
+)
+#: one way a notification goes out (``email``, ``telegram``), retried with backoff until sent
+notification_deliveries = Table(
+    "notification_deliveries", metadata, _id(), _ref("notifications"), _t("way", null=False),
+    _t("state", null=False), Column("attempts", Integer(), nullable=False,
+                                    server_default=text("0")),
+    Column("next_try_at", UtcTime(), nullable=False), _t("last_error"),
+    Column("sent_at", UtcTime()),
+    CheckConstraint(_in("state", DELIVERY_STATES), name="notification_deliveries_state_check"),
+    Index("notification_deliveries_due", "state", "next_try_at"),
+)
+WATCHLIST_TABLES: tuple[str, ...] = ("watchlists", "notifications", "notification_posts",
+                                     "notification_deliveries")
+tables.update({name: metadata.tables[name] for name in WATCHLIST_TABLES})
+# == end of watchlists =============================================================================

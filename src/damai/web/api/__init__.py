@@ -39,6 +39,7 @@ from damai.web.api.reports import add_report_routes
 from damai.web.api.responses import add_response_routes
 from damai.web.api.routes import add_read_routes
 from damai.web.api.security import API_PREFIX, API_ROUTE_ROLES, require
+from damai.web.api.watchlists import add_watchlist_routes
 from damai.web.context import WebContext
 
 __all__ = ["API_PREFIX", "API_ROUTE_ROLES", "build_api", "mount_api"]
@@ -73,6 +74,7 @@ def build_api(ctx: WebContext) -> FastAPI:
     add_hoaxwatch_routes(api.router, ctx)
     add_narrative_routes(api.router, ctx)
     add_report_routes(api.router, ctx)
+    add_watchlist_routes(api.router, ctx)
     schema: dict[str, Any] = {}
 
     @api.get("/openapi.json", include_in_schema=False)

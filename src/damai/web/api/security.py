@@ -89,6 +89,13 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     # analysts; the transparency report, aggregates only with small counts masked, for everyone
     ("GET", f"{API_PREFIX}/reports/weekly"): "analyst",
     ("GET", f"{API_PREFIX}/reports/transparency"): "viewer",
+    # watchlists and notifications (issue #14 part 5): everyone reads them; analysts save and
+    # remove watchlists
+    ("GET", f"{API_PREFIX}/watchlists"): "viewer",
+    ("POST", f"{API_PREFIX}/watchlists"): "analyst",
+    ("GET", f"{API_PREFIX}/watchlists/{{watchlist_id}}"): "viewer",
+    ("DELETE", f"{API_PREFIX}/watchlists/{{watchlist_id}}"): "analyst",
+    ("GET", f"{API_PREFIX}/notifications"): "viewer",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
