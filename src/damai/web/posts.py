@@ -11,6 +11,7 @@ from fastapi import FastAPI, Query, Request, Response
 
 from damai.auth import role_at_least
 from damai.errors import InputError
+from damai.pipeline.drilldown import drill_into, province_names
 from damai.pipeline.label_names import check_label
 from damai.pipeline.recommend import for_posts
 from damai.respond.drafting import CHANNEL_LIMITS
@@ -25,6 +26,8 @@ __all__ = ["PAGE_SIZE", "add_posts_routes", "explain_flags"]
 
 PAGE_SIZE = 50
 Text = Annotated[str | None, Query(max_length=200)]
+#: a link filter is a whole URL, which may be long
+Link = Annotated[str | None, Query(max_length=2000)]
 #: scores arrive as text: an empty form field means no bound
 Score = Annotated[str | None, Query(max_length=20)]
 
@@ -77,12 +80,15 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
     def posts(request: Request, q: Text = None, label: Text = None,
                     min_score: Score = None, max_score: Score = None, since: Text = None,
                     until: Text = None, platform: Text = None, language: Text = None,
-                    before: Text = None) -> Response:
+                    hashtag: Text = None, link: Link = None, domain: Text = None,
+                    province: Text = None, day: Text = None, before: Text = None) -> Response:
         form: dict[str, Any] = {"q": q or "", "label": label or "",
                                 "min_score": min_score or "", "max_score": max_score or "",
                                 "since": since or "",
                                 "until": until or "", "platform": platform or "",
-                                "language": language or ""}
+                                "language": language or "", "hashtag": hashtag or "",
+                                "link": link or "", "domain": domain or "",
+                                "province": province or "", "day": day or ""}
         error = None
         items: list[StoredPost] = []
         next_cursor = None
@@ -94,6 +100,8 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
                               until=_day(until, "until"), platform=platform or None,
                               language=language or None, limit=PAGE_SIZE,
                               before=_cursor(before))
+            drill_into(query, hashtag=hashtag, link=link, domain=domain,
+                       province=province, day=day)
             page = ctx.store.posts.page(query)
             items, next_cursor = page.items, page.next
         except InputError as exc:
@@ -106,7 +114,8 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
             "next_qs": urlencode({**kept, "before": next_cursor.encode()}) if next_cursor
             else None,
             "labels": [n for n in ctx.store.labels.names() if "." not in n],
-            "platforms": sorted(counts["platform"]), "languages": sorted(counts["language"])})
+            "platforms": sorted(counts["platform"]), "languages": sorted(counts["language"]),
+            "provinces": province_names()})
 
     @app.get("/posts/{post_id}")
     def post_detail(request: Request, post_id: int) -> Response:
