@@ -21,13 +21,24 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Connection
 
 from damai.errors import InputError
 from damai.storage.base import PostQuery, drill_down
 from damai.storage.dialects import Dialect
 from damai.storage.schema import post_flags, post_places, posts
+from damai.storage.types import SafeText
 
 __all__ = ["flag_conditions", "label_page", "normal_domain", "normal_hashtag", "where"]
 
@@ -103,6 +114,11 @@ def normal_domain(value: str) -> str:
     return host
 
 
+def _text(value: str) -> Any:
+    """``value`` bound as text the way stored text is (PostgreSQL refuses NUL bytes)."""
+    return bindparam(None, value, type_=SafeText())
+
+
 def _any_item(dialect: Dialect, column: Any,
               test: Any) -> ColumnElement[bool]:
     """Whether any item of the JSON array ``column`` passes ``test(item)``."""
@@ -118,8 +134,8 @@ def _host_is(host: str) -> Any:
         for separator in "?#:":
             flat = func.replace(flat, separator, "/")
         flat = flat + "/"
-        return or_(*(flat.like(f"{scheme}///{www}{host}/%") for scheme in ("http", "https")
-                     for www in ("", "www.")))
+        return or_(*(flat.like(_text(f"{scheme}///{www}{host}/%"))
+                     for scheme in ("http", "https") for www in ("", "www.")))
     return test
 
 
@@ -130,9 +146,9 @@ def drill_conditions(conn: Connection, dialect: Dialect, query: PostQuery,
     if query.hashtag:
         tag = normal_hashtag(query.hashtag)
         out.append(_any_item(dialect, posts.c.hashtags,
-                             lambda v: func.lower(func.ltrim(v, "#")) == tag))
+                             lambda v: func.lower(func.ltrim(v, "#")) == _text(tag)))
     if query.link:
-        link = query.link
+        link = _text(query.link)
         out.append(_any_item(dialect, posts.c.links, lambda v: v == link))
     if query.domain:
         out.append(_any_item(dialect, posts.c.links, _host_is(normal_domain(query.domain))))
