@@ -20,7 +20,8 @@ from typing import Any
 
 from shapely.geometry import mapping, shape  # type: ignore[import-not-found]
 
-OUT = Path(__file__).resolve().parents[1] / "src/damai/web/static/vendor/indonesia-provinces.geojson"
+OUT = (Path(__file__).resolve().parents[1]
+       / "src/damai/web/static/vendor/indonesia-provinces.geojson")
 #: degrees: about 2 km, well under a pixel of the overview's map
 TOLERANCE = 0.02
 #: Natural Earth's names that differ from Damai's official ones

@@ -41,7 +41,7 @@
           var c = colour(s.kind);
           return { label: (s.names && s.names[lang]) || s.label, data: s.data, borderColor: c,
                    backgroundColor: c, borderDash: dashes[s.kind] || [], tension: 0.2,
-                   pointRadius: 3, pointHoverRadius: 6 };
+                   pointRadius: 3, pointHoverRadius: 6, pointHitRadius: 8 };
         })
       },
       options: {
