@@ -39,7 +39,7 @@ def test_a_hashtag_and_a_province_open_their_posts(server: str) -> None:
         page.screenshot(path=str(SHOTS / "overview-choropleth.png"), full_page=True)
 
         page.locator("#top-hashtags a", has_text="#banjirbandung").click()
-        page.wait_for_url("**/posts?hashtag=banjirbandung")
+        page.wait_for_url(f"**/posts?hashtag=banjirbandung&since={DAY}")
         expect(page.locator("#post-results tbody tr")).to_have_count(2)
         expect(page.locator("input[name=hashtag]")).to_have_value("banjirbandung")
         page.screenshot(path=str(SHOTS / "drilldown-hashtag.png"), full_page=True)

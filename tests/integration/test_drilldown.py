@@ -167,12 +167,14 @@ def overview_links(html: str, section: str) -> list[tuple[str, str]]:
 def test_every_overview_number_opens_the_posts_behind_it(viewer: TestClient) -> None:
     html = viewer.get("/").text
     tags = dict(overview_links(html, "top-hashtags"))
-    assert tags == {"#banjirbandung": "/posts?hashtag=banjirbandung",
-                    "#gempa": "/posts?hashtag=gempa", "#usir": "/posts?hashtag=usir"}
+    # the tops count the newest flagged posts, and ask for their days (from the oldest's)
+    assert tags == {"#banjirbandung": f"/posts?hashtag=banjirbandung&since={DAY}",
+                    "#gempa": f"/posts?hashtag=gempa&since={DAY}",
+                    "#usir": f"/posts?hashtag=usir&since={DAY}"}
     domains = dict(overview_links(html, "top-domains"))
-    assert domains["kabar.example"] == "/posts?domain=kabar.example"
+    assert domains["kabar.example"] == f"/posts?domain=kabar.example&since={DAY}"
     assert dict(overview_links(html, "top-links"))["https://kabar.example/jalan"] \
-        == "/posts?link=https%3A%2F%2Fkabar.example%2Fjalan"
+        == f"/posts?link=https%3A%2F%2Fkabar.example%2Fjalan&since={DAY}"
     assert overview_links(html, "counts-platform") == [("3", "/posts?platform=x"),
                                                        ("2", "/posts?platform=mastodon")]
     assert overview_links(html, "counts-language") == [("4", "/posts?language=id"),

@@ -74,20 +74,26 @@ def _tops(ctx: WebContext) -> tuple[dict[str, list[dict[str, Any]]], int]:
     hashtags: Counter[str] = Counter()
     links: Counter[str] = Counter()
     domains: Counter[str] = Counter()
-    sample = ctx.store.posts.recent_fields("flagged", ("hashtags", "links"), FLAGGED_SAMPLE)
+    sample = ctx.store.posts.recent_fields("flagged", ("hashtags", "links", "created_at"),
+                                           FLAGGED_SAMPLE)
+    # the tops count the sample, so their links ask for the sample's days: a hashtag or link
+    # that few posts hold is then looked for among recent posts, not all of them
+    since = min(row["created_at"] for row in sample).strftime("%Y-%m-%d") if sample else ""
     for row in sample:
         tags, urls = row["hashtags"] or [], row["links"] or []
         hashtags.update({"#" + str(h).lower().lstrip("#") for h in tags})
         links.update({str(u) for u in urls})
         domains.update({_domain(str(u)) for u in urls} - {""})
-    return {"hashtags": _linked(hashtags, "hashtag", lambda tag: tag.lstrip("#")),
-            "links": _linked(links, "link"), "domains": _linked(domains, "domain")}, len(sample)
+    return {"hashtags": _linked(hashtags, "hashtag", since, lambda tag: tag.lstrip("#")),
+            "links": _linked(links, "link", since),
+            "domains": _linked(domains, "domain", since)}, len(sample)
 
 
-def _linked(counter: Counter[str], field: str,
+def _linked(counter: Counter[str], field: str, since: str,
             value: Any = lambda name: name) -> list[dict[str, Any]]:
-    """The top :data:`TOP` of ``counter``, each with its drill-down link on ``field``."""
-    return [{"name": name, "n": n, "href": posts_link(**{field: value(name)})}
+    """The top :data:`TOP` of ``counter``, each with its drill-down link on ``field`` (posts
+    since the day ``since``)."""
+    return [{"name": name, "n": n, "href": posts_link(**{field: value(name)}, since=since)}
             for name, n in counter.most_common(TOP)]
 
 
