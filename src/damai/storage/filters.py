@@ -212,10 +212,10 @@ def where(conn: Connection, dialect: Dialect, query: PostQuery,
         out.append(dialect.search(query.text))
     for column, value in (("platform", query.platform), ("language", query.language),
                           ("ingest_batch", query.ingest_batch)):
-        if value:
+        if value == UNKNOWN_LANGUAGE and column == "language":  # what the counts call no language
+            out.append(posts.c.language.is_(None))
+        elif value:
             out.append(posts.c[column] == value)
-    if query.language == UNKNOWN_LANGUAGE:  # what the counts call posts with no language
-        out[-1] = posts.c.language.is_(None)
     out += time_conditions(query, posts.c.created_at, posts.c.id)
     out += drill_conditions(conn, dialect, query, ordered=ordered)
     label = label_filter(conn, dialect, query, ordered=ordered)

@@ -25,5 +25,4 @@ DRILLDOWN_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "posts.link": ("Tautan", "Link"),
     "posts.domain": ("Domain", "Domain"),
     "posts.day": ("Hari", "Day"),
-    "posts.drill_clear": ("Hapus filter ini", "Clear this filter"),
 }
