@@ -5,9 +5,11 @@
    over 90 days, scores on the seven top-level labels with about 10% of posts flagged. A store
    already filled by an earlier run with the same N is reused (``--db``).
 2. Measures p50/p95 latency in process (the whole app, no network) of ``GET /api/v1/posts``: the
-   first page, a text search, a filtered search (label + score + time) and a deep cursor page;
-   and, when the dashboard routes exist (``/login``, ``/posts``, ``/triage``), the overview, a
-   search page, a filtered search page and the triage page through a logged-in session.
+   first page, a text search, a filtered search (label + score + time), a deep cursor page and
+   the drill-down filters of issue #14 (hashtag, domain, province, label + day, exact link); and,
+   when the dashboard routes exist (``/login``, ``/posts``, ``/triage``), the overview, a search
+   page, a filtered search page, the triage page and two drill-down pages through a logged-in
+   session. Each post's place is stored in ``post_places`` as the geoparser would.
 3. Starts a real uvicorn server on 127.0.0.1 and drives ``GET /api/v1/posts`` with a bounded
    asyncio HTTP/1.1 client (keep-alive connections, fixed duration): requests/s, p50/p95/p99 and
    errors.
@@ -16,7 +18,7 @@
    (a job, polled until done). Target: the busy p95 under 3x the idle p95.
 
     .venv/bin/python bench/web.py [--posts 1000000] [--db PATH] [--seconds 20] [--connections 16]
-        [--ingest-mb 9] [--only-availability]
+        [--ingest-mb 9] [--only-availability | --only-latency]
 """
 
 from __future__ import annotations
@@ -64,6 +66,12 @@ EVERYDAY = _words(
     "harus mau")
 PLACES = _words("Jakarta Bandung Surabaya Medan Makassar Palu Poso Ambon Bekasi Garut Solo "
                 "Yogyakarta Padang Aceh Lombok Kupang Jayapura Pontianak Banjarmasin Manado")
+#: the province of each place, for the ``post_places`` row the geoparser would write (issue #14)
+PROVINCE_OF = dict(zip(PLACES, (
+    "DKI Jakarta", "Jawa Barat", "Jawa Timur", "Sumatera Utara", "Sulawesi Selatan",
+    "Sulawesi Tengah", "Sulawesi Tengah", "Maluku", "Jawa Barat", "Jawa Barat", "Jawa Tengah",
+    "DI Yogyakarta", "Sumatera Barat", "Aceh", "Nusa Tenggara Barat", "Nusa Tenggara Timur",
+    "Papua", "Kalimantan Barat", "Kalimantan Selatan", "Sulawesi Utara"), strict=True))
 THEMES: dict[str, list[str]] = {
     "hate_speech": _words("benci usir dasar kaum pendatang pengkhianat bodoh sampah"),
     "abusive": _words("bangsat goblok anjing kampret tolol brengsek"),
@@ -91,7 +99,8 @@ def _post_row(i: int, rng: random.Random, now: str) -> tuple[tuple[Any, ...], li
     words = rng.choices(EVERYDAY, k=rng.randint(6, 22))
     if flagged_label:
         words += rng.choices(THEMES[flagged_label], k=rng.randint(2, 4))
-    words.insert(rng.randrange(len(words)), rng.choice(PLACES))
+    place = rng.choice(PLACES)
+    words.insert(rng.randrange(len(words)), place)
     rng.shuffle(words)
     tags = [rng.choice(PLACES).lower() + rng.choice(("damai", "info", "bencana", "viral"))
             for _ in range(rng.randint(0, 2))]
@@ -112,7 +121,8 @@ def _post_row(i: int, rng: random.Random, now: str) -> tuple[tuple[Any, ...], li
            orjson.dumps({"likes": likes, "reposts": likes // 3}).decode(), now, "bench", None,
            now, orjson.dumps(scores).decode(), orjson.dumps(flags).decode() if flags else None,
            MODEL, 0)
-    return row, [(label, scores[label], format_time(created)) for label in flags]
+    return row, [(label, scores[label], format_time(created), place) for label in flags] or [
+        (None, 0.0, "", place)]
 
 
 def fill(path: Path, posts: int, seed: int = 4) -> float:
@@ -137,7 +147,14 @@ def fill(path: Path, posts: int, seed: int = 4) -> float:
         db.executemany("INSERT INTO post_flags (post_id, label, score, created_at) "
                        "VALUES (?, ?, ?, ?)",
                        [(first + n, label, score, created)
-                        for n, (_, flags) in enumerate(made) for label, score, created in flags])
+                        for n, (_, flags) in enumerate(made)
+                        for label, score, created, _ in flags if label])
+        # the place each text names, as the geoparser stores it at ingest (issue #13)
+        db.executemany("INSERT INTO post_places (post_id, ordinal, level, name, province, "
+                       "regency, district, lat, lon) VALUES (?, 0, 'regency', ?, ?, ?, NULL, "
+                       "0, 0)",
+                       [(first + n, f"Kota {flags[0][3]}", PROVINCE_OF[flags[0][3]],
+                         f"Kota {flags[0][3]}") for n, (_, flags) in enumerate(made)])
         db.execute("COMMIT")
         print(f"  {min(posts, start + chunk):>9,} posts", end="\r", flush=True)
     db.execute("INSERT INTO posts_fts(rowid, text) SELECT id, text FROM posts")
@@ -152,6 +169,8 @@ def count_posts(path: Path) -> int:
         return -1
     db = sqlite3.connect(path)
     try:
+        if db.execute("SELECT 1 FROM post_places LIMIT 1").fetchone() is None:
+            return -1  # filled before the drill-down figures (issue #14): fill again
         return int(db.execute("SELECT count(*) FROM posts").fetchone()[0])
     except sqlite3.Error:
         return -1
@@ -216,6 +235,30 @@ def api_cases(url: str, posts: int) -> dict[str, dict[str, Any]]:
         "API uncertain (label, 0.3..0.6)": {"label": "radicalism", "min_score": 0.3,
                                             "max_score": 0.6, "limit": 50},
         f"API deep cursor page (post {posts // 2:,})": {"limit": 50, "cursor": deep},
+        **drill_cases(url),
+    }
+
+
+def drill_cases(url: str) -> dict[str, dict[str, Any]]:
+    """Drill-down requests (issue #14), as the overview's links make them."""
+    day = format_time(END - timedelta(days=3))[:10]
+    with open_store(url) as store:
+        sample = store.posts.recent_fields("flagged", ("created_at",), 1000)
+    sample_since = min(r["created_at"] for r in sample).strftime("%Y-%m-%d")
+    return {
+        "API drill hashtag (#bandungviral)": {"hashtag": "bandungviral", "limit": 50},
+        "API drill domain (kompas.example.id)": {"domain": "kompas.example.id", "limit": 50},
+        "API drill province (Jawa Barat, dense)": {"province": "Jawa Barat", "limit": 50},
+        "API drill province (Papua, sparse)": {"province": "Papua", "limit": 50},
+        "API drill label+day (chart point)": {"label": "hoax", "since": f"{day}T00:00:00Z",
+                                              "until": f"{day}T23:59:59Z", "limit": 50},
+        # the overview's top links ask for the days of its sample (the newest 1,000 flagged
+        # posts); a link at most one post holds is then looked for in those days only
+        "API drill link (<= 1 post, overview's days)": {
+            "link": "https://kompas.example.id/7", "since": sample_since, "limit": 50},
+        # the same without a time bound: every post's links are read (the worst case)
+        "API drill link (<= 1 post, all time: scan)": {
+            "link": "https://kompas.example.id/7", "limit": 50},
     }
 
 
@@ -252,7 +295,9 @@ def measure_pages(client: Any, runs: int) -> list[tuple[str, ...]]:
     cases = {"overview /": ("/", {}), "search /posts?q=banjir": ("/posts", {"q": "banjir"}),
              "filtered /posts (label+score+time)": ("/posts", {
                  "q": "", "label": "radicalism", "min_score": 0.7, "since": since}),
-             "triage /triage": ("/triage", {})}
+             "triage /triage": ("/triage", {}),
+             "drill /posts?hashtag=bandungviral": ("/posts", {"hashtag": "bandungviral"}),
+             "drill /posts?province=Jawa Barat": ("/posts", {"province": "Jawa Barat"})}
     rows = []
     for name, (path, params) in cases.items():
         def call(path: str = path, params: dict[str, Any] = params) -> None:
@@ -463,6 +508,8 @@ def main() -> None:
                         help="size of the NDJSON body ingested during the availability figure")
     parser.add_argument("--only-availability", action="store_true",
                         help="skip the latency and load figures")
+    parser.add_argument("--only-latency", action="store_true",
+                        help="skip the load and availability figures (a shared machine)")
     args = parser.parse_args()
     path = args.db or Path(tempfile.gettempdir()) / f"damai-bench-web-{args.posts}.sqlite3"
     os.environ.setdefault("DAMAI_DATA_DIR", str(path.parent / "damai-bench-web-data"))
@@ -494,6 +541,8 @@ def main() -> None:
           "(target p95 < 300 ms)")
     for line in table(rows, ("case", "p50 ms", "p95 ms", "verdict")):
         print(line)
+    if args.only_latency:
+        return
     load = measure_load(url, token, args.posts, args.seconds, args.connections, args.workers)
     print("\nGET /api/v1/posts against uvicorn on 127.0.0.1 (target >= 200 req/s, no errors)")
     print("  " + "  |  ".join(load))

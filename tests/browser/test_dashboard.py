@@ -173,8 +173,8 @@ def test_dashboard_in_chromium(server: str) -> None:
         # overview: chart and map drawn by our own script from the JSON block
         page.goto(server + "/")
         expect(page.locator("#total-posts")).to_have_text("6")
-        expect(page.locator("#province-map .leaflet-interactive").first).to_be_attached()
-        assert page.locator("#province-map .leaflet-interactive").count() == 6
+        # the province choropleth: the 33 bundled polygons (issue #14 part 4)
+        expect(page.locator("#province-map path[data-province]")).to_have_count(33)
         page.wait_for_function("document.getElementById('volume-chart').width > 0")
         expect(page.locator("#top-hashtags")).to_contain_text("#banjir")
         page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)

@@ -117,6 +117,14 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
                              "NDY3NDQwNzM3MDk1NTE2MTUsImYiOiIwIn0"}},
         {"query": {"q": "x" * 5000}}, {"query": {"limit": str(2**70)}},
         {"query": {"min_score": "1e400", "label": "hate"}},
+        # the drill-down filters (issue #14): NUL bytes, LIKE wildcards, oversized values, an
+        # unknown province, a path where a host should be
+        {"query": {"hashtag": "banjir\x00"}}, {"query": {"hashtag": "%_%"}},
+        {"query": {"hashtag": "#" * 5000}}, {"query": {"link": "https://x.example/" + "a" * 5000}},
+        {"query": {"link": "\x00"}}, {"query": {"domain": "%"}},
+        {"query": {"domain": "kabar.example/../../etc"}}, {"query": {"domain": "a" * 300}},
+        {"query": {"province": "Atlantis"}}, {"query": {"province": "Jawa Barat\x00"}},
+        {"query": {"province": "' OR 1=1 --"}},
     ],
     "GET /posts/{post_id}": [
         {"path_parameters": {"post_id": "twitter:99999999999999999999"}},

@@ -110,5 +110,7 @@ def test_the_overview_map_counts_geoparsed_posts_without_a_platform_location(
     stock(db_url)
     html = viewer.get("/").text  # type: ignore[attr-defined]
     table = html.split('id="province-table"')[1].split("</table>")[0]
-    assert '<td>Sulawesi Tengah</td><td class="num">3</td>' in table
-    assert '<td>Jawa Barat</td><td class="num">2</td>' in table
+    # each count opens the province's posts (issue #14 part 3)
+    assert ('<td>Sulawesi Tengah</td><td class="num"><a href="/posts?province=Sulawesi+Tengah">'
+            '3</a></td>') in table
+    assert '<td>Jawa Barat</td><td class="num"><a href="/posts?province=Jawa+Barat">2</a>' in table

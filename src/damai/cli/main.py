@@ -58,6 +58,7 @@ from damai.cli.labels import (
 )
 from damai.errors import DamaiError
 from damai.export import EXPORT_FORMATS, export_posts, iter_jsonl
+from damai.pipeline.drilldown import drill_into
 from damai.pipeline.ingest import IngestAudit, IngestOptions, IngestReport, ingest_paths
 from damai.pipeline.label_names import check_label, flagged_counts
 from damai.records import RecordFailure
@@ -214,6 +215,13 @@ def posts(
     min_score: MinScoreOpt = None,
     max_score: MaxScoreOpt = None,
     flagged: FlaggedOpt = None,
+    hashtag: Annotated[str | None, typer.Option(
+        help="Tagar, dengan atau tanpa # / hashtag, with or without #")] = None,
+    link: Annotated[str | None, typer.Option(help="Tautan persis / the exact URL")] = None,
+    domain: Annotated[str | None, typer.Option(
+        help="Nama host, tanpa www. / host name, without www.")] = None,
+    province: Annotated[str | None, typer.Option(
+        help="Nama resmi provinsi, mis. 'Jawa Barat' / official province name")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Jumlah / how many")] = 20,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     output: Annotated[str, typer.Option("--output", "-o", help="table | jsonl | csv")] = "table",
@@ -222,6 +230,7 @@ def posts(
     """Cari dan tampilkan post. / Query stored posts."""
     query = _query(search, since, until, platform, language, limit, offset, label=label,
                    min_score=min_score, max_score=max_score, flagged=flagged)
+    drill_into(query, hashtag=hashtag, link=link, domain=domain, province=province)
     with store_from(db) as store:
         check_label(store, label)
         found = store.posts.query(query)

@@ -32,6 +32,7 @@ __all__ = [
     "StoredPost",
     "TriageState",
     "WriteResult",
+    "drill_down",
     "filters_posts",
     "fingerprint",
     "format_time",
@@ -143,6 +144,13 @@ class PostQuery:
     flagged: bool | None = None
     #: keyset pagination: only posts older than this position (see :class:`PostCursor`)
     before: PostCursor | None = None
+    #: drill-down filters (issue #14): a hashtag (any case, with or without ``#``), a link (the
+    #: exact URL), a domain (the host, ``www.`` ignored) and a province (its official name, from
+    #: the places the post names)
+    hashtag: str | None = None
+    link: str | None = None
+    domain: str | None = None
+    province: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +243,12 @@ def filters_posts(query: PostQuery) -> bool:
     """Whether ``query`` filters on columns of ``posts`` (not only on labels); without such
     filters a flagged-label query is counted on the ``post_flags`` index alone."""
     return any((query.text, query.platform, query.language, query.ingest_batch, query.since,
-                query.until))
+                query.until, *drill_down(query)))
+
+
+def drill_down(query: PostQuery) -> tuple[str | None, ...]:
+    """The drill-down filters of ``query`` (hashtag, link, domain, province), in that order."""
+    return query.hashtag, query.link, query.domain, query.province
 
 
 def fingerprint(failure: RecordFailure) -> str:

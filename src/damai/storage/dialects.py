@@ -11,6 +11,8 @@ Every other query is written once in SQLAlchemy Core. :data:`DIALECTS` bundles, 
 - ``score``: one label's score read from a post's ``labels`` JSON (for queries on unflagged scores);
 - ``day``: the UTC day of a time column as ``YYYY-MM-DD``;
 - ``insert``: the dialect's ``INSERT`` construct, which has ``ON CONFLICT`` upserts;
+- ``elements``: the items of a JSON array column as a table with one ``value`` column (for the
+  hashtag, link and domain filters of issue #14);
 - ``dense_first``: whether the planner needs Damai's help choosing how to apply a label filter
   (see :func:`damai.storage.filters.label_filter`).
 """
@@ -27,6 +29,7 @@ from sqlalchemy import ColumnElement, Float, Table, bindparam, cast, func, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine import Dialect as SQLDialect
+from sqlalchemy.sql.selectable import TableValuedAlias
 
 from damai.storage.base import POST_COLUMNS
 from damai.storage.schema import posts
@@ -112,6 +115,14 @@ def _day_postgresql(column: ColumnElement[Any]) -> ColumnElement[str]:
     return func.to_char(column.op("AT TIME ZONE")(text("'UTC'")), "YYYY-MM-DD")
 
 
+def _elements_sqlite(column: ColumnElement[Any]) -> TableValuedAlias:
+    return func.json_each(column).table_valued("value")
+
+
+def _elements_postgresql(column: ColumnElement[Any]) -> TableValuedAlias:
+    return func.jsonb_array_elements_text(column).table_valued("value")
+
+
 @dataclass(frozen=True, slots=True)
 class Dialect:
     name: str
@@ -124,14 +135,17 @@ class Dialect:
     day: Callable[[ColumnElement[Any]], ColumnElement[str]]
     #: the dialect's ``insert`` (with ``on_conflict_do_nothing`` / ``on_conflict_do_update``)
     insert: Callable[[Table], Any]
+    elements: Callable[[ColumnElement[Any]], TableValuedAlias]
     #: SQLite's planner cannot tell a dense label from a sparse one; PostgreSQL's statistics can
     dense_first: bool
 
 
 DIALECTS: dict[str, Dialect] = {
     "sqlite": Dialect("sqlite", _search_sqlite, _insert_posts_sqlite, _index_sqlite,
-                      _score_sqlite, _day_sqlite, sqlite.insert, dense_first=True),
+                      _score_sqlite, _day_sqlite, sqlite.insert, _elements_sqlite,
+                      dense_first=True),
     "postgresql": Dialect("postgresql", _search_postgresql, _insert_posts_postgresql,
                           _index_postgresql, _score_postgresql,
-                          _day_postgresql, postgresql.insert, dense_first=False),
+                          _day_postgresql, postgresql.insert,
+                          _elements_postgresql, dense_first=False),
 }

@@ -97,13 +97,16 @@ class PlaceRepository(Repository):
             counts = {str(name): int(n) for name, n in conn.execute(query)}
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
-    def recent_without_geo(self, limit: int) -> list[tuple[Place, ...]]:
-        """The places of the newest ``limit`` posts that name a place and have no location
-        from their platform (what the overview's map adds to the platform's locations)."""
+    def recent_province_counts(self, limit: int) -> tuple[dict[str, int], int]:
+        """Posts per province among the newest ``limit`` posts that name a place (a post naming
+        two provinces counts in both), most first, and how many posts that sample holds: what
+        the overview's map draws, and what ``province=`` on the post list finds."""
+        placed = select(_P.post_id).where(_P.post_id == posts.c.id).exists()
+        newest = (select(posts.c.id).where(placed).order_by(posts.c.created_at.desc())
+                  .limit(limit).subquery())
+        query = (select(_P.province, func.count(_P.post_id.distinct()))
+                 .where(_P.post_id.in_(select(newest.c.id))).group_by(_P.province))
         with self.db.read() as conn:
-            newest = conn.execute(
-                select(posts.c.id).where(posts.c.geo.is_(None),
-                                         select(_P.post_id).where(_P.post_id == posts.c.id)
-                                         .exists())
-                .order_by(posts.c.created_at.desc()).limit(limit)).scalars().all()
-        return list(self.of_posts([int(i) for i in newest]).values())
+            counts = {str(name): int(n) for name, n in conn.execute(query)}
+            sample = int(conn.scalar(select(func.count()).select_from(newest)) or 0)
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))), sample

@@ -53,7 +53,9 @@ _ALL = (posts.c.id, *(posts.c[c] for c in POST_COLUMNS))
 _PAGE = (posts.c.id, *(posts.c[c] for c in PAGE_COLUMNS))
 _RECENT: dict[str, ColumnElement[bool]] = {"flagged": posts.c.flags.isnot(None),
                                            "geo": posts.c.geo.isnot(None)}
-_JSON_FIELDS = frozenset({"hashtags", "links", "geo"})
+#: what :meth:`PostRepository.recent_fields` reads: the JSON fields the overview counts, and the
+#: time that bounds its drill-down links
+_JSON_FIELDS = frozenset({"hashtags", "links", "geo", "created_at"})
 _CHUNK = 500
 _STREAM_PAGE = 1000
 _REFRESH = (update(posts)
@@ -236,8 +238,8 @@ class PostRepository(Repository):
 
     def recent_fields(self, kind: str, fields: tuple[str, ...],
                       limit: int) -> list[dict[str, Any]]:
-        """Only the JSON ``fields`` (``hashtags``, ``links``, ``geo``) of :meth:`recent`,
-        decoded: what the overview counts, without building whole posts."""
+        """Only the JSON ``fields`` (``hashtags``, ``links``, ``geo``, and ``created_at``) of
+        :meth:`recent`, decoded: what the overview counts, without building whole posts."""
         if kind not in _RECENT or not set(fields) <= _JSON_FIELDS:
             raise InputError(f"unknown kind {kind!r} or fields {fields!r}")
         with self.db.read() as conn:

@@ -12,6 +12,7 @@ from typing import Final
 from damai.web.i18n_account import ACCOUNT_MESSAGES
 from damai.web.i18n_ambassadors import AMBASSADOR_MESSAGES
 from damai.web.i18n_campaigns import CAMPAIGN_MESSAGES
+from damai.web.i18n_drilldown import DRILLDOWN_MESSAGES
 from damai.web.i18n_events import EVENT_MESSAGES
 from damai.web.i18n_hoaxwatch import HOAXWATCH_MESSAGES
 from damai.web.i18n_map import MAP_MESSAGES
@@ -538,6 +539,7 @@ MESSAGES.update(AMBASSADOR_MESSAGES)
 
 
 MESSAGES.update(CAMPAIGN_MESSAGES)  # issue #12: the campaign pages
+MESSAGES.update(DRILLDOWN_MESSAGES)  # issue #14 parts 3 and 4: drill-down and the choropleth
 MESSAGES.update(MEASURE_MESSAGES)  # issue #12 part 7: the measure page
 MESSAGES.update(EVENT_MESSAGES)  # issue #13: the events page
 MESSAGES.update(ACCOUNT_MESSAGES)  # issue #14 part 7: my account, password resets

@@ -7,9 +7,13 @@ coverage once they exist.
 
 Every figure comes from a bounded read: the summary tables (volume, platform, language) and the
 newest :data:`FLAGGED_SAMPLE` flagged posts and :data:`GEO_SAMPLE` posts with a place (partial
-indexes), so the page costs the same on a thousand posts or a million. A post's place on the map
-is the platform's location when it gives one; otherwise (issue #13) the most specific place its
-text names, as the geoparser found it at ingest (newest :data:`GEO_SAMPLE` such posts).
+indexes), so the page costs the same on a thousand posts or a million.
+
+Every number drills down (issue #14 parts 3 and 4): it links to ``/posts`` with the filters that
+find its posts (:func:`posts_link`). So the map counts a post in each province its text names, as
+the geoparser found it at ingest (``post_places``), which is what ``/posts?province=`` reads; a
+platform's own location names no province reliably and is left out. The map is a choropleth of
+the bundled province boundaries (``static/vendor/indonesia-provinces.geojson``, Natural Earth).
 """
 
 from __future__ import annotations
@@ -18,20 +22,19 @@ import statistics
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request, Response
 
-from damai.records import Geo, Place
 from damai.respond.entries import THEMES
-from damai.understand.geoparse import most_specific
-from damai.understand.places import PROVINCES, province_of
+from damai.understand.places import PROVINCES
 from damai.understand.taxonomy import load_taxonomy
 from damai.web.context import WebContext
 from damai.web.library import theme_names
 from damai.web.render import render
 
-__all__ = ["FLAGGED_SAMPLE", "GEO_SAMPLE", "add_overview_routes", "overview_data"]
+__all__ = ["FLAGGED_SAMPLE", "GEO_SAMPLE", "add_overview_routes", "overview_data",
+           "posts_link"]
 
 FLAGGED_SAMPLE: Final = 1000
 GEO_SAMPLE: Final = 2000
@@ -56,21 +59,42 @@ def _volume(ctx: WebContext) -> dict[str, Any]:
                "total": sum(per_day.get(d, 0) for d in days)}
               for label, per_day in sorted(volume.items(),
                                            key=lambda kv: (order[taxonomy.kind(kv[0])], kv[0]))]
-    return {"days": days, "series": [s for s in series if s["total"]]}
+    kept = [s for s in series if s["total"]]
+    for s in kept:  # a label's total covers the chart's days: its link asks for those days
+        s["href"] = posts_link(label=str(s["label"]), since=days[0],
+                               until=_next_day(days[-1]))
+    return {"days": days, "series": kept}
 
 
-def _tops(ctx: WebContext) -> tuple[dict[str, list[tuple[str, int]]], int]:
+def _next_day(day: str) -> str:
+    return (datetime.fromisoformat(day) + timedelta(days=1)).strftime("%Y-%m-%d")
+
+
+def _tops(ctx: WebContext) -> tuple[dict[str, list[dict[str, Any]]], int]:
     hashtags: Counter[str] = Counter()
     links: Counter[str] = Counter()
     domains: Counter[str] = Counter()
-    sample = ctx.store.posts.recent_fields("flagged", ("hashtags", "links"), FLAGGED_SAMPLE)
+    sample = ctx.store.posts.recent_fields("flagged", ("hashtags", "links", "created_at"),
+                                           FLAGGED_SAMPLE)
+    # the tops count the sample, so their links ask for the sample's days: a hashtag or link
+    # that few posts hold is then looked for among recent posts, not all of them
+    since = min(row["created_at"] for row in sample).strftime("%Y-%m-%d") if sample else ""
     for row in sample:
         tags, urls = row["hashtags"] or [], row["links"] or []
         hashtags.update({"#" + str(h).lower().lstrip("#") for h in tags})
         links.update({str(u) for u in urls})
         domains.update({_domain(str(u)) for u in urls} - {""})
-    return {"hashtags": hashtags.most_common(TOP), "links": links.most_common(TOP),
-            "domains": domains.most_common(TOP)}, len(sample)
+    return {"hashtags": _linked(hashtags, "hashtag", since, lambda tag: tag.lstrip("#")),
+            "links": _linked(links, "link", since),
+            "domains": _linked(domains, "domain", since)}, len(sample)
+
+
+def _linked(counter: Counter[str], field: str, since: str,
+            value: Any = lambda name: name) -> list[dict[str, Any]]:
+    """The top :data:`TOP` of ``counter``, each with its drill-down link on ``field`` (posts
+    since the day ``since``)."""
+    return [{"name": name, "n": n, "href": posts_link(**{field: value(name)}, since=since)}
+            for name, n in counter.most_common(TOP)]
 
 
 def _domain(link: str) -> str:
@@ -81,25 +105,17 @@ def _domain(link: str) -> str:
     return host.removeprefix("www.")
 
 
-def _geoparsed(places: tuple[Place, ...]) -> Geo | None:
-    """A post's geoparsed location: its most specific place's point, named by its province
-    (which :func:`province_of` reads first)."""
-    place = most_specific(places)
-    return None if place is None else Geo(place.lat, place.lon, place.province)
+def posts_link(**filters: str) -> str:
+    """The post list with ``filters`` (empty ones left out): where an overview number leads."""
+    return "/posts?" + urlencode({k: v for k, v in filters.items() if v})
 
 
 def _provinces(ctx: WebContext) -> tuple[list[dict[str, Any]], int]:
-    counts: Counter[str] = Counter()
-    sample = [Geo.from_dict(row["geo"])
-              for row in ctx.store.posts.recent_fields("geo", ("geo",), GEO_SAMPLE)]
-    sample += [_geoparsed(p) for p in ctx.store.places.recent_without_geo(GEO_SAMPLE)]
-    for geo in sample:
-        province = province_of(geo)
-        if province:
-            counts[province.name] += 1
-    rows = [{"name": p.name, "lat": p.lat, "lon": p.lon, "n": counts[p.name]}
-            for p in PROVINCES if counts[p.name]]
-    return sorted(rows, key=lambda r: -int(r["n"])), len(sample)
+    """Every province, west to east, with its posts among the newest placed posts."""
+    counts, sample = ctx.store.places.recent_province_counts(GEO_SAMPLE)
+    rows = [{"name": p.name, "n": counts.get(p.name, 0),
+             "href": posts_link(province=p.name)} for p in PROVINCES]
+    return rows, sample
 
 
 def _responding(ctx: WebContext, days: list[str]) -> dict[str, Any]:
@@ -131,11 +147,13 @@ def overview_data(ctx: WebContext) -> dict[str, Any]:
     """Everything the overview shows, as plain data (also what its chart and map read)."""
     tops, flagged_sample = _tops(ctx)
     provinces, geo_sample = _provinces(ctx)
-    counts = ctx.store.posts.post_counts()
+    counts = {column: [{"name": name, "n": n, "href": posts_link(**{column: name})}
+                       for name, n in per.items()]
+              for column, per in ctx.store.posts.post_counts().items()}
     volume = _volume(ctx)
     return {"volume": volume, "tops": tops, "flagged_sample": flagged_sample,
             "provinces": provinces, "geo_sample": geo_sample, "counts": counts,
-            "total": sum(counts["platform"].values()),
+            "total": sum(row["n"] for row in counts["platform"]),
             "responding": _responding(ctx, volume["days"])}
 
 

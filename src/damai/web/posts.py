@@ -15,6 +15,7 @@ from fastapi.responses import StreamingResponse
 from damai import settings
 from damai.auth import role_at_least
 from damai.errors import InputError
+from damai.pipeline.drilldown import drill_into, province_names
 from damai.pipeline.label_names import check_label
 from damai.pipeline.recommend import for_posts
 from damai.respond.drafting import CHANNEL_LIMITS
@@ -30,6 +31,8 @@ __all__ = ["PAGE_SIZE", "add_posts_routes", "explain_flags", "post_query"]
 
 PAGE_SIZE = 50
 Text = Annotated[str | None, Query(max_length=200)]
+#: a link filter is a whole URL, which may be long
+Link = Annotated[str | None, Query(max_length=2000)]
 #: scores arrive as text: an empty form field means no bound
 Score = Annotated[str | None, Query(max_length=20)]
 
@@ -72,12 +75,16 @@ def post_query(ctx: WebContext, form: dict[str, Any]) -> PostQuery:
     :class:`InputError` naming the field to fix."""
     label = form.get("label") or None
     check_label(ctx.store, label)
-    return PostQuery(text=form.get("q") or None, label=label,
-                     min_score=_score(form.get("min_score"), "min_score"),
-                     max_score=_score(form.get("max_score"), "max_score"),
-                     since=_day(form.get("since"), "since"), until=_day(form.get("until"), "until"),
-                     platform=form.get("platform") or None,
-                     language=form.get("language") or None, limit=PAGE_SIZE)
+    query = PostQuery(text=form.get("q") or None, label=label,
+                      min_score=_score(form.get("min_score"), "min_score"),
+                      max_score=_score(form.get("max_score"), "max_score"),
+                      since=_day(form.get("since"), "since"),
+                      until=_day(form.get("until"), "until"),
+                      platform=form.get("platform") or None,
+                      language=form.get("language") or None, limit=PAGE_SIZE)
+    return drill_into(query, hashtag=form.get("hashtag"), link=form.get("link"),
+                      domain=form.get("domain"), province=form.get("province"),
+                      day=form.get("day"))
 
 
 def explain_flags(ctx: WebContext, stored: StoredPost) -> dict[str, list[tuple[str, float]]]:
@@ -95,12 +102,15 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
     def posts(request: Request, q: Text = None, label: Text = None,
               min_score: Score = None, max_score: Score = None, since: Text = None,
               until: Text = None, platform: Text = None, language: Text = None,
-              before: Text = None) -> Response:
+              hashtag: Text = None, link: Link = None, domain: Text = None,
+              province: Text = None, day: Text = None, before: Text = None) -> Response:
         form: dict[str, Any] = {"q": q or "", "label": label or "",
                                 "min_score": min_score or "", "max_score": max_score or "",
                                 "since": since or "",
                                 "until": until or "", "platform": platform or "",
-                                "language": language or ""}
+                                "language": language or "", "hashtag": hashtag or "",
+                                "link": link or "", "domain": domain or "",
+                                "province": province or "", "day": day or ""}
         error = None
         items: list[StoredPost] = []
         next_cursor = None
@@ -119,16 +129,21 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
             "next_qs": urlencode({**kept, "before": next_cursor.encode()}) if next_cursor
             else None,
             "labels": [n for n in ctx.store.labels.names() if "." not in n],
-            "platforms": sorted(counts["platform"]), "languages": sorted(counts["language"])})
+            "platforms": sorted(counts["platform"]), "languages": sorted(counts["language"]),
+            "provinces": province_names()})
 
     @app.get("/posts/export")
     def export(request: Request, format: Text = None,
                q: Text = None, label: Text = None, min_score: Score = None,
                max_score: Score = None, since: Text = None, until: Text = None,
-               platform: Text = None, language: Text = None) -> Response:
+               platform: Text = None, language: Text = None, hashtag: Text = None,
+               link: Link = None, domain: Text = None, province: Text = None,
+               day: Text = None) -> Response:
         form = {k: v for k, v in {"q": q, "label": label, "min_score": min_score,
                                   "max_score": max_score, "since": since, "until": until,
-                                  "platform": platform, "language": language}.items() if v}
+                                  "platform": platform, "language": language,
+                                  "hashtag": hashtag, "link": link, "domain": domain,
+                                  "province": province, "day": day}.items() if v}
         try:
             if format not in EXPORT_TYPES:
                 raise InputError("format: tulis csv atau jsonl / write csv or jsonl")

@@ -16,7 +16,7 @@ from datetime import datetime
 import orjson
 
 from damai.storage import PostCursor, PostQuery
-from damai.storage.base import format_time, parse_time
+from damai.storage.base import drill_down, format_time, parse_time
 from damai.web.api.errors import ApiError
 from damai.web.checks import row_id_ok, utc_ok
 
@@ -27,8 +27,11 @@ _VERSION = 1
 
 def filters_fingerprint(query: PostQuery) -> str:
     """A short digest of every filter of ``query`` except its page size and offset."""
-    parts = (query.text, query.label, query.min_score, query.max_score, query.flagged,
-             format_time(query.since), format_time(query.until), query.platform, query.language)
+    parts: tuple[str | float | bool | None, ...] = (
+        query.text, query.label, query.min_score, query.max_score, query.flagged,
+        format_time(query.since), format_time(query.until), query.platform, query.language)
+    if any(drill_down(query)):  # issue #14; cursors of queries without them stay valid
+        parts += drill_down(query)
     return hashlib.sha256(orjson.dumps(parts)).hexdigest()[:16]
 
 

@@ -8,9 +8,12 @@ from fastapi import APIRouter, Depends, Query
 
 from damai import settings
 from damai.auth import User
+from damai.errors import InputError
+from damai.pipeline.drilldown import check_province, province_names
 from damai.pipeline.label_names import flagged_counts, known_labels
 from damai.records import Post
 from damai.storage import PostQuery
+from damai.storage.filters import normal_domain
 from damai.understand.model import TextClassifier
 from damai.understand.types import Prediction
 from damai.web.api.cursor import decode_cursor, encode_cursor
@@ -80,6 +83,20 @@ def _check_query(query: PostQuery) -> None:
                                            "greater than max_score.")
 
 
+def _drill_down(query: PostQuery, domain: str | None, province: str | None) -> None:
+    """The domain and province filters, checked: a 400 names what is wrong (for a province,
+    with the valid names)."""
+    try:
+        query.domain = normal_domain(domain) if domain else None
+    except InputError as exc:
+        raise ApiError(400, "invalid_domain", exc.message) from None
+    try:
+        query.province = check_province(province)
+    except InputError as exc:
+        raise ApiError(400, "unknown_province", exc.message,
+                       {"valid": province_names()}) from None
+
+
 def _terms(explanations: dict[str, list[tuple[str, float]]]) -> dict[str, list[dict[str, Any]]]:
     return {label: [{"term": t, "weight": round(w, 4)} for t, w in terms]
             for label, terms in explanations.items()}
@@ -131,6 +148,15 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
         until: Annotated[datetime | None, Query(description="Eksklusif / Exclusive.")] = None,
         platform: Annotated[str | None, Query(max_length=32)] = None,
         language: Annotated[str | None, Query(max_length=16)] = None,
+        hashtag: Annotated[str | None, Query(max_length=200, description=(
+            "Tagar, dengan atau tanpa # / Hashtag, with or without #."))] = None,
+        link: Annotated[str | None, Query(max_length=2000, description=(
+            "Tautan persis / The exact URL."))] = None,
+        domain: Annotated[str | None, Query(max_length=253, description=(
+            "Nama host, tanpa www. / Host name, without www."))] = None,
+        province: Annotated[str | None, Query(max_length=64, description=(
+            "Nama resmi provinsi yang disebut post / Official name of a province the post "
+            "names."))] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
         cursor: Annotated[str | None, Query(max_length=512, description=(
             "`next_cursor` dari halaman sebelumnya / `next_cursor` of the previous page."))] = None,
@@ -139,7 +165,9 @@ def add_read_routes(router: APIRouter, ctx: WebContext) -> None:
         query = PostQuery(text=q or None, label=label or None, min_score=min_score,
                           max_score=max_score, flagged=flagged, since=utc_param(since, "since"),
                           until=utc_param(until, "until"), platform=platform or None,
-                          language=language or None, limit=limit)
+                          language=language or None, limit=limit, hashtag=hashtag or None,
+                          link=link or None)
+        _drill_down(query, domain, province)
         _check_query(query)
         if label:
             known = known_labels(store)
