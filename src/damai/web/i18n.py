@@ -17,6 +17,7 @@ from damai.web.i18n_hoaxwatch import HOAXWATCH_MESSAGES
 from damai.web.i18n_map import MAP_MESSAGES
 from damai.web.i18n_measure import MEASURE_MESSAGES
 from damai.web.i18n_narratives import NARRATIVE_MESSAGES
+from damai.web.i18n_triage import TRIAGE_MESSAGES
 
 __all__ = ["DEFAULT_LANG", "LANGS", "LANG_COOKIE", "MESSAGES", "translator"]
 
@@ -542,6 +543,7 @@ MESSAGES.update(ACCOUNT_MESSAGES)  # issue #14 part 7: my account, password rese
 MESSAGES.update(MAP_MESSAGES)  # issue #13: the map page, and reports on the events page
 MESSAGES.update(HOAXWATCH_MESSAGES)  # issue #13 part 7: the hoax-watch page
 MESSAGES.update(NARRATIVE_MESSAGES)  # issue #14 part 2: the narratives pages
+MESSAGES.update(TRIAGE_MESSAGES)  # issue #14 part 1: triage as a work queue
 
 
 def translator(lang: str) -> Callable[..., str]:

@@ -20,6 +20,8 @@ from damai.web.checks import row_id_ok, utc_ok
 from damai.web.context import WebContext
 from damai.web.library import theme_names
 from damai.web.render import render, signed_in
+from damai.web.triage import triagers
+from damai.web.triage_actions import last_undoable
 
 __all__ = ["PAGE_SIZE", "add_posts_routes", "explain_flags"]
 
@@ -126,4 +128,7 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
             "entries": ctx.store.library.current(status="approved"),
             "channels": sorted(CHANNEL_LIMITS),
             "judged": ctx.store.triage.judgements([post_id]).get(post_id, {}),
+            "notes": ctx.store.triage_queue.notes([post_id]).get(post_id, []),
+            "triagers": triagers(ctx) if analyst else [],
+            "undoable": last_undoable(ctx, signed_in(request)[0].name) if analyst else None,
             "claim": ctx.store.claims.for_post(post_id)})
