@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import orjson
 import pytest
 
 from damai.auth import open_auth_store
@@ -18,7 +19,7 @@ from damai.storage.base import LabelUpdate
 from damai.storage.triage_queue import QueueFilter
 from damai.understand.taxonomy import load_taxonomy
 from damai.web.triage_actions import MAX_BULK
-from tests.conftest import page, tweet, write_jsonl
+from tests.conftest import page, run_cli, tweet, write_jsonl
 from tests.integration.web_helpers import add_users, client_for, fill_posts, login
 
 #: position → (text, scores, flags); engagement comes from tests.conftest.tweet (grows with i)
@@ -289,3 +290,17 @@ def test_bulk_lists_are_bounded_and_unknown_posts_refused(queue_db: str) -> None
         bad = client.post("/triage/bulk", data={"csrf_token": csrf, "action": "review",
                                                 "ids": ["satu"]})
         assert 400 <= bad.status_code < 500
+
+
+def test_the_cli_lists_the_queue_with_the_same_filters(
+        queue_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = _ids(queue_db)
+    code, stdout, _ = run_cli(capsys, "triage", "list", "--queue", "disaster", "--json",
+                              "--db", queue_db)
+    assert code == 0
+    [row] = [orjson.loads(line) for line in stdout.splitlines()]
+    assert (row["post_id"], row["label"], row["copies"]) == (ids[3], "disaster", 0)
+    assert row["priority"] == pytest.approx(2 * 0.9 * row["reach"])  # disaster weighs 2
+    code, _, stderr = run_cli(capsys, "triage", "list", "--province", "Atlantis",
+                              "--db", queue_db)
+    assert code == 2 and "Atlantis" in stderr

@@ -21,10 +21,11 @@ from typing import Any, Final
 
 from damai import settings
 from damai.errors import ConfigError
+from damai.storage import Store
 from damai.understand.taxonomy import Taxonomy, load_taxonomy, parent_of
 
 __all__ = ["FORMULA", "QUEUES", "Scored", "Weights", "parse_weights", "reach", "score_post",
-           "weights_from_settings"]
+           "sync_queue", "weights_from_settings"]
 
 #: the queues, in tab order
 QUEUES: Final[tuple[str, ...]] = ("harm", "disaster", "counter_speech")
@@ -114,3 +115,14 @@ def score_post(flags: list[str], labels: Mapping[str, float], engagement: Mappin
     label = best[1]
     severity = float(labels.get(label, 1.0))
     return Scored(queue, label, severity, spread, best[0] * spread)
+
+
+def sync_queue(store: Store) -> tuple[Weights, int]:
+    """Work out every marked queue row with the weights of the settings; return the weights and
+    how many rows were worked out."""
+    taxonomy = load_taxonomy()
+    weights = weights_from_settings(taxonomy)
+    done = store.triage_queue.sync(
+        lambda flags, labels, engagement: score_post(flags, labels, engagement, weights,
+                                                     taxonomy), weights.fingerprint)
+    return weights, done

@@ -27,7 +27,7 @@ from fastapi import FastAPI, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from damai.errors import InputError, NotFound
-from damai.pipeline.triage_rank import FORMULA, QUEUES, score_post, weights_from_settings
+from damai.pipeline.triage_rank import FORMULA, QUEUES, sync_queue
 from damai.storage.base import StoredPost
 from damai.storage.schema import TRIAGE_STATUSES
 from damai.storage.triage_queue import UNASSIGNED, QueueFilter
@@ -115,13 +115,6 @@ def _query(params: dict[str, str], **change: str) -> str:
 
 
 def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
-    def sync() -> None:
-        weights, taxonomy = weights_from_settings(), load_taxonomy()
-        ctx.store.triage_queue.sync(
-            lambda flags, labels, engagement: score_post(flags, labels, engagement, weights,
-                                                         taxonomy),
-            weights.fingerprint)
-
     def page(request: Request, params: dict[str, str]) -> Response:
         user, _ = signed_in(request)
         users = triagers(ctx)
@@ -130,8 +123,7 @@ def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
             after = decode_cursor(params["after"]) if params.get("after") else None
         except InputError as exc:
             return render(request, "triage_message.html", {"error": exc.message}, 400)
-        sync()
-        weights = weights_from_settings()
+        weights, _ = sync_queue(ctx.store)
         found = ctx.store.triage_queue.page(chosen, after, PAGE + 1)
         more = found[PAGE] if len(found) > PAGE else None
         rows = rows_of(ctx, found[:PAGE], weights)

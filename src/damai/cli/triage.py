@@ -1,0 +1,67 @@
+"""``damai triage list | sync`` (issue #14 part 1): the triage work queue from the command line,
+thin wrappers over :mod:`damai.pipeline.triage_rank` and the store's queue (the same filters as
+``/triage``)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import orjson
+import typer
+from rich.table import Table
+
+from damai.cli.common import DbOption, out, plain, store_from
+from damai.errors import InputError
+from damai.pipeline.triage_rank import sync_queue
+from damai.web.triage_queue import parse_filter
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Antrean triase. / The triage queue.", no_args_is_help=True)
+Text = Annotated[str, typer.Option(help="lihat / see docs/triage.md")]
+
+
+@app.command("list")
+def list_command(
+    queue: Text = "harm", status: Text = "open", label: Text = "", platform: Text = "",
+    since: Text = "", until: Text = "", province: Text = "", assignee: Text = "",
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON untuk skrip / JSON for "
+                                                         "scripts")] = False,
+    db: DbOption = None,
+) -> None:
+    """Baris teratas antrean, satu per kelompok salinan. / The queue's top rows, one per group
+    of copies."""
+    params = {"queue": queue, "status": status, "label": label, "platform": platform,
+              "since": since, "until": until, "province": province, "assignee": assignee}
+    with store_from(db) as store:
+        users = [u.name for u in store.users.all()] if assignee else []
+        try:
+            chosen = parse_filter(params, users)
+        except InputError as exc:
+            raise typer.BadParameter(exc.message) from None
+        sync_queue(store)
+        rows = store.triage_queue.page(chosen, None, limit)
+    if as_json:
+        for r in rows:
+            sys.stdout.write(orjson.dumps({
+                "post_id": r.stored.id, "priority": r.priority, "label": r.label,
+                "severity": r.severity, "reach": r.reach, "copies": r.copies,
+                "status": r.status, "assignee": r.assignee, "platform": r.stored.post.platform,
+                "created_at": r.stored.post.created_at.isoformat(),
+                "text": r.stored.post.text}).decode() + "\n")
+        return
+    table = Table("id", "prioritas / priority", "label", "+salinan / copies", "teks / text")
+    for r in rows:
+        table.add_row(str(r.stored.id), f"{r.priority:.2f}", r.label, str(r.copies),
+                      plain(r.stored.post.text[:80]))
+    out.print(table)
+
+
+@app.command("sync")
+def sync_command(db: DbOption = None) -> None:
+    """Hitung sekarang prioritas yang ditandai. / Work every marked priority out now."""
+    with store_from(db) as store:
+        weights, done = sync_queue(store)
+    out.print(f"dihitung / worked out: {done}; bobot / weights: {weights.fingerprint}")
