@@ -151,9 +151,10 @@ class TriageQueueRepository(Repository):
     def sync(self, score: Scorer, fingerprint: str) -> int:
         """Work out every marked row's queue and priority (all rows, when the weights'
         ``fingerprint`` changed); return how many rows were worked out."""
-        with self.db.write() as conn:
+        with self.db.read() as conn:
             stored = conn.scalar(select(cursors.c.value).where(cursors.c.name == _WEIGHTS_KEY))
-            if stored != fingerprint:
+        if stored != fingerprint:
+            with self.db.write() as conn:
                 conn.execute(update(triage_items).values(priority=None))
                 insert = self.dialect.insert(cursors).values(
                     name=_WEIGHTS_KEY, value=fingerprint, updated_at=datetime.now(UTC))
@@ -204,8 +205,10 @@ class TriageQueueRepository(Repository):
         """Up to ``limit`` rows after the cursor ``after`` (priority, id), highest first, each
         group once."""
         i, j = triage_items.alias("i"), triage_items.alias("j")
-        higher = (j.c.priority > i.c.priority) | (
-            (j.c.priority == i.c.priority) & (j.c.post_id > i.c.post_id))
+        # written like _before, so the group index's range is used (an OR of two ranges made
+        # SQLite walk the rowid: 29 ms a page on 200,000 posts, against 0.2 ms)
+        higher = and_(j.c.priority >= i.c.priority,
+                      (j.c.priority > i.c.priority) | (j.c.post_id > i.c.post_id))
         shadowed = exists().where(j.c.group_key == i.c.group_key, higher, *_conditions(j, f))
         where = [*_conditions(i, f), ~shadowed]
         if after is not None:
