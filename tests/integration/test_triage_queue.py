@@ -304,3 +304,20 @@ def test_the_cli_lists_the_queue_with_the_same_filters(
     code, _, stderr = run_cli(capsys, "triage", "list", "--province", "Atlantis",
                               "--db", queue_db)
     assert code == 2 and "Atlantis" in stderr
+
+
+def test_refreshed_engagement_raises_the_priority(tmp_path: Path, db_url: str) -> None:
+    seen = tweet(1, "Khilafah harus tegak, hijrah sekarang")
+    with open_store(db_url) as store:
+        first = {**page([seen]), "__twarc": {"retrieved_at": "2026-11-02T08:00:00+00:00"}}
+        ingest_paths([write_jsonl(tmp_path / "a.jsonl", [first])], store, IngestOptions())
+        store.labels.set_labels([LabelUpdate("x", seen["id"], None, {"radicalism": 0.8},
+                                             ["radicalism"], "m")])
+        _sync(store)
+        [before] = store.triage_queue.page(QueueFilter(), None, 5)
+        again = {**seen, "public_metrics": {**seen["public_metrics"], "like_count": 5000}}
+        later = {**page([again]), "__twarc": {"retrieved_at": "2026-11-03T08:00:00+00:00"}}
+        ingest_paths([write_jsonl(tmp_path / "b.jsonl", [later])], store, IngestOptions())
+        _sync(store)
+        [after] = store.triage_queue.page(QueueFilter(), None, 5)
+    assert after.stored.id == before.stored.id and after.reach > before.reach + 5

@@ -46,7 +46,7 @@ from damai.storage.schema import (
     source_notices,
 )
 from damai.storage.summaries import Summary
-from damai.storage.triage_queue import mark_stale
+from damai.storage.triage_queue import mark_stale, reweigh
 
 __all__ = ["PostRepository"]
 
@@ -147,6 +147,7 @@ class PostRepository(Repository):
                  "fetched_at": p.fetched_at} for p in seen if p.fetched_at is not None]
         if rows:
             conn.execute(_REFRESH, rows)
+            reweigh(conn, [p.key for p in seen if p.fetched_at is not None])
 
     # -- reading one -----------------------------------------------------------------------
     def get(self, platform: str, platform_id: str) -> Post | None:

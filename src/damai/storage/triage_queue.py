@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final, Protocol
 
-from sqlalchemy import ColumnElement, and_, bindparam, delete, exists, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.selectable import NamedFromClause
 
@@ -37,7 +47,7 @@ from damai.storage.schema import (
 )
 
 __all__ = ["NOTE_MAX", "UNASSIGNED", "Note", "QueueFilter", "QueueRow", "Scorer",
-           "TriageQueueRepository", "mark_stale", "regroup"]
+           "TriageQueueRepository", "mark_stale", "regroup", "reweigh"]
 
 #: the longest note, in characters
 NOTE_MAX: Final = 2000
@@ -114,6 +124,15 @@ def regroup(conn: Connection, post_ids: Sequence[int]) -> None:
     for start in range(0, len(post_ids), _BATCH):
         conn.execute(update(triage_items).where(
             _I.post_id.in_(post_ids[start:start + _BATCH])).values(priority=None))
+
+
+def reweigh(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
+    """Mark the queue rows of these (platform, platform_id) posts, whose engagement (reach)
+    was just refreshed; posts with no row stay without one."""
+    for start in range(0, len(keys), _BATCH):
+        ids = select(posts.c.id).where(
+            tuple_(posts.c.platform, posts.c.platform_id).in_(keys[start:start + _BATCH]))
+        conn.execute(update(triage_items).where(_I.post_id.in_(ids)).values(priority=None))
 
 
 def _conditions(i: NamedFromClause, f: QueueFilter) -> list[ColumnElement[bool]]:
