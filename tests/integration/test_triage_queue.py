@@ -20,6 +20,7 @@ from damai.storage.triage_queue import QueueFilter
 from damai.understand.taxonomy import load_taxonomy
 from damai.web.triage_actions import MAX_BULK
 from tests.conftest import page, run_cli, tweet, write_jsonl
+from tests.integration.test_store_contract import make_post, store_url  # noqa: F401  (both backends)
 from tests.integration.web_helpers import add_users, client_for, fill_posts, login
 
 #: position → (text, scores, flags); engagement comes from tests.conftest.tweet (grows with i)
@@ -321,3 +322,31 @@ def test_refreshed_engagement_raises_the_priority(tmp_path: Path, db_url: str) -
         _sync(store)
         [after] = store.triage_queue.page(QueueFilter(), None, 5)
     assert after.stored.id == before.stored.id and after.reach > before.reach + 5
+
+
+def test_the_queue_store_on_both_backends(store_url: str) -> None:  # noqa: F811
+    """Marking, working out, filters, keyset pages, copies and notes: the same on SQLite and
+    PostgreSQL."""
+    posts = [make_post(i, f"Khilafah nomor {i}", labels={"radicalism": 0.5 + i / 100},
+                       flags=["radicalism"], repost_of_id="1000" if i in (2, 3) else None)
+             for i in range(6)]
+    posts.append(make_post(9, "Banjir di Bekasi", labels={"disaster": 0.9}, flags=["disaster"]))
+    with open_store(store_url) as store:
+        store.posts.write_batch(posts, [], [])
+        _sync(store)
+        harms = store.triage_queue.page(QueueFilter(), None, 50)
+        assert [r.copies for r in harms].count(2) == 1 and len(harms) == 4  # 1000, 1002, 1003
+        assert [r.priority for r in harms] == sorted((r.priority for r in harms), reverse=True)
+        first = store.triage_queue.page(QueueFilter(), None, 2)
+        rest = store.triage_queue.page(QueueFilter(), (first[-1].priority, first[-1].stored.id), 9)
+        assert [r.stored.id for r in first + rest] == [r.stored.id for r in harms]
+        [flood] = store.triage_queue.page(QueueFilter(queue="disaster"), None, 5)
+        store.triage.set(flood.stored.id, status="reviewed", assignee="analyst", user="t")
+        assert store.triage_queue.page(QueueFilter(queue="disaster"), None, 5) == []
+        assert len(store.triage_queue.page(QueueFilter(
+            queue="disaster", status="reviewed", assignee="analyst"), None, 5)) == 1
+        group = store.triage_queue.group_of([r.stored.id for r in harms if r.copies])
+        assert len(group) == 3
+        store.triage_queue.add_note(flood.stored.id, "analyst", "Sudah dicek ke BPBD")
+        assert [n.text for n in store.triage_queue.notes([flood.stored.id])[flood.stored.id]] \
+            == ["Sudah dicek ke BPBD"]
