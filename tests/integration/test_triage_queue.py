@@ -350,3 +350,21 @@ def test_the_queue_store_on_both_backends(store_url: str) -> None:  # noqa: F811
         store.triage_queue.add_note(flood.stored.id, "analyst", "Sudah dicek ke BPBD")
         assert [n.text for n in store.triage_queue.notes([flood.stored.id])[flood.stored.id]] \
             == ["Sudah dicek ke BPBD"]
+
+
+def test_copies_grouped_into_a_narrative_later_are_shown_once(tmp_path: Path,
+                                                              db_url: str) -> None:
+    from damai.pipeline.narratives import build
+
+    text = ("Warga pendatang itu harus diusir dari kampung kita sekarang juga, jangan beri "
+            "tempat sedikit pun untuk mereka di sini")
+    texts = [text, text + " !!", "Ulangi: " + text, "Khilafah harus tegak, hijrah sekarang"]
+    fill_posts(tmp_path, db_url, texts,
+               {i: ({"hate_speech": 0.7}, ["hate_speech"]) for i in range(1, 5)})
+    with open_store(db_url) as store:
+        _sync(store)
+        assert len(store.triage_queue.page(QueueFilter(), None, 10)) == 4
+        assert sum(build(store, embedder=None)) == 4
+        _sync(store)
+        rows = store.triage_queue.page(QueueFilter(), None, 10)
+    assert sorted(r.copies for r in rows) == [0, 2]

@@ -795,8 +795,8 @@ tables.update({name: metadata.tables[name] for name in NARRATIVE_TABLES})
 
 #: what the triage queue reads: one row per flagged post, with its priority worked out once
 #: (weight × severity × reach, :mod:`damai.pipeline.triage_rank`) so a page is a walk of an index,
-#: not a scan. ``priority`` NULL marks a row to work out again (a new flag, new scores, a new
-#: narrative); ``queue`` is ``harm``, ``disaster`` or ``counter_speech``; ``group_key`` the
+#: not a scan. ``priority`` NULL marks a row to work out again (a new flag, new scores, new
+#: engagement); ``queue`` is ``harm``, ``disaster`` or ``counter_speech``; ``group_key`` the
 #: narrative (``n:ID``) or the reposted original (``r:PLATFORM:ID``), so copies are shown once.
 #: ``status`` and ``assignee`` mirror the ``triage`` row (``open`` when there is none).
 triage_items = Table(

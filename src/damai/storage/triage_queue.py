@@ -4,9 +4,10 @@ copies shown once; and the notes analysts leave on a post.
 Each flagged post has a ``triage_items`` row holding its queue, priority and group, worked out
 once by :meth:`TriageQueueRepository.sync` (the web passes the scoring function, which knows the
 taxonomy and the weights). Writers that change what a priority depends on (a new flagged post,
-new scores, a new narrative member) only mark the row (``priority`` NULL); the next read works
-it out. So a page is a walk of ``triage_items_page`` (queue, status, priority, id), newest
-priority first, with a keyset cursor (priority, id) that stays stable while posts arrive.
+new scores, refreshed engagement) only mark the row (``priority`` NULL); the next read works it
+out. Narrative grouping writes the row's group itself (:func:`regroup`). So a page is a walk
+of ``triage_items_page`` (queue, status, priority, id), highest priority first, with a keyset
+cursor (priority, id) that stays stable while posts arrive.
 
 A group (a narrative, or a post and its reposts) is shown once: the row whose (priority, id)
 is highest among the group's rows that pass the same filters, with how many rows it stands for.
@@ -119,11 +120,13 @@ def mark_stale(conn: Connection, dialect: Any, post_ids: Sequence[int]) -> None:
                  [{"post_id": i, "status": "open"} for i in sorted(set(post_ids))])
 
 
-def regroup(conn: Connection, post_ids: Sequence[int]) -> None:
-    """Mark the queue rows of posts that just joined a narrative (their group changed)."""
-    for start in range(0, len(post_ids), _BATCH):
-        conn.execute(update(triage_items).where(
-            _I.post_id.in_(post_ids[start:start + _BATCH])).values(priority=None))
+def regroup(conn: Connection, members: Sequence[tuple[int, int]]) -> None:
+    """Put the queue rows of posts that just joined a narrative ((post id, narrative id)
+    pairs) in its group; nothing else about them changed, so they are not marked."""
+    if members:
+        conn.execute(update(triage_items).where(_I.post_id == bindparam("p"))
+                     .values(group_key=bindparam("g")),
+                     [{"p": post_id, "g": f"n:{narrative}"} for post_id, narrative in members])
 
 
 def reweigh(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
