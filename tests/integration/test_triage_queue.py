@@ -368,3 +368,23 @@ def test_copies_grouped_into_a_narrative_later_are_shown_once(tmp_path: Path,
         _sync(store)
         rows = store.triage_queue.page(QueueFilter(), None, 10)
     assert sorted(r.copies for r in rows) == [0, 2]
+
+
+def test_a_page_read_works_out_a_bounded_share_and_the_scheduler_the_rest(
+        queue_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from damai.pipeline.scheduler import Scheduler
+    from damai.web import triage_queue
+
+    monkeypatch.setenv("DAMAI_SCHEDULER", "false")
+    monkeypatch.setattr(triage_queue, "SYNC_MOST", 2)
+    with client_for(queue_db) as client:
+        login(client, "analyst")
+        client.get("/triage")  # worked out 2 of the 6
+        monkeypatch.setenv("DAMAI_TRIAGE_WEIGHTS", "hoax=4")  # as after a restart: all marked
+        html = client.get("/triage").text
+        assert "4 post masih menunggu" in html and len(_shown(html)) <= 2
+        with open_store(queue_db) as store:
+            Scheduler(store).prioritise()
+            assert store.triage_queue.marked() == 0
+        html = client.get("/triage").text
+        assert 'id="triage-marked"' not in html and len(_shown(html)) == 4

@@ -117,12 +117,12 @@ def score_post(flags: list[str], labels: Mapping[str, float], engagement: Mappin
     return Scored(queue, label, severity, spread, best[0] * spread)
 
 
-def sync_queue(store: Store) -> tuple[Weights, int]:
-    """Work out every marked queue row with the weights of the settings; return the weights and
-    how many rows were worked out."""
+def sync_queue(store: Store, most: int | None = None) -> tuple[Weights, int]:
+    """Work out the marked queue rows (about ``most`` at most; None: all) with the weights of
+    the settings; return the weights and how many rows were worked out."""
     taxonomy = load_taxonomy()
     weights = weights_from_settings(taxonomy)
     done = store.triage_queue.sync(
         lambda flags, labels, engagement: score_post(flags, labels, engagement, weights,
-                                                     taxonomy), weights.fingerprint)
+                                                     taxonomy), weights.fingerprint, most)
     return weights, done

@@ -170,9 +170,10 @@ def _before(i: NamedFromClause, priority: Any, post_id: Any) -> ColumnElement[bo
 
 class TriageQueueRepository(Repository):
     # -- keeping priorities current -------------------------------------------------------------
-    def sync(self, score: Scorer, fingerprint: str) -> int:
-        """Work out every marked row's queue and priority (all rows, when the weights'
-        ``fingerprint`` changed); return how many rows were worked out."""
+    def sync(self, score: Scorer, fingerprint: str, most: int | None = None) -> int:
+        """Work out the marked rows' queue and priority (all rows are marked first when the
+        weights' ``fingerprint`` changed), about ``most`` of them at most (None: every one);
+        return how many rows were worked out."""
         with self.db.read() as conn:
             stored = conn.scalar(select(cursors.c.value).where(cursors.c.name == _WEIGHTS_KEY))
         if stored != fingerprint:
@@ -184,9 +185,16 @@ class TriageQueueRepository(Repository):
                     index_elements=["name"], set_={"value": insert.excluded.value,
                                                    "updated_at": insert.excluded.updated_at}))
         done = 0
-        while batch := self._stale(_BATCH):
+        while (most is None or done < most) and (
+                batch := self._stale(_BATCH if most is None else min(_BATCH, most - done))):
             done += self._work_out(batch, score)
         return done
+
+    def marked(self) -> int:
+        """How many rows wait to be worked out (the partial index ``triage_items_stale``)."""
+        with self.db.read() as conn:
+            return int(conn.scalar(select(func.count()).select_from(triage_items)
+                                   .where(_I.priority.is_(None))) or 0)
 
     def _stale(self, limit: int) -> list[int]:
         with self.db.read() as conn:

@@ -59,6 +59,10 @@ TRIAGE_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "triage.notes": ("Catatan", "Notes"),
     "triage.note_add": ("Tambah catatan", "Add a note"),
     "triage.note_help": ("Paling banyak 2.000 karakter", "At most 2,000 characters"),
+    "triage.marked": ("{n} post masih menunggu prioritasnya dihitung dan belum tampil; muat ulang "
+                      "sebentar lagi.",
+                      "{n} posts are still waiting for their priority and are not shown yet; "
+                      "reload in a moment."),
     "triage.refused": ("Permintaan ditolak", "Request refused"),
     "triage.back": ("Kembali ke antrean", "Back to the queue"),
 }

@@ -42,6 +42,9 @@ from damai.web.triage_actions import ACTIONS, MAX_BULK, act, last_undoable, undo
 __all__ = ["PAGE", "add_triage_queue_routes", "decode_cursor", "encode_cursor", "parse_filter"]
 
 PAGE: Final = 50
+#: the most marked rows one page read works out (about a second); the scheduler does the rest,
+#: e.g. every row after a change of DAMAI_TRIAGE_WEIGHTS
+SYNC_MOST: Final = 4000
 _FILTERS: Final = ("queue", "status", "label", "platform", "since", "until", "province",
                    "assignee")
 _PLATFORM: Final = re.compile(r"[a-z0-9_]{1,32}")
@@ -123,7 +126,7 @@ def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
             after = decode_cursor(params["after"]) if params.get("after") else None
         except InputError as exc:
             return render(request, "triage_message.html", {"error": exc.message}, 400)
-        weights, _ = sync_queue(ctx.store)
+        weights, _ = sync_queue(ctx.store, SYNC_MOST)
         found = ctx.store.triage_queue.page(chosen, after, PAGE + 1)
         more = found[PAGE] if len(found) > PAGE else None
         rows = rows_of(ctx, found[:PAGE], weights)
@@ -137,7 +140,8 @@ def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
             "tab": {q: _query(params, queue=q) for q in QUEUES},
             "next": (f"/triage?{_query(params)}&after="
                      f"{encode_cursor(last.priority, last.stored.id)}" if last else None),
-            "undoable": last_undoable(ctx, user.name), "max_bulk": MAX_BULK})
+            "undoable": last_undoable(ctx, user.name), "max_bulk": MAX_BULK,
+            "marked": ctx.store.triage_queue.marked()})
 
     @app.get("/triage")
     def triage(request: Request) -> Response:
