@@ -4,6 +4,7 @@ before dismissing, notes, and undo through a compensating audited entry."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -13,12 +14,12 @@ import pytest
 from damai.auth import open_auth_store
 from damai.errors import ConfigError
 from damai.pipeline.ingest import IngestOptions, ingest_paths
+from damai.pipeline.triage_actions import MAX_BULK
 from damai.pipeline.triage_rank import parse_weights, score_post, weights_from_settings
 from damai.storage import open_store
 from damai.storage.base import LabelUpdate
 from damai.storage.triage_queue import QueueFilter
 from damai.understand.taxonomy import load_taxonomy
-from damai.web.triage_actions import MAX_BULK
 from tests.conftest import page, run_cli, tweet, write_jsonl
 from tests.integration.test_store_contract import make_post, store_url  # noqa: F401  (both backends)
 from tests.integration.web_helpers import add_users, client_for, fill_posts, login
@@ -388,3 +389,25 @@ def test_a_page_read_works_out_a_bounded_share_and_the_scheduler_the_rest(
             assert store.triage_queue.marked() == 0
         html = client.get("/triage").text
         assert 'id="triage-marked"' not in html and len(_shown(html)) == 4
+
+
+def test_the_cli_reviews_dismisses_notes_and_undoes(
+        queue_db: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = _ids(queue_db)
+    assert run_cli(capsys, "triage", "review", str(ids[1]), str(ids[2]), "--db", queue_db)[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    assert run_cli(capsys, "triage", "dismiss", str(ids[5]), "--db", queue_db)[0] == 1  # asked
+    assert run_cli(capsys, "triage", "dismiss", str(ids[5]), "--yes", "--db", queue_db)[0] == 0
+    assert run_cli(capsys, "triage", "note", str(ids[5]), "Akun baru, pantau",
+                   "--db", queue_db)[0] == 0
+    assert run_cli(capsys, "triage", "undo", "--db", queue_db)[0] == 0
+    assert run_cli(capsys, "triage", "undo", "--db", queue_db)[0] == 1  # once only
+    assert run_cli(capsys, "triage", "review", "999999", "--db", queue_db)[0] == 2
+    with open_store(queue_db) as store:
+        states = {i: store.triage.get(ids[i]) for i in (1, 5)}
+        assert states[1] is not None and states[1].status == "reviewed"
+        assert states[5] is not None and states[5].status == "open"  # the dismissal undone
+        assert store.triage_queue.notes([ids[5]])[ids[5]][0].text == "Akun baru, pantau"
+        actions = [e.action for e in store.audit.query(limit=10) if e.actor.startswith("cli:")]
+    assert actions[:3] == ["triage_undo", "triage_note", "triage_dismiss"]

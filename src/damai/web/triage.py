@@ -1,6 +1,6 @@
 """Triage actions on one post: assign, judge each flag, review or dismiss it all, and notes (the
 queue page is :mod:`damai.web.triage_queue`; the priority is stated in
-:mod:`damai.pipeline.triage_rank`; actions and their undo in :mod:`damai.web.triage_actions`).
+:mod:`damai.pipeline.triage_rank`; actions and their undo in :mod:`damai.pipeline.triage_actions`).
 
 Every judgement is a human label that training and the held-out evaluation read (issue #9):
 **benar** (the flag is right) keeps a correction 1 for that label, **salah** (a false flag) keeps
@@ -20,6 +20,7 @@ from fastapi.responses import RedirectResponse
 
 from damai.auth import User, role_at_least
 from damai.errors import InputError
+from damai.pipeline.triage_actions import act
 from damai.pipeline.triage_rank import Weights, score_post, weights_from_settings
 from damai.storage.base import StoredPost
 from damai.storage.triage import Judgement
@@ -30,7 +31,6 @@ from damai.web.checks import row_id_ok
 from damai.web.context import WebContext
 from damai.web.render import render, signed_in
 from damai.web.security import CSRF
-from damai.web.triage_actions import act
 
 __all__ = ["Row", "add_triage_routes", "can_triage", "judge_flags", "rows_of", "triagers"]
 
@@ -130,7 +130,7 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
         stored = found(post_id)
         if stored is None:
             return render(request, "error.html", {"message": "error.not_found"}, 404)
-        act(ctx, [stored], action, user=user, ip=ip)
+        act(ctx.store, [stored], action, user=user, ip=ip)
         return answer(request, stored, "reviewed" if action == "review" else "dismissed", back)
 
     @app.post("/triage/{post_id}/assign", dependencies=CSRF)
@@ -143,7 +143,7 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
         if stored is None or (assignee and (target is None or not can_triage(target))):
             return render(request, "error.html", {"message": "error.not_found"}, 404)
         name = target.name if target else None
-        act(ctx, [stored], "assign", user=user, ip=ip, assignee=name)
+        act(ctx.store, [stored], "assign", user=user, ip=ip, assignee=name)
         if back == "post":
             return RedirectResponse(f"/posts/{post_id}", status_code=303)
         if request.headers.get("HX-Request"):

@@ -9,7 +9,7 @@ reposts) are shown once, with how many more there are; a bulk action on that row
 
 Bulk actions: select rows, then review, dismiss or assign. Dismissing asks first (a page of
 its own, so it works without JavaScript). Undo puts back the user's last action (see
-:mod:`damai.web.triage_actions`). Anything the page cannot read is refused with 400 and why.
+:mod:`damai.pipeline.triage_actions`). Anything the page cannot read is refused with 400 and why.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from fastapi import FastAPI, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from damai.errors import InputError, NotFound
+from damai.pipeline.triage_actions import ACTIONS, MAX_BULK, act, last_undoable, undo
 from damai.pipeline.triage_rank import FORMULA, QUEUES, sync_queue
 from damai.storage.base import StoredPost
 from damai.storage.schema import TRIAGE_STATUSES
@@ -37,7 +38,6 @@ from damai.web.context import WebContext
 from damai.web.render import render, signed_in
 from damai.web.security import CSRF
 from damai.web.triage import rows_of, triagers
-from damai.web.triage_actions import ACTIONS, MAX_BULK, act, last_undoable, undo
 
 __all__ = ["PAGE", "add_triage_queue_routes", "decode_cursor", "encode_cursor", "parse_filter"]
 
@@ -140,7 +140,7 @@ def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
             "tab": {q: _query(params, queue=q) for q in QUEUES},
             "next": (f"/triage?{_query(params)}&after="
                      f"{encode_cursor(last.priority, last.stored.id)}" if last else None),
-            "undoable": last_undoable(ctx, user.name), "max_bulk": MAX_BULK,
+            "undoable": last_undoable(ctx.store, user.name), "max_bulk": MAX_BULK,
             "marked": ctx.store.triage_queue.marked()})
 
     @app.get("/triage")
@@ -185,7 +185,7 @@ def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
         if action == "dismiss" and confirm != "yes":
             return render(request, "triage_confirm.html", {
                 "posts": posts, "ids": ids, "back": back, "query": query})
-        act(ctx, posts, action, user=user.name, ip=ip,
+        act(ctx.store, posts, action, user=user.name, ip=ip,
             assignee=target.name if target else None)
         return back_to(back, query, posts)
 
@@ -195,7 +195,7 @@ def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
         """Put back what the user's last triage action changed (a compensating entry)."""
         user, ip = signed_in(request)
         try:
-            entry = undo(ctx, user=user.name, ip=ip)
+            entry = undo(ctx.store, user=user.name, ip=ip)
         except NotFound as exc:
             return render(request, "triage_message.html", {"error": exc.message}, 404)
         posts = [s for i in entry.detail["posts"][:1]

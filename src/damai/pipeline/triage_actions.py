@@ -15,8 +15,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from damai.errors import InputError, NotFound
-from damai.storage import AuditEntry, StoredPost
-from damai.web.context import WebContext
+from damai.storage import AuditEntry, Store, StoredPost
 
 __all__ = ["ACTIONS", "MAX_BULK", "act", "last_undoable", "undo"]
 
@@ -27,11 +26,11 @@ MAX_BULK: Final = 200
 _UNDOABLE: Final = tuple(f"triage_{a}" for a in ACTIONS)
 
 
-def _snapshot(ctx: WebContext, posts: list[StoredPost]) -> dict[str, dict[str, Any]]:
-    judged = ctx.store.triage.judgements([s.id for s in posts])
+def _snapshot(store: Store, posts: list[StoredPost]) -> dict[str, dict[str, Any]]:
+    judged = store.triage.judgements([s.id for s in posts])
     found = {}
     for s in posts:
-        state = ctx.store.triage.get(s.id)
+        state = store.triage.get(s.id)
         answers = judged.get(s.id, {})
         found[str(s.id)] = {
             "status": state.status if state else "open",
@@ -40,7 +39,7 @@ def _snapshot(ctx: WebContext, posts: list[StoredPost]) -> dict[str, dict[str, A
     return found
 
 
-def act(ctx: WebContext, posts: list[StoredPost], action: str, *, user: str, ip: str | None,
+def act(store: Store, posts: list[StoredPost], action: str, *, user: str, ip: str | None,
         assignee: str | None = None) -> AuditEntry:
     """Apply ``action`` to every post, audited as one entry that keeps the state before."""
     if action not in ACTIONS:
@@ -48,28 +47,28 @@ def act(ctx: WebContext, posts: list[StoredPost], action: str, *, user: str, ip:
                          f"{', '.join(ACTIONS)}")
     if not posts or len(posts) > MAX_BULK:
         raise InputError(f"pilih 1–{MAX_BULK} post / select 1–{MAX_BULK} posts")
-    before = _snapshot(ctx, posts)
+    before = _snapshot(store, posts)
     value = ACTIONS[action]
     detail: dict[str, Any] = {"posts": [s.id for s in posts], "before": before}
     for s in posts:
         old = before[str(s.id)]
         if value is None:
-            ctx.store.triage.set(s.id, status=old["status"], assignee=assignee, user=user)
+            store.triage.set(s.id, status=old["status"], assignee=assignee, user=user)
             continue
         verdicts = dict.fromkeys(s.post.flags, value)
-        ctx.store.triage.add_corrections(s.id, verdicts, user)
-        ctx.store.triage.set(s.id, status="reviewed" if value else "dismissed",
+        store.triage.add_corrections(s.id, verdicts, user)
+        store.triage.set(s.id, status="reviewed" if value else "dismissed",
                              assignee=old["assignee"], user=user)
         detail["corrections"] = verdicts
     if value is None:
         detail["assignee"] = assignee
     target = f"post:{posts[0].id}" if len(posts) == 1 else f"posts:{len(posts)}"
-    return ctx.auth.audit(user, f"triage_{action}", target, detail, ip=ip)
+    return store.audit.record(user, f"triage_{action}", target, detail, ip=ip)
 
 
-def last_undoable(ctx: WebContext, user: str) -> AuditEntry | None:
+def last_undoable(store: Store, user: str) -> AuditEntry | None:
     """The user's last triage action, when it is not undone yet."""
-    for entry in ctx.auth.query_audit(actor=user, limit=50):
+    for entry in store.audit.query(actor=user, limit=50):
         if entry.action == "triage_undo":
             return None
         if entry.action in _UNDOABLE and "before" in entry.detail:
@@ -77,18 +76,18 @@ def last_undoable(ctx: WebContext, user: str) -> AuditEntry | None:
     return None
 
 
-def undo(ctx: WebContext, *, user: str, ip: str | None) -> AuditEntry:
+def undo(store: Store, *, user: str, ip: str | None) -> AuditEntry:
     """Put back what the user's last action changed; audited as ``triage_undo``."""
-    entry = last_undoable(ctx, user)
+    entry = last_undoable(store, user)
     if entry is None:
         raise NotFound("tidak ada aksi untuk dibatalkan / nothing to undo")
     before: dict[str, dict[str, Any]] = entry.detail["before"]
     for key, old in before.items():
         post_id = int(key)
         if entry.action != "triage_assign":
-            ctx.store.triage.add_corrections(post_id, old["judged"], user)
-        ctx.store.triage.set(post_id, status=old["status"], assignee=old["assignee"], user=user)
+            store.triage.add_corrections(post_id, old["judged"], user)
+        store.triage.set(post_id, status=old["status"], assignee=old["assignee"], user=user)
     target = entry.target
-    return ctx.auth.audit(user, "triage_undo", target,
+    return store.audit.record(user, "triage_undo", target,
                           {"undoes": entry.id, "action": entry.action,
                            "posts": [int(k) for k in before], "restored": before}, ip=ip)
