@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 
@@ -93,8 +93,9 @@ def _choose(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
     return rng.choices([w for w, _ in weighted], [p for _, p in weighted])[0]
 
 
-def _post_row(i: int, rng: random.Random, now: str) -> tuple[tuple[Any, ...], list[Any]]:
-    """One post in POST_COLUMNS order, and its (label, score, flagged) rows."""
+def _post_row(i: int, rng: random.Random, now: str) -> tuple[tuple[Any, ...], list[Any], str]:
+    """One post in POST_COLUMNS order, its (label, score, flagged) rows, and the place it
+    names."""
     flagged_label = rng.choice(LABELS) if rng.random() < 0.10 else None
     words = rng.choices(EVERYDAY, k=rng.randint(6, 22))
     if flagged_label:
@@ -121,8 +122,19 @@ def _post_row(i: int, rng: random.Random, now: str) -> tuple[tuple[Any, ...], li
            orjson.dumps({"likes": likes, "reposts": likes // 3}).decode(), now, "bench", None,
            now, orjson.dumps(scores).decode(), orjson.dumps(flags).decode() if flags else None,
            MODEL, 0)
-    return row, [(label, scores[label], format_time(created), place) for label in flags] or [
-        (None, 0.0, "", place)]
+    return row, [(label, scores[label], format_time(created)) for label in flags], place
+
+
+def _places() -> dict[str, tuple[Any, ...]]:
+    """Each PLACES name's first gazetteer place, as the rest of a ``post_places`` row."""
+    from damai.understand.gazetteer import gazetteer, key_of
+
+    found = {}
+    for name in PLACES:
+        if hits := gazetteer().lookup(key_of(name)):
+            p = hits[0]
+            found[name] = (p.level, p.name, p.province, p.regency, p.district, p.lat, p.lon)
+    return found
 
 
 def fill(path: Path, posts: int, seed: int = 4) -> float:
@@ -135,6 +147,7 @@ def fill(path: Path, posts: int, seed: int = 4) -> float:
     db.execute("PRAGMA synchronous = OFF")
     db.execute("PRAGMA cache_size = -200000")
     rng = random.Random(seed)
+    places = _places()
     now = format_time(END)
     insert = (f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) "
               f"VALUES ({', '.join('?' for _ in POST_COLUMNS)})")
@@ -143,21 +156,20 @@ def fill(path: Path, posts: int, seed: int = 4) -> float:
         made = [_post_row(i, rng, now) for i in range(start, min(posts, start + chunk))]
         db.execute("BEGIN")
         first = db.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0] + 1
-        db.executemany(insert, [row for row, _ in made])
+        db.executemany(insert, [row for row, _, _ in made])
         db.executemany("INSERT INTO post_flags (post_id, label, score, created_at) "
                        "VALUES (?, ?, ?, ?)",
                        [(first + n, label, score, created)
-                        for n, (_, flags) in enumerate(made)
-                        for label, score, created, _ in flags if label])
-        # the place each text names, as the geoparser stores it at ingest (issue #13)
-        db.executemany("INSERT INTO post_places (post_id, ordinal, level, name, province, "
-                       "regency, district, lat, lon) VALUES (?, 0, 'regency', ?, ?, ?, NULL, "
-                       "0, 0)",
-                       [(first + n, f"Kota {flags[0][3]}", PROVINCE_OF[flags[0][3]],
-                         f"Kota {flags[0][3]}") for n, (_, flags) in enumerate(made)])
+                        for n, (_, flags, _) in enumerate(made) for label, score, created in flags])
+        db.executemany("INSERT INTO post_places VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?)",
+                       [(first + n, *places[place]) for n, (_, _, place) in enumerate(made)
+                        if place in places])
         db.execute("COMMIT")
         print(f"  {min(posts, start + chunk):>9,} posts", end="\r", flush=True)
     db.execute("INSERT INTO posts_fts(rowid, text) SELECT id, text FROM posts")
+    # what ingest writes beside each flagged post: its triage item, to work out on first read
+    db.execute("INSERT INTO triage_items (post_id, status) "
+               "SELECT DISTINCT post_id, 'open' FROM post_flags")
     db.execute("ANALYZE")
     db.close()
     print()
@@ -284,7 +296,7 @@ def login(client: Any) -> bool:
     return client.get("/triage", follow_redirects=False).status_code == 200
 
 
-def measure_pages(client: Any, runs: int) -> list[tuple[str, ...]]:
+def measure_pages(client: Any, url: str, runs: int) -> list[tuple[str, ...]]:
     paths = {getattr(r, "path", "") for r in client.app.routes}
     if not {"/login", "/posts", "/triage"} <= paths:
         return [("dashboard pages", "-", "-", "skipped: /login, /posts or /triage not in "
@@ -295,11 +307,75 @@ def measure_pages(client: Any, runs: int) -> list[tuple[str, ...]]:
     cases = {"overview /": ("/", {}), "search /posts?q=banjir": ("/posts", {"q": "banjir"}),
              "filtered /posts (label+score+time)": ("/posts", {
                  "q": "", "label": "radicalism", "min_score": 0.7, "since": since}),
-             "triage /triage": ("/triage", {}),
              "drill /posts?hashtag=bandungviral": ("/posts", {"hashtag": "bandungviral"}),
              "drill /posts?province=Jawa Barat": ("/posts", {"province": "Jawa Barat"})}
-    rows = []
+    rows = triage_first_read(client, url)
+    cases |= triage_cases(client)
     for name, (path, params) in cases.items():
+        def call(path: str = path, params: dict[str, Any] = params) -> None:
+            response = client.get(path, params=params)
+            assert response.status_code == 200, (path, response.status_code)
+        p50, p95 = timed(call, runs)
+        rows.append((name, f"{p50:.1f}", f"{p95:.1f}", "ok" if p95 < 300 else "OVER 300 ms"))
+    return rows
+
+
+def _mark_all(url: str) -> int:
+    db = sqlite3.connect(url.removeprefix("sqlite:///"))
+    with db:
+        marked = int(db.execute("UPDATE triage_items SET priority = NULL").rowcount)
+    db.close()
+    return marked
+
+
+def triage_first_read(client: Any, url: str) -> list[tuple[str, ...]]:
+    """After every priority is marked (as after a restart with new DAMAI_TRIAGE_WEIGHTS): the
+    first read of /triage (it works out at most SYNC_MOST rows), and the scheduler's work of
+    all of them, each timed once."""
+    from damai.pipeline.triage_rank import sync_queue
+    from damai.web.triage_queue import SYNC_MOST
+
+    marked = _mark_all(url)
+    started = time.perf_counter()
+    assert client.get("/triage").status_code == 200
+    first = (time.perf_counter() - started) * 1000
+    _mark_all(url)
+    with open_store(url) as store:
+        started = time.perf_counter()
+        sync_queue(store)
+        every = time.perf_counter() - started
+    return [(f"triage first read after new weights (works out {SYNC_MOST:,})", f"{first:.0f}",
+             "-", "once"),
+            (f"all {marked:,} priorities worked out (scheduler, s)", f"{every:.1f}", "-",
+             "once")]
+
+
+def triage_cases(client: Any) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The triage queue (issue #14 part 1): first pages, filters, and a page 10 deep."""
+    since = (END - timedelta(days=30)).strftime("%Y-%m-%d")
+    deep = "/triage"
+    for _ in range(10):
+        found = re.search(r'id="triage-next" href="([^"]+)"', client.get(deep).text)
+        if found is None:
+            break
+        deep = found.group(1).replace("&amp;", "&")
+    path, _, query = deep.partition("?")
+    return {
+        "triage /triage (harms, first page)": ("/triage", {}),
+        "triage filtered (label+platform+since)": ("/triage", {
+            "label": "radicalism", "platform": "telegram", "since": since}),
+        "triage province (Jawa Barat)": ("/triage", {"province": "Jawa Barat"}),
+        "triage disaster, unassigned": ("/triage", {"queue": "disaster", "assignee": "-"}),
+        "triage status reviewed (empty)": ("/triage", {"status": "reviewed"}),
+        "triage page 11 (keyset cursor)": (path, dict(parse_qsl(query))),
+    }
+
+
+def measure_triage(client: Any, url: str, runs: int) -> list[tuple[str, ...]]:
+    if not login(client):
+        return [("triage", "-", "-", "skipped: could not log in through /login")]
+    rows = triage_first_read(client, url)
+    for name, (path, params) in triage_cases(client).items():
         def call(path: str = path, params: dict[str, Any] = params) -> None:
             response = client.get(path, params=params)
             assert response.status_code == 200, (path, response.status_code)
@@ -510,8 +586,10 @@ def main() -> None:
                         help="skip the latency and load figures")
     parser.add_argument("--only-latency", action="store_true",
                         help="skip the load and availability figures (a shared machine)")
+    parser.add_argument("--only-triage", action="store_true",
+                        help="only the triage queue's latency (issue #14 part 1)")
     args = parser.parse_args()
-    path = args.db or Path(tempfile.gettempdir()) / f"damai-bench-web-{args.posts}.sqlite3"
+    path = args.db or Path(tempfile.gettempdir()) / f"damai-bench-web-v2-{args.posts}.sqlite3"
     os.environ.setdefault("DAMAI_DATA_DIR", str(path.parent / "damai-bench-web-data"))
     url = f"sqlite:///{path}"
     if count_posts(path) != args.posts:
@@ -524,6 +602,8 @@ def main() -> None:
     token = make_token(url)
     os.environ["DAMAI_DB"] = url
 
+    if args.only_triage:  # the scheduler would work priorities out while they are timed
+        os.environ["DAMAI_SCHEDULER"] = "false"
     if args.only_availability:
         print("\nGET /api/v1/posts while POST /api/v1/ingest runs (1 uvicorn worker)")
         print("  " + "  |  ".join(measure_availability(url, token, args.ingest_mb)))
@@ -535,13 +615,16 @@ def main() -> None:
 
     # https, so the Secure session cookie comes back as a browser sends it
     with TestClient(create_app(url), base_url="https://testserver") as client:
-        rows = measure_api(client, url, token, args.posts, args.runs)
-        rows += measure_pages(client, args.runs)
+        if args.only_triage:
+            rows = measure_triage(client, url, args.runs)
+        else:
+            rows = measure_api(client, url, token, args.posts, args.runs)
+            rows += measure_pages(client, url, args.runs)
     print(f"\nLatency in process, {args.posts:,} posts, {args.runs} runs each "
           "(target p95 < 300 ms)")
     for line in table(rows, ("case", "p50 ms", "p95 ms", "verdict")):
         print(line)
-    if args.only_latency:
+    if args.only_latency or args.only_triage:
         return
     load = measure_load(url, token, args.posts, args.seconds, args.connections, args.workers)
     print("\nGET /api/v1/posts against uvicorn on 127.0.0.1 (target >= 200 req/s, no errors)")

@@ -214,6 +214,12 @@ SETTINGS: Final[tuple[Setting, ...]] = (
             "lists the events of the last this many days."),
     Setting("hoaxwatch_max_posts", "5000", "Most posts of an event's window the hoax watch "
             "reads (the newest first); a window with more is reported as cut."),
+    # triage as a work queue (issue #14 part 1; docs/triage.md)
+    Setting("triage_weights", "radicalism=3,hate_speech=2.5,sara=2.5,hoax=2,abusive=1.5,"
+            "disaster=2,counter_speech=1", "Weight of each label in the triage priority "
+            "(weight × severity × reach): label=number pairs, comma separated, 0 < number "
+            "≤ 1000; a label not named weighs 1. A malformed value or an unknown label is "
+            "refused. Changing it works every queued priority out again."),
     # narratives and coordination signals (issue #14 part 2; docs/narratives.md)
     Setting("narratives_on_ingest", "false", "Group each ingested batch into narratives "
             "(copies, reposts, paraphrases) inside ingest, at about a third of its speed; false "

@@ -88,8 +88,11 @@ def test_review_confirms_and_dismiss_refutes_every_flag(web_db: str) -> None:
     auth = open_auth_store(web_db)
     details = {e.action: e.detail for e in auth.query_audit(actor="analyst")}
     auth.close()
-    assert details["triage_review"] == {"corrections": {"radicalism": 1, "hate_speech": 1}}
-    assert details["triage_dismiss"] == {"corrections": {"disaster": 0}}
+    assert details["triage_review"]["corrections"] == {"radicalism": 1, "hate_speech": 1}
+    assert details["triage_dismiss"]["corrections"] == {"disaster": 0}
+    # each keeps the state from before, so it can be undone (issue #14 part 1)
+    assert details["triage_dismiss"]["before"] == {
+        str(flood): {"status": "open", "assignee": None, "judged": {"disaster": None}}}
 
 
 def test_the_post_page_judges_flags_and_goes_back_to_the_post(web_db: str) -> None:

@@ -114,8 +114,10 @@ def test_triage_ranks_assigns_reviews_and_dismisses(web_db: str) -> None:
         csrf = login(client, "analyst")
         hostile = _ids(client.get("/posts", params={"q": "rakitan"}).text)[0]
         flood = _ids(client.get("/posts", params={"q": "perahu"}).text)[0]
-        # severity 0.88 × reach 1 + ln(1 + 2 likes + 2 reposts) beats 0.91 × (1 + ln(1 + 1 + 1))
-        assert re.findall(r'id="triage-(\d+)"', client.get("/triage").text) == [flood, hostile]
+        # harms and disaster posts are in queues of their own (issue #14 part 1)
+        assert re.findall(r'id="triage-(\d+)"', client.get("/triage").text) == [hostile]
+        assert re.findall(r'id="triage-(\d+)"',
+                          client.get("/triage?queue=disaster").text) == [flood]
         assert client.post(f"/triage/{hostile}/assign",
                            data={"assignee": "approver", "csrf_token": csrf}).status_code == 303
         assert 'value="approver" selected' in client.get("/triage").text
@@ -123,7 +125,9 @@ def test_triage_ranks_assigns_reviews_and_dismisses(web_db: str) -> None:
                                                                     "HX-Request": "true"})
         assert response.status_code == 200 and "koreksi disimpan" in response.text
         client.post(f"/triage/{hostile}/review", data={"csrf_token": csrf})
-        assert re.findall(r'id="triage-(\d+)"', client.get("/triage").text) == []
+        for queue in ("harm", "disaster"):
+            assert re.findall(r'id="triage-(\d+)"',
+                              client.get(f"/triage?queue={queue}").text) == []
         assert client.post(f"/triage/{hostile}/assign",
                            data={"assignee": "hantu", "csrf_token": csrf}).status_code == 404
     store = open_store(web_db)

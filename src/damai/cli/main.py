@@ -33,6 +33,7 @@ from damai.cli import quarantine as quarantine_cli
 from damai.cli import reports as reports_cli
 from damai.cli import respond as respond_cli
 from damai.cli import responses as responses_cli
+from damai.cli import triage as triage_cli
 from damai.cli import understand as understand_cli
 from damai.cli import users as users_cli
 from damai.cli import watch as watch_cli
@@ -98,6 +99,7 @@ places_cli.register(alerts_cli.alerts_app)
 app.add_typer(narratives_cli.app, name="narratives")
 app.add_typer(reports_cli.app, name="report")
 app.add_typer(watchlists_cli.app, name="watchlists")
+app.add_typer(triage_cli.app, name="triage")
 app.add_typer(users_cli.user_app, name="user")
 app.add_typer(users_cli.token_app, name="token")
 app.command("audit")(users_cli.audit)

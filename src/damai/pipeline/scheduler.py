@@ -50,6 +50,7 @@ from damai.pipeline.engagement import collect
 from damai.pipeline.linking import link_reports
 from damai.pipeline.publishing import Drained, drain, publish
 from damai.pipeline.responses import Actor
+from damai.pipeline.triage_rank import sync_queue
 from damai.storage import Store
 from damai.storage.campaigns import Slot
 
@@ -171,6 +172,7 @@ class Scheduler:
             self.link_when_due()
             self.group_when_due()
             self.watch_when_due()
+            self.prioritise()
             if once:
                 return
             self._stop.wait(self.interval)
@@ -223,6 +225,18 @@ class Scheduler:
         else:
             if done:
                 log.info("posts grouped into narratives: %d", done)
+
+    def prioritise(self) -> None:
+        """Work out every marked triage priority (issue #14 part 1): after a restart with new
+        DAMAI_TRIAGE_WEIGHTS that is every flagged post, so no page read waits for it. A failure
+        is logged, and the loop goes on."""
+        try:
+            done = sync_queue(self.store)[1]
+        except Exception:  # as for a tick: the database or a setting went wrong; try later
+            log.exception("triage priorities failed")
+        else:
+            if done:
+                log.info("triage priorities worked out: %d", done)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run, name="damai-scheduler", daemon=True)

@@ -9,6 +9,7 @@ and the repositories that take their connections from it:
 ``store.labels``      scores and flags of stored posts, flag volume
 ``store.quarantine``  records that could not become posts
 ``store.triage``      review states and corrections (human labels)
+``store.triage_queue`` the triage work queue (priorities, filters, copies once) and notes
 ``store.accounts``    registered accounts; ``store.cursors``: live-source cursors
 ``store.users``       dashboard users, API tokens, sessions (hashes only)
 ``store.audit``       the append-only audit log
@@ -86,6 +87,7 @@ from damai.storage.responses import ResponseRepository
 from damai.storage.store_settings import SettingsRepository
 from damai.storage.tallies import TallyRepository
 from damai.storage.triage import TriageRepository
+from damai.storage.triage_queue import TriageQueueRepository
 from damai.storage.users import UserRepository
 from damai.storage.watchlists import WatchlistRepository
 
@@ -106,6 +108,7 @@ class Store:
         self.labels = LabelRepository(db)
         self.quarantine = QuarantineRepository(db)
         self.triage = TriageRepository(db)
+        self.triage_queue = TriageQueueRepository(db)
         self.accounts = AccountRepository(db)
         self.cursors = CursorRepository(db)
         self.users = UserRepository(db)

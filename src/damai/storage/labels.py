@@ -16,6 +16,7 @@ from damai.storage.base import LabelUpdate
 from damai.storage.engine import Repository
 from damai.storage.schema import flag_daily, post_flags, posts
 from damai.storage.summaries import Summary
+from damai.storage.triage_queue import mark_stale
 
 __all__ = ["LabelRepository"]
 
@@ -54,6 +55,7 @@ class LabelRepository(Repository):
                 conn.execute(_SET, rows)
                 ids = [r["post"] for r in rows]
                 conn.execute(delete(post_flags).where(post_flags.c.post_id.in_(ids)))
+                mark_stale(conn, self.dialect, [post_id for post_id, *_ in found.values()])
             if flags:
                 conn.execute(post_flags.insert(), flags)
             summary.apply(conn, self.dialect)

@@ -28,6 +28,7 @@ from damai.storage.schema import (
     posts,
     responses,
 )
+from damai.storage.triage_queue import regroup
 from damai.storage.types import UtcTime
 
 __all__ = ["Membership", "NarrativeRepository", "NarrativeSummary", "NewNarrative", "RepostPair"]
@@ -106,6 +107,7 @@ class NarrativeRepository(Repository):
                 conn.execute(narrative_posts.insert(), [
                     {"post_id": m.post_id, "narrative_id": ids.get(m.narrative, m.narrative),
                      "how": m.how, "score": m.score} for m in fresh])
+                regroup(conn, [(m.post_id, ids.get(m.narrative, m.narrative)) for m in fresh])
                 sigs = [{"post_id": m.post_id, "narrative_id": ids.get(m.narrative, m.narrative),
                          "signature": m.signature} for m in fresh if m.signature is not None]
                 if sigs:

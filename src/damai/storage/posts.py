@@ -46,6 +46,7 @@ from damai.storage.schema import (
     source_notices,
 )
 from damai.storage.summaries import Summary
+from damai.storage.triage_queue import mark_stale, reweigh
 
 __all__ = ["PostRepository"]
 
@@ -130,6 +131,7 @@ class PostRepository(Repository):
                   "created_at": p.created_at} for p in stored for label in p.flags]
         if flags:
             conn.execute(post_flags.insert(), flags)
+            mark_stale(conn, self.dialect, sorted({ids[p.key] for p in stored if p.flags}))
         matched = [{"post_id": ids[p.key], "claim_id": p.claim.claim_id, "score": p.claim.score,
                     "verdict": p.claim.verdict, "suggestion": p.claim.suggestion,
                     "matched_at": now} for p in stored if p.claim is not None]
@@ -147,6 +149,7 @@ class PostRepository(Repository):
                  "fetched_at": p.fetched_at} for p in seen if p.fetched_at is not None]
         if rows:
             conn.execute(_REFRESH, rows)
+            reweigh(conn, [p.key for p in seen if p.fetched_at is not None])
 
     # -- reading one -----------------------------------------------------------------------
     def get(self, platform: str, platform_id: str) -> Post | None:

@@ -838,3 +838,35 @@ WATCHLIST_TABLES: tuple[str, ...] = ("watchlists", "notifications", "notificatio
                                      "notification_deliveries")
 tables.update({name: metadata.tables[name] for name in WATCHLIST_TABLES})
 # == end of watchlists =============================================================================
+
+
+# == triage as a work queue (issue #14 part 1; migration 0024_triage_queue) =======================
+# One block at the end, like the sections above; ``tables`` is updated at its end.
+
+#: what the triage queue reads: one row per flagged post, with its priority worked out once
+#: (weight × severity × reach, :mod:`damai.pipeline.triage_rank`) so a page is a walk of an index,
+#: not a scan. ``priority`` NULL marks a row to work out again (a new flag, new scores, new
+#: engagement); ``queue`` is ``harm``, ``disaster`` or ``counter_speech``; ``group_key`` the
+#: narrative (``n:ID``) or the reposted original (``r:PLATFORM:ID``), so copies are shown once.
+#: ``status`` and ``assignee`` mirror the ``triage`` row (``open`` when there is none).
+triage_items = Table(
+    "triage_items", metadata,
+    Column("post_id", BigInteger().with_variant(Integer(), "sqlite"),
+           ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    _t("queue"), _t("label"), Column("severity", Float()), Column("reach", Float()),
+    Column("priority", Float()), _t("platform"), Column("created_at", UtcTime()),
+    _t("group_key"), _t("status", null=False), _t("assignee"),
+    Index("triage_items_page", "queue", "status", "priority", "post_id"),
+    Index("triage_items_group", "group_key", "priority", "post_id"),
+    Index("triage_items_stale", "post_id", sqlite_where=text("priority IS NULL"),
+          postgresql_where=text("priority IS NULL")),
+)
+#: a note an analyst left on a post in triage (at most 2,000 characters)
+triage_notes = Table(
+    "triage_notes", metadata, _id(), _ref("posts"), _t("author", null=False),
+    _t("text", null=False), Column("created_at", UtcTime(), nullable=False),
+    Index("triage_notes_post", "post_id", "id"),
+)
+TRIAGE_QUEUE_TABLES: tuple[str, ...] = ("triage_items", "triage_notes")
+tables.update({name: metadata.tables[name] for name in TRIAGE_QUEUE_TABLES})
+# == end of triage as a work queue =================================================================

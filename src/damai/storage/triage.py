@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 
 from damai.errors import InputError
 from damai.storage.base import PAGE_COLUMNS, StoredPost, TriageState, row_to_post
 from damai.storage.engine import Repository
-from damai.storage.schema import TRIAGE_STATUSES, corrections, posts, triage
+from damai.storage.schema import TRIAGE_STATUSES, corrections, posts, triage, triage_items
 
 __all__ = ["CORRECTION_VALUES", "CorrectedPost", "Judgement", "TriageRepository"]
 
@@ -89,6 +89,8 @@ class TriageRepository(Repository):
             conn.execute(insert.on_conflict_do_update(
                 index_elements=["post_id"],
                 set_={k: insert.excluded[k] for k in values if k != "post_id"}))
+            conn.execute(update(triage_items).where(triage_items.c.post_id == post_id)
+                         .values(status=status, assignee=assignee))
         return TriageState(status, assignee, user, now)
 
     def add_corrections(self, post_id: int, labels: Mapping[str, int | None], user: str) -> int:

@@ -71,6 +71,9 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("POST", "/triage/{post_id}/label"): "analyst",
     ("POST", "/triage/{post_id}/review"): "analyst",
     ("POST", "/triage/{post_id}/dismiss"): "analyst",
+    ("POST", "/triage/{post_id}/note"): "analyst",
+    ("POST", "/triage/bulk"): "analyst",
+    ("POST", "/triage/undo"): "analyst",
     # ... and teach the model (issue #9)
     ("GET", "/teach"): "analyst",
     ("POST", "/teach/{post_id}"): "analyst",

@@ -19,6 +19,7 @@ from damai.web.i18n_map import MAP_MESSAGES
 from damai.web.i18n_measure import MEASURE_MESSAGES
 from damai.web.i18n_narratives import NARRATIVE_MESSAGES
 from damai.web.i18n_reports import REPORTS_MESSAGES
+from damai.web.i18n_triage import TRIAGE_MESSAGES
 from damai.web.i18n_watchlists import WATCHLIST_MESSAGES
 
 __all__ = ["DEFAULT_LANG", "LANGS", "LANG_COOKIE", "MESSAGES", "translator"]
@@ -548,6 +549,7 @@ MESSAGES.update(HOAXWATCH_MESSAGES)  # issue #13 part 7: the hoax-watch page
 MESSAGES.update(REPORTS_MESSAGES)  # issue #14 part 6: reports and the posts export
 MESSAGES.update(NARRATIVE_MESSAGES)  # issue #14 part 2: the narratives pages
 MESSAGES.update(WATCHLIST_MESSAGES)  # issue #14 part 5: watchlists and notifications
+MESSAGES.update(TRIAGE_MESSAGES)  # issue #14 part 1: triage as a work queue
 
 
 def translator(lang: str) -> Callable[..., str]:

@@ -37,6 +37,7 @@ from damai.web.responses import add_response_routes
 from damai.web.security import CsrfRejected, csrf_rejected
 from damai.web.teach import add_teach_routes
 from damai.web.triage import add_triage_routes
+from damai.web.triage_queue import add_triage_queue_routes
 from damai.web.watchlists import add_watchlist_routes
 
 __all__ = ["STATIC_DIR", "mount_pages"]
@@ -55,7 +56,8 @@ def mount_pages(app: FastAPI, ctx: WebContext) -> None:
 
     app.add_exception_handler(CsrfRejected, csrf_rejected)
     for add in (add_login_routes, add_overview_routes, add_posts_routes, add_triage_routes,
-                add_teach_routes, add_model_routes, add_library_routes, add_claims_routes,
+                add_triage_queue_routes, add_teach_routes, add_model_routes, add_library_routes,
+                add_claims_routes,
                 add_response_routes, add_campaign_routes, add_ambassador_routes,
                 add_measure_routes, add_event_routes, add_map_routes, add_hoaxwatch_routes,
                 add_narrative_routes, add_report_routes, add_watchlist_routes, add_admin_routes,

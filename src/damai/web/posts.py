@@ -18,6 +18,7 @@ from damai.errors import InputError
 from damai.pipeline.drilldown import drill_into, province_names
 from damai.pipeline.label_names import check_label
 from damai.pipeline.recommend import for_posts
+from damai.pipeline.triage_actions import last_undoable
 from damai.respond.drafting import CHANNEL_LIMITS
 from damai.storage import PostQuery
 from damai.storage.base import PostCursor, StoredPost
@@ -26,6 +27,7 @@ from damai.web.context import WebContext
 from damai.web.export import EXPORT_TYPES, export_stream
 from damai.web.library import theme_names
 from damai.web.render import render, signed_in
+from damai.web.triage import triagers
 
 __all__ = ["PAGE_SIZE", "add_posts_routes", "explain_flags", "post_query"]
 
@@ -174,4 +176,7 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
             "entries": ctx.store.library.current(status="approved"),
             "channels": sorted(CHANNEL_LIMITS),
             "judged": ctx.store.triage.judgements([post_id]).get(post_id, {}),
+            "notes": ctx.store.triage_queue.notes([post_id]).get(post_id, []),
+            "triagers": triagers(ctx) if analyst else [],
+            "undoable": last_undoable(ctx.store, signed_in(request)[0].name) if analyst else None,
             "claim": ctx.store.claims.for_post(post_id)})

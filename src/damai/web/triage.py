@@ -1,9 +1,6 @@
-"""The triage queue: flagged posts ranked by severity × reach; assign, and judge each flag.
-
-- **severity** = the highest score among the post's flagged labels (0–1);
-- **reach** = 1 + ln(1 + likes + reposts + replies + quotes), so a post nobody engaged with still
-  ranks by severity, and each tenfold of engagement adds about 2.3;
-- the queue ranks the newest :data:`CANDIDATES` open flagged posts (a bounded, indexed read).
+"""Triage actions on one post: assign, judge each flag, review or dismiss it all, and notes (the
+queue page is :mod:`damai.web.triage_queue`; the priority is stated in
+:mod:`damai.pipeline.triage_rank`; actions and their undo in :mod:`damai.pipeline.triage_actions`).
 
 Every judgement is a human label that training and the held-out evaluation read (issue #9):
 **benar** (the flag is right) keeps a correction 1 for that label, **salah** (a false flag) keeps
@@ -15,7 +12,6 @@ was right, ``dismissed`` when none was. The post page offers the same actions.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Annotated, Final
 
@@ -23,57 +19,71 @@ from fastapi import FastAPI, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from damai.auth import User, role_at_least
-from damai.records import Post
-from damai.storage.base import StoredPost, TriageState
+from damai.errors import InputError
+from damai.pipeline.triage_actions import act
+from damai.pipeline.triage_rank import Weights, score_post, weights_from_settings
+from damai.storage.base import StoredPost
 from damai.storage.triage import Judgement
+from damai.storage.triage_queue import Note, QueueRow
+from damai.understand.taxonomy import load_taxonomy
 from damai.web.authz import ROUTE_ROLES
 from damai.web.checks import row_id_ok
 from damai.web.context import WebContext
 from damai.web.render import render, signed_in
 from damai.web.security import CSRF
 
-__all__ = ["CANDIDATES", "Ranked", "add_triage_routes", "can_triage", "judge_flags", "rank"]
+__all__ = ["Row", "add_triage_routes", "can_triage", "judge_flags", "rows_of", "triagers"]
 
-CANDIDATES: Final = 500
-SHOWN: Final = 50
-_INTERACTIONS: Final = ("likes", "reposts", "replies", "quotes")
 #: what a form may send as a judgement of one flag
 _VERDICTS: Final[dict[str, int]] = {"1": 1, "0": 0}
 Back = Annotated[str, Form(max_length=8)]
 
 
 @dataclass(frozen=True, slots=True)
-class Ranked:
+class Row:
+    """One queue row as the page shows it: the post, its priority's parts, state, copies."""
+
     stored: StoredPost
-    state: TriageState | None
+    label: str
+    weight: float
     severity: float
     reach: float
+    priority: float
+    status: str
+    assignee: str | None
+    copies: int
     judged: dict[str, Judgement]
-
-    @property
-    def priority(self) -> float:
-        return self.severity * self.reach
+    notes: list[Note]
 
 
-def severity(post: Post) -> float:
-    return max((post.labels.get(flag, 0.0) for flag in post.flags), default=0.0)
+def rows_of(ctx: WebContext, found: list[QueueRow], weights: Weights) -> list[Row]:
+    ids = [q.stored.id for q in found]
+    judged = ctx.store.triage.judgements(ids)
+    notes = ctx.store.triage_queue.notes(ids)
+    return [Row(q.stored, q.label, weights.of(q.label), q.severity, q.reach, q.priority,
+                q.status, q.assignee, q.copies, judged.get(q.stored.id, {}),
+                notes.get(q.stored.id, [])) for q in found]
 
 
-def reach(post: Post) -> float:
-    interactions = sum(max(0, int(post.engagement.get(k, 0) or 0)) for k in _INTERACTIONS)
-    return 1.0 + math.log1p(interactions)
-
-
-def rank(queue: list[tuple[StoredPost, TriageState | None]],
-         judged: dict[int, dict[str, Judgement]] | None = None) -> list[Ranked]:
-    ranked = [Ranked(s, state, severity(s.post), reach(s.post), (judged or {}).get(s.id, {}))
-              for s, state in queue]
-    return sorted(ranked, key=lambda r: (-r.priority, -r.stored.id))
+def row_for(ctx: WebContext, stored: StoredPost) -> Row | None:
+    """The queue row of one post, worked out now (for htmx after an action)."""
+    weights, post = weights_from_settings(), stored.post
+    scored = score_post(list(post.flags), post.labels, post.engagement, weights, load_taxonomy())
+    if scored is None:
+        return None
+    state = ctx.store.triage.get(stored.id)
+    row = QueueRow(stored, scored.label, scored.severity, scored.reach, scored.priority,
+                   state.status if state else "open", state.assignee if state else None, 0)
+    return rows_of(ctx, [row], weights)[0]
 
 
 def can_triage(user: User) -> bool:
     """Whether ``user`` may be assigned triage items: enabled, and allowed to open the queue."""
     return not user.disabled and role_at_least(user.role, ROUTE_ROLES[("GET", "/triage")])
+
+
+def triagers(ctx: WebContext) -> list[str]:
+    return [u.name for u in ctx.auth.list_users() if can_triage(u)]
 
 
 def judge_flags(ctx: WebContext, stored: StoredPost, verdicts: dict[str, int], *, user: str,
@@ -109,44 +119,33 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
             return RedirectResponse(f"/posts/{stored.id}", status_code=303)
         if not request.headers.get("HX-Request"):
             return RedirectResponse("/triage", status_code=303)
-        if status is not None:
+        row = row_for(ctx, stored)
+        if status is not None or row is None:
             return render(request, "_triage_done.html", {
-                "post_id": stored.id, "message": f"triage.done_{status}"})
-        [row] = rank([(stored, ctx.store.triage.get(stored.id))],
-                     ctx.store.triage.judgements([stored.id]))
-        return render(request, "_triage_row.html", {"r": row, "users": _triagers()})
+                "post_id": stored.id, "message": f"triage.done_{status or 'reviewed'}"})
+        return render(request, "_triage_row.html", {"r": row, "users": triagers(ctx)})
 
-    def _triagers() -> list[str]:
-        return [u.name for u in ctx.auth.list_users() if can_triage(u)]
-
-    def judge_all(request: Request, post_id: int, value: int, action: str,
-                  back: str) -> Response:
+    def judge_all(request: Request, post_id: int, action: str, back: str) -> Response:
         user, ip = _actor(request)
         stored = found(post_id)
         if stored is None:
             return render(request, "error.html", {"message": "error.not_found"}, 404)
-        status = judge_flags(ctx, stored, dict.fromkeys(stored.post.flags, value), user=user,
-                             ip=ip, action=action)
-        return answer(request, stored, status, back)
-
-    @app.get("/triage")
-    def triage(request: Request) -> Response:
-        queue = ctx.store.triage.queue(CANDIDATES)
-        ranked = rank(queue)[:SHOWN]
-        judged = ctx.store.triage.judgements([r.stored.id for r in ranked])
-        ranked = rank([(r.stored, r.state) for r in ranked], judged)
-        return render(request, "triage.html", {"ranked": ranked, "users": _triagers()})
+        act(ctx.store, [stored], action, user=user, ip=ip)
+        return answer(request, stored, "reviewed" if action == "review" else "dismissed", back)
 
     @app.post("/triage/{post_id}/assign", dependencies=CSRF)
     def assign(request: Request, post_id: int,
-               assignee: Annotated[str, Form(max_length=64)] = "") -> Response:
+               assignee: Annotated[str, Form(max_length=64)] = "",
+               back: Back = "triage") -> Response:
         user, ip = _actor(request)
         target = ctx.auth.get_user(assignee) if assignee else None
-        if found(post_id) is None or (assignee and (target is None or not can_triage(target))):
+        stored = found(post_id)
+        if stored is None or (assignee and (target is None or not can_triage(target))):
             return render(request, "error.html", {"message": "error.not_found"}, 404)
         name = target.name if target else None
-        ctx.store.triage.set(post_id, status="open", assignee=name, user=user)
-        ctx.auth.audit(user, "triage_assign", f"post:{post_id}", {"assignee": name}, ip=ip)
+        act(ctx.store, [stored], "assign", user=user, ip=ip, assignee=name)
+        if back == "post":
+            return RedirectResponse(f"/posts/{post_id}", status_code=303)
         if request.headers.get("HX-Request"):
             return render(request, "_triage_done.html", {
                 "post_id": post_id, "message": "triage.assignee", "extra": name or "-"})
@@ -167,9 +166,25 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.post("/triage/{post_id}/review", dependencies=CSRF)
     def review(request: Request, post_id: int, back: Back = "triage") -> Response:
         """Every flag of the post is right: a correction 1 for each."""
-        return judge_all(request, post_id, 1, "triage_review", back)
+        return judge_all(request, post_id, "review", back)
 
     @app.post("/triage/{post_id}/dismiss", dependencies=CSRF)
     def dismiss(request: Request, post_id: int, back: Back = "triage") -> Response:
         """Every flag of the post is wrong (a false positive): a correction 0 for each."""
-        return judge_all(request, post_id, 0, "triage_dismiss", back)
+        return judge_all(request, post_id, "dismiss", back)
+
+    @app.post("/triage/{post_id}/note", dependencies=CSRF)
+    def note(request: Request, post_id: int, text: Annotated[str, Form(max_length=4000)] = "",
+             back: Back = "triage") -> Response:
+        """A note on the post (1–2,000 characters), audited."""
+        user, ip = _actor(request)
+        stored = found(post_id)
+        if stored is None:
+            return render(request, "error.html", {"message": "error.not_found"}, 404)
+        try:
+            made = ctx.store.triage_queue.add_note(stored.id, user, text)
+        except InputError as exc:
+            return render(request, "triage_message.html", {"error": exc.message}, 400)
+        ctx.auth.audit(user, "triage_note", f"post:{stored.id}", {"note": made.id}, ip=ip)
+        where = f"/posts/{stored.id}#notes" if back == "post" else f"/triage#triage-{stored.id}"
+        return RedirectResponse(where, status_code=303)
