@@ -72,6 +72,8 @@ def test_telegram_down_stays_pending_is_retried_and_then_sent(
     assert watched.watchlists.pending() == 1
 
     add_users(db_url, ("viewer",))
+    # the app's own scheduler would try the delivery at the real time, out of this test's clock
+    monkeypatch.setenv("DAMAI_SCHEDULER", "false")
     with client_for(db_url) as web:
         login(web, "viewer")
         page = web.get("/notifications").text
