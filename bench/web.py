@@ -8,8 +8,11 @@
    first page, a text search, a filtered search (label + score + time), a deep cursor page and
    the drill-down filters of issue #14 (hashtag, domain, province, label + day, exact link); and,
    when the dashboard routes exist (``/login``, ``/posts``, ``/triage``), the overview, a search
-   page, a filtered search page, the triage page and two drill-down pages through a logged-in
-   session. Each post's place is stored in ``post_places`` as the geoparser would.
+   page, a filtered search page, the triage page, three drill-down pages, the narrative list and
+   three narrative pages (20,000, 2,000 and 50 posts) through a logged-in session. Each post's
+   place is stored in ``post_places`` as the geoparser would, its hashtags, links and domains in
+   ``post_terms`` as ingest does, and the narratives in ``narratives`` and ``narrative_posts`` as
+   grouping does.
 3. Starts a real uvicorn server on 127.0.0.1 and drives ``GET /api/v1/posts`` with a bounded
    asyncio HTTP/1.1 client (keep-alive connections, fixed duration): requests/s, p50/p95/p99 and
    errors.
@@ -49,6 +52,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from damai.auth import open_auth_store  # noqa: E402
 from damai.storage import PostCursor, PostQuery, open_store  # noqa: E402
 from damai.storage.base import POST_COLUMNS, format_time  # noqa: E402
+from damai.storage.terms import terms_of  # noqa: E402
 
 
 #: a small vocabulary written for this benchmark: everyday words, places, and the words of the
@@ -164,16 +168,47 @@ def fill(path: Path, posts: int, seed: int = 4) -> float:
         db.executemany("INSERT INTO post_places VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?)",
                        [(first + n, *places[place]) for n, (_, _, place) in enumerate(made)
                         if place in places])
+        db.executemany("INSERT INTO post_terms (post_id, kind, value) VALUES (?, ?, ?)",
+                       [(first + n, kind, value) for n, (row, _, _) in enumerate(made)
+                        for kind, value in terms_of(orjson.loads(row[12]),
+                                                    orjson.loads(row[14]))])
         db.execute("COMMIT")
         print(f"  {min(posts, start + chunk):>9,} posts", end="\r", flush=True)
     db.execute("INSERT INTO posts_fts(rowid, text) SELECT id, text FROM posts")
     # what ingest writes beside each flagged post: its triage item, to work out on first read
     db.execute("INSERT INTO triage_items (post_id, status) "
                "SELECT DISTINCT post_id, 'open' FROM post_flags")
+    group_narratives(db, posts, rng)
     db.execute("ANALYZE")
     db.close()
     print()
     return time.perf_counter() - started
+
+
+#: the sizes of the narratives the store holds (issue #14 part 2): a viral one, a large one and
+#: a small one (each at most a twentieth of the posts, for small stores)
+NARRATIVE_SIZES = (20_000, 2_000, 50)
+
+
+def group_narratives(db: sqlite3.Connection, posts: int, rng: random.Random) -> None:
+    """Narratives 1, 2 and 3 of NARRATIVE_SIZES, of posts drawn at random (distinct texts: the
+    page geoparses each distinct text, so this is its slowest case), as grouping stores them."""
+    sizes = [min(size, posts // 20) for size in NARRATIVE_SIZES]
+    drawn = iter(rng.sample(range(1, posts + 1), sum(sizes)))
+    now = format_time(END)
+    for number, size in enumerate(sizes, start=1):
+        members = sorted(next(drawn) for _ in range(size))
+        db.execute("INSERT INTO narratives (id, title, size, first_seen, last_seen, created_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", (number, f"Narasi uji {number}", size, now, now,
+                                                 now))
+        db.executemany("INSERT INTO narrative_posts (post_id, narrative_id, how, score) "
+                       "VALUES (?, ?, ?, ?)",
+                       [(post_id, number, "copy" if i else "first", 0.9 if i else None)
+                        for i, post_id in enumerate(members)])
+        db.execute("UPDATE narratives SET first_seen = (SELECT min(created_at) FROM posts p "
+                   "JOIN narrative_posts m ON m.post_id = p.id WHERE m.narrative_id = :n), "
+                   "last_seen = (SELECT max(created_at) FROM posts p JOIN narrative_posts m "
+                   "ON m.post_id = p.id WHERE m.narrative_id = :n) WHERE id = :n", {"n": number})
 
 
 def count_posts(path: Path) -> int:
@@ -268,8 +303,8 @@ def drill_cases(url: str) -> dict[str, dict[str, Any]]:
         # posts); a link at most one post holds is then looked for in those days only
         "API drill link (<= 1 post, overview's days)": {
             "link": "https://kompas.example.id/7", "since": sample_since, "limit": 50},
-        # the same without a time bound: every post's links are read (the worst case)
-        "API drill link (<= 1 post, all time: scan)": {
+        # the same without a time bound (before post_terms, every post's links were read)
+        "API drill link (<= 1 post, all time)": {
             "link": "https://kompas.example.id/7", "limit": 50},
     }
 
@@ -308,9 +343,20 @@ def measure_pages(client: Any, url: str, runs: int) -> list[tuple[str, ...]]:
              "filtered /posts (label+score+time)": ("/posts", {
                  "q": "", "label": "radicalism", "min_score": 0.7, "since": since}),
              "drill /posts?hashtag=bandungviral": ("/posts", {"hashtag": "bandungviral"}),
-             "drill /posts?province=Jawa Barat": ("/posts", {"province": "Jawa Barat"})}
+             "drill /posts?province=Jawa Barat": ("/posts", {"province": "Jawa Barat"}),
+             "drill /posts?domain=kompas.example.id": ("/posts", {"domain": "kompas.example.id"}),
+             "narratives /narratives (by size)": ("/narratives", {})}
+    cases |= {f"narrative /narratives/{n} ({size:,} posts)": (f"/narratives/{n}", {})
+              for n, size in narrative_sizes(url).items()}
     cases |= triage_cases(client)
     return triage_first_read(client, url) + timed_pages(client, cases, runs)
+
+
+def narrative_sizes(url: str) -> dict[int, int]:
+    db = sqlite3.connect(url.removeprefix("sqlite:///"))
+    sizes = {int(n): int(size) for n, size in db.execute("SELECT id, size FROM narratives")}
+    db.close()
+    return sizes
 
 
 def _mark_all(url: str) -> int:
@@ -588,7 +634,7 @@ def main() -> None:
     parser.add_argument("--only-triage", action="store_true",
                         help="only the triage queue's latency (issue #14 part 1)")
     args = parser.parse_args()
-    path = args.db or Path(tempfile.gettempdir()) / f"damai-bench-web-v2-{args.posts}.sqlite3"
+    path = args.db or Path(tempfile.gettempdir()) / f"damai-bench-web-v3-{args.posts}.sqlite3"
     os.environ.setdefault("DAMAI_DATA_DIR", str(path.parent / "damai-bench-web-data"))
     url = f"sqlite:///{path}"
     if count_posts(path) != args.posts:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from damai.errors import InputError
 from damai.storage import PostQuery
-from damai.storage.filters import normal_domain
+from damai.storage.terms import normal_domain
 from damai.understand.places import PROVINCES
 
 __all__ = ["check_province", "day_range", "drill_into", "province_names"]

@@ -9,16 +9,15 @@ Label filters take one of two roads:
   walks the posts its other filters and its order select. A page newest first is found after a
   few dozen posts for common cases (most posts are unflagged on most labels).
 
-Drill-down filters (issue #14) read a post's ``hashtags`` and ``links`` JSON arrays item by item
-(``Dialect.elements``) and its ``post_places`` rows. The overview links only to hashtags, links and
-domains among the newest flagged posts, so a page newest first meets its 50 matches early; a
-province is taken from the ``post_places_province`` index, or checked post by post on SQLite when
-it holds many posts (as for a dense label).
+Drill-down filters (issue #14) read a post's ``post_terms`` rows (hashtags, links and link
+domains; :mod:`damai.storage.terms`) and its ``post_places`` rows: the matching ids are taken from
+the tables' indexes, or, on SQLite, each post is checked in turn when a value is held by many
+posts (as for a dense label). A link too long to be kept in ``post_terms`` is looked for in each
+post's ``links`` JSON (``Dialect.elements``).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import (
@@ -37,10 +36,11 @@ from sqlalchemy.engine import Connection
 from damai.errors import InputError
 from damai.storage.base import PostQuery, drill_down
 from damai.storage.dialects import Dialect
-from damai.storage.schema import post_flags, post_places, posts
+from damai.storage.schema import post_flags, post_places, post_terms, posts
+from damai.storage.terms import indexed, normal_domain, normal_hashtag
 from damai.storage.types import SafeText
 
-__all__ = ["flag_conditions", "label_page", "normal_domain", "normal_hashtag", "where"]
+__all__ = ["flag_conditions", "label_page", "where"]
 
 #: the language filter's name for posts whose language was not detected
 UNKNOWN_LANGUAGE = "unknown"
@@ -95,25 +95,6 @@ def _matches_at_least(conn: Connection, conditions: list[ColumnElement[bool]], n
     return int(conn.scalar(select(func.count()).select_from(inner)) or 0) >= n
 
 
-#: characters a domain filter never holds: LIKE wildcards and URL separators
-_NOT_HOST = re.compile(r"[%_/\\?#:@\s]")
-
-
-def normal_hashtag(value: str) -> str:
-    """A hashtag as the filter compares it: lower case, without its ``#``."""
-    return value.strip().lstrip("#").lower()
-
-
-def normal_domain(value: str) -> str:
-    """A domain as the filter compares it: lower case, without ``www.``; an
-    :class:`InputError` for anything that is not a host name."""
-    host = value.strip().lower().removeprefix("www.")
-    if not host or _NOT_HOST.search(host):
-        raise InputError(f"domain: tulis nama host saja, mis. contoh.id / write a host name "
-                         f"only, e.g. contoh.id (not {value[:80]!r})")
-    return host
-
-
 def _text(value: str) -> Any:
     """``value`` bound as text the way stored text is (PostgreSQL refuses NUL bytes)."""
     return bindparam(None, value, type_=SafeText())
@@ -126,39 +107,42 @@ def _any_item(dialect: Dialect, column: Any,
     return exists(select(literal(1)).select_from(items).where(test(items.c.value)))
 
 
-def _host_is(host: str) -> Any:
-    """A test that a URL's host is ``host`` or ``www.host``: the separators after the host
-    (``/?#:``) become ``/``, so four prefixes cover the http(s) URLs."""
-    def test(value: Any) -> ColumnElement[bool]:
-        flat: ColumnElement[Any] = func.lower(value)
-        for separator in "?#:":
-            flat = func.replace(flat, separator, "/")
-        flat = flat + "/"
-        return or_(*(flat.like(_text(f"{scheme}///{www}{host}/%"))
-                     for scheme in ("http", "https") for www in ("", "www.")))
-    return test
+def _rows_of(conn: Connection, dialect: Dialect, query: PostQuery, column: Any,
+             rows: list[ColumnElement[bool]], *, ordered: bool) -> ColumnElement[bool]:
+    """Posts with a row of ``column``'s table passing ``rows``: their ids collected from the
+    table's index, or (on SQLite, for a search or a value many posts hold, read newest first)
+    each post checked in turn, as :func:`label_filter` does for labels."""
+    if dialect.dense_first and (query.text or (ordered and _matches_at_least(
+            conn, rows, _DENSE, column))):
+        return exists().where(column == posts.c.id, *rows)
+    return posts.c.id.in_(select(column).where(*rows))
+
+
+def _term(conn: Connection, dialect: Dialect, query: PostQuery, kind: str, value: str,
+          *, ordered: bool) -> ColumnElement[bool]:
+    """Posts holding hashtag, link or domain ``value`` (normalised), from ``post_terms``; a
+    value too long to be kept there is looked for in each post's JSON."""
+    if indexed(value):
+        rows = [post_terms.c.kind == kind, post_terms.c.value == _text(value)]
+        return _rows_of(conn, dialect, query, post_terms.c.post_id, rows, ordered=ordered)
+    if kind == "hashtag":
+        return _any_item(dialect, posts.c.hashtags,
+                         lambda v: func.lower(func.ltrim(v, "#")) == _text(value))
+    return _any_item(dialect, posts.c.links, lambda v: v == _text(value))
 
 
 def drill_conditions(conn: Connection, dialect: Dialect, query: PostQuery,
                      *, ordered: bool) -> list[ColumnElement[bool]]:
     """The hashtag, link, domain and province filters as conditions on ``posts``."""
     out: list[ColumnElement[bool]] = []
-    if query.hashtag:
-        tag = normal_hashtag(query.hashtag)
-        out.append(_any_item(dialect, posts.c.hashtags,
-                             lambda v: func.lower(func.ltrim(v, "#")) == _text(tag)))
-    if query.link:
-        link = _text(query.link)
-        out.append(_any_item(dialect, posts.c.links, lambda v: v == link))
-    if query.domain:
-        out.append(_any_item(dialect, posts.c.links, _host_is(normal_domain(query.domain))))
+    for kind, value in (("hashtag", query.hashtag and normal_hashtag(query.hashtag)),
+                        ("link", query.link),
+                        ("domain", query.domain and normal_domain(query.domain))):
+        if value:
+            out.append(_term(conn, dialect, query, kind, value, ordered=ordered))
     if query.province:
-        rows = [post_places.c.province == query.province]
-        if dialect.dense_first and (query.text or (ordered and _matches_at_least(
-                conn, rows, _DENSE, post_places.c.post_id))):
-            out.append(exists().where(post_places.c.post_id == posts.c.id, *rows))
-        else:
-            out.append(posts.c.id.in_(select(post_places.c.post_id).where(*rows)))
+        out.append(_rows_of(conn, dialect, query, post_places.c.post_id,
+                            [post_places.c.province == query.province], ordered=ordered))
     return out
 
 

@@ -2,7 +2,8 @@
 
 Writing a batch is one transaction: new posts (idempotent on platform + platform id; a post with a
 tombstone is never stored again), their flagged labels (``post_flags``), the claim each repeats
-(``post_claims``), the places it names (``post_places``), the summary tables,
+(``post_claims``), the places it names (``post_places``), its hashtags, links and domains
+(``post_terms``), the summary tables,
 refreshed engagement for posts seen before, quarantined records and platform notices. Every read
 is bounded or streamed, and pages never read the ``raw`` column.
 """
@@ -46,6 +47,7 @@ from damai.storage.schema import (
     source_notices,
 )
 from damai.storage.summaries import Summary
+from damai.storage.terms import insert_terms
 from damai.storage.triage_queue import mark_stale, reweigh
 
 __all__ = ["PostRepository"]
@@ -138,6 +140,7 @@ class PostRepository(Repository):
         if matched:
             conn.execute(post_claims.insert(), matched)
         insert_places(conn, ids, stored)
+        insert_terms(conn, ids, stored)
         summary = Summary()
         summary.add_posts(stored)
         summary.apply(conn, self.dialect)

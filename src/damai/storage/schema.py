@@ -870,3 +870,21 @@ triage_notes = Table(
 TRIAGE_QUEUE_TABLES: tuple[str, ...] = ("triage_items", "triage_notes")
 tables.update({name: metadata.tables[name] for name in TRIAGE_QUEUE_TABLES})
 # == end of triage as a work queue =================================================================
+
+
+# == hashtags, links and domains of posts (issue #14 part 3; migration 0025_post_terms) ===========
+# One block at the end, like the sections above; ``tables`` is updated at its end.
+
+#: one row per hashtag, link and link domain a post holds, as the drill-down filters compare them
+#: (:mod:`damai.storage.terms`), so ``/posts?hashtag=`` finds a rare value from an index instead of
+#: reading every post's JSON. ``kind`` is ``hashtag``, ``link`` or ``domain``; a value longer than
+#: :data:`damai.storage.terms.MOST_BYTES` is not kept here (its filter reads the JSON instead).
+post_terms = Table(
+    "post_terms", metadata, _ref("posts"), _t("kind", null=False), _t("value", null=False),
+    PrimaryKeyConstraint("post_id", "kind", "value", name="post_terms_pkey"),
+    CheckConstraint(_in("kind", ("hashtag", "link", "domain")), name="post_terms_kind_check"),
+    Index("post_terms_value", "kind", "value", "post_id"),
+    sqlite_with_rowid=False,
+)
+tables["post_terms"] = post_terms
+# == end of hashtags, links and domains ============================================================

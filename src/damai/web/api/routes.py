@@ -13,7 +13,7 @@ from damai.pipeline.drilldown import check_province, province_names
 from damai.pipeline.label_names import flagged_counts, known_labels
 from damai.records import Post
 from damai.storage import PostQuery
-from damai.storage.filters import normal_domain
+from damai.storage.terms import normal_domain
 from damai.understand.model import TextClassifier
 from damai.understand.types import Prediction
 from damai.web.api.cursor import decode_cursor, encode_cursor
