@@ -201,9 +201,11 @@ def group_narratives(db: sqlite3.Connection, posts: int, rng: random.Random) -> 
         db.execute("INSERT INTO narratives (id, title, size, first_seen, last_seen, created_at) "
                    "VALUES (?, ?, ?, ?, ?, ?)", (number, f"Narasi uji {number}", size, now, now,
                                                  now))
-        db.executemany("INSERT INTO narrative_posts (post_id, narrative_id, how, score) "
-                       "VALUES (?, ?, ?, ?)",
-                       [(post_id, number, "copy" if i else "first", 0.9 if i else None)
+        db.executemany("INSERT INTO narrative_posts (post_id, narrative_id, how, score, "
+                       "created_at, platform, author_key, repost) SELECT id, ?, ?, ?, "
+                       "created_at, platform, author_key, repost_of_id IS NOT NULL FROM posts "
+                       "WHERE id = ?",
+                       [(number, "copy" if i else "first", 0.9 if i else None, post_id)
                         for i, post_id in enumerate(members)])
         db.execute("UPDATE narratives SET first_seen = (SELECT min(created_at) FROM posts p "
                    "JOIN narrative_posts m ON m.post_id = p.id WHERE m.narrative_id = :n), "

@@ -15,10 +15,12 @@ from damai.cli.main import app
 from damai.errors import NotFound
 from damai.pipeline.chain import StageChain
 from damai.pipeline.coordination import repost_rings
+from damai.pipeline.narrative_view import describe
 from damai.records import Post
 from damai.storage import Store, open_store
 from tests.integration.test_api import Api, lite  # noqa: F401  (fixture)
 from tests.integration.test_events_web import viewer  # noqa: F401  (fixture)
+from tests.integration.test_migrations import _run
 from tests.integration.test_store_contract import store_url  # noqa: F401  (both backends)
 from tests.integration.web_helpers import add_users, client_for, form_token, login
 
@@ -139,7 +141,8 @@ def test_the_cli_lists_shows_and_exports(store_url: str, tmp_path: Path) -> None
     shown = runner.invoke(app, ["narratives", "show", str(narrative), "--json", "--db", db_url])
     data = orjson.loads(shown.stdout)
     assert data["how"] == {"first": 1, "copy": 5, "repost": 1}
-    assert data["provinces"] == {"Jawa Tengah": 6}  # Semarang, in the six texts (not the repost)
+    # Semarang: posts naming it, as stored at ingest (the repost too, as platforms count it)
+    assert data["provinces"] == {"Jawa Tengah": 7}
     assert data["labels"] == {}  # no classifier in this chain
     assert [s["rule"] for s in data["signals"]] == ["burst"]
     assert len(data["signals"][0]["accounts"]) == 6
@@ -170,6 +173,22 @@ def test_the_pages_show_a_narrative_with_its_evidence(db_url: str,
     assert viewer.get("/narratives/999").status_code == 404  # type: ignore[attr-defined]
     assert viewer.get("/narratives/abc").status_code == 422  # type: ignore[attr-defined]
     assert viewer.get("/narratives?order=biggest").status_code == 422  # type: ignore[attr-defined]
+
+
+def test_the_page_shows_the_largest_bursts_and_says_how_many_there_are(
+        db_url: str, monkeypatch: pytest.MonkeyPatch, viewer: object) -> None:  # noqa: F811
+    """22 bursts (pairs of accounts a minute apart, hours between pairs, with a two-account
+    rule): the page shows 20 and says so; the API's data keeps all 22."""
+    monkeypatch.setenv("DAMAI_NARRATIVES_BURST_ACCOUNTS", "2")
+    monkeypatch.setenv("DAMAI_NARRATIVES_BURST_MINUTES", "5")
+    with open_store(db_url) as store:
+        ingest(store, "b1", *(post(i, f"{HOAX} https://s.id/{i}", f"u{i}",
+                                   minutes=120 * (i // 2) + i % 2) for i in range(44)))
+        (top,) = store.narratives.listing(min_size=2)
+        assert len(describe(store, top.id)["signals"]) == 22  # type: ignore[index]
+    html = viewer.get(f"/narratives/{top.id}").text  # type: ignore[attr-defined]
+    assert html.count('data-rule="burst"') == 20
+    assert 'id="signals-shown"' in html and "20" in html and "22" in html
 
 
 def test_an_analyst_answers_a_whole_narrative(db_url: str) -> None:
@@ -213,3 +232,19 @@ def test_the_cli_proposes_a_response_to_a_narrative(db_url: str) -> None:
     missing = CliRunner().invoke(app, ["responses", "propose", "--text", text, "--narrative",
                                        "999", "--db", db_url])
     assert isinstance(missing.exception, NotFound)
+
+
+def test_narratives_grouped_before_0025_get_their_posts_facts(store_url: str) -> None:  # noqa: F811
+    """The migration copies each member's time, platform, account key and repost flag from
+    ``posts`` (here: rows whose facts are empty, as 0024 left them)."""
+    stocked(store_url)
+    with open_store(store_url) as store:
+        (top,) = store.narratives.listing(min_size=2)
+        before = store.narratives.member_facts(top.id, 100)
+    assert [m.repost for m in before].count(True) == 1 and all(m.author_key for m in before)
+    _run(store_url, "UPDATE narrative_posts SET created_at = NULL, platform = NULL, "
+                    "author_key = NULL, repost = NULL",
+         "DROP INDEX narrative_posts_time",
+         "UPDATE alembic_version SET version_num = '0024_triage_queue'")
+    with open_store(store_url) as store:
+        assert store.narratives.member_facts(top.id, 100) == before

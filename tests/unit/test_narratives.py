@@ -21,6 +21,7 @@ from damai.pipeline.narratives import (
 from damai.records import Post
 from damai.respond.embed import HashEmbedder
 from damai.storage import StoredPost
+from damai.storage.narratives import Member
 
 T0 = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
 ORIGINAL = ("Bantuan beras dari pemerintah untuk korban banjir di Demak ternyata sudah "
@@ -121,8 +122,14 @@ def test_a_flagged_paraphrase_joins_only_a_narrative_that_shares_a_harmful_label
     assert groups.how[3] == "first"
 
 
-def members(*spec: tuple[str, float]) -> list[StoredPost]:
-    return [post(i, ORIGINAL, minutes=m, author=a) for i, (a, m) in enumerate(spec, 1)]
+def member(i: int, *, minutes: float, author: str, repost_of: str | None = None) -> Member:
+    """A narrative's post as its page counts it."""
+    return Member(i, T0 + timedelta(minutes=minutes), "x", author, repost_of is not None,
+                  "repost" if repost_of else "copy")
+
+
+def members(*spec: tuple[str, float]) -> list[Member]:
+    return [member(i, minutes=m, author=a) for i, (a, m) in enumerate(spec, 1)]
 
 
 def test_a_burst_needs_enough_accounts_within_the_window() -> None:
@@ -137,7 +144,7 @@ def test_a_burst_needs_enough_accounts_within_the_window() -> None:
 
 
 def test_reposts_are_not_evidence_of_a_burst() -> None:
-    spread = [post(i, ORIGINAL, minutes=i, author=f"a{i}", repost_of="99") for i in range(6)]
+    spread = [member(i, minutes=i, author=f"a{i}", repost_of="99") for i in range(6)]
     assert bursts(spread, accounts=5, minutes=10) == []
 
 

@@ -29,7 +29,8 @@ from typing import Any, Literal
 from lxml import etree
 
 from damai import settings
-from damai.storage import Store, StoredPost
+from damai.storage import Store
+from damai.storage.narratives import Member
 
 __all__ = ["Burst", "RepostRing", "bursts", "hashtag_network", "repost_network", "repost_rings",
            "write_gexf"]
@@ -65,21 +66,21 @@ class RepostRing:
                           for a, b, n, total in self.pairs]}
 
 
-def bursts(members: Sequence[StoredPost], *, accounts: int | None = None,
+def bursts(members: Sequence[Member], *, accounts: int | None = None,
            minutes: float | None = None) -> list[Burst]:
     """Rule 1 over a narrative's posts (reposts and posts with no account key are left out)."""
     need = accounts if accounts is not None else settings.get_int("narratives_burst_accounts")
     span = timedelta(minutes=minutes if minutes is not None
                      else settings.get_float("narratives_burst_minutes"))
-    posts = sorted((s for s in members if s.post.repost_of_id is None and s.post.author_key),
-                   key=lambda s: (s.post.created_at, s.id))
+    posts = sorted((s for s in members if not s.repost and s.author_key),
+                   key=lambda s: (s.created_at, s.id))
     windows: list[tuple[int, int]] = []
     in_window: Counter[str] = Counter()
     left = 0
     for right, stored in enumerate(posts):
-        in_window[str(stored.post.author_key)] += 1
-        while stored.post.created_at - posts[left].post.created_at > span:
-            _drop(in_window, str(posts[left].post.author_key))
+        in_window[str(stored.author_key)] += 1
+        while stored.created_at - posts[left].created_at > span:
+            _drop(in_window, str(posts[left].author_key))
             left += 1
         if len(in_window) >= need:
             windows.append((left, right))
@@ -102,9 +103,9 @@ def _merged(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _burst(posts: Sequence[StoredPost]) -> Burst:
-    keys = tuple(dict.fromkeys(str(s.post.author_key) for s in posts))
-    return Burst(posts[0].post.created_at, posts[-1].post.created_at, keys,
+def _burst(posts: Sequence[Member]) -> Burst:
+    keys = tuple(dict.fromkeys(str(s.author_key) for s in posts))
+    return Burst(posts[0].created_at, posts[-1].created_at, keys,
                  tuple(s.id for s in posts))
 
 
@@ -158,8 +159,8 @@ def repost_network(store: Store, narrative_id: int | None = None) -> Counter[tup
     authors = None
     if narrative_id is not None:
         authors = list(dict.fromkeys(
-            str(s.post.author_key) for s, _ in store.narratives.members(narrative_id)
-            if s.post.author_key))
+            str(m.author_key) for m in store.narratives.member_facts(narrative_id, 50_000)
+            if m.author_key))
     return Counter({(p.reposter, p.original): p.n
                     for p in store.narratives.repost_pairs(authors)})
 

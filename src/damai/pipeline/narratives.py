@@ -30,7 +30,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from typing import Final
@@ -281,7 +281,9 @@ class NarrativeGrouper:
         vectors = self._embed_flagged(batch)
         for stored in sorted(batch, key=lambda s: (s.post.repost_of_id is not None, s.id)):
             post = stored.post
-            member = self._one(stored, seen, vectors.get(stored.id), out)
+            member = replace(self._one(stored, seen, vectors.get(stored.id), out),
+                             platform=post.platform, author_key=post.author_key,
+                             repost=post.repost_of_id is not None)
             seen[post.key] = member.narrative
             out.members.append(member)
         return out

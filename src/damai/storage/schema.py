@@ -128,6 +128,10 @@ Index("posts_geo", posts.c.created_at, sqlite_where=posts.c.geo.isnot(None),
 Index("posts_language_time", posts.c.language, posts.c.created_at)
 Index("posts_platform_time", posts.c.platform, posts.c.created_at)
 Index("posts_author_key", posts.c.author_key)
+#: reposts by author (a narrative's repost-ring signal, issue #14; migration 0025)
+Index("posts_reposts_by", posts.c.author_key, posts.c.platform, posts.c.repost_of_id,
+      sqlite_where=posts.c.repost_of_id.isnot(None),
+      postgresql_where=posts.c.repost_of_id.isnot(None))
 
 #: one row per flagged label of a post (score at or above the model's threshold). All scores,
 #: flagged or not, stay in ``posts.labels``; see docs/architecture.md for why (measured).
@@ -769,13 +773,19 @@ narratives = Table(
 )
 #: which narrative each grouped post belongs to, and how it joined (``score``: the estimated
 #: Jaccard similarity of a copy, the cosine of a paraphrase)
+#: The post's time, platform, account key and whether it is a repost are copied here as it joins
+#: (migration 0025 copied them for older rows), so a narrative's page counts tens of thousands
+#: of posts from the ``narrative_posts_time`` index alone.
 narrative_posts = Table(
     "narrative_posts", metadata,
     Column("post_id", BigInteger().with_variant(Integer(), "sqlite"),
            ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
     _ref("narratives"), _t("how", null=False), Column("score", Float()),
+    Column("created_at", UtcTime()), _t("platform"), _t("author_key"), Column("repost", Boolean()),
     CheckConstraint(_in("how", NARRATIVE_HOW), name="narrative_posts_how_check"),
     Index("narrative_posts_narrative", "narrative_id", "post_id"),
+    Index("narrative_posts_time", "narrative_id", "created_at", "post_id", "platform",
+          "author_key", "repost", "how"),
 )
 #: the MinHash signatures the LSH index is rebuilt from after a restart: the first few distinct
 #: posts of each narrative (its representatives), 128 unsigned 32-bit values each

@@ -64,6 +64,11 @@ NARRATIVE_MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "is not a score or a verdict about anyone; sharing together has many innocent causes. "
         "Check the evidence before acting."),
     "narratives.no_signals": ("Tidak ada aturan yang terpenuhi.", "No rule is met."),
+    "narratives.signals_shown": (
+        "Menampilkan {shown} sinyal dengan akun terbanyak dari {total}; API dan "
+        "`damai narratives show --json` memberi semuanya.",
+        "Showing the {shown} signals with the most accounts of {total}; the API and "
+        "`damai narratives show --json` give all of them."),
     "narratives.rule.burst": (
         "Banyak akun memposting teks yang hampir sama dalam hitungan menit",
         "Many accounts posting near-identical text within minutes"),

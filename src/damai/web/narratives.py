@@ -27,6 +27,8 @@ from damai.web.security import CSRF
 __all__ = ["add_narrative_routes", "bars"]
 
 _PAGE: Final = 50
+#: coordination signals shown on the page (most accounts first); the API gives all
+_SIGNALS: Final = 20
 _CHART_W, _CHART_H = 600, 120
 
 
@@ -57,7 +59,9 @@ def narrative_page(ctx: WebContext, request: Request, narrative_id: int,
     found = describe(ctx.store, narrative_id) if row_id_ok(narrative_id) else None
     if found is None:
         return render(request, "error.html", {"message": "error.not_found"}, 404)
+    signals = sorted(found["signals"], key=lambda s: -len(s["accounts"]))[:_SIGNALS]
     return render(request, "narrative.html", {"n": found, "bars": bars(found["volume"]),
+                                              "signals": signals,
                                               "chart_w": _CHART_W, "chart_h": _CHART_H,
                                               "error": error}, status)
 

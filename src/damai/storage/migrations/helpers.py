@@ -12,8 +12,8 @@ from sqlalchemy import inspect
 
 from damai.storage import schema
 
-__all__ = ["add_columns", "create_tables", "dialect", "existing_indexes", "existing_tables",
-           "replace_check"]
+__all__ = ["add_columns", "create_indexes", "create_tables", "dialect", "existing_indexes",
+           "existing_tables", "replace_check"]
 
 
 def dialect() -> str:
@@ -34,6 +34,14 @@ def create_tables(*names: str) -> None:
     for name in names:
         if name not in have:
             schema.tables[name].create(op.get_bind())
+
+
+def create_indexes(table: str, *names: str) -> None:
+    """Create each named index of ``table`` as :mod:`damai.storage.schema` declares it."""
+    have = existing_indexes(table)
+    for index in schema.tables[table].indexes:
+        if index.name in names and index.name not in have:
+            index.create(op.get_bind())
 
 
 def add_columns(table: str, *names: str) -> None:
