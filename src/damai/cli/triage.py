@@ -17,6 +17,7 @@ from damai.errors import InputError, NotFound
 from damai.pipeline.triage_actions import act, add_note, undo, with_copies
 from damai.pipeline.triage_rank import sync_queue
 from damai.storage import Store, StoredPost
+from damai.web.triage import row_json
 from damai.web.triage_queue import parse_filter
 
 __all__ = ["app"]
@@ -48,12 +49,7 @@ def list_command(
         rows = store.triage_queue.page(chosen, None, limit)
     if as_json:
         for r in rows:
-            sys.stdout.write(orjson.dumps({
-                "post_id": r.stored.id, "priority": r.priority, "label": r.label,
-                "severity": r.severity, "reach": r.reach, "copies": r.copies,
-                "status": r.status, "assignee": r.assignee, "platform": r.stored.post.platform,
-                "created_at": r.stored.post.created_at.isoformat(),
-                "text": r.stored.post.text}).decode() + "\n")
+            sys.stdout.write(orjson.dumps(row_json(r)).decode() + "\n")
         return
     table = Table("id", "prioritas / priority", "label", "+salinan / copies", "teks / text")
     for r in rows:

@@ -13,7 +13,7 @@ was right, ``dismissed`` when none was. The post page offers the same actions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Form, Request, Response
@@ -33,8 +33,8 @@ from damai.web.context import WebContext
 from damai.web.render import render, signed_in
 from damai.web.security import CSRF
 
-__all__ = ["FILTERS", "Row", "acted", "add_triage_routes", "can_triage", "judge_flags",
-           "queue_url", "rows_of", "triagers"]
+__all__ = ["FILTERS", "Row", "acted", "add_triage_routes", "assignee_of", "can_triage",
+           "judge_flags", "queue_url", "row_json", "rows_of", "triagers"]
 
 #: what a form may send as a judgement of one flag
 _VERDICTS: Final[dict[str, int]] = {"1": 1, "0": 0}
@@ -91,6 +91,26 @@ def can_triage(user: User) -> bool:
 
 def triagers(ctx: WebContext) -> list[str]:
     return [u.name for u in ctx.auth.list_users() if can_triage(u)]
+
+
+def assignee_of(ctx: WebContext, name: str | None) -> str | None:
+    """The user an assign action names (None or "": no one); InputError when ``name`` is no
+    user who may triage."""
+    if not name:
+        return None
+    target = ctx.auth.get_user(name)
+    if target is None or not can_triage(target):
+        raise InputError(f"assignee {name[:64]!r} tidak dikenal atau tidak boleh triase / "
+                         "unknown, or may not triage")
+    return target.name
+
+
+def row_json(r: Row | QueueRow) -> dict[str, Any]:
+    """A queue row as ``damai triage list --json`` and ``GET /api/v1/triage`` give it."""
+    return {"post_id": r.stored.id, "priority": r.priority, "label": r.label,
+            "severity": r.severity, "reach": r.reach, "copies": r.copies, "status": r.status,
+            "assignee": r.assignee, "platform": r.stored.post.platform,
+            "created_at": r.stored.post.created_at.isoformat(), "text": r.stored.post.text}
 
 
 def judge_flags(ctx: WebContext, stored: StoredPost, verdicts: dict[str, int], *, user: str,
@@ -177,13 +197,13 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
                back: Back = "triage", query: Query = "") -> Response:
         """Assign the post and its copies (or no one)."""
         user, ip = _actor(request)
-        target = ctx.auth.get_user(assignee) if assignee else None
-        if assignee and (target is None or not can_triage(target)):
+        try:
+            name = assignee_of(ctx, assignee)
+        except InputError:
             return render(request, "error.html", {"message": "error.not_found"}, 404)
         posts = group(request, post_id)
         if isinstance(posts, Response):
             return posts
-        name = target.name if target else None
         act(ctx.store, posts, "assign", user=user, ip=ip, assignee=name)
         if back == "post":
             return RedirectResponse(f"/posts/{post_id}", status_code=303)

@@ -35,7 +35,7 @@ from damai.pipeline.triage_actions import (
     undo,
     with_copies,
 )
-from damai.pipeline.triage_rank import FORMULA, QUEUES, sync_queue
+from damai.pipeline.triage_rank import FORMULA, QUEUES, Weights, sync_queue
 from damai.storage.base import StoredPost
 from damai.storage.schema import TRIAGE_STATUSES
 from damai.storage.triage_queue import UNASSIGNED, QueueFilter
@@ -44,9 +44,10 @@ from damai.understand.taxonomy import load_taxonomy
 from damai.web.context import WebContext
 from damai.web.render import render, signed_in
 from damai.web.security import CSRF
-from damai.web.triage import FILTERS, queue_url, rows_of, triagers
+from damai.web.triage import FILTERS, Row, assignee_of, queue_url, rows_of, triagers
 
-__all__ = ["PAGE", "add_triage_queue_routes", "decode_cursor", "encode_cursor", "parse_filter"]
+__all__ = ["PAGE", "add_triage_queue_routes", "decode_cursor", "encode_cursor", "parse_filter",
+           "provinces", "read_page"]
 
 PAGE: Final = 50
 #: the most marked rows one page read works out (about a second); the scheduler does the rest,
@@ -122,6 +123,18 @@ def _query(params: dict[str, str], **change: str) -> str:
     return urlencode(kept)
 
 
+def read_page(ctx: WebContext, chosen: QueueFilter, after: tuple[float, int] | None,
+              limit: int) -> tuple[list[Row], str | None, Weights]:
+    """One page of the queue (works out up to :data:`SYNC_MOST` marked rows first): its rows,
+    the cursor of the next page (None on the last) and the weights in use. The page and the
+    API read through here."""
+    weights, _ = sync_queue(ctx.store, SYNC_MOST)
+    found = ctx.store.triage_queue.page(chosen, after, limit + 1)
+    rows = rows_of(ctx, found[:limit], weights)
+    last = rows[-1] if len(found) > limit else None
+    return rows, encode_cursor(last.priority, last.stored.id) if last else None, weights
+
+
 def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
     def page(request: Request, params: dict[str, str]) -> Response:
         user, _ = signed_in(request)
@@ -131,11 +144,7 @@ def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
             after = decode_cursor(params["after"]) if params.get("after") else None
         except InputError as exc:
             return render(request, "triage_message.html", {"error": exc.message}, 400)
-        weights, _ = sync_queue(ctx.store, SYNC_MOST)
-        found = ctx.store.triage_queue.page(chosen, after, PAGE + 1)
-        more = found[PAGE] if len(found) > PAGE else None
-        rows = rows_of(ctx, found[:PAGE], weights)
-        last = rows[-1] if rows and more else None
+        rows, after_last, weights = read_page(ctx, chosen, after, PAGE)
         return render(request, "triage.html", {
             "ranked": rows, "users": users, "chosen": chosen, "params": params,
             "queues": QUEUES, "statuses": TRIAGE_STATUSES, "provinces": provinces(),
@@ -143,8 +152,7 @@ def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
             "weights": sorted(weights.by_label.items(), key=lambda kv: -kv[1]),
             "unassigned": UNASSIGNED, "query": _query(params),
             "tab": {q: _query(params, queue=q) for q in QUEUES},
-            "next": (f"/triage?{_query(params)}&after="
-                     f"{encode_cursor(last.priority, last.stored.id)}" if last else None),
+            "next": f"/triage?{_query(params)}&after={after_last}" if after_last else None,
             "undoable": last_undoable(ctx.store, user.name), "max_bulk": MAX_BULK,
             "marked": ctx.store.triage_queue.marked()})
 
@@ -170,17 +178,14 @@ def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
         try:
             _known(action, tuple(ACTIONS), "action")
             posts = with_copies(ctx.store, ids)
-            target = ctx.auth.get_user(assignee) if assignee else None
-            if assignee and (target is None or target.name not in triagers(ctx)):
-                raise InputError(f"assignee {assignee!r} tidak dikenal / unknown")
+            target = assignee_of(ctx, assignee)
         except InputError as exc:
             status = 404 if isinstance(exc, NotFound) else 400
             return render(request, "triage_message.html", {"error": exc.message}, status)
         if action == "dismiss" and confirm != "yes":
             return render(request, "triage_confirm.html", {
                 "posts": posts, "ids": ids, "back": back, "query": query})
-        act(ctx.store, posts, action, user=user.name, ip=ip,
-            assignee=target.name if target else None)
+        act(ctx.store, posts, action, user=user.name, ip=ip, assignee=target)
         return back_to(back, query, posts)
 
     @app.post("/triage/undo", dependencies=CSRF)
