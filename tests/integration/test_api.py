@@ -247,6 +247,15 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("DELETE", f"{API}/watchlists/{{watchlist_id}}"): lambda api: {
         "path": f"{API}/watchlists/{fresh_watchlist(api)}"},
     ("GET", f"{API}/notifications"): {"params": {"limit": 5}},
+    # the triage queue (issue #14 part 1)
+    ("GET", f"{API}/triage"): {"params": {"queue": "harm", "assignee": "-", "limit": 5}},
+    ("POST", f"{API}/triage/review"): lambda api: {"json": {"post_ids": [fresh_flagged(api)]}},
+    ("POST", f"{API}/triage/dismiss"): lambda api: {"json": {"post_ids": [fresh_flagged(api)]}},
+    ("POST", f"{API}/triage/assign"): lambda api: {"json": {"post_ids": [fresh_flagged(api)],
+                                                           "assignee": "u-analyst"}},
+    ("POST", f"{API}/triage/undo"): lambda api: fresh_triage_actions(api),
+    ("POST", f"{API}/triage/{{post_id}}/note"): lambda api: {
+        "path": f"{API}/triage/{fresh_flagged(api)}/note", "json": {"text": "Pantau akun ini"}},
 }
 #: what an authorised call of a route answers, where it is not 200
 CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,
@@ -258,6 +267,7 @@ CREATED: dict[tuple[str, str], int] = {("POST", f"{API}/responses"): 201,
                                        ("POST", f"{API}/alerts/{{alert_id}}/publish"): 201}
 CREATED[("POST", f"{API}/hoaxwatch/{{event_id}}/{{post_id}}/draft")] = 201
 CREATED[("POST", f"{API}/watchlists")] = 201
+CREATED[("POST", f"{API}/triage/{{post_id}}/note")] = 201
 
 
 def fresh_alert(api: Api, *, approved: bool = False) -> tuple[int, int]:
@@ -356,6 +366,37 @@ def fresh_watchlist(api: Api) -> int:
     store = open_store(api.url)
     try:
         return add(store, "Pengungsi gempa", "pengungsi gempa", actor="test").id
+    finally:
+        store.close()
+
+
+def fresh_flagged(api: Api) -> int:
+    """A new post flagged radicalism, in the harms queue (issue #14 part 1): its row id."""
+    store = open_store(api.url)
+    try:
+        n = 7000 + store.posts.stats().total
+        store.posts.write_batch([make_post(n, f"Bai'at dan hijrah sekarang, seruan nomor {n}",
+                                           labels={"radicalism": 0.8}, flags=["radicalism"])],
+                                [], [])
+        row = store.posts.row_id("twitter", str(1000 + n))
+        assert row is not None
+        return row
+    finally:
+        store.close()
+
+
+def fresh_triage_actions(api: Api) -> dict[str, Any]:
+    """A triage review by every user who may triage, so that each has one to undo."""
+    from damai.pipeline.triage_actions import act
+
+    post = fresh_flagged(api)
+    store = open_store(api.url)
+    try:
+        stored = store.posts.get_by_id(post)
+        assert stored is not None
+        for role in ROLES[:ROLES.index("analyst") + 1]:
+            act(store, [stored], "review", user=f"u-{role}", ip=None)
+        return {}
     finally:
         store.close()
 

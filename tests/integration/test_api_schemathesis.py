@@ -78,7 +78,9 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "GET /narratives", "GET /narratives/{narrative_id}", "GET /reports/weekly",
         "GET /reports/transparency",
         "GET /watchlists", "POST /watchlists", "GET /watchlists/{watchlist_id}",
-        "DELETE /watchlists/{watchlist_id}", "GET /notifications"}
+        "DELETE /watchlists/{watchlist_id}", "GET /notifications",
+        "GET /triage", "POST /triage/review", "POST /triage/dismiss", "POST /triage/assign",
+        "POST /triage/undo", "POST /triage/{post_id}/note"}
     headers = {"Authorization": f"Bearer {token}"}
     seen: dict[str, set[int]] = {}
     for operation, mode in product(found, GenerationMode):
@@ -300,6 +302,25 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "DELETE /watchlists/{watchlist_id}": [{"path_parameters": {"watchlist_id": "424242"}},
                                           {"path_parameters": {"watchlist_id": "0"}}],
     "GET /notifications": [{"query": {"limit": str(2**70)}}, {"query": {"limit": "0"}}],
+    # the triage queue (issue #14 part 1): filters the page refuses, forged cursors, ids past
+    # 64 bits, lists past the bulk limit
+    "GET /triage": [{"query": {"label": "radicalism\x00"}}, {"query": {"cursor": "A" * 300}},
+                    {"query": {"cursor": "OWUzMDk6MQ"}}, {"query": {"since": "9999-99-99"}},
+                    {"query": {"province": "' OR 1=1 --"}}, {"query": {"assignee": "%"}},
+                    {"query": {"limit": str(2**70)}}],
+    "POST /triage/review": [{"body": {"post_ids": [2**70]}}, {"body": {"post_ids": [424242]}},
+                            {"body": nested(900)}],
+    "POST /triage/dismiss": [{"body": {"post_ids": list(range(1, 300))}},
+                             {"body": {"post_ids": [1, "\x00"]}}],
+    "POST /triage/assign": [{"body": {"post_ids": [1], "assignee": "\x00"}},
+                            {"body": {"post_ids": [1], "assignee": "a" * 5000}},
+                            {"body": {"post_ids": [1], "assignee": "ghost"}}],
+    "POST /triage/undo": [{"query": {"x": "\x00"}}, {}],
+    "POST /triage/{post_id}/note": [
+        {"path_parameters": {"post_id": "9" * 40}, "body": {"text": "x"}},
+        {"path_parameters": {"post_id": "424242"}, "body": {"text": "\x00"}},
+        {"path_parameters": {"post_id": "1"}, "body": {"text": "a" * 5000}},
+        {"path_parameters": {"post_id": "1"}, "body": {"text": "   "}}],
 }
 
 

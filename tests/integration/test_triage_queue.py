@@ -143,8 +143,9 @@ def test_keyset_pages_stay_stable_while_posts_arrive(tmp_path: Path, db_url: str
     assert originals <= set(seen)  # nothing skipped
 
 
-def test_copies_are_shown_once_and_a_bulk_action_takes_them_all(tmp_path: Path,
-                                                                 db_url: str) -> None:
+def copies_db(tmp_path: Path, db_url: str) -> int:
+    """A post and its two reposts (one group), and one post alone, all flagged radicalism;
+    an analyst to work them. Return the lone post's id."""
     original = tweet(1, "Bom rakitan siap, serang kafir #jihad")
     copies = [tweet(i, "RT Bom rakitan siap, serang kafir #jihad",
                     referenced_tweets=[{"type": "retweeted", "id": original["id"]}])
@@ -158,21 +159,72 @@ def test_copies_are_shown_once_and_a_bulk_action_takes_them_all(tmp_path: Path,
                                              ["radicalism"], "m") for t in tweets])
         [alone] = [s for s in store.posts.recent("flagged", 10) if "Khilafah" in s.post.text]
     add_users(db_url, ("analyst",))
+    return alone.id
+
+
+def _statuses(db_url: str) -> dict[int, str]:
+    with open_store(db_url) as store:
+        return {s.id: (state.status if (state := store.triage.get(s.id)) else "open")
+                for s in store.posts.recent("flagged", 10)}
+
+
+def test_copies_are_shown_once_and_a_bulk_action_takes_them_all(tmp_path: Path,
+                                                                 db_url: str) -> None:
+    alone = copies_db(tmp_path, db_url)
     with client_for(db_url) as client:
         csrf = login(client, "analyst")
         html = client.get("/triage").text
         shown = _shown(html)
         assert len(shown) == 2 and "+2 salinan" in html
-        [group] = [i for i in shown if i != alone.id]
+        [group] = [i for i in shown if i != alone]
         response = client.post("/triage/bulk", data={"csrf_token": csrf, "action": "review",
                                                      "ids": [str(group)]})
         assert response.status_code == 303
         left = _shown(client.get("/triage").text)
-        assert left == [alone.id]
+        assert left == [alone]
         assert len(_shown(client.get("/triage?status=reviewed").text)) == 1  # once again
-    with open_store(db_url) as store:
-        states = [store.triage.get(s.id) for s in store.posts.recent("flagged", 10)]
-    assert sorted(s.status if s else "open" for s in states) == ["open", *["reviewed"] * 3]
+    assert sorted(_statuses(db_url).values()) == ["open", *["reviewed"] * 3]
+
+
+def test_a_row_action_takes_its_copies_and_answers_with_the_undo(tmp_path: Path,
+                                                                 db_url: str) -> None:
+    """Issue #14: a row's own review, dismiss and assign buttons act on the group the row
+    stands for ("+2 salinan"), and the htmx answer brings the undo control for that action
+    (an out-of-band swap), so it shows without a reload; the undo puts the whole group back."""
+    alone = copies_db(tmp_path, db_url)
+    htmx = {"HX-Request": "true"}
+    with client_for(db_url) as client:
+        csrf = login(client, "analyst")
+        html = client.get("/triage").text
+        [group] = [i for i in _shown(html) if i != alone]
+        assert 'id="triage-undo-slot"' in html and 'id="triage-undo"' not in html
+        assert "berlaku juga untuk semua salinannya" in html  # the row says so
+        done = client.post(f"/triage/{group}/review", headers=htmx,
+                           data={"csrf_token": csrf})
+        assert done.status_code == 200
+        assert f'<tr id="triage-{group}" class="done">' in done.text
+        assert "3 post, salinan ikut" in done.text
+        assert 'id="triage-undo-slot" hx-swap-oob="true"' in done.text
+        assert 'id="triage-undo"' in done.text and "tinjau pada 3 post" in done.text
+        assert sorted(_statuses(db_url).values()) == ["open", *["reviewed"] * 3]
+        client.post("/triage/undo", data={"csrf_token": csrf})
+        assert set(_statuses(db_url).values()) == {"open"}  # the whole group is back
+        assigned = client.post(f"/triage/{group}/assign", headers=htmx,
+                               data={"csrf_token": csrf, "assignee": "analyst"})
+        assert "analyst · 3 post" in assigned.text and "tugaskan pada 3 post" in assigned.text
+        assert set(_shown(client.get("/triage?assignee=analyst").text)) == {group}
+        # without JavaScript: a redirect to the same filters, where the undo shows
+        gone = client.post(f"/triage/{group}/dismiss", data={
+            "csrf_token": csrf, "query": "queue=harm&platform=x&evil=1"})
+        assert gone.headers["location"] == "/triage?queue=harm&platform=x"
+        back = client.get(gone.headers["location"]).text
+        assert 'id="triage-undo"' in back and "tolak pada 3 post" in back
+        assert _shown(back) == [alone]
+        assert 'id="post-group-note"' in client.get(f"/posts/{group}").text
+        assert 'id="post-group-note"' not in client.get(f"/posts/{alone}").text
+    with open_auth_store(db_url) as auth:
+        entry = auth.query_audit(actor="analyst", action="triage_dismiss")[0]
+    assert len(entry.detail["posts"]) == 3 and entry.target == "posts:3"
 
 
 def test_bulk_review_assign_and_dismiss_only_after_confirming(queue_db: str) -> None:

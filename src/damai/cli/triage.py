@@ -14,9 +14,10 @@ from rich.table import Table
 
 from damai.cli.common import DbOption, cli_actor, out, plain, store_from
 from damai.errors import InputError, NotFound
-from damai.pipeline.triage_actions import act, undo
+from damai.pipeline.triage_actions import act, add_note, undo, with_copies
 from damai.pipeline.triage_rank import sync_queue
 from damai.storage import Store, StoredPost
+from damai.web.triage import row_json
 from damai.web.triage_queue import parse_filter
 
 __all__ = ["app"]
@@ -48,12 +49,7 @@ def list_command(
         rows = store.triage_queue.page(chosen, None, limit)
     if as_json:
         for r in rows:
-            sys.stdout.write(orjson.dumps({
-                "post_id": r.stored.id, "priority": r.priority, "label": r.label,
-                "severity": r.severity, "reach": r.reach, "copies": r.copies,
-                "status": r.status, "assignee": r.assignee, "platform": r.stored.post.platform,
-                "created_at": r.stored.post.created_at.isoformat(),
-                "text": r.stored.post.text}).decode() + "\n")
+            sys.stdout.write(orjson.dumps(row_json(r)).decode() + "\n")
         return
     table = Table("id", "prioritas / priority", "label", "+salinan / copies", "teks / text")
     for r in rows:
@@ -71,11 +67,12 @@ def sync_command(db: DbOption = None) -> None:
 
 
 def _posts(store: Store, ids: list[int]) -> list[StoredPost]:
-    found = [s for s in map(store.posts.get_by_id, ids) if s is not None and s.post.flags]
-    if len(found) != len(set(ids)):
-        raise typer.BadParameter("post tidak ditemukan atau tidak ditandai / a post was not "
-                                 "found, or is not flagged")
-    return found
+    """The posts and their copies, as a queue row's action takes them (``triage list`` shows
+    a group once)."""
+    try:
+        return with_copies(store, ids)
+    except InputError as exc:  # NotFound too
+        raise typer.BadParameter(exc.message) from None
 
 
 Ids = Annotated[list[int], typer.Argument(help="id post / post ids")]
@@ -85,8 +82,9 @@ Ids = Annotated[list[int], typer.Argument(help="id post / post ids")]
 def review_command(ids: Ids, db: DbOption = None) -> None:
     """Tandai ditinjau: setiap tanda benar. / Mark reviewed: every flag right."""
     with store_from(db) as store:
-        entry = act(store, _posts(store, ids), "review", user=cli_actor(), ip=None)
-    out.print(f"ditinjau / reviewed: {len(ids)} (audit {entry.id})")
+        posts = _posts(store, ids)
+        entry = act(store, posts, "review", user=cli_actor(), ip=None)
+    out.print(f"ditinjau / reviewed: {len(posts)} (audit {entry.id})")
 
 
 @app.command("dismiss")
@@ -109,12 +107,10 @@ def dismiss_command(
 def note_command(post_id: int, text: str, db: DbOption = None) -> None:
     """Tambah catatan pada post. / Add a note to a post."""
     with store_from(db) as store:
-        [stored] = _posts(store, [post_id])
         try:
-            made = store.triage_queue.add_note(stored.id, cli_actor(), text)
-        except InputError as exc:
+            made = add_note(store, post_id, text, user=cli_actor(), ip=None)
+        except InputError as exc:  # NotFound too
             raise typer.BadParameter(exc.message) from None
-        store.audit.record(cli_actor(), "triage_note", f"post:{stored.id}", {"note": made.id})
     out.print(f"catatan / note {made.id}")
 
 

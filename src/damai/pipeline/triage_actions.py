@@ -16,14 +16,41 @@ from typing import Any, Final
 
 from damai.errors import InputError, NotFound
 from damai.storage import AuditEntry, Store, StoredPost
+from damai.storage.triage_queue import Note
 
-__all__ = ["ACTIONS", "MAX_BULK", "act", "last_undoable", "undo"]
+__all__ = ["ACTIONS", "MAX_BULK", "act", "add_note", "last_undoable", "undo", "with_copies"]
 
 #: what each action writes as the answer of every flag (None: assign writes none)
 ACTIONS: Final[dict[str, int | None]] = {"review": 1, "dismiss": 0, "assign": None}
 #: the most posts one bulk action may name (a group counts each of its rows)
 MAX_BULK: Final = 200
 _UNDOABLE: Final = tuple(f"triage_{a}" for a in ACTIONS)
+
+
+def with_copies(store: Store, post_ids: list[int]) -> list[StoredPost]:
+    """The flagged posts ``post_ids`` name and every other row of their groups (copies: the same
+    narrative, or reposts) in the same queue and status: what an action on a queue row applies
+    to. Refused (InputError) past :data:`MAX_BULK` posts, copies counted; NotFound when a post
+    does not exist or is not flagged."""
+    asked = sorted({i for i in post_ids if 0 < i < 2**63})
+    expanded = store.triage_queue.group_of(asked)
+    if not post_ids or len(post_ids) > MAX_BULK or len(expanded) > MAX_BULK:
+        raise InputError(f"pilih 1–{MAX_BULK} post (salinan ikut dihitung) / select "
+                         f"1–{MAX_BULK} posts (copies count)")
+    found = [s for s in map(store.posts.get_by_id, expanded) if s and s.post.flags]
+    if len(asked) < len(set(post_ids)) or not set(asked) <= {s.id for s in found}:
+        raise NotFound("post tidak ditemukan atau tidak ditandai / a post was not found, or "
+                       "is not flagged")
+    return found
+
+
+def add_note(store: Store, post_id: int, text: str, *, user: str, ip: str | None) -> Note:
+    """A note (1–``NOTE_MAX`` characters, else InputError) on a flagged post (else NotFound),
+    audited as ``triage_note``."""
+    with_copies(store, [post_id])  # the same refusal as an action's, for an unknown post
+    made = store.triage_queue.add_note(post_id, user, text)
+    store.audit.record(user, "triage_note", f"post:{post_id}", {"note": made.id}, ip=ip)
+    return made
 
 
 def _snapshot(store: Store, posts: list[StoredPost]) -> dict[str, dict[str, Any]]:

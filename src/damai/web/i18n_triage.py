@@ -13,12 +13,14 @@ TRIAGE_MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Post ditandai yang menunggu, diurutkan menurut prioritas: bobot label × keparahan × "
         "jangkauan. Keparahan = skor label; jangkauan = 1 + ln(1 + suka + bagikan + balasan + "
         "kutipan); bobot dari pengaturan DAMAI_TRIAGE_WEIGHTS. Salinan (narasi yang sama, "
-        "repost) tampil sekali, dengan jumlahnya. Nilai setiap tanda Benar atau Salah: setiap "
+        "repost) tampil sekali, dengan jumlahnya; tombol tinjau, tolak dan tugaskan pada "
+        "baris itu berlaku untuk semua salinannya. Nilai setiap tanda Benar atau Salah: setiap "
         "jawaban disimpan sebagai label yang melatih model.",
         "Flagged posts waiting, ordered by priority: label weight × severity × reach. Severity "
         "= the label's score; reach = 1 + ln(1 + likes + reposts + replies + quotes); weights "
         "from the setting DAMAI_TRIAGE_WEIGHTS. Copies (the same narrative, reposts) are shown "
-        "once, with their count. Judge each flag Right or Wrong: every answer is kept as a label "
+        "once, with their count; that row's review, dismiss and assign buttons act on all its "
+        "copies. Judge each flag Right or Wrong: every answer is kept as a label "
         "that teaches the model."),
     "triage.formula": ("Rumus", "Formula"),
     "triage.weights": ("Bobot", "Weights"),
@@ -49,6 +51,13 @@ TRIAGE_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "triage.action.triage_dismiss": ("tolak", "dismiss"),
     "triage.action.triage_assign": ("tugaskan", "assign"),
     "triage.confirm_title": ("Tolak post ini?", "Dismiss these posts?"),
+    "triage.confirm_group": ("Tolak post ini dan semua salinannya?",
+                             "Dismiss this post and all its copies?"),
+    "triage.group_note": ("Tinjau, tolak dan tugaskan berlaku juga untuk semua salinannya di "
+                          "antrean dan status ini, juga yang tersaring.",
+                          "Review, dismiss and assign act on all its copies in this queue and "
+                          "status too, filtered out or not."),
+    "triage.done_group": ("{n} post, salinan ikut", "{n} posts, copies included"),
     "triage.confirm_explain": (
         "Setiap tanda pada {n} post di bawah akan dicatat salah (koreksi 0) dan post ditutup. "
         "Anda bisa membatalkannya sesudahnya.",

@@ -178,5 +178,6 @@ def add_posts_routes(app: FastAPI, ctx: WebContext) -> None:
             "judged": ctx.store.triage.judgements([post_id]).get(post_id, {}),
             "notes": ctx.store.triage_queue.notes([post_id]).get(post_id, []),
             "triagers": triagers(ctx) if analyst else [],
+            "copies": len(ctx.store.triage_queue.group_of([post_id])) - 1 if analyst else 0,
             "undoable": last_undoable(ctx.store, signed_in(request)[0].name) if analyst else None,
             "claim": ctx.store.claims.for_post(post_id)})

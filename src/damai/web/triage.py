@@ -13,14 +13,15 @@ was right, ``dismissed`` when none was. The post page offers the same actions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from damai.auth import User, role_at_least
-from damai.errors import InputError
-from damai.pipeline.triage_actions import act
+from damai.errors import InputError, NotFound
+from damai.pipeline.triage_actions import act, add_note, last_undoable, with_copies
 from damai.pipeline.triage_rank import Weights, score_post, weights_from_settings
 from damai.storage.base import StoredPost
 from damai.storage.triage import Judgement
@@ -32,11 +33,17 @@ from damai.web.context import WebContext
 from damai.web.render import render, signed_in
 from damai.web.security import CSRF
 
-__all__ = ["Row", "add_triage_routes", "can_triage", "judge_flags", "rows_of", "triagers"]
+__all__ = ["FILTERS", "Row", "acted", "add_triage_routes", "assignee_of", "can_triage",
+           "judge_flags", "queue_url", "row_json", "rows_of", "triagers"]
 
 #: what a form may send as a judgement of one flag
 _VERDICTS: Final[dict[str, int]] = {"1": 1, "0": 0}
 Back = Annotated[str, Form(max_length=8)]
+#: the page's query string, to go back to the same filters
+Query = Annotated[str, Form(max_length=2000)]
+#: the query-string parameters of ``/triage`` that choose rows
+FILTERS: Final = ("queue", "status", "label", "platform", "since", "until", "province",
+                  "assignee")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +93,26 @@ def triagers(ctx: WebContext) -> list[str]:
     return [u.name for u in ctx.auth.list_users() if can_triage(u)]
 
 
+def assignee_of(ctx: WebContext, name: str | None) -> str | None:
+    """The user an assign action names (None or "": no one); InputError when ``name`` is no
+    user who may triage."""
+    if not name:
+        return None
+    target = ctx.auth.get_user(name)
+    if target is None or not can_triage(target):
+        raise InputError(f"assignee {name[:64]!r} tidak dikenal atau tidak boleh triase / "
+                         "unknown, or may not triage")
+    return target.name
+
+
+def row_json(r: Row | QueueRow) -> dict[str, Any]:
+    """A queue row as ``damai triage list --json`` and ``GET /api/v1/triage`` give it."""
+    return {"post_id": r.stored.id, "priority": r.priority, "label": r.label,
+            "severity": r.severity, "reach": r.reach, "copies": r.copies, "status": r.status,
+            "assignee": r.assignee, "platform": r.stored.post.platform,
+            "created_at": r.stored.post.created_at.isoformat(), "text": r.stored.post.text}
+
+
 def judge_flags(ctx: WebContext, stored: StoredPost, verdicts: dict[str, int], *, user: str,
                 ip: str | None, action: str) -> str | None:
     """Keep ``verdicts`` (flag → 1 or 0) as corrections, audited as ``action``; when every
@@ -108,6 +135,21 @@ def _actor(request: Request) -> tuple[str, str | None]:
     return user.name, ip
 
 
+def queue_url(query: str) -> str:
+    """``/triage`` with the filters of ``query`` (a form's copy of the page's query string)."""
+    kept = {k: v for k, v in parse_qsl(query[:2000]) if k in FILTERS}
+    return f"/triage?{urlencode(kept)}" if kept else "/triage"
+
+
+def acted(request: Request, ctx: WebContext, template: str, values: dict[str, object],
+          query: str) -> Response:
+    """An htmx answer to an action on a row, with the undo control for the action just done
+    (an out-of-band swap of ``#triage-undo-slot``), so it shows without a reload."""
+    user, _ = signed_in(request)
+    return render(request, template, {**values, "undo_slot": True, "query": query,
+                                      "undoable": last_undoable(ctx.store, user.name)})
+
+
 def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
     def found(post_id: int) -> StoredPost | None:
         stored = ctx.store.posts.get_by_id(post_id) if row_id_ok(post_id) else None
@@ -125,31 +167,51 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
                 "post_id": stored.id, "message": f"triage.done_{status or 'reviewed'}"})
         return render(request, "_triage_row.html", {"r": row, "users": triagers(ctx)})
 
-    def judge_all(request: Request, post_id: int, action: str, back: str) -> Response:
-        user, ip = _actor(request)
-        stored = found(post_id)
-        if stored is None:
+    def group(request: Request, post_id: int) -> list[StoredPost] | Response:
+        """The post and its copies (what a row stands for), or the page that says why not."""
+        try:
+            return with_copies(ctx.store, [post_id])
+        except NotFound:
             return render(request, "error.html", {"message": "error.not_found"}, 404)
-        act(ctx.store, [stored], action, user=user, ip=ip)
-        return answer(request, stored, "reviewed" if action == "review" else "dismissed", back)
+        except InputError as exc:  # a group past MAX_BULK
+            return render(request, "triage_message.html", {"error": exc.message}, 400)
+
+    def judge_all(request: Request, post_id: int, action: str, back: str,
+                  query: str) -> Response:
+        user, ip = _actor(request)
+        posts = group(request, post_id)
+        if isinstance(posts, Response):
+            return posts
+        act(ctx.store, posts, action, user=user, ip=ip)
+        if back == "post":
+            return RedirectResponse(f"/posts/{post_id}", status_code=303)
+        if not request.headers.get("HX-Request"):
+            return RedirectResponse(queue_url(query), status_code=303)
+        status = "reviewed" if action == "review" else "dismissed"
+        return acted(request, ctx, "_triage_done.html", {
+            "post_id": post_id, "message": f"triage.done_{status}", "n": len(posts)}, query)
 
     @app.post("/triage/{post_id}/assign", dependencies=CSRF)
     def assign(request: Request, post_id: int,
                assignee: Annotated[str, Form(max_length=64)] = "",
-               back: Back = "triage") -> Response:
+               back: Back = "triage", query: Query = "") -> Response:
+        """Assign the post and its copies (or no one)."""
         user, ip = _actor(request)
-        target = ctx.auth.get_user(assignee) if assignee else None
-        stored = found(post_id)
-        if stored is None or (assignee and (target is None or not can_triage(target))):
+        try:
+            name = assignee_of(ctx, assignee)
+        except InputError:
             return render(request, "error.html", {"message": "error.not_found"}, 404)
-        name = target.name if target else None
-        act(ctx.store, [stored], "assign", user=user, ip=ip, assignee=name)
+        posts = group(request, post_id)
+        if isinstance(posts, Response):
+            return posts
+        act(ctx.store, posts, "assign", user=user, ip=ip, assignee=name)
         if back == "post":
             return RedirectResponse(f"/posts/{post_id}", status_code=303)
         if request.headers.get("HX-Request"):
-            return render(request, "_triage_done.html", {
-                "post_id": post_id, "message": "triage.assignee", "extra": name or "-"})
-        return RedirectResponse("/triage", status_code=303)
+            return acted(request, ctx, "_triage_done.html", {
+                "post_id": post_id, "message": "triage.assignee", "extra": name or "-",
+                "n": len(posts)}, query)
+        return RedirectResponse(queue_url(query), status_code=303)
 
     @app.post("/triage/{post_id}/label", dependencies=CSRF)
     def judge_one(request: Request, post_id: int, label: Annotated[str, Form(max_length=200)],
@@ -164,27 +226,28 @@ def add_triage_routes(app: FastAPI, ctx: WebContext) -> None:
         return answer(request, stored, status, back)
 
     @app.post("/triage/{post_id}/review", dependencies=CSRF)
-    def review(request: Request, post_id: int, back: Back = "triage") -> Response:
-        """Every flag of the post is right: a correction 1 for each."""
-        return judge_all(request, post_id, "review", back)
+    def review(request: Request, post_id: int, back: Back = "triage",
+               query: Query = "") -> Response:
+        """Every flag of the post and of its copies is right: a correction 1 for each."""
+        return judge_all(request, post_id, "review", back, query)
 
     @app.post("/triage/{post_id}/dismiss", dependencies=CSRF)
-    def dismiss(request: Request, post_id: int, back: Back = "triage") -> Response:
-        """Every flag of the post is wrong (a false positive): a correction 0 for each."""
-        return judge_all(request, post_id, "dismiss", back)
+    def dismiss(request: Request, post_id: int, back: Back = "triage",
+                query: Query = "") -> Response:
+        """Every flag of the post and of its copies is wrong (a false positive): a correction 0
+        for each."""
+        return judge_all(request, post_id, "dismiss", back, query)
 
     @app.post("/triage/{post_id}/note", dependencies=CSRF)
     def note(request: Request, post_id: int, text: Annotated[str, Form(max_length=4000)] = "",
              back: Back = "triage") -> Response:
         """A note on the post (1–2,000 characters), audited."""
         user, ip = _actor(request)
-        stored = found(post_id)
-        if stored is None:
-            return render(request, "error.html", {"message": "error.not_found"}, 404)
         try:
-            made = ctx.store.triage_queue.add_note(stored.id, user, text)
+            add_note(ctx.store, post_id, text, user=user, ip=ip)
+        except NotFound:
+            return render(request, "error.html", {"message": "error.not_found"}, 404)
         except InputError as exc:
             return render(request, "triage_message.html", {"error": exc.message}, 400)
-        ctx.auth.audit(user, "triage_note", f"post:{stored.id}", {"note": made.id}, ip=ip)
-        where = f"/posts/{stored.id}#notes" if back == "post" else f"/triage#triage-{stored.id}"
+        where = f"/posts/{post_id}#notes" if back == "post" else f"/triage#triage-{post_id}"
         return RedirectResponse(where, status_code=303)

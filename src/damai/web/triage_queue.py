@@ -21,14 +21,21 @@ import re
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Annotated, Final
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from damai.errors import InputError, NotFound
-from damai.pipeline.triage_actions import ACTIONS, MAX_BULK, act, last_undoable, undo
-from damai.pipeline.triage_rank import FORMULA, QUEUES, sync_queue
+from damai.pipeline.triage_actions import (
+    ACTIONS,
+    MAX_BULK,
+    act,
+    last_undoable,
+    undo,
+    with_copies,
+)
+from damai.pipeline.triage_rank import FORMULA, QUEUES, Weights, sync_queue
 from damai.storage.base import StoredPost
 from damai.storage.schema import TRIAGE_STATUSES
 from damai.storage.triage_queue import UNASSIGNED, QueueFilter
@@ -37,16 +44,15 @@ from damai.understand.taxonomy import load_taxonomy
 from damai.web.context import WebContext
 from damai.web.render import render, signed_in
 from damai.web.security import CSRF
-from damai.web.triage import rows_of, triagers
+from damai.web.triage import FILTERS, Row, assignee_of, queue_url, rows_of, triagers
 
-__all__ = ["PAGE", "add_triage_queue_routes", "decode_cursor", "encode_cursor", "parse_filter"]
+__all__ = ["PAGE", "add_triage_queue_routes", "decode_cursor", "encode_cursor", "parse_filter",
+           "provinces", "read_page"]
 
 PAGE: Final = 50
 #: the most marked rows one page read works out (about a second); the scheduler does the rest,
 #: e.g. every row after a change of DAMAI_TRIAGE_WEIGHTS
 SYNC_MOST: Final = 4000
-_FILTERS: Final = ("queue", "status", "label", "platform", "since", "until", "province",
-                   "assignee")
 _PLATFORM: Final = re.compile(r"[a-z0-9_]{1,32}")
 _CURSOR: Final = re.compile(r"[A-Za-z0-9_=-]{1,64}")
 
@@ -94,7 +100,7 @@ def _known(value: str, allowed: tuple[str, ...] | set[str], name: str) -> str:
 
 def parse_filter(params: dict[str, str], users: list[str]) -> QueueFilter:
     """The queue filter the query string asks for; 400 (InputError) with why, if unreadable."""
-    get = {k: params.get(k, "").strip() for k in _FILTERS}
+    get = {k: params.get(k, "").strip() for k in FILTERS}
     taxonomy = load_taxonomy()
     labels = set(taxonomy.kinds) | set(taxonomy.names)
     if get["platform"] and not _PLATFORM.fullmatch(get["platform"]):
@@ -112,9 +118,21 @@ def parse_filter(params: dict[str, str], users: list[str]) -> QueueFilter:
 
 
 def _query(params: dict[str, str], **change: str) -> str:
-    kept = {k: params[k] for k in _FILTERS if params.get(k)}
+    kept = {k: params[k] for k in FILTERS if params.get(k)}
     kept.update({k: v for k, v in change.items() if v})
     return urlencode(kept)
+
+
+def read_page(ctx: WebContext, chosen: QueueFilter, after: tuple[float, int] | None,
+              limit: int) -> tuple[list[Row], str | None, Weights]:
+    """One page of the queue (works out up to :data:`SYNC_MOST` marked rows first): its rows,
+    the cursor of the next page (None on the last) and the weights in use. The page and the
+    API read through here."""
+    weights, _ = sync_queue(ctx.store, SYNC_MOST)
+    found = ctx.store.triage_queue.page(chosen, after, limit + 1)
+    rows = rows_of(ctx, found[:limit], weights)
+    last = rows[-1] if len(found) > limit else None
+    return rows, encode_cursor(last.priority, last.stored.id) if last else None, weights
 
 
 def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
@@ -126,11 +144,7 @@ def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
             after = decode_cursor(params["after"]) if params.get("after") else None
         except InputError as exc:
             return render(request, "triage_message.html", {"error": exc.message}, 400)
-        weights, _ = sync_queue(ctx.store, SYNC_MOST)
-        found = ctx.store.triage_queue.page(chosen, after, PAGE + 1)
-        more = found[PAGE] if len(found) > PAGE else None
-        rows = rows_of(ctx, found[:PAGE], weights)
-        last = rows[-1] if rows and more else None
+        rows, after_last, weights = read_page(ctx, chosen, after, PAGE)
         return render(request, "triage.html", {
             "ranked": rows, "users": users, "chosen": chosen, "params": params,
             "queues": QUEUES, "statuses": TRIAGE_STATUSES, "provinces": provinces(),
@@ -138,8 +152,7 @@ def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
             "weights": sorted(weights.by_label.items(), key=lambda kv: -kv[1]),
             "unassigned": UNASSIGNED, "query": _query(params),
             "tab": {q: _query(params, queue=q) for q in QUEUES},
-            "next": (f"/triage?{_query(params)}&after="
-                     f"{encode_cursor(last.priority, last.stored.id)}" if last else None),
+            "next": f"/triage?{_query(params)}&after={after_last}" if after_last else None,
             "undoable": last_undoable(ctx.store, user.name), "max_bulk": MAX_BULK,
             "marked": ctx.store.triage_queue.marked()})
 
@@ -148,21 +161,10 @@ def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
         params = dict(request.query_params)
         return page(request, {k: v[:200] for k, v in params.items()})
 
-    def selected(ids: list[int]) -> list[StoredPost]:
-        expanded = ctx.store.triage_queue.group_of([i for i in ids if 0 < i < 2**63])
-        if not ids or len(ids) > MAX_BULK or len(expanded) > MAX_BULK:
-            raise InputError(f"pilih 1–{MAX_BULK} post (salinan ikut dihitung) / select "
-                             f"1–{MAX_BULK} posts (copies count)")
-        found = [s for s in map(ctx.store.posts.get_by_id, expanded) if s and s.post.flags]
-        if len(found) < len(set(ids)):
-            raise NotFound("post tidak ditemukan / a post was not found")
-        return found
-
     def back_to(where: str, query: str, posts: list[StoredPost]) -> RedirectResponse:
         if where == "post" and posts:
             return RedirectResponse(f"/posts/{posts[0].id}", status_code=303)
-        kept = {k: v for k, v in parse_qsl(query[:2000]) if k in _FILTERS}
-        return RedirectResponse(f"/triage?{urlencode(kept)}", status_code=303)
+        return RedirectResponse(queue_url(query), status_code=303)
 
     @app.post("/triage/bulk", dependencies=CSRF)
     def bulk(request: Request, action: Annotated[str, Form(max_length=16)],
@@ -175,18 +177,15 @@ def add_triage_queue_routes(app: FastAPI, ctx: WebContext) -> None:
         user, ip = signed_in(request)
         try:
             _known(action, tuple(ACTIONS), "action")
-            posts = selected(ids)
-            target = ctx.auth.get_user(assignee) if assignee else None
-            if assignee and (target is None or target.name not in triagers(ctx)):
-                raise InputError(f"assignee {assignee!r} tidak dikenal / unknown")
+            posts = with_copies(ctx.store, ids)
+            target = assignee_of(ctx, assignee)
         except InputError as exc:
             status = 404 if isinstance(exc, NotFound) else 400
             return render(request, "triage_message.html", {"error": exc.message}, status)
         if action == "dismiss" and confirm != "yes":
             return render(request, "triage_confirm.html", {
                 "posts": posts, "ids": ids, "back": back, "query": query})
-        act(ctx.store, posts, action, user=user.name, ip=ip,
-            assignee=target.name if target else None)
+        act(ctx.store, posts, action, user=user.name, ip=ip, assignee=target)
         return back_to(back, query, posts)
 
     @app.post("/triage/undo", dependencies=CSRF)

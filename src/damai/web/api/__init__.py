@@ -39,6 +39,7 @@ from damai.web.api.reports import add_report_routes
 from damai.web.api.responses import add_response_routes
 from damai.web.api.routes import add_read_routes
 from damai.web.api.security import API_PREFIX, API_ROUTE_ROLES, require
+from damai.web.api.triage import add_triage_routes
 from damai.web.api.watchlists import add_watchlist_routes
 from damai.web.context import WebContext
 
@@ -46,13 +47,14 @@ __all__ = ["API_PREFIX", "API_ROUTE_ROLES", "build_api", "mount_api"]
 
 _DESCRIPTION = """API HTTP Damai untuk sistem mitra: cari dan ambil post, masukkan post, klasifikasi
 teks, statistik, pustaka narasi, tanggapan dan tinjauannya, penerbitan (hanya yang
-disetujui), dan kampanye terjadwal. Setiap permintaan perlu `Authorization: Bearer TOKEN` (buat
-dengan `damai token create`). Setiap galat berbentuk `{"error": {"code", "message", "detail"}}`.
+disetujui), kampanye terjadwal, dan antrean triase. Setiap permintaan perlu
+`Authorization: Bearer TOKEN` (buat dengan `damai token create`). Setiap galat berbentuk
+`{"error": {"code", "message", "detail"}}`.
 
 Damai's HTTP API for partner systems: query and get posts, ingest posts, classify text,
-statistics, the library, responses and their review, publishing (approved content only), and
-scheduled campaigns. Every request needs `Authorization: Bearer TOKEN` (`damai token create`).
-Every error is `{"error": {"code", "message", "detail"}}`."""
+statistics, the library, responses and their review, publishing (approved content only),
+scheduled campaigns, and the triage queue. Every request needs `Authorization: Bearer TOKEN`
+(`damai token create`). Every error is `{"error": {"code", "message", "detail"}}`."""
 
 
 def build_api(ctx: WebContext) -> FastAPI:
@@ -75,6 +77,7 @@ def build_api(ctx: WebContext) -> FastAPI:
     add_narrative_routes(api.router, ctx)
     add_report_routes(api.router, ctx)
     add_watchlist_routes(api.router, ctx)
+    add_triage_routes(api.router, ctx)
     schema: dict[str, Any] = {}
 
     @api.get("/openapi.json", include_in_schema=False)

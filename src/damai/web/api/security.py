@@ -96,6 +96,13 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", f"{API_PREFIX}/watchlists/{{watchlist_id}}"): "viewer",
     ("DELETE", f"{API_PREFIX}/watchlists/{{watchlist_id}}"): "analyst",
     ("GET", f"{API_PREFIX}/notifications"): "viewer",
+    # the triage work queue (issue #14 part 1): analysts work it, as on the /triage page
+    ("GET", f"{API_PREFIX}/triage"): "analyst",
+    ("POST", f"{API_PREFIX}/triage/review"): "analyst",
+    ("POST", f"{API_PREFIX}/triage/dismiss"): "analyst",
+    ("POST", f"{API_PREFIX}/triage/assign"): "analyst",
+    ("POST", f"{API_PREFIX}/triage/undo"): "analyst",
+    ("POST", f"{API_PREFIX}/triage/{{post_id}}/note"): "analyst",
 }
 
 bearer = HTTPBearer(auto_error=False, scheme_name="bearerToken",
