@@ -12,13 +12,13 @@ from typing import Any, Final
 
 from damai.pipeline.coordination import bursts, repost_rings
 from damai.pipeline.narratives import provinces_of
-from damai.storage import Store
+from damai.storage import Store, StoredPost
 
 __all__ = ["MEMBERS", "describe"]
 
 #: posts of one narrative a page reads
 MEMBERS: Final = 5000
-#: distinct texts geoparsed for its provinces
+#: posts (one per distinct text) whose places count in its provinces
 _PLACES: Final = 500
 _TOP: Final = 10
 
@@ -32,13 +32,16 @@ def describe(store: Store, narrative_id: int) -> dict[str, Any] | None:
     posts = [s for s, _ in members]
     days = Counter(s.post.created_at.date().isoformat() for s in posts)
     accounts = Counter(str(s.post.author_key) for s in posts if s.post.author_key)
-    texts = list(dict.fromkeys(s.post.text for s in posts if s.post.repost_of_id is None))
+    texts: dict[str, StoredPost] = {}  # the first post of each distinct text, oldest first
+    for s in posts:
+        if s.post.repost_of_id is None:
+            texts.setdefault(s.post.text, s)
     return {
         **found.to_dict(),
         "labels": store.narratives.labels(narrative_id),
         "how": dict(Counter(how for _, how in members)),
         "platforms": dict(Counter(s.post.platform for s in posts).most_common()),
-        "provinces": provinces_of(texts[:_PLACES]),
+        "provinces": provinces_of(store, list(texts.values())[:_PLACES]),
         "volume": [{"day": day, "posts": n} for day, n in sorted(days.items())],
         "spreaders": [{"account": key, "posts": n} for key, n in accounts.most_common(_TOP)],
         "posts": [{"id": s.id, "platform": s.post.platform, "created_at":

@@ -42,12 +42,12 @@ from sklearn.utils import murmurhash3_32
 
 from damai import settings
 from damai.pipeline.crediting import normalise
+from damai.pipeline.places import places_of
 from damai.records import Post, PostKey
 from damai.respond.embed import E5Embedder, Embedder
 from damai.storage import Store, StoredPost
 from damai.storage.engine import Database
 from damai.storage.narratives import Membership, NewNarrative
-from damai.understand.geoparse import geoparse_many
 
 __all__ = ["DISTINCT", "LSH_THRESHOLD", "PERMUTATIONS", "REPRESENTATIVES", "CopyIndex",
            "NarrativeGrouper", "Signer", "build", "copy_text", "group_stored", "index_for",
@@ -397,11 +397,12 @@ def build(store: Store, *, batch: int = 2000, embedder: Embedder | None = None
         yield len(page)
 
 
-def provinces_of(texts: Sequence[str]) -> dict[str, int]:
-    """The seam for a narrative's provinces: posts per province named in ``texts``
-    (geoparsed here; stored places replace this when posts carry them)."""
+def provinces_of(store: Store, posts: Sequence[StoredPost]) -> dict[str, int]:
+    """A narrative's provinces: how many of ``posts`` are about each province (the one a post
+    names most, :func:`damai.understand.geoparse.summarise`), most first, from the places
+    stored at ingest (:func:`damai.pipeline.places.places_of`)."""
     counts: dict[str, int] = {}
-    for found in geoparse_many(texts):
+    for found in places_of(store, posts):
         if found.province:
             counts[found.province] = counts.get(found.province, 0) + 1
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
