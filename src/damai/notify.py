@@ -14,7 +14,12 @@ are off by default:
 A notice must never block or fail the request that caused it: :meth:`Notifier.send_later` sends
 it on a background thread, after the caller committed its work, each way with a short timeout
 (``DAMAI_NOTIFY_TIMEOUT``). A way that fails is logged (``damai.notify``, without the
-credential) and reported by :meth:`Notifier.send`, never raised. :func:`drain` waits for the
+credential) and reported by :meth:`Notifier.send`, never raised. :meth:`Notifier.attempt`
+also says whether the way refused the notice for good (:class:`Refused`: an SMTP 5xx for every
+recipient, the sender or the message; a Telegram 400 or 403, such as "chat not found" or a bot
+blocked), so a caller that retries (watchlist deliveries) stops; a server that is down or busy,
+an SMTP 4xx, a Telegram 429 or 5xx, and a refused login or bot token (fixed by the operator,
+after which the waiting notices should go out) may pass. :func:`drain` waits for the
 notices still on their way (tests do; the threads are daemons, so a process that ends does not
 wait for a slow mail server).
 """
@@ -34,8 +39,8 @@ import httpx
 from damai import settings
 from damai.httpclient import RedactSecret
 
-__all__ = ["EmailWay", "Notice", "NoticeWay", "Notifier", "TelegramWay", "configured_notifier",
-           "dashboard_link", "drain"]
+__all__ = ["EmailWay", "Failure", "Notice", "NoticeWay", "Notifier", "Refused", "TelegramWay",
+           "configured_notifier", "dashboard_link", "drain"]
 
 log = logging.getLogger("damai.notify")
 
@@ -62,6 +67,35 @@ def dashboard_link(path: str) -> str:
     alone when that is not set."""
     base = settings.get("public_url").rstrip("/")
     return f"{base}{path}" if base else path
+
+
+class Refused(RuntimeError):
+    """The way refused this notice for good (its recipients, chat or content): sending it again
+    would be refused again. See the module doc for what counts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why a way did not take a notice, and whether it refused it for good (:class:`Refused`)."""
+
+    reason: str
+    permanent: bool
+
+
+def _smtp_refusal(exc: smtplib.SMTPException) -> Refused | None:
+    """A :class:`Refused` for an SMTP 5xx refusal of every recipient, the sender or the
+    message; None for anything that may pass (4xx, a refused login)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        if codes and all(500 <= code < 600 for code in codes):
+            return Refused(f"SMTP {codes[0]}: penerima ditolak / recipients refused: "
+                           f"{', '.join(exc.recipients)}")
+    elif isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError) \
+            and 500 <= exc.smtp_code < 600:
+        detail = exc.smtp_error.decode("utf-8", "replace") if isinstance(
+            exc.smtp_error, bytes) else str(exc.smtp_error)
+        return Refused(f"SMTP {exc.smtp_code}: {detail}")
+    return None
 
 
 class NoticeWay(Protocol):
@@ -92,6 +126,15 @@ class EmailWay:
         message["From"] = self.sender
         message["To"] = ", ".join(self.recipients)
         message.set_content(notice.text())
+        try:
+            self._send(message)
+        except smtplib.SMTPException as exc:
+            refused = _smtp_refusal(exc)
+            if refused is not None:
+                raise refused from exc
+            raise
+
+    def _send(self, message: EmailMessage) -> None:
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             smtp.ehlo()
             if smtp.has_extn("starttls"):
@@ -125,7 +168,8 @@ class TelegramWay:
             "application/json") else {}
         if not (isinstance(body, dict) and body.get("ok") is True):
             detail = body.get("description") if isinstance(body, dict) else None
-            raise RuntimeError(f"HTTP {response.status_code}: {detail or 'no Bot API answer'}")
+            failed = Refused if response.status_code in (400, 403) and detail else RuntimeError
+            raise failed(f"HTTP {response.status_code}: {detail or 'no Bot API answer'}")
 
 
 class Notifier:
@@ -136,15 +180,20 @@ class Notifier:
 
     def send(self, notice: Notice) -> dict[str, str]:
         """Send now; return the ways that failed, each with why (empty: all went out)."""
-        failed: dict[str, str] = {}
+        return {name: failure.reason for name, failure in self.attempt(notice).items()}
+
+    def attempt(self, notice: Notice) -> dict[str, Failure]:
+        """Send now; return the ways that failed, each with why and whether for good."""
+        failed: dict[str, Failure] = {}
         for way in self.ways:
             try:
                 way.send(notice)
             except (OSError, smtplib.SMTPException, httpx.HTTPError, RuntimeError,
                     ValueError) as exc:
-                failed[way.name] = f"{type(exc).__name__}: {exc}"[:300]
+                failed[way.name] = Failure(f"{type(exc).__name__}: {exc}"[:300],
+                                           isinstance(exc, Refused))
                 log.warning("pemberitahuan gagal lewat %s / notice failed by %s: %s (%s)",
-                            way.name, way.name, failed[way.name], notice.subject)
+                            way.name, way.name, failed[way.name].reason, notice.subject)
         return failed
 
     def send_later(self, notice: Notice) -> threading.Thread | None:

@@ -1,7 +1,8 @@
 """Issue #14 part 5 in a real browser: an analyst saves a watchlist (a query that cannot run is
 refused on the page, with the reason), a burst of flood hoaxes arrives, the check finds the
-spike, the header's bell shows it, and the notification leads to exactly the posts behind it;
-on Debian's Chromium over a real ``damai serve``. Screenshots go to ``build/screenshots/``."""
+spike, the header's bell shows it, and the notification leads to exactly the posts behind it
+(opening it reads it: the list marks it new no more); on Debian's Chromium over a real
+``damai serve``. Screenshots go to ``build/screenshots/``."""
 
 from __future__ import annotations
 
@@ -55,6 +56,8 @@ def test_a_watchlist_spike_from_saving_to_the_posts(server: tuple[str, str]) -> 
         note = page.locator("#notifications tbody tr")
         expect(note).to_have_count(1)
         expect(note).to_contain_text("Hoaks banjir Jabar")
+        expect(note.locator(".tag.new")).to_be_visible()
+        expect(page.locator("#mark-all-read button")).to_be_visible()
         page.screenshot(path=str(dashboard.SHOTS / "notifications.png"), full_page=True)
 
         note.locator("a.posts-behind").click()
@@ -67,4 +70,8 @@ def test_a_watchlist_spike_from_saving_to_the_posts(server: tuple[str, str]) -> 
         posts.first.locator("a").click()
         expect(page).to_have_url(f"{base}/posts/{first}")
         expect(page.locator("main")).to_contain_text("Waduk Jatiluhur jebol")
+        page.goto(base + "/notifications")  # opened, so read: nothing is new any more
+        expect(note.locator(".tag.new")).to_have_count(0)
+        expect(page.locator("#mark-all-read")).to_have_count(0)
+        expect(note).to_have_attribute("data-read", "true")
     assert csp_errors == [], "a page broke its own Content-Security-Policy"

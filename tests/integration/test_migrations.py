@@ -262,3 +262,40 @@ def test_a_store_at_0011_keeps_its_publications_and_may_then_retract_one(
         ("entry:cn-damai:v1:x:damai_id", "retracted", "1850000000000000001")]
     with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
         _run(store_url, "UPDATE publications SET state = 'dihapus'")
+
+
+def test_a_store_before_0026_keeps_its_deliveries_and_may_then_fail_one(store_url: str) -> None:
+    """A store just before ``0026_notification_reads``, whose delivery check knows no
+    ``failed`` and which has no ``notification_reads``, keeps its notification and delivery
+    through the upgrade (a rebuild on SQLite, a swapped constraint on PostgreSQL)."""
+    open_store(store_url).close()
+    before = revisions()[revisions().index("0026_notification_reads") - 1]
+    if store_url.startswith("sqlite:"):  # the check as 0022 left it
+        _run(store_url, "PRAGMA writable_schema = ON", "UPDATE sqlite_master SET sql = "
+             "replace(sql, ', ''failed''', '') WHERE name = 'notification_deliveries'")
+    else:
+        _run(store_url, "ALTER TABLE notification_deliveries DROP CONSTRAINT "
+             "notification_deliveries_state_check", "ALTER TABLE notification_deliveries ADD "
+             "CONSTRAINT notification_deliveries_state_check CHECK (state IN ('pending', "
+             "'sent'))")
+    _run(store_url, "DROP TABLE notification_reads",
+         f"UPDATE alembic_version SET version_num = '{before}'",
+         "INSERT INTO watchlists (name, query, words, labels, provinces, created_by, created_at)"
+         " VALUES ('Banjir', 'banjir', 'banjir', '[]', '[]', 'ani', '2026-12-01 08:00:00+00:00')",
+         "INSERT INTO notifications (watchlist_id, window_start, window_end, count, baseline, "
+         "p_value, created_at) VALUES (1, '2026-12-01 07:00:00+00:00', "
+         "'2026-12-01 08:00:00+00:00', 9, 1.0, 0.0001, '2026-12-01 08:00:00+00:00')",
+         "INSERT INTO notification_deliveries (notification_id, way, state, attempts, "
+         "next_try_at, last_error) VALUES (1, 'telegram', 'pending', 3, "
+         "'2026-12-01 08:07:00+00:00', 'HTTP 400: Bad Request: chat not found')")
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
+        _run(store_url, "UPDATE notification_deliveries SET state = 'failed'")
+    open_store(store_url).close()
+    assert rows(store_url, "SELECT version_num FROM alembic_version") == [(revisions()[-1],)]
+    _run(store_url, "UPDATE notification_deliveries SET state = 'failed'")
+    assert rows(store_url, "SELECT notification_id, way, state, attempts, last_error FROM "
+                "notification_deliveries") == [
+        (1, "telegram", "failed", 3, "HTTP 400: Bad Request: chat not found")]
+    assert rows(store_url, "SELECT count(*) FROM notification_reads") == [(0,)]
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
+        _run(store_url, "UPDATE notification_deliveries SET state = 'gagal'")

@@ -35,10 +35,19 @@ BOT_TOKEN = "654321:notify-bot-token"
 
 
 class Inbox:
-    """What the SMTP server received: (recipients, message)."""
+    """What the SMTP server received: (recipients, message). Set ``refuse`` to an SMTP reply
+    (``"550 5.1.1 ..."``) to refuse every recipient with it."""
 
     def __init__(self) -> None:
         self.received: list[tuple[list[str], Message]] = []
+        self.refuse: str | None = None
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        if self.refuse is not None:
+            return self.refuse
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.received.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))

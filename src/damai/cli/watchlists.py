@@ -111,7 +111,7 @@ def check_command(as_json: JsonOpt = False, db: DbOption = None) -> None:
         out.print(f"lonjakan / spike: {n.watchlist_name} — {n.count} post (baseline "
                   f"{n.baseline:.2f}, p = {n.p_value:.2g}) → /notifications/{n.id}")
     out.print(f"pemberitahuan baru / new notifications: {len(made)}; terkirim / sent: "
-              f"{done['sent']}; tertunda / pending: {pending}")
+              f"{done['sent']}; tertunda / pending: {pending}; gagal / failed: {done['failed']}")
 
 
 @app.command("remove")

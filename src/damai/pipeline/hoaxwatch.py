@@ -18,9 +18,9 @@ An event's queue (:func:`watch_event`) is built on demand, by this rule:
 4. **State.** A post dismissed from this event's queue is left out; one whose correction was
    drafted stays, with its response's id, and offers no second draft.
 
-Places come from :func:`places_of`, the one seam between the hoax watch and geoparsing: today it
-geoparses the matched posts' texts on the fly; once places are stored at ingest it can read
-them instead.
+Places come from :func:`damai.pipeline.places.places_of`: the places stored at ingest
+(``post_places``) of the matched posts, and a geoparse of the text only for a post that has no
+stored place (stored before migration ``0016_places`` and not backfilled, or naming none).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from typing import Any, Final
 from damai import settings
 from damai.errors import InputError, NotFound, ReviewRefused
 from damai.pipeline.classify import Classifier
+from damai.pipeline.places import places_of
 from damai.pipeline.responses import Actor, propose
 from damai.records import HazardEvent
 from damai.respond.claims import FLAGGING, VERDICTS
@@ -44,11 +45,10 @@ from damai.storage.hoaxwatch import Dismissal
 from damai.storage.responses import Response
 from damai.understand.affected import AffectedArea, affected_area
 from damai.understand.gazetteer import Place
-from damai.understand.geoparse import PostPlaces, geoparse_many
 from damai.understand.hoax_patterns import PatternHit, scan_many
 
 __all__ = ["EventWatch", "Reason", "WatchItem", "area_of", "dismiss", "draft", "hazard_words",
-           "places_of", "watch", "watch_event"]
+           "watch", "watch_event"]
 
 _QUAKE: Final = ("gempa", "lindu", "tsunami", "guncangan", "susulan")
 #: a CAP alert's hazard (its words) → the words a post about it uses
@@ -122,11 +122,6 @@ class EventWatch:
                 "items": [i.to_dict() for i in self.items]}
 
 
-def places_of(posts: Sequence[StoredPost]) -> list[PostPlaces]:
-    """The places of each post: THE seam to geoparsing (see the module doc)."""
-    return geoparse_many([s.post.text for s in posts])
-
-
 def area_of(event: HazardEvent) -> AffectedArea:
     return affected_area(event.lat, event.lon, event.magnitude, (event.region, event.felt))
 
@@ -195,11 +190,11 @@ def _event(store: Store, event_id: int) -> StoredEvent:
     return found
 
 
-def _kept(event: StoredEvent, area: AffectedArea,
+def _kept(store: Store, event: StoredEvent, area: AffectedArea,
           matched: list[tuple[StoredPost, tuple[Reason, ...]]]) -> list[WatchItem]:
     hazard = _names(hazard_words(event.event))
     items = []
-    for (stored, reasons), places in zip(matched, places_of([s for s, _ in matched]),
+    for (stored, reasons), places in zip(matched, places_of(store, [s for s, _ in matched]),
                                          strict=True):
         if places.places:
             place = area.covers(places.places)
@@ -221,7 +216,7 @@ def watch_event(store: Store, event_id: int) -> EventWatch:
     posts = [s for s in window if s.id not in dismissed]
     area = area_of(event.event)
     matched = _reasons(posts, store.claims.for_posts([s.id for s in posts]))
-    items = _kept(event, area, matched)
+    items = _kept(store, event, area, matched)
     drafted = store.hoaxwatch.drafted(event.id, [i.stored.id for i in items])
     items = [WatchItem(i.stored, i.place, i.reasons, drafted.get(i.stored.id)) for i in items]
     return EventWatch(event, area, until, len(window), len(window) >= limit, len(dismissed),

@@ -47,11 +47,10 @@ from damai.respond.embed import E5Embedder, Embedder
 from damai.storage import Store, StoredPost
 from damai.storage.engine import Database
 from damai.storage.narratives import Membership, NewNarrative
-from damai.understand.geoparse import geoparse_many
 
 __all__ = ["DISTINCT", "LSH_THRESHOLD", "PERMUTATIONS", "REPRESENTATIVES", "CopyIndex",
            "NarrativeGrouper", "Signer", "build", "copy_text", "group_stored", "index_for",
-           "ingest_embedder", "provinces_of"]
+           "ingest_embedder"]
 
 PERMUTATIONS: Final = 128
 #: the LSH index's own threshold: a little under the Jaccard bar, so that the estimate's noise
@@ -397,13 +396,3 @@ def build(store: Store, *, batch: int = 2000, embedder: Embedder | None = None
         group_stored(store, page, embedder=embedder)
         after = page[-1].id
         yield len(page)
-
-
-def provinces_of(texts: Sequence[str]) -> dict[str, int]:
-    """The seam for a narrative's provinces: posts per province named in ``texts``
-    (geoparsed here; stored places replace this when posts carry them)."""
-    counts: dict[str, int] = {}
-    for found in geoparse_many(texts):
-        if found.province:
-            counts[found.province] = counts.get(found.province, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))

@@ -21,10 +21,14 @@ watchlist raises no second one.
 
 **Delivery.** Each notification also goes out every way :func:`damai.notify.configured_notifier`
 turns on (e-mail over SMTP, a Telegram bot) as one ``pending`` delivery per way.
-:func:`deliver_due` tries the deliveries whose time came; a failure keeps the delivery pending
-and moves its next try ``DAMAI_WATCH_RETRY_MINUTES`` later, doubled after each failure up to
-:data:`MAX_BACKOFF`. A delivery is never dropped: it stays pending, shown on ``/notifications``,
-until it is sent. The scheduler runs :func:`check` and :func:`deliver_due` every minute.
+:func:`deliver_due` tries the deliveries whose time came; a failure that may pass (the server
+down or busy, a refused login) keeps the delivery pending and moves its next try
+``DAMAI_WATCH_RETRY_MINUTES`` later, doubled after each failure up to :data:`MAX_BACKOFF`. A
+refusal for good (:class:`damai.notify.Refused`: an SMTP 5xx for the recipients or the message,
+a Telegram 400 or 403 such as "chat not found") makes it ``failed`` with the reason, and it is
+not tried again. A delivery is never dropped: pending or failed, it is shown on
+``/notifications`` and in the API. The scheduler runs :func:`check` and :func:`deliver_due`
+every minute.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from scipy.stats import poisson
 
 from damai import settings
 from damai.errors import ConfigError, InputError, NotFound
-from damai.notify import Notice, NoticeWay, Notifier, configured_notifier, dashboard_link
+from damai.notify import Failure, Notice, NoticeWay, Notifier, configured_notifier, dashboard_link
 from damai.pipeline.label_names import known_labels
 from damai.storage import Store
 from damai.storage.watchlists import Notification, Watchlist, WatchSpec
@@ -248,25 +252,30 @@ def _backoff(attempts: int) -> timedelta:
 def deliver_due(store: Store, *, now: datetime | None = None,
                 ways: list[NoticeWay] | None = None) -> dict[str, int]:
     """Try every pending delivery whose time came, the configured ways (or ``ways``); return
-    how many were ``sent`` and how many ``retry`` later. A way that fails is not tried again
-    in the same run, so a mail server that hangs costs one timeout a run, not one per
-    delivery; its other deliveries wait, untouched, for the next run."""
+    how many were ``sent``, how many ``retry`` later and how many ``failed`` for good. A way
+    that fails in a way that may pass is not tried again in the same run, so a mail server that
+    hangs costs one timeout a run, not one per delivery; its other deliveries wait, untouched,
+    for the next run."""
     now = now or datetime.now(UTC)
     by_name = {w.name: w for w in (ways if ways is not None else configured_notifier().ways)}
-    done = {"sent": 0, "retry": 0}
+    done = {"sent": 0, "retry": 0, "failed": 0}
     down: set[str] = set()  # a way that failed once is not tried again in this run
     for delivery in store.watchlists.due(now):
         note = store.watchlists.notification(delivery.notification_id)
         way = by_name.get(delivery.way)
         if note is None or delivery.way in down:
             continue
-        error = (Notifier([way]).send(notice_of(note)).get(way.name) if way is not None else
-                 f"{delivery.way}: tidak diatur / not configured")
+        error = (Notifier([way]).attempt(notice_of(note)).get(way.name) if way is not None
+                 else Failure(f"{delivery.way}: tidak diatur / not configured", False))
         if error is None:
             store.watchlists.sent(delivery.id, now)
             done["sent"] += 1
+        elif error.permanent:
+            store.watchlists.failed(delivery.id, error.reason)
+            done["failed"] += 1
         else:
-            store.watchlists.failed(delivery.id, error, now + _backoff(delivery.attempts))
+            store.watchlists.retry_later(delivery.id, error.reason,
+                                         now + _backoff(delivery.attempts))
             down.add(delivery.way)
             done["retry"] += 1
     return done

@@ -44,9 +44,10 @@ from damai.respond.entries import STATUSES as LIBRARY_STATUSES
 from damai.roles import ROLES
 from damai.storage.types import Json, RawJson, SafeText, UtcTime
 
-__all__ = ["ALERT_MSG_TYPES", "CLAIM_VERDICTS", "DIALECT_DDL", "LIBRARY_STATUSES", "MODEL_KINDS",
-           "MODEL_STATUSES", "PUBLICATION_STATES", "PUBLICATION_STATE_CHECK", "RESPONSE_STATES",
-           "TRIAGE_STATUSES", "USAGE_KINDS", "metadata", "tables"]
+__all__ = ["ALERT_MSG_TYPES", "CLAIM_VERDICTS", "DELIVERY_STATE_CHECK", "DIALECT_DDL",
+           "LIBRARY_STATUSES", "MODEL_KINDS", "MODEL_STATUSES", "PUBLICATION_STATES",
+           "PUBLICATION_STATE_CHECK", "RESPONSE_STATES", "TRIAGE_STATUSES", "USAGE_KINDS",
+           "metadata", "tables"]
 
 metadata = MetaData()
 
@@ -800,12 +801,14 @@ tables.update({name: metadata.tables[name] for name in NARRATIVE_TABLES})
 # == end of narratives =============================================================================
 
 
-# == watchlists, their spike notifications and deliveries (issue #14 part 5; migration 0022) =====
+# == watchlists, their spike notifications and deliveries (issue #14 part 5; migrations 0022, 0026)
 # One block at the end, like the sections above; ``tables`` is updated at its end.
 
 #: a notification's delivery state: ``pending`` until the way (e-mail, Telegram) took it, then
-#: ``sent``; a failed attempt keeps it ``pending`` with ``next_try_at`` later (never dropped)
-DELIVERY_STATES: tuple[str, ...] = ("pending", "sent")
+#: ``sent``; an attempt that may work later keeps it ``pending`` with ``next_try_at`` later, and
+#: one the way refused for good (migration 0026) makes it ``failed``, with the reason kept
+DELIVERY_STATES: tuple[str, ...] = ("pending", "sent", "failed")
+DELIVERY_STATE_CHECK = _in("state", DELIVERY_STATES)
 
 #: a saved search: ``query`` as the analyst wrote it (words, ``label:``, ``provinsi:``), and its
 #: parsed parts, so the check runs without parsing again. ``labels`` and ``provinces`` are JSON
@@ -841,11 +844,19 @@ notification_deliveries = Table(
                                     server_default=text("0")),
     Column("next_try_at", UtcTime(), nullable=False), _t("last_error"),
     Column("sent_at", UtcTime()),
-    CheckConstraint(_in("state", DELIVERY_STATES), name="notification_deliveries_state_check"),
+    CheckConstraint(DELIVERY_STATE_CHECK, name="notification_deliveries_state_check"),
     Index("notification_deliveries_due", "state", "next_try_at"),
 )
+#: who read which notification, and when (migration 0026): the header's bell counts the
+#: notifications a user has not read
+notification_reads = Table(
+    "notification_reads", metadata, _ref("notifications"), _ref("users"),
+    Column("read_at", UtcTime(), nullable=False),
+    PrimaryKeyConstraint("notification_id", "user_id", name="notification_reads_pkey"),
+    Index("notification_reads_user", "user_id", "notification_id"),
+)
 WATCHLIST_TABLES: tuple[str, ...] = ("watchlists", "notifications", "notification_posts",
-                                     "notification_deliveries")
+                                     "notification_deliveries", "notification_reads")
 tables.update({name: metadata.tables[name] for name in WATCHLIST_TABLES})
 # == end of watchlists =============================================================================
 

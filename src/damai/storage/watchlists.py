@@ -6,7 +6,9 @@ any of its ``labels`` and names any of its ``provinces`` (each part optional, at
 :meth:`WatchlistRepository.counts` counts the matches of several consecutive windows in one pass.
 A notification is written with its posts and its deliveries in one transaction, and only when the
 watchlist has none whose window is still open (one spike, one notification). A delivery stays
-``pending`` until its way took it; a failure only moves its ``next_try_at``.
+``pending`` until its way took it; a failure that may pass only moves its ``next_try_at``, and
+one the way refused for good makes it ``failed``, with the reason. Each user reads
+notifications for themselves (``notification_reads``): the bell counts what they have not read.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, literal, select, update
 from sqlalchemy.engine import Connection
 
 from damai.storage.audit import append
@@ -25,6 +27,7 @@ from damai.storage.engine import Repository
 from damai.storage.schema import (
     notification_deliveries,
     notification_posts,
+    notification_reads,
     notifications,
     post_flags,
     post_places,
@@ -34,7 +37,7 @@ from damai.storage.schema import (
 
 __all__ = ["Delivery", "Notification", "WatchSpec", "Watchlist", "WatchlistRepository"]
 
-_W, _N, _D = watchlists.c, notifications.c, notification_deliveries.c
+_W, _N, _D, _R = watchlists.c, notifications.c, notification_deliveries.c, notification_reads.c
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,8 @@ class Notification:
     p_value: float
     created_at: datetime
     deliveries: list[Delivery] = field(default_factory=list)
+    #: whether the user it was read for has read it (None: read for nobody, as the CLI does)
+    read: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "watchlist_id": self.watchlist_id,
@@ -100,7 +105,8 @@ class Notification:
                 "window_end": self.window_end.isoformat(), "count": self.count,
                 "baseline": round(self.baseline, 4), "p_value": self.p_value,
                 "created_at": self.created_at.isoformat(),
-                "deliveries": [d.to_dict() for d in self.deliveries]}
+                "deliveries": [d.to_dict() for d in self.deliveries],
+                **({} if self.read is None else {"read": self.read})}
 
 
 def _watchlist(row: Any) -> Watchlist:
@@ -115,6 +121,12 @@ def _delivery(row: Any) -> Delivery:
 
 _NOTIFIED = select(*notifications.c, _W.name.label("watchlist_name")).join(
     watchlists, _W.id == _N.watchlist_id)
+
+
+def _read_by(user_id: int) -> ColumnElement[bool]:
+    """The notification (of the outer query) was read by ``user_id``."""
+    return select(_R.notification_id).where(_R.notification_id == _N.id,
+                                            _R.user_id == user_id).exists()
 
 
 class WatchlistRepository(Repository):
@@ -148,6 +160,7 @@ class WatchlistRepository(Repository):
                 return False
             ids = select(_N.id).where(_N.watchlist_id == watchlist_id).scalar_subquery()
             conn.execute(delete(notification_deliveries).where(_D.notification_id.in_(ids)))
+            conn.execute(delete(notification_reads).where(_R.notification_id.in_(ids)))
             conn.execute(delete(notification_posts).where(
                 notification_posts.c.notification_id.in_(ids)))
             conn.execute(delete(notifications).where(_N.watchlist_id == watchlist_id))
@@ -212,10 +225,13 @@ class WatchlistRepository(Repository):
                      "next_try_at": now} for w in ways])
         return self.notification(new_id)
 
-    def notifications(self, *, limit: int = 50, watchlist_id: int | None = None
-                      ) -> list[Notification]:
-        """The newest notifications first, each with its deliveries."""
+    def notifications(self, *, limit: int = 50, watchlist_id: int | None = None,
+                      reader: int | None = None) -> list[Notification]:
+        """The newest notifications first, each with its deliveries, and whether the user
+        ``reader`` (an id) read it when one is given."""
         statement = _NOTIFIED.order_by(_N.created_at.desc(), _N.id.desc()).limit(limit)
+        if reader is not None:
+            statement = statement.add_columns(_read_by(reader).label("read"))
         if watchlist_id is not None:
             statement = statement.where(_N.watchlist_id == watchlist_id)
         with self.db.read() as conn:
@@ -237,11 +253,23 @@ class WatchlistRepository(Repository):
                 .where(np.notification_id == notification_id)
                 .order_by(posts.c.created_at.desc(), posts.c.id.desc()))]
 
-    def since(self, moment: datetime) -> int:
-        """How many notifications were raised since ``moment`` (the header's bell)."""
+    def unread(self, user_id: int, since: datetime) -> int:
+        """How many notifications raised since ``since`` the user has not read (the bell)."""
         with self.db.read() as conn:
             return int(conn.scalar(select(func.count()).select_from(notifications)
-                                   .where(_N.created_at >= moment)) or 0)
+                                   .where(_N.created_at >= since, ~_read_by(user_id))) or 0)
+
+    def mark_read(self, user_id: int, now: datetime, *, notification_id: int | None = None,
+                  upto: int | None = None) -> int:
+        """Mark one notification read for the user, or every one up to the id ``upto`` (those
+        a page showed; one raised after it stays unread); return how many became read."""
+        chosen = _N.id == notification_id if notification_id is not None else _N.id <= (upto or 0)
+        new = select(_N.id, literal(user_id), literal(now, notification_reads.c.read_at.type)
+                     ).where(chosen, ~_read_by(user_id))
+        insert = self.dialect.insert(notification_reads).from_select(
+            ["notification_id", "user_id", "read_at"], new).on_conflict_do_nothing()
+        with self.db.write() as conn:  # (a driver may not count an INSERT … SELECT: -1)
+            return len(conn.execute(insert.returning(_R.notification_id)).all())
 
     # -- deliveries --------------------------------------------------------------------------
     def due(self, now: datetime, limit: int = 100) -> list[Delivery]:
@@ -262,11 +290,19 @@ class WatchlistRepository(Repository):
             conn.execute(update(notification_deliveries).where(_D.id == delivery_id).values(
                 state="sent", attempts=_D.attempts + 1, sent_at=now, last_error=None))
 
-    def failed(self, delivery_id: int, error: str, next_try_at: datetime) -> None:
-        """A failed attempt: still pending, tried again at ``next_try_at``."""
+    def retry_later(self, delivery_id: int, error: str, next_try_at: datetime) -> None:
+        """A failed attempt that may work later: still pending, tried again at
+        ``next_try_at``."""
+        self._attempted(delivery_id, error, next_try_at=next_try_at)
+
+    def failed(self, delivery_id: int, error: str) -> None:
+        """An attempt the way refused for good: ``failed``, never tried again."""
+        self._attempted(delivery_id, error, state="failed")
+
+    def _attempted(self, delivery_id: int, error: str, **values: Any) -> None:
         with self.db.write() as conn:
             conn.execute(update(notification_deliveries).where(_D.id == delivery_id).values(
-                attempts=_D.attempts + 1, last_error=error[:500], next_try_at=next_try_at))
+                attempts=_D.attempts + 1, last_error=error[:500], **values))
 
 
 def _matching(conn: Connection, conditions: list[ColumnElement[bool]], start: datetime,
@@ -286,4 +322,5 @@ def _with_deliveries(conn: Connection, rows: Sequence[Any]) -> list[Notification
             by_note[int(r.notification_id)].append(_delivery(r))
     return [Notification(int(r.id), int(r.watchlist_id), r.watchlist_name, r.window_start,
                          r.window_end, int(r.count), float(r.baseline), float(r.p_value),
-                         r.created_at, by_note[int(r.id)]) for r in rows]
+                         r.created_at, by_note[int(r.id)],
+                         bool(r.read) if "read" in r._fields else None) for r in rows]

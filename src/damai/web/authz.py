@@ -160,14 +160,15 @@ ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", "/narratives"): "viewer",
     ("GET", "/narratives/{narrative_id}"): "viewer",
     ("POST", "/narratives/{narrative_id}/responses"): "analyst",
-    # watchlists and their notifications (issue #14 part 5): everyone reads them; analysts
-    # save, remove and check watchlists
+    # watchlists and their notifications (issue #14 part 5): everyone reads them (and marks
+    # them read for themselves); analysts save, remove and check watchlists
     ("GET", "/watchlists"): "viewer",
     ("POST", "/watchlists"): "analyst",
     ("POST", "/watchlists/check"): "analyst",
     ("POST", "/watchlists/{watchlist_id}/delete"): "analyst",
     ("GET", "/notifications"): "viewer",
     ("GET", "/notifications/badge"): "viewer",
+    ("POST", "/notifications/read"): "viewer",  # each user's own read state
     ("GET", "/notifications/{notification_id}"): "viewer",
     # administrators
     ("GET", "/users"): "admin",

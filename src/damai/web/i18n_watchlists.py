@@ -44,16 +44,23 @@ WATCHLIST_MESSAGES: Final[dict[str, tuple[str, str]]] = {
         'reason.'),
     "notes.title": ("Pemberitahuan", "Notifications"),
     "notes.explain": (
-        "Lonjakan yang ditemukan daftar pantau, terbaru di atas. Surel dan Telegram yang gagal "
-        "tetap tertunda dan dicoba lagi sampai terkirim.",
-        "Spikes the watchlists found, newest first. An e-mail or Telegram message that failed "
-        "stays pending and is tried again until it is sent."),
+        "Lonjakan yang ditemukan daftar pantau, terbaru di atas; yang belum Anda buka ditandai "
+        "baru. Surel dan Telegram yang gagal karena server tidak terjangkau tetap tertunda dan "
+        "dicoba lagi sampai terkirim. Yang ditolak penerimanya (alamat atau chat salah) ditandai "
+        "gagal dengan alasannya: perbaiki pengaturannya.",
+        "Spikes the watchlists found, newest first; the ones you have not opened are marked "
+        "new. An e-mail or Telegram message that failed because the server could not be reached "
+        "stays pending and is tried again until it is sent. One its recipient refused (a wrong "
+        "address or chat) is marked failed with the reason: fix the settings."),
     "notes.window": ("Jendela", "Window"),
     "notes.posts": ("Post", "Posts"),
     "notes.open": ("{n} post", "{n} posts"),
     "notes.deliveries": ("Pengiriman", "Deliveries"),
     "notes.state.pending": ("tertunda", "pending"),
     "notes.state.sent": ("terkirim", "sent"),
+    "notes.state.failed": ("gagal", "failed"),
+    "notes.new": ("baru", "new"),
+    "notes.mark_all": ("Tandai semua sudah dibaca ({n})", "Mark all as read ({n})"),
     "notes.retry": ("{n}× gagal, coba lagi {at}", "failed {n}×, next try {at}"),
     "notes.in_app": ("hanya di aplikasi", "in the app only"),
     "notes.empty": ("Belum ada pemberitahuan.", "No notification yet."),
@@ -66,6 +73,7 @@ WATCHLIST_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "notes.labels": ("Label", "Labels"),
     "notes.time": ("Waktu", "Time"),
     "notes.back": ("Kembali ke pemberitahuan", "Back to the notifications"),
-    "notes.bell": ("{n} pemberitahuan dalam 24 jam", "{n} notifications in 24 hours"),
+    "notes.bell": ("{n} pemberitahuan belum dibaca dalam 24 jam",
+                   "{n} unread notifications in 24 hours"),
     "notes.pending": ("{n} pengiriman tertunda", "{n} deliveries pending"),
 }

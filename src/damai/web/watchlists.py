@@ -1,8 +1,14 @@
 """The watchlist pages (issue #14 part 5): ``/watchlists`` (each watchlist with its last
 window's count against its baseline; analysts save, check and remove them) and
-``/notifications`` (the spikes raised, each with its deliveries, pending ones marked), with
-``/notifications/{notification_id}`` listing the posts behind one. ``/notifications/badge`` is the
-header's bell, polled by htmx: the notifications of the last :data:`BELL_HOURS` hours.
+``/notifications`` (the spikes raised, each with its deliveries, pending and failed ones marked,
+and the ones the signed-in user has not read), with ``/notifications/{notification_id}`` listing
+the posts behind one. ``/notifications/badge`` is the header's bell, polled by htmx: the
+notifications of the last :data:`BELL_HOURS` hours that the signed-in user has not read.
+
+Read state is each user's own (``notification_reads``), as in a mail client: opening a
+notification marks it read, and ``POST /notifications/read`` ("mark all as read") marks read
+every notification the list showed (up to its newest id, so one raised meanwhile stays unread).
+Viewing the list alone marks nothing: a spike nobody opened is still new.
 
 The handlers are module-level functions; ``add_watchlist_routes`` only registers them. Counting
 reads posts, so every handler is a plain ``def`` and runs in the thread pool.
@@ -84,8 +90,16 @@ def check_now(ctx: WebContext, request: Request) -> Response:
 
 
 def notifications_page(ctx: WebContext, request: Request) -> Response:
+    user, _ = signed_in(request)
     return render(request, "notifications.html", {
-        "notes": ctx.store.watchlists.notifications(limit=100)})
+        "notes": ctx.store.watchlists.notifications(limit=100, reader=user.id)})
+
+
+def mark_all_read(ctx: WebContext, request: Request, upto: int) -> Response:
+    user, _ = signed_in(request)
+    if row_id_ok(upto):
+        ctx.store.watchlists.mark_read(user.id, datetime.now(UTC), upto=upto)
+    return RedirectResponse("/notifications", status_code=303)
 
 
 def notification_page(ctx: WebContext, request: Request, notification_id: int) -> Response:
@@ -93,6 +107,8 @@ def notification_page(ctx: WebContext, request: Request, notification_id: int) -
     note = store.watchlists.notification(notification_id) if row_id_ok(notification_id) else None
     if note is None:
         return render(request, "error.html", {"message": "error.not_found"}, 404)
+    store.watchlists.mark_read(signed_in(request)[0].id, datetime.now(UTC),
+                               notification_id=note.id)
     watchlist = store.watchlists.get(note.watchlist_id)
     search = posts_search(note, watchlist.spec.words, watchlist.spec.labels,
                           watchlist.spec.provinces) if watchlist else None
@@ -104,7 +120,8 @@ def notification_page(ctx: WebContext, request: Request, notification_id: int) -
 
 def bell(ctx: WebContext, request: Request) -> Response:
     since = datetime.now(UTC) - timedelta(hours=BELL_HOURS)
-    return render(request, "_bell.html", {"n": ctx.store.watchlists.since(since),
+    user, _ = signed_in(request)
+    return render(request, "_bell.html", {"n": ctx.store.watchlists.unread(user.id, since),
                                           "pending": ctx.store.watchlists.pending()})
 
 
@@ -131,6 +148,10 @@ def add_watchlist_routes(app: FastAPI, ctx: WebContext) -> None:
     @app.get("/notifications")
     def notes(request: Request) -> Response:
         return notifications_page(ctx, request)
+
+    @app.post("/notifications/read", dependencies=CSRF)
+    def read_all(request: Request, upto: Annotated[int, Form()] = 0) -> Response:
+        return mark_all_read(ctx, request, upto)
 
     @app.get("/notifications/badge")
     def badge(request: Request) -> Response:

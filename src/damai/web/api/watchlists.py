@@ -92,11 +92,15 @@ def add_watchlist_routes(router: APIRouter, ctx: WebContext) -> None:
         return JSONBody({"id": watchlist_id, "removed": True})
 
     @router.get("/notifications", summary="Pemberitahuan / Notifications")
-    def notifications(_: Annotated[User, Depends(require(ctx, "GET", "/notifications"))],
+    def notifications(user: Annotated[User, Depends(require(ctx, "GET", "/notifications"))],
                       limit: Annotated[int, Query(ge=1, le=500)] = 50) -> JSONBody:
-        """`items`: terbaru dulu, tiap satu dengan pengirimannya (`pending` sampai terkirim)
-        dan `posts`, tautan ke post di baliknya / newest first, each with its deliveries
-        (`pending` until sent) and `posts`, the link to the posts behind it."""
+        """`items`: terbaru dulu, tiap satu dengan pengirimannya (`pending` sampai terkirim,
+        `failed` bila ditolak untuk selamanya, dengan `last_error`), `read` (pemilik token
+        sudah membukanya di dasbor) dan `posts`, tautan ke post di baliknya / newest first,
+        each with its deliveries (`pending` until sent, `failed` when refused for good, with
+        `last_error`), `read` (the token's user opened it on the dashboard) and `posts`, the
+        link to the posts behind it."""
+        notes = store.watchlists.notifications(limit=limit, reader=user.id)
         return JSONBody({"items": [{**n.to_dict(), "posts": f"/notifications/{n.id}",
                                     "post_ids": store.watchlists.posts_of(n.id)}
-                                   for n in store.watchlists.notifications(limit=limit)]})
+                                   for n in notes]})
