@@ -35,8 +35,10 @@ NARRATIVE_MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "narratives.first_seen": ("Pertama terlihat", "First seen"),
     "narratives.last_seen": ("Terakhir terlihat", "Last seen"),
     "narratives.facts": ("Ringkasan", "Summary"),
-    "narratives.read": ("Halaman ini membaca {n} post tertua.",
-                        "This page reads the {n} oldest posts."),
+    "narratives.read": ("Jumlah di halaman ini mencakup semua post; sinyal lonjakan dicari di "
+                        "antara {n} post tertua.",
+                        "The counts on this page cover every post; bursts are looked for among "
+                        "the {n} oldest posts."),
     "narratives.how.first": ("memulai narasi", "started it"),
     "narratives.how.copy": ("salinan", "copies"),
     "narratives.how.repost": ("repost", "reposts"),
