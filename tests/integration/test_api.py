@@ -247,6 +247,7 @@ SAMPLES: dict[tuple[str, str], Any] = {
     ("DELETE", f"{API}/watchlists/{{watchlist_id}}"): lambda api: {
         "path": f"{API}/watchlists/{fresh_watchlist(api)}"},
     ("GET", f"{API}/notifications"): {"params": {"limit": 5}},
+    ("POST", f"{API}/notifications/read"): {"json": {"upto": 1}},
     # the triage queue (issue #14 part 1)
     ("GET", f"{API}/triage"): {"params": {"queue": "harm", "assignee": "-", "limit": 5}},
     ("POST", f"{API}/triage/review"): lambda api: {"json": {"post_ids": [fresh_flagged(api)]}},

@@ -78,7 +78,7 @@ def test_api_conforms_to_its_schema(db_url: str, token: str) -> None:
         "GET /narratives", "GET /narratives/{narrative_id}", "GET /reports/weekly",
         "GET /reports/transparency",
         "GET /watchlists", "POST /watchlists", "GET /watchlists/{watchlist_id}",
-        "DELETE /watchlists/{watchlist_id}", "GET /notifications",
+        "DELETE /watchlists/{watchlist_id}", "GET /notifications", "POST /notifications/read",
         "GET /triage", "POST /triage/review", "POST /triage/dismiss", "POST /triage/assign",
         "POST /triage/undo", "POST /triage/{post_id}/note"}
     headers = {"Authorization": f"Bearer {token}"}
@@ -302,6 +302,8 @@ HOSTILE: dict[str, list[dict[str, Any]]] = {
     "DELETE /watchlists/{watchlist_id}": [{"path_parameters": {"watchlist_id": "424242"}},
                                           {"path_parameters": {"watchlist_id": "0"}}],
     "GET /notifications": [{"query": {"limit": str(2**70)}}, {"query": {"limit": "0"}}],
+    "POST /notifications/read": [{"body": {"upto": 2**70}}, {"body": {"upto": 0}},
+                                 {"body": {"upto": "\x00"}}, {"body": nested(900)}, {}],
     # the triage queue (issue #14 part 1): filters the page refuses, forged cursors, ids past
     # 64 bits, lists past the bulk limit
     "GET /triage": [{"query": {"label": "radicalism\x00"}}, {"query": {"cursor": "A" * 300}},

@@ -98,6 +98,24 @@ def test_the_api_says_whether_the_tokens_user_read_it(lite: Api) -> None:  # noq
     assert (unseen["id"], unseen["read"]) == (nid, False)
 
 
+def test_the_api_marks_read_for_the_tokens_user_up_to_an_id(lite: Api) -> None:  # noqa: F811
+    stock(lite.url, NOW)
+    first = _spike(lite.url, NOW)
+    later = NOW + timedelta(hours=2)
+    add_burst(lite.url, "c", later)
+    second = _spike(lite.url, later)  # raised after the id the viewer saw
+    done = lite.post("/notifications/read", role="viewer", json={"upto": first})
+    assert done.status_code == 200 and done.json() == {"marked": 1, "upto": first}
+    assert lite.post("/notifications/read", role="viewer", json={"upto": first}).json()[
+        "marked"] == 0  # already read
+    read = {i["id"]: i["read"] for i in lite.get("/notifications", role="viewer").json()["items"]}
+    assert read == {first: True, second: False}
+    assert not any(i["read"] for i in lite.get("/notifications", role="analyst").json()["items"])
+    for bad in ({"upto": 0}, {"upto": 2**70}, {"upto": "satu"}, {}, {"upto": 1, "semua": True}):
+        assert lite.post("/notifications/read", role="viewer", json=bad).status_code == 422
+    assert lite.client.post("/api/v1/notifications/read", json={"upto": 1}).status_code == 401
+
+
 def test_the_store_keeps_reads_per_user_and_failed_deliveries(store_url: str) -> None:  # noqa: F811
     """The repository on both backends: reads (``ON CONFLICT DO NOTHING`` from a select) and
     the ``failed`` state the delivery check allows since ``0026_notification_reads``."""

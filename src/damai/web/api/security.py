@@ -96,6 +96,7 @@ API_ROUTE_ROLES: Final[dict[tuple[str, str], str]] = {
     ("GET", f"{API_PREFIX}/watchlists/{{watchlist_id}}"): "viewer",
     ("DELETE", f"{API_PREFIX}/watchlists/{{watchlist_id}}"): "analyst",
     ("GET", f"{API_PREFIX}/notifications"): "viewer",
+    ("POST", f"{API_PREFIX}/notifications/read"): "viewer",  # each user's own read state
     # the triage work queue (issue #14 part 1): analysts work it, as on the /triage page
     ("GET", f"{API_PREFIX}/triage"): "analyst",
     ("POST", f"{API_PREFIX}/triage/review"): "analyst",

@@ -6,6 +6,7 @@ Thin routes over :mod:`damai.pipeline.watchlists`; a query that cannot run is re
 the reason, an unknown watchlist is 404. Plain ``def``: counting reads posts, so the routes run in
 the thread pool."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -44,6 +45,16 @@ class WatchlistIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     query: str = Field(min_length=1, max_length=500)
+
+
+class ReadIn(BaseModel):
+    """Sampai pemberitahuan mana / Up to which notification."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    upto: int = Field(ge=1, le=MAX_ROW_ID, description=(
+        "id pemberitahuan terbaru yang sudah dilihat; yang muncul sesudahnya tetap belum dibaca "
+        "/ the newest notification id seen; one raised after it stays unread"))
 
 
 def add_watchlist_routes(router: APIRouter, ctx: WebContext) -> None:
@@ -104,3 +115,14 @@ def add_watchlist_routes(router: APIRouter, ctx: WebContext) -> None:
         return JSONBody({"items": [{**n.to_dict(), "posts": f"/notifications/{n.id}",
                                     "post_ids": store.watchlists.posts_of(n.id)}
                                    for n in notes]})
+
+    @router.post("/notifications/read",
+                 summary="Tandai sudah dibaca / Mark as read")
+    def mark_read(user: Annotated[User, Depends(require(ctx, "POST", "/notifications/read"))],
+                  body: ReadIn) -> JSONBody:
+        """Menandai pemberitahuan sampai `upto` sudah dibaca oleh pemilik token saja, seperti
+        tombol di dasbor; `marked`: berapa yang baru ditandai / Marks the notifications up to
+        `upto` read for the token's user only, as the dashboard's button does; `marked`: how
+        many became read."""
+        marked = store.watchlists.mark_read(user.id, datetime.now(UTC), upto=body.upto)
+        return JSONBody({"marked": marked, "upto": body.upto})
